@@ -1,0 +1,107 @@
+import { appendFile, mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
+
+export const MEMORY_DUPLICATE_WINDOW_MS = 2 * 60_000;
+
+interface Queued {
+  subject: string;
+  data: Uint8Array;
+  deliveryCount: number;
+}
+
+export interface MemoryBus extends EventBus {
+  /** Dead letters kept since start (also appended to `<dir>/dlq.jsonl` when a dir is given). */
+  readonly deadLetters: readonly DeadLetter[];
+  /** Listen to derived publications (cx.scores.*). */
+  onPublish(fn: (subject: string, data: Uint8Array) => void): void;
+}
+
+/**
+ * An in-process bus so the engine runs with nothing but Node (demo, laptop). It behaves like the
+ * JetStream path — dedup by message id, ack/nak with redelivery, a DLQ — but keeps nothing
+ * across restarts except the DLQ file: for durability, run NATS.
+ */
+export function createMemoryBus(opts: { dlqDir?: string } = {}): MemoryBus {
+  const queue: Queued[] = [];
+  const seen = new Map<string, number>();
+  const deadLetters: DeadLetter[] = [];
+  const listeners: ((subject: string, data: Uint8Array) => void)[] = [];
+  let wake: (() => void) | undefined;
+  let stopped = false;
+  const notify = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  const enqueue = (q: Queued) => {
+    queue.push(q);
+    notify();
+  };
+  const pruneSeen = (now: number) => {
+    if (seen.size < 10_000) return;
+    for (const [id, at] of seen) if (now - at > MEMORY_DUPLICATE_WINDOW_MS) seen.delete(id);
+  };
+
+  return {
+    kind: 'memory',
+    description: 'in-process bus (no NATS configured or reachable)',
+    deadLetters,
+    onPublish: (fn) => void listeners.push(fn),
+    async init() {
+      if (opts.dlqDir) await mkdir(opts.dlqDir, { recursive: true });
+    },
+    async publishEvent(channel, data, msgId) {
+      const now = Date.now();
+      pruneSeen(now);
+      const at = seen.get(msgId);
+      if (at !== undefined && now - at <= MEMORY_DUPLICATE_WINDOW_MS) return { duplicate: true };
+      seen.set(msgId, now);
+      enqueue({ subject: `${EVENTS_SUBJECT_PREFIX}${channel}`, data, deliveryCount: 0 });
+      return { duplicate: false };
+    },
+    async publish(subject, data) {
+      for (const fn of listeners) fn(subject, data);
+    },
+    async deadLetter(entry) {
+      deadLetters.push(entry);
+      if (opts.dlqDir) await appendFile(join(opts.dlqDir, 'dlq.jsonl'), `${JSON.stringify(entry)}\n`);
+      for (const fn of listeners) fn(DLQ_SUBJECT, new TextEncoder().encode(JSON.stringify(entry)));
+    },
+    async *messages() {
+      while (!stopped) {
+        const q = queue.shift();
+        if (!q) {
+          await new Promise<void>((r) => (wake = r));
+          continue;
+        }
+        q.deliveryCount++;
+        let settled = false;
+        const env: Envelope = {
+          subject: q.subject,
+          data: q.data,
+          receivedAtMs: Date.now(),
+          deliveryCount: q.deliveryCount,
+          ack: () => void (settled = true),
+          nak: (delayMs) => {
+            if (settled) return;
+            settled = true;
+            if (delayMs) setTimeout(() => enqueue(q), delayMs).unref();
+            else enqueue(q);
+          },
+        };
+        yield env;
+      }
+    },
+    async stop() {
+      stopped = true;
+      notify();
+    },
+    lag: async () => queue.length,
+    status: () => ({ connected: true, description: 'in-process bus' }),
+    async close() {
+      stopped = true;
+      notify();
+    },
+  };
+}

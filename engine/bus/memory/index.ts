@@ -1,0 +1,1 @@
+export { createMemoryBus, type MemoryBus } from './bus.ts';

@@ -1,0 +1,1 @@
+export { createNatsBus, DLQ_STREAM, type NatsBusOptions } from './bus.ts';

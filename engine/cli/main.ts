@@ -1,0 +1,71 @@
+import { Command, InvalidArgumentError } from 'commander';
+import { runStart } from './start.ts';
+import { runScore } from './score.ts';
+import { runSimulate } from './simulate.ts';
+import { runTrain } from './train.ts';
+import { runBench } from './bench.ts';
+
+const positiveNumber = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+};
+const positiveInt = (v: string) => {
+  const n = positiveNumber(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+
+const program = new Command('cxpulse')
+  .description('Real-time customer-experience scoring engine: NATS JetStream in, TensorFlow.js scores, ClickHouse and WebSocket out')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run the engine (configuration from environment variables: see README)')
+  .option('--port <n>', 'HTTP port (overrides PORT)', positiveInt)
+  .action((o: { port?: number }) => runStart(o));
+
+program
+  .command('score')
+  .description('score JSONL {"text","lang"?} lines from stdin; one JSONL result per line on stdout, in order')
+  .option('--model <dir>', 'model folder (default: models/sentiment)')
+  .option('--batch <n>', 'lines per forward pass', positiveInt, 256)
+  .action((o: { model?: string; batch: number }) => runScore(o));
+
+program
+  .command('simulate')
+  .description('publish realistic multilingual chat, email and call traffic')
+  .option('--rate <n>', 'events per second', positiveNumber, 20)
+  .option('--count <n>', 'stop after this many events', positiveInt)
+  .option('--duration <s>', 'stop after this many seconds', positiveNumber)
+  .option('--seed <n>', 'random seed (same seed, same traffic)', positiveInt, 1)
+  .option('--languages <list>', 'comma-separated subset of en,sv,nb,da,de', list)
+  .option('--channels <list>', 'comma-separated subset of chat,email,call', list)
+  .option('--target <url>', 'nats://host:port (JetStream) or http://host:port (the engine HTTP ingest); default: local NATS if it answers, else http://127.0.0.1:8080')
+  .action((o) => runSimulate(o));
+
+program
+  .command('train')
+  .description('train the sentiment model from labelled data and write a versioned model folder')
+  .option('--data <dir>', 'labelled data folder', '../shared/data')
+  .option('--out <dir>', 'model folder to write', 'models/sentiment')
+  .option('--seed <n>', 'random seed', positiveInt, 42)
+  .option('--epochs <n>', 'training epochs', positiveInt)
+  .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
+  .action((o) => runTrain(o));
+
+program
+  .command('bench')
+  .description('measure scoring throughput and end-to-end latency (see bench/README.md)')
+  .option('--events <n>', 'events to push through the engine', positiveInt, 5000)
+  .option('--rate <n>', 'offered load in events per second (0 = as fast as possible)', Number, 0)
+  .option('--texts <n>', 'texts for the model-only throughput figure', positiveInt, 20000)
+  .option('--json <file>', 'also write the figures as JSON to this file')
+  .action((o) => runBench(o));
+
+program.parseAsync().catch((e: unknown) => {
+  process.stderr.write(`cxpulse: ${(e as Error).message}\n`);
+  process.exit(1);
+});

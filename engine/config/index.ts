@@ -1,0 +1,69 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/** Defaults for a local machine: every setting can be left unset. */
+export const DEFAULT_PORT = 8080;
+export const DEFAULT_HOST = '0.0.0.0';
+export const DEFAULT_CLICKHOUSE_DB = 'cxpulse';
+export const DEFAULT_LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
+export const DEFAULT_LOCAL_CLICKHOUSE_URL = 'http://127.0.0.1:8123';
+export const DEFAULT_DATA_DIR = '.cxpulse';
+export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024;
+export const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_BATCH_SIZE = 64;
+export const DEFAULT_BATCH_LINGER_MS = 20;
+export const DEFAULT_SINK_BATCH_SIZE = 500;
+export const DEFAULT_SINK_LINGER_MS = 100;
+export const DEFAULT_MAX_IN_FLIGHT = 1024;
+export const DEFAULT_ACK_WAIT_MS = 30_000;
+
+const Int = (def: number, min = 1) => Type.Integer({ default: def, minimum: min });
+
+/** Environment schema: validated at start so a typo fails fast with the variable's name. */
+export const EnvSchema = Type.Object({
+  PORT: Int(DEFAULT_PORT, 0),
+  HOST: Type.String({ default: DEFAULT_HOST }),
+  /** Unset: use NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process. */
+  NATS_URL: Type.Optional(Type.String()),
+  /** Unset: use ClickHouse on 127.0.0.1:8123 if it answers, else the embedded file store. `file`: force embedded. */
+  CLICKHOUSE_URL: Type.Optional(Type.String()),
+  CLICKHOUSE_DB: Type.String({ default: DEFAULT_CLICKHOUSE_DB, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+  CLICKHOUSE_USER: Type.Optional(Type.String()),
+  CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
+  CXPULSE_DATA_DIR: Type.String({ default: DEFAULT_DATA_DIR }),
+  CXPULSE_MODEL_DIR: Type.Optional(Type.String()),
+  CXPULSE_TF_BACKEND: Type.Optional(Type.Union([Type.Literal('tensorflow'), Type.Literal('wasm'), Type.Literal('cpu')])),
+  CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
+  CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
+  CXPULSE_MAX_TEXT_BYTES: Int(DEFAULT_MAX_TEXT_BYTES),
+  CXPULSE_MAX_BODY_BYTES: Int(DEFAULT_MAX_BODY_BYTES),
+  CXPULSE_BATCH_SIZE: Int(DEFAULT_BATCH_SIZE),
+  CXPULSE_BATCH_LINGER_MS: Int(DEFAULT_BATCH_LINGER_MS, 0),
+  CXPULSE_SINK_BATCH_SIZE: Int(DEFAULT_SINK_BATCH_SIZE),
+  CXPULSE_SINK_LINGER_MS: Int(DEFAULT_SINK_LINGER_MS, 0),
+  CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
+  /** Redelivery delay for messages taken but never acked (a crashed instance). */
+  CXPULSE_ACK_WAIT_MS: Int(DEFAULT_ACK_WAIT_MS, 1000),
+  LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
+    default: 'info',
+  }),
+});
+export type Config = Static<typeof EnvSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration from environment variables (strings), converting and checking each one. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const keys = Object.keys(EnvSchema.properties);
+  const picked: Record<string, unknown> = {};
+  for (const k of keys) if (env[k] !== undefined && env[k] !== '') picked[k] = env[k];
+  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, picked));
+  const errors = [...Value.Errors(EnvSchema, withDefaults)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `${e.path.slice(1)}=${JSON.stringify(picked[e.path.slice(1)] ?? '')}: ${e.message}`);
+    throw new ConfigError(`invalid configuration: ${[...new Set(lines)].join('; ')}`);
+  }
+  return withDefaults as Config;
+}

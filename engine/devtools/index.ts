@@ -1,0 +1,1 @@
+export { startNatsServer, freePort, type NatsServerHandle } from './natsServer.ts';

@@ -1,0 +1,34 @@
+/**
+ * The catalog of input errors. Every rejection the engine gives (HTTP 4xx body, DLQ entry,
+ * metric label `error_type`) carries one of these codes; the README lists each of them.
+ */
+export const EVENT_ERRORS = {
+  CX_ERR_INVALID_JSON: { status: 400, summary: 'the body or message is not valid JSON' },
+  CX_ERR_NOT_AN_OBJECT: { status: 400, summary: 'an event must be a JSON object' },
+  CX_ERR_MISSING_FIELD: { status: 400, summary: 'a required field is absent' },
+  CX_ERR_WRONG_TYPE: { status: 400, summary: 'a field has the wrong JSON type' },
+  CX_ERR_UNKNOWN_CHANNEL: { status: 400, summary: 'channel is not chat, email or call' },
+  CX_ERR_INVALID_VALUE: { status: 400, summary: 'a field has a value outside its allowed set or format' },
+  CX_ERR_EMPTY_TEXT: { status: 400, summary: 'text is empty or only whitespace' },
+  CX_ERR_TEXT_TOO_LARGE: { status: 413, summary: 'text is over the size limit (CXPULSE_MAX_TEXT_BYTES)' },
+  CX_ERR_INVALID_TIMESTAMP: { status: 400, summary: 'ts is neither ISO-8601 nor epoch milliseconds in a plausible range' },
+  CX_ERR_BODY_TOO_LARGE: { status: 413, summary: 'the request body is over CXPULSE_MAX_BODY_BYTES' },
+  CX_ERR_EMPTY_BATCH: { status: 400, summary: 'an array of events must hold at least one event' },
+  CX_ERR_UNSUPPORTED_EVENT: { status: 400, summary: 'a business (CRM) event; its consumer is not part of this release' },
+  CX_ERR_SCORING_FAILED: { status: 500, summary: 'the model could not score this event' },
+  CX_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the body must be application/json' },
+  CX_ERR_BUS_UNAVAILABLE: { status: 503, summary: 'the event could not be published; nothing was accepted, retry later' },
+} as const;
+
+export type EventErrorCode = keyof typeof EVENT_ERRORS;
+
+/** A rejected input: machine-readable code, the field at fault (if one), and a sentence for humans. */
+export interface EventError {
+  code: EventErrorCode;
+  field?: string;
+  message: string;
+}
+
+export function eventError(code: EventErrorCode, message: string, field?: string): EventError {
+  return field === undefined ? { code, message } : { code, field, message };
+}

@@ -1,0 +1,3 @@
+export * from './types.ts';
+export * from './errors.ts';
+export { validateEvent, decodeEvent, parseTimestamp, type Validation, type ValidateOptions } from './validate.ts';

@@ -1,0 +1,74 @@
+/**
+ * The event contract (SPEC, "The event"): what connectors publish on `cx.events.<channel>`
+ * and what the engine turns into a {@link ScoredEvent}.
+ */
+export const CHANNELS = ['chat', 'email', 'call'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const AUTHORS = ['customer', 'agent', 'system'] as const;
+export type Author = (typeof AUTHORS)[number];
+
+/** A validated inbound event. `ts` is normalised to epoch milliseconds. */
+export interface CxEvent {
+  id: string;
+  channel: Channel;
+  conversationId: string;
+  customerId: string;
+  author: Author;
+  text: string;
+  tsMs: number;
+  agentId?: string;
+  lang?: string;
+  subject?: string;
+  meta?: Record<string, unknown>;
+}
+
+export const SENTIMENT_LABELS = ['negative', 'neutral', 'positive'] as const;
+export type SentimentLabel = (typeof SENTIMENT_LABELS)[number];
+
+export interface SentimentScore {
+  label: SentimentLabel;
+  /** -1 (very negative) .. 1 (very positive): p(positive) - p(negative). */
+  score: number;
+  /** Probability of the chosen label, 0..1. */
+  confidence: number;
+}
+
+export interface LanguageGuess {
+  /** ISO 639-1 code (`en`, `sv`, `nb`, `da`, `de`) or `und` when unsure. */
+  lang: string;
+  confidence: number;
+}
+
+/** Per-conversation state carried on every scored event. */
+export interface ConversationState {
+  /** Customer turns scored so far in this conversation (by this engine instance). */
+  turns: number;
+  /** Sentiment scores of the last customer turns, oldest first. */
+  recent: number[];
+  /** Least-squares slope of `recent` per turn: > 0 improving, < 0 worsening. */
+  trend: number;
+}
+
+/** What the engine produces per event: the row in ClickHouse, the feed message, cx.scores.<channel>. */
+export interface ScoredEvent {
+  id: string;
+  channel: Channel;
+  conversationId: string;
+  customerId: string;
+  author: Author;
+  agentId?: string;
+  subject?: string;
+  tsMs: number;
+  /** The text after PII redaction: the only form of the text that is ever stored or sent on. */
+  text: string;
+  lang: string;
+  langConfidence: number;
+  sentiment: SentimentScore;
+  conversation: ConversationState;
+  modelVersion: string;
+  /** Engine latency: from the moment the engine received the event until scoring finished. */
+  latencyMs: number;
+  /** Epoch ms at which the engine received the event. */
+  receivedAtMs: number;
+}

@@ -1,0 +1,64 @@
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
+import type { Logger } from '../observability/index.ts';
+import type { Metrics } from '../observability/index.ts';
+import type { EventBus } from '../bus/types.ts';
+import type { FeedHub } from '../feed/index.ts';
+import { EVENT_ERRORS } from '../event/errors.ts';
+import { FASTIFY_CODES, HttpEventError } from './errors.ts';
+import { eventsRoute } from './events.ts';
+
+export interface Readiness {
+  ready: boolean;
+  checks: Record<string, { ok: boolean; detail: string }>;
+}
+
+export interface AppDeps {
+  log: Logger;
+  metrics: Metrics;
+  bus: Pick<EventBus, 'publishEvent'>;
+  feed: FeedHub;
+  maxTextBytes: number;
+  maxBodyBytes: number;
+  backend(): string | undefined;
+  readiness(): Promise<Readiness>;
+}
+
+/** Builds the HTTP app without listening, so tests can use inject() and a real port alike. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({ loggerInstance: deps.log, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true });
+  app.setErrorHandler((err: FastifyError | HttpEventError, req, reply) => {
+    if (err instanceof HttpEventError) {
+      const error: Record<string, unknown> = { code: err.code, message: err.message };
+      if (err.field) error.field = err.field;
+      if (err.details) error.events = err.details;
+      return reply.code(err.statusCode).send({ error });
+    }
+    const mapped = FASTIFY_CODES[err.code];
+    if (mapped) {
+      const status = EVENT_ERRORS[mapped].status;
+      return reply.code(status).send({ error: { code: mapped, message: `${EVENT_ERRORS[mapped].summary} (${err.message})` } });
+    }
+    if (err.statusCode && err.statusCode < 500) return reply.code(err.statusCode).send({ error: { code: err.code ?? 'CX_ERR_BAD_REQUEST', message: err.message } });
+    req.log.error({ err }, 'request failed');
+    return reply.code(500).send({ error: { code: 'CX_ERR_INTERNAL', message: 'internal error; see the engine log' } });
+  });
+
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  await app.register(eventsRoute, { bus: deps.bus, maxTextBytes: deps.maxTextBytes, maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics });
+
+  app.get('/healthz', async () => ({ status: 'ok', tfBackend: deps.backend() ?? 'none' }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = await deps.readiness();
+    return reply.code(r.ready ? 200 : 503).send({ ...r, tfBackend: deps.backend() ?? 'none' });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', deps.metrics.registry.contentType);
+    return deps.metrics.registry.metrics();
+  });
+  app.get('/v1/feed', { websocket: true }, (socket) => {
+    deps.feed.add(socket);
+    socket.send(JSON.stringify({ type: 'hello', protocol: 1, tfBackend: deps.backend() ?? 'none' }));
+  });
+  return app;
+}

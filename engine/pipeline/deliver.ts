@@ -1,0 +1,84 @@
+import { concatMap, mergeMap, type OperatorFunction } from 'rxjs';
+import type { ScoredEvent } from '../event/types.ts';
+import type { ScoreStore } from '../sinks/types.ts';
+import { batchBy } from './batchBy.ts';
+import type { Tracked } from './types.ts';
+
+export interface DeliverOptions {
+  store: ScoreStore;
+  batchSize: number;
+  lingerMs: number;
+  /** After the rows are durable: feed, cx.scores.<channel>. Errors here never un-ack a stored row. */
+  publish(rows: readonly ScoredEvent[]): void;
+  retryDelaysMs?: readonly number[];
+  onRetry?(error: Error, attempt: number): void;
+  /** The batch could not be stored: its messages were nak'ed for later redelivery. */
+  onGaveUp?(error: Error, size: number): void;
+  onDelivered?(item: Tracked, row: ScoredEvent, ackedAtMs: number): void;
+}
+
+export const DEFAULT_RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000] as const;
+const NAK_DELAY_MS = 2000;
+
+export function toScoredEvent(item: Tracked): ScoredEvent {
+  const e = item.event;
+  const row: ScoredEvent = {
+    id: e.id,
+    channel: e.channel,
+    conversationId: e.conversationId,
+    customerId: e.customerId,
+    author: e.author,
+    tsMs: e.tsMs,
+    text: item.text,
+    lang: item.language.lang,
+    langConfidence: item.language.confidence,
+    sentiment: item.sentiment,
+    conversation: item.conversation,
+    modelVersion: item.modelVersion,
+    latencyMs: item.scoredAtMs - item.env.receivedAtMs,
+    receivedAtMs: item.env.receivedAtMs,
+  };
+  if (e.agentId !== undefined) row.agentId = e.agentId;
+  if (item.subject !== undefined) row.subject = item.subject;
+  return row;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Writes scored events to the store in batches and acks each message only once its row is
+ * durable; then publishes. When the store keeps failing, the batch is nak'ed (redelivered later,
+ * never lost) and the pipeline goes on.
+ */
+export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], ScoredEvent[]> {
+  const delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  return (source) =>
+    source.pipe(
+      mergeMap((batch) => batch),
+      batchBy<Tracked>(opts.batchSize, opts.lingerMs),
+      concatMap(async (batch) => {
+        const rows = batch.map(toScoredEvent);
+        for (let attempt = 0; ; attempt++) {
+          try {
+            await opts.store.write(rows);
+            break;
+          } catch (e) {
+            if (attempt >= delays.length) {
+              for (const item of batch) item.env.nak(NAK_DELAY_MS);
+              opts.onGaveUp?.(e as Error, batch.length);
+              return [];
+            }
+            opts.onRetry?.(e as Error, attempt + 1);
+            await sleep(delays[attempt]!);
+          }
+        }
+        const ackedAtMs = Date.now();
+        batch.forEach((item, i) => {
+          item.env.ack();
+          opts.onDelivered?.(item, rows[i]!, ackedAtMs);
+        });
+        opts.publish(rows);
+        return rows;
+      }),
+    );
+}

@@ -1,0 +1,43 @@
+import type { OperatorFunction } from 'rxjs';
+import type { ScoredEvent, LanguageGuess } from '../event/types.ts';
+import type { Envelope } from '../bus/types.ts';
+import type { ScoreStore } from '../sinks/types.ts';
+import { decode } from './decode.ts';
+import { deadLetterInvalid, type DeadLetterSink } from './deadLetterInvalid.ts';
+import { redact, type RedactionCounter } from './redact.ts';
+import { guessLanguage } from './guessLanguage.ts';
+import { featurize } from './featurize.ts';
+import { batchBy } from './batchBy.ts';
+import { score, type ScoreHooks } from './score.ts';
+import { trackConversation } from './trackConversation.ts';
+import { deliver, type DeliverOptions } from './deliver.ts';
+import type { PipelineModel } from './types.ts';
+
+export interface PipelineDeps {
+  maxTextBytes: number;
+  batchSize: number;
+  batchLingerMs: number;
+  model: PipelineModel;
+  detectLanguage(text: string): LanguageGuess;
+  dlq: DeadLetterSink;
+  scoreHooks: ScoreHooks;
+  countRedaction?: RedactionCounter;
+  store: ScoreStore;
+  sink: Omit<DeliverOptions, 'store'>;
+}
+
+/** validate -> redact PII -> language -> featurize -> micro-batch -> score -> conversation state -> sinks. */
+export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, ScoredEvent[]> {
+  return (source) =>
+    source.pipe(
+      decode({ maxTextBytes: d.maxTextBytes }),
+      deadLetterInvalid(d.dlq),
+      redact(d.countRedaction),
+      guessLanguage(d.detectLanguage),
+      featurize(d.model),
+      batchBy(d.batchSize, d.batchLingerMs),
+      score(d.model, d.scoreHooks),
+      trackConversation(),
+      deliver({ store: d.store, ...d.sink }),
+    );
+}

@@ -1,0 +1,1 @@
+export { redactPii, REDACTION_TOKENS, type Redaction } from './redact.ts';

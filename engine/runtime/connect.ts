@@ -1,0 +1,68 @@
+import { join } from 'node:path';
+import type { Config } from '../config/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, DEFAULT_LOCAL_NATS_URL } from '../config/index.ts';
+import { createMemoryBus, createNatsBus, type EventBus } from '../bus/index.ts';
+import type { ScoreStore } from '../sinks/types.ts';
+import { createClickHouseStore } from '../sinks/clickhouse/index.ts';
+import { createFileStore } from '../sinks/file/index.ts';
+import type { Logger } from '../observability/index.ts';
+
+/** How long start-up probes a local default before falling back to the embedded one. */
+const PROBE_TIMEOUT_MS = 1500;
+
+async function answers(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/ping', url), { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * NATS_URL set: that server, and failing to reach it is an error (a configured system must not
+ * silently become a toy). Unset: the local default if it answers, else the in-process bus.
+ */
+export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
+  const natsOpts = (url: string, timeout?: number) => ({
+    url,
+    stream: cfg.CXPULSE_STREAM,
+    consumer: cfg.CXPULSE_CONSUMER,
+    maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT,
+    ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS,
+    log,
+    connectTimeoutMs: timeout,
+  });
+  if (cfg.NATS_URL === 'memory') return createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR });
+  if (cfg.NATS_URL) {
+    try {
+      return await createNatsBus(natsOpts(cfg.NATS_URL));
+    } catch (e) {
+      throw new Error(`cannot connect to NATS at NATS_URL=${cfg.NATS_URL}: ${(e as Error).message}`);
+    }
+  }
+  try {
+    return await createNatsBus(natsOpts(DEFAULT_LOCAL_NATS_URL, PROBE_TIMEOUT_MS));
+  } catch {
+    log.warn(`no NATS at ${DEFAULT_LOCAL_NATS_URL} and NATS_URL unset: using the in-process bus (events are not durable across restarts)`);
+    return createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR });
+  }
+}
+
+/** Same rule as the bus: CLICKHOUSE_URL set means ClickHouse or an error; unset means local or embedded. */
+export async function connectStore(cfg: Config, log: Logger): Promise<ScoreStore> {
+  const fileStore = () => createFileStore({ dir: join(cfg.CXPULSE_DATA_DIR, 'store') });
+  const clickhouse = (url: string) =>
+    createClickHouseStore({ url, database: cfg.CLICKHOUSE_DB, username: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD, log });
+  if (cfg.CLICKHOUSE_URL === 'file') return fileStore();
+  if (cfg.CLICKHOUSE_URL) {
+    try {
+      return await clickhouse(cfg.CLICKHOUSE_URL);
+    } catch (e) {
+      throw new Error(`cannot use ClickHouse at CLICKHOUSE_URL=${cfg.CLICKHOUSE_URL}: ${(e as Error).message}`);
+    }
+  }
+  if (await answers(DEFAULT_LOCAL_CLICKHOUSE_URL)) return clickhouse(DEFAULT_LOCAL_CLICKHOUSE_URL);
+  log.warn(`no ClickHouse at ${DEFAULT_LOCAL_CLICKHOUSE_URL} and CLICKHOUSE_URL unset: using the embedded file store in ${cfg.CXPULSE_DATA_DIR}/store`);
+  return fileStore();
+}

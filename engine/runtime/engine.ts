@@ -1,0 +1,154 @@
+import type { FastifyInstance } from 'fastify';
+import { lastValueFrom, defaultIfEmpty, tap } from 'rxjs';
+import type { Config } from '../config/index.ts';
+import { createMetrics, type Logger, type Metrics } from '../observability/index.ts';
+import { SCORES_SUBJECT_PREFIX, type EventBus } from '../bus/index.ts';
+import type { ScoreStore } from '../sinks/types.ts';
+import { createFeedHub, type FeedHub } from '../feed/index.ts';
+import { buildApp } from '../http/index.ts';
+import { fromBus, scoringPipeline } from '../pipeline/index.ts';
+import { activeBackend, detectLanguage, initBackend, loadTextScorer, type TextScorer } from '../model/index.ts';
+import { connectBus, connectStore } from './connect.ts';
+
+export const LAG_POLL_MS = 5000;
+export const DRAIN_TIMEOUT_MS = 15_000;
+
+export interface Engine {
+  app: FastifyInstance;
+  /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:8080 */
+  url: string;
+  bus: EventBus;
+  store: ScoreStore;
+  scorer: TextScorer;
+  metrics: Metrics;
+  feed: FeedHub;
+  /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
+  stop(): Promise<void>;
+}
+
+export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
+  const metrics = createMetrics();
+  const backend = await initBackend(cfg.CXPULSE_TF_BACKEND);
+  metrics.tfBackend.set({ backend }, 1);
+  const scorer = await loadTextScorer(cfg.CXPULSE_MODEL_DIR);
+  metrics.modelInfo.set({ version: scorer.version }, 1);
+  log.info({ backend, model: scorer.version }, `model ${scorer.version} loaded on TensorFlow.js backend '${backend}'`);
+
+  const bus = await connectBus(cfg, log);
+  const store = await connectStore(cfg, log);
+  await bus.init();
+  await store.init();
+  log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
+
+  const enc = new TextEncoder();
+  const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) });
+  const source = fromBus(bus, cfg.CXPULSE_MAX_IN_FLIGHT, (n) => metrics.inFlight.set(n));
+  const channelOfSubject = (s: string) => s.split('.')[2] ?? 'unknown';
+  const done = lastValueFrom(
+    source.pipe(
+      // Counts every message taken from the bus, valid or not.
+      tap((env) => metrics.eventsIn.inc({ channel: channelOfSubject(env.subject) })),
+      scoringPipeline({
+        maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
+        batchSize: cfg.CXPULSE_BATCH_SIZE,
+        batchLingerMs: cfg.CXPULSE_BATCH_LINGER_MS,
+        model: scorer,
+        detectLanguage,
+        countRedaction: (kind, n) => metrics.redactions.inc({ kind }, n),
+        dlq: {
+          deadLetter: (entry) => bus.deadLetter(entry),
+          onDeadLettered: (entry) => {
+            metrics.eventsFailed.inc({ channel: channelOfSubject(entry.subject), error_type: entry.error.code });
+            log.warn({ code: entry.error.code, field: entry.error.field, subject: entry.subject }, `dead-lettered: ${entry.error.message}`);
+          },
+        },
+        scoreHooks: {
+          onBatch: (n) => metrics.batchSize.observe({ stage: 'score' }, n),
+          onFailed: async (item, error) => {
+            log.error({ err: error, id: item.event.id }, 'model failed on an event; dead-lettering it');
+            metrics.eventsFailed.inc({ channel: item.event.channel, error_type: 'CX_ERR_SCORING_FAILED' });
+            const entry = {
+              error: { code: 'CX_ERR_SCORING_FAILED' as const, message: `model failed: ${error.message}` },
+              subject: item.env.subject,
+              payload: Buffer.from(item.env.data).toString('utf8'),
+              receivedAtMs: item.env.receivedAtMs,
+              deliveryCount: item.env.deliveryCount,
+            };
+            await bus.deadLetter(entry).then(item.env.ack, () => item.env.nak(1000));
+          },
+        },
+        store,
+        sink: {
+          batchSize: cfg.CXPULSE_SINK_BATCH_SIZE,
+          lingerMs: cfg.CXPULSE_SINK_LINGER_MS,
+          onRetry: (err, attempt) => {
+            metrics.sinkRetries.inc();
+            log.warn({ err, attempt }, `store write failed; retry ${attempt}`);
+          },
+          onGaveUp: (err, n) => log.error({ err, events: n }, 'store unavailable; batch returned to the bus for redelivery'),
+          onDelivered: (item, row, ackedAtMs) => {
+            metrics.eventsOut.inc({ channel: row.channel });
+            metrics.latency.observe({ channel: row.channel }, (ackedAtMs - item.env.receivedAtMs) / 1000);
+          },
+          publish: (rows) => {
+            metrics.batchSize.observe({ stage: 'sink' }, rows.length);
+            feed.broadcast(rows);
+            for (const r of rows) void bus.publish(`${SCORES_SUBJECT_PREFIX}${r.channel}`, enc.encode(JSON.stringify(r))).catch(() => undefined);
+          },
+        },
+      }),
+      defaultIfEmpty([]),
+    ),
+  );
+  let pipelineError: Error | undefined;
+  done.catch((e: Error) => {
+    pipelineError = e;
+    log.fatal({ err: e }, 'scoring pipeline stopped');
+  });
+
+  const lagTimer = setInterval(() => {
+    void bus.lag().then((n) => n !== undefined && metrics.consumerLag.set(n));
+  }, LAG_POLL_MS).unref();
+
+  const app = await buildApp({
+    log,
+    metrics,
+    bus,
+    feed,
+    maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
+    maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
+    backend: activeBackend,
+    readiness: async () => {
+      const busStatus = bus.status();
+      const storeOk = await store.ping();
+      const checks = {
+        bus: { ok: busStatus.connected, detail: bus.description },
+        store: { ok: storeOk, detail: store.description },
+        model: { ok: true, detail: scorer.version },
+        pipeline: { ok: pipelineError === undefined, detail: pipelineError?.message ?? 'running' },
+      };
+      return { ready: Object.values(checks).every((c) => c.ok), checks };
+    },
+  });
+  const address = await app.listen({ port: cfg.PORT, host: cfg.HOST });
+  const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  log.info({ url }, `cxpulse listening on ${url}`);
+
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      log.info('stopping: draining in-flight events');
+      clearInterval(lagTimer);
+      await bus.stop();
+      const drained = await Promise.race([done.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS).unref())]);
+      if (!drained) log.warn(`drain did not finish in ${DRAIN_TIMEOUT_MS} ms; unacked events will be redelivered`);
+      feed.closeAll(1001, 'engine shutting down');
+      await app.close();
+      await store.close();
+      await bus.close();
+      scorer.dispose();
+      log.info('stopped');
+    })());
+
+  return { app, url, bus, store, scorer, metrics, feed, stop };
+}

@@ -1,0 +1,18 @@
+import type { ScoredEvent } from '../event/types.ts';
+
+/**
+ * A durable store for scored events. The engine acks a JetStream message only after
+ * `write` has resolved for the batch that holds its event, so `write` must throw when the
+ * rows are not durably stored. Writing the same event id twice (a redelivery) must not make
+ * queries count it twice.
+ */
+export interface ScoreStore {
+  /** Human-readable name for logs and /readyz, e.g. `clickhouse 18.16.1 http://127.0.0.1:8123/cxpulse`. */
+  readonly description: string;
+  /** Create database and tables if absent (idempotent). Called once at start. */
+  init(): Promise<void>;
+  write(rows: readonly ScoredEvent[]): Promise<void>;
+  /** True when the store answers right now (readiness). Never throws. */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
