@@ -19,6 +19,8 @@ export interface EventsRouteOptions {
  * `Nats-Msg-Id` = event id, so a resend is harmless.
  */
 export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, opts) => {
+  // Events are JSON only: anything else is a 415, not a confusing validation error.
+  app.removeAllContentTypeParsers();
   // Parse JSON ourselves to answer malformed bodies with our error code and the parser's reason.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.maxBodyBytes }, (_req, body, done) => {
     try {

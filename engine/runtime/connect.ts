@@ -51,7 +51,7 @@ export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
 
 /** Same rule as the bus: CLICKHOUSE_URL set means ClickHouse or an error; unset means local or embedded. */
 export async function connectStore(cfg: Config, log: Logger): Promise<ScoreStore> {
-  const fileStore = () => createFileStore({ dir: join(cfg.CXPULSE_DATA_DIR, 'store') });
+  const fileStore = () => createFileStore({ dir: join(cfg.CXPULSE_DATA_DIR, 'store'), log });
   const clickhouse = (url: string) =>
     createClickHouseStore({ url, database: cfg.CLICKHOUSE_DB, username: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD, log });
   if (cfg.CLICKHOUSE_URL === 'file') return fileStore();

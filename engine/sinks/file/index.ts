@@ -1,0 +1,3 @@
+/** Embedded JSONL store: the default sink when no ClickHouse is reachable. */
+export { createFileStore, FILE_NAME } from './store.ts';
+export type { FileStore, FileStoreLog, FileStoreOptions } from './store.ts';

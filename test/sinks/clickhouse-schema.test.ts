@@ -1,0 +1,174 @@
+import { describe, expect, it } from 'vitest';
+import { clickHouseOptionsFromEnv, parseRetentionDays } from '../../engine/sinks/clickhouse/index.ts';
+import { assertIdentifier, redactUrl } from '../../engine/sinks/clickhouse/config.ts';
+import { toRow, dateTime, text } from '../../engine/sinks/clickhouse/row.ts';
+import { errorCode } from '../../engine/sinks/clickhouse/store.ts';
+import {
+  capabilitiesFor,
+  columnsFor,
+  createLatestViewSql,
+  createTableSql,
+  parseServerVersion,
+  planTtl,
+} from '../../engine/sinks/clickhouse/schema.ts';
+import { scoredEvent } from './fixtures.ts';
+
+const legacy = capabilitiesFor(parseServerVersion('18.16.1'));
+const modern = capabilitiesFor(parseServerVersion('24.8.4.13'));
+
+describe('server version gating', () => {
+  it('parses versions and gates features', () => {
+    expect(parseServerVersion('24.8.4.13')).toMatchObject({ major: 24, minor: 8 });
+    expect(() => parseServerVersion('banana')).toThrow(/version/);
+    expect(legacy).toEqual({ lowCardinality: false, ttl: false, dateTime64: false });
+    expect(modern).toEqual({ lowCardinality: true, ttl: true, dateTime64: true });
+    expect(capabilitiesFor(parseServerVersion('19.16.3'))).toEqual({ lowCardinality: true, ttl: true, dateTime64: false });
+  });
+});
+
+describe('DDL text', () => {
+  it('18.16: plain String, DateTime plus ts_ms, no TTL even when asked', () => {
+    const sql = createTableSql('cxpulse', legacy, 30);
+    expect(sql).not.toMatch(/LowCardinality|DateTime64|TTL/);
+    expect(sql).toContain("ts DateTime('UTC'),\n  ts_ms UInt16,");
+    expect(sql).toContain("received_at DateTime('UTC')");
+    expect(sql).toContain('channel String,');
+  });
+
+  it('current releases: LowCardinality, DateTime64(3), optional TTL', () => {
+    const sql = createTableSql('cxpulse', modern, 30);
+    expect(sql).toBe(
+      [
+        'CREATE TABLE IF NOT EXISTS cxpulse.scored_events (',
+        '  event_id String,',
+        '  channel LowCardinality(String),',
+        '  conversation_id String,',
+        '  customer_id String,',
+        '  author LowCardinality(String),',
+        '  agent_id String,',
+        '  subject String,',
+        "  ts DateTime64(3, 'UTC'),",
+        '  lang LowCardinality(String),',
+        '  lang_confidence Float32,',
+        '  sentiment_label LowCardinality(String),',
+        '  sentiment_score Float32,',
+        '  sentiment_confidence Float32,',
+        '  conversation_turns UInt32,',
+        '  sentiment_trend Float32,',
+        '  model_version LowCardinality(String),',
+        '  text String,',
+        '  latency_ms Float32,',
+        "  received_at DateTime64(3, 'UTC'),",
+        "  inserted_at DateTime('UTC') DEFAULT now(),",
+        '  version UInt64',
+        ')',
+        'ENGINE = ReplacingMergeTree(version)',
+        'PARTITION BY toYYYYMM(ts)',
+        'ORDER BY (channel, event_id)',
+        'TTL toDateTime(ts) + toIntervalDay(30)',
+        'SETTINGS index_granularity = 8192',
+      ].join('\n'),
+    );
+    expect(createTableSql('cxpulse', modern)).not.toContain('TTL');
+  });
+
+  it('both variants share the dedup key and partitioning', () => {
+    for (const caps of [legacy, modern]) {
+      const sql = createTableSql('db1', caps);
+      expect(sql).toContain('ENGINE = ReplacingMergeTree(version)\nPARTITION BY toYYYYMM(ts)\nORDER BY (channel, event_id)');
+      const names = columnsFor(caps).map((c) => c.name);
+      expect(new Set(names).size).toBe(names.length);
+    }
+  });
+
+  it('the latest view reads FINAL with listed columns', () => {
+    expect(createLatestViewSql('cxpulse', ['event_id', 'ts'])).toBe(
+      'CREATE VIEW IF NOT EXISTS cxpulse.scored_events_latest AS\nSELECT event_id, ts\nFROM cxpulse.scored_events FINAL',
+    );
+  });
+
+  it('rejects identifiers that could inject SQL', () => {
+    expect(() => createTableSql('x; DROP TABLE y', modern)).toThrow(/invalid/);
+    expect(() => assertIdentifier('1abc')).toThrow();
+    expect(assertIdentifier('cxpulse_test_1')).toBe('cxpulse_test_1');
+  });
+});
+
+describe('retention plan', () => {
+  const base = 'ReplacingMergeTree(version) PARTITION BY toYYYYMM(ts) ORDER BY (channel, event_id) SETTINGS index_granularity = 8192';
+  const withTtl = base.replace(' SETTINGS', ' TTL toDateTime(ts) + toIntervalDay(30) SETTINGS');
+  it('alters only when the wanted TTL is missing', () => {
+    expect(planTtl('cxpulse', modern, base, 30)).toEqual({
+      kind: 'modify',
+      sql: 'ALTER TABLE cxpulse.scored_events MODIFY TTL toDateTime(ts) + toIntervalDay(30)',
+    });
+    expect(planTtl('cxpulse', modern, withTtl, 30)).toEqual({ kind: 'none' });
+    expect(planTtl('cxpulse', modern, withTtl, 7).kind).toBe('modify');
+    expect(planTtl('cxpulse', modern, withTtl, undefined)).toEqual({ kind: 'keep-existing' });
+    expect(planTtl('cxpulse', modern, base, undefined)).toEqual({ kind: 'none' });
+    expect(planTtl('cxpulse', legacy, base, 30)).toEqual({ kind: 'unsupported' });
+  });
+});
+
+describe('row mapping', () => {
+  const legacyShape = { types: new Map(columnsFor(legacy).map((c) => [c.name, c.type])) };
+  const modernShape = { types: new Map(columnsFor(modern).map((c) => [c.name, c.type])) };
+
+  it('18.16 rows carry epoch seconds plus ts_ms', () => {
+    const ev = scoredEvent(1, { tsMs: Date.UTC(2025, 0, 2, 3, 4, 5, 678), agentId: 'a-1' });
+    const row = toRow(ev, legacyShape, 1_700_000_000_123);
+    expect(row).toMatchObject({
+      event_id: 'ev-1',
+      ts: Date.UTC(2025, 0, 2, 3, 4, 5) / 1000,
+      ts_ms: 678,
+      agent_id: 'a-1',
+      subject: '',
+      inserted_at: 1_700_000_000,
+      version: 1_700_000_000_123,
+    });
+  });
+
+  it('current rows carry a UTC DateTime64 string and no ts_ms', () => {
+    const row = toRow(scoredEvent(1, { tsMs: Date.UTC(2025, 0, 2, 3, 4, 5, 6) }), modernShape, 1);
+    expect(row.ts).toBe('2025-01-02 03:04:05.006');
+    expect(row).not.toHaveProperty('ts_ms');
+  });
+
+  it('sanitises values that would fail a batch', () => {
+    const ev = scoredEvent(2, { tsMs: -5, latencyMs: Number.NaN, text: 'a\uD800b 😀', langConfidence: Infinity });
+    const row = toRow(ev, legacyShape, 1);
+    expect(row).toMatchObject({ ts: 0, ts_ms: 0, latency_ms: 0, lang_confidence: 0, text: 'a\uFFFDb 😀' });
+    expect(dateTime(1.5e13, undefined)).toBe(15_000_000_000);
+    expect(text(undefined)).toBe('');
+  });
+});
+
+describe('options from the environment', () => {
+  it('reads the CLICKHOUSE_* variables', () => {
+    expect(clickHouseOptionsFromEnv({})).toEqual({ url: 'http://127.0.0.1:8123', database: 'cxpulse' });
+    expect(
+      clickHouseOptionsFromEnv({
+        CLICKHOUSE_URL: 'http://ch:8123',
+        CLICKHOUSE_DB: 'cx',
+        CLICKHOUSE_USER: 'u',
+        CLICKHOUSE_PASSWORD: '',
+        CLICKHOUSE_RETENTION_DAYS: '90',
+      }),
+    ).toEqual({ url: 'http://ch:8123', database: 'cx', username: 'u', password: '', retentionDays: 90 });
+    expect(parseRetentionDays(' ')).toBeUndefined();
+    expect(() => parseRetentionDays('30d')).toThrow(/CLICKHOUSE_RETENTION_DAYS/);
+    expect(() => parseRetentionDays('0')).toThrow();
+  });
+
+  it('keeps credentials out of descriptions', () => {
+    expect(redactUrl('http://u:secret@ch:8123/?x=1')).toBe('http://ch:8123');
+  });
+});
+
+describe('server error codes', () => {
+  it('reads the code from 18.16 messages, which the client does not parse', () => {
+    expect(errorCode(new Error("Code: 60, e.displayText() = DB::Exception: Table x.y doesn't exist., e.what() = DB::Exception"))).toBe('60');
+    expect(errorCode(Object.assign(new Error('Table x.y does not exist.'), { code: '60' }))).toBe('60');
+    expect(errorCode(new Error('socket hang up'))).toBeUndefined();
+  });
+});

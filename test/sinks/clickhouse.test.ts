@@ -1,0 +1,176 @@
+/**
+ * Against a real ClickHouse (CI: Debian's 18.16 from scripts/services.sh; CLICKHOUSE_URL
+ * points elsewhere). Each run uses its own database and drops it afterwards.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
+import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
+import { memoryLog, scoredEvent, scoredEvents } from './fixtures.ts';
+import { startFakeClickHouse } from './fakeClickHouse.ts';
+
+const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+const DB = `cxpulse_test_${Date.now()}_${process.pid}`;
+
+let store: ClickHouseStore;
+const log = memoryLog();
+
+async function rows<T>(query: string): Promise<T[]> {
+  const res = await store.client.query({ query, format: 'JSONEachRow' });
+  return res.json<T>();
+}
+async function count(query: string): Promise<number> {
+  const [r] = await rows<{ n: string | number }>(query);
+  return Number(r?.n);
+}
+
+beforeAll(async () => {
+  store = await createClickHouseStore({ url: CH_URL, database: DB, log });
+  await store.init();
+});
+
+afterAll(async () => {
+  await store?.client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
+  await store?.close();
+});
+
+describe('ClickHouse store (real server)', () => {
+  it('reports the server version and answers ping', async () => {
+    expect(store.serverVersion).toMatch(/^\d+\.\d+/);
+    expect(store.description).toBe(`clickhouse ${store.serverVersion} ${CH_URL}/${DB}`);
+    expect(await store.ping()).toBe(true);
+    await store.init(); // idempotent
+  });
+
+  it('round-trips every field, timezone-safe to the millisecond', async () => {
+    const ev = scoredEvent(1, {
+      id: 'roundtrip-1',
+      agentId: 'agent-7',
+      subject: 'Faktura',
+      tsMs: Date.UTC(2024, 11, 31, 23, 59, 59, 987),
+      receivedAtMs: Date.UTC(2025, 0, 1, 0, 0, 0, 12),
+      text: 'Hej "på" dig,\nåäö ÆØ ß 😀 \\ \u0000 lone:\uD83D',
+    });
+    await store.write([ev]);
+    const cols = await rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${DB}' AND table = 'scored_events'`);
+    const legacy = cols.some((c) => c.name === 'ts_ms');
+    const tsMs = legacy ? 'toUInt64(ts) * 1000 + ts_ms' : 'toUnixTimestamp64Milli(ts)';
+    const recvSec = legacy ? 'toUInt64(received_at)' : 'toUInt64(toUnixTimestamp64Milli(received_at) / 1000)';
+    const [got] = await rows<Record<string, unknown>>(
+      `SELECT event_id, channel, conversation_id, customer_id, author, agent_id, subject, ${tsMs} AS ts_epoch_ms,
+              toString(toYYYYMM(ts)) AS month, lang, lang_confidence, sentiment_label, sentiment_score, sentiment_confidence,
+              conversation_turns, sentiment_trend, model_version, text, latency_ms, ${recvSec} AS recv_s,
+              toUInt64(inserted_at) AS inserted_s, version
+       FROM ${DB}.scored_events_latest WHERE event_id = 'roundtrip-1'`,
+    );
+    expect(got).toMatchObject({
+      event_id: 'roundtrip-1',
+      channel: ev.channel,
+      conversation_id: ev.conversationId,
+      customer_id: ev.customerId,
+      author: ev.author,
+      agent_id: 'agent-7',
+      subject: 'Faktura',
+      month: '202412',
+      lang: 'sv',
+      lang_confidence: 0.875,
+      sentiment_label: 'negative',
+      sentiment_score: -0.5,
+      sentiment_confidence: 0.75,
+      conversation_turns: ev.conversation.turns,
+      sentiment_trend: -0.125,
+      model_version: 'sentiment-test-1',
+      text: 'Hej "på" dig,\nåäö ÆØ ß 😀 \\ \u0000 lone:\uFFFD',
+      latency_ms: 12.5,
+    });
+    expect(Number(got?.ts_epoch_ms)).toBe(ev.tsMs);
+    expect(Number(got?.recv_s)).toBe(Math.floor(ev.receivedAtMs / 1000));
+    expect(Number(got?.version)).toBeGreaterThan(Date.now() - 60_000);
+    // 18.16 would leave an omitted DEFAULT now() column at 0000-00-00 00:00:00.
+    expect(Number(got?.inserted_s)).toBe(Math.floor(Number(got?.version) / 1000));
+  });
+
+  it('counts redelivered events once with FINAL and the latest view', async () => {
+    const batch = scoredEvents(100, 40);
+    await store.write(batch);
+    await store.write(batch); // redelivery after a crash between insert and ack
+    await store.write([...scoredEvents(120, 30), scoredEvent(200, { tsMs: Date.UTC(2025, 6, 1) })]);
+    const where = "WHERE event_id LIKE 'ev-%'";
+    expect(await count(`SELECT count() AS n FROM ${DB}.scored_events ${where}`)).toBe(111);
+    expect(await count(`SELECT count() AS n FROM ${DB}.scored_events FINAL ${where}`)).toBe(51);
+    expect(await count(`SELECT count() AS n FROM ${DB}.scored_events_latest ${where}`)).toBe(51);
+    expect(await count(`SELECT uniqExact(event_id) AS n FROM ${DB}.scored_events ${where}`)).toBe(51);
+    // Merges fold the copies on disk too.
+    await store.client.command({ query: `OPTIMIZE TABLE ${DB}.scored_events FINAL` });
+    expect(await count(`SELECT count() AS n FROM ${DB}.scored_events ${where}`)).toBe(51);
+  });
+
+  it('ignores an empty batch', async () => {
+    await expect(store.write([])).resolves.toBeUndefined();
+  });
+
+  it('recreates the table when it vanished under a running engine', async () => {
+    await store.client.command({ query: `DROP TABLE ${DB}.scored_events_latest` });
+    await store.client.command({ query: `DROP TABLE ${DB}.scored_events` });
+    await store.write([scoredEvent(300)]);
+    expect(await count(`SELECT count() AS n FROM ${DB}.scored_events_latest WHERE event_id = 'ev-300'`)).toBe(1);
+    expect(log.lines.some((l) => l.msg.includes('re-running init'))).toBe(true);
+  });
+
+  it('ignores retention with a warning where TTL does not exist', async (ctx) => {
+    if (!/^18\./.test(store.serverVersion)) ctx.skip();
+    const again = await createClickHouseStore({ url: CH_URL, database: DB, retentionDays: 7, log });
+    try {
+      await again.init();
+      expect(log.lines.some((l) => l.level === 'warn' && l.msg.includes('CLICKHOUSE_RETENTION_DAYS ignored'))).toBe(true);
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('fails fast when nothing listens', async () => {
+    await expect(createClickHouseStore({ url: 'http://127.0.0.1:1', database: DB })).rejects.toThrow(/not reachable/);
+  });
+});
+
+describe('ClickHouse store against a current-release server (fake endpoint)', () => {
+  it('creates the modern schema with TTL and writes DateTime64 strings', async () => {
+    const fake = await startFakeClickHouse('24.8.4.13');
+    const s = await createClickHouseStore({ url: fake.url, database: 'cxpulse', retentionDays: 30 });
+    try {
+      await s.init();
+      const ddl = fake.statements.find((q) => q.startsWith('CREATE TABLE')) ?? '';
+      expect(ddl).toContain("ts DateTime64(3, 'UTC')");
+      expect(ddl).toContain('channel LowCardinality(String)');
+      expect(ddl).toContain('TTL toDateTime(ts) + toIntervalDay(30)');
+      // engine_full (empty here) lacks the TTL, so init reconciles it.
+      expect(fake.statements).toContain('ALTER TABLE cxpulse.scored_events MODIFY TTL toDateTime(ts) + toIntervalDay(30)');
+      expect(fake.statements.some((q) => q.startsWith('CREATE VIEW IF NOT EXISTS cxpulse.scored_events_latest'))).toBe(true);
+
+      await s.write([scoredEvent(1, { tsMs: Date.UTC(2025, 1, 3, 4, 5, 6, 7) })]);
+      expect(fake.inserted).toHaveLength(1);
+      expect(fake.inserted[0]).toMatchObject({ event_id: 'ev-1', ts: '2025-02-03 04:05:06.007' });
+      expect(fake.inserted[0]).not.toHaveProperty('ts_ms');
+      expect(await s.ping()).toBe(true);
+
+      fake.failWith = 'Too many parts';
+      await expect(s.write([scoredEvent(2)])).rejects.toThrow(/insert of 1 rows failed.*Too many parts/);
+      expect(await s.ping()).toBe(false);
+    } finally {
+      await s.close();
+      await fake.close();
+    }
+  });
+
+  it('does not touch a TTL that is already right', async () => {
+    const fake = await startFakeClickHouse('24.8.4.13');
+    fake.engineFull = 'ReplacingMergeTree(version) PARTITION BY toYYYYMM(ts) ORDER BY (channel, event_id) TTL toDateTime(ts) + toIntervalDay(30) SETTINGS index_granularity = 8192';
+    const s = await createClickHouseStore({ url: fake.url, database: 'cxpulse', retentionDays: 30 });
+    try {
+      await s.init();
+      expect(fake.statements.some((q) => q.startsWith('ALTER'))).toBe(false);
+    } finally {
+      await s.close();
+      await fake.close();
+    }
+  });
+});
