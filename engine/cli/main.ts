@@ -40,7 +40,7 @@ program
   .option('--rate <n>', 'events per second', positiveNumber, 20)
   .option('--count <n>', 'stop after this many events', positiveInt)
   .option('--duration <s>', 'stop after this many seconds', positiveNumber)
-  .option('--seed <n>', 'random seed (same seed, same traffic)', positiveInt, 1)
+  .option('--seed <n>', 'random seed (same seed, same traffic and ids: a replay is deduplicated); default random', positiveInt)
   .option('--languages <list>', 'comma-separated subset of en,sv,nb,da,de', list)
   .option('--channels <list>', 'comma-separated subset of chat,email,call', list)
   .option('--target <url>', 'nats://host:port (JetStream) or http://host:port (the engine HTTP ingest); default: local NATS if it answers, else http://127.0.0.1:8080')

@@ -8,7 +8,7 @@ export interface SimulateOptions {
   rate: number;
   count?: number;
   duration?: number;
-  seed: number;
+  seed?: number;
   languages?: string[];
   channels?: string[];
   target?: string;
@@ -75,7 +75,7 @@ export async function runSimulate(o: SimulateOptions): Promise<void> {
     },
   });
   await p.close();
-  process.stderr.write(`done: ${result.sent} sent, ${result.failed} failed, ${(result.elapsedMs / 1000).toFixed(1)} s\n`);
+  process.stderr.write(`done: ${result.sent - result.failed} published, ${result.failed} failed, ${(result.elapsedMs / 1000).toFixed(1)} s (seed ${result.seed}: --seed ${result.seed} replays it)\n`);
   if (firstError) process.stderr.write(`first failure: ${firstError}\n`);
   if (result.failed > 0) process.exitCode = 1;
 }

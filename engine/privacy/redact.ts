@@ -2,7 +2,8 @@
  * PII redaction applied before anything is stored or sent on (SPEC: privacy officer).
  * Deliberately conservative: it removes what is obviously an e-mail address, a payment card
  * number (13-19 digits passing the Luhn check) or a phone number (international `+` form or a
- * national number with a leading 0 / area code in parentheses), and leaves order numbers alone.
+ * national number with a leading 0 / area code in parentheses / the Danish and Norwegian
+ * 8-digit groupings), and leaves order numbers alone.
  */
 export const REDACTION_TOKENS = { email: '[email]', card: '[card]', phone: '[phone]' } as const;
 
@@ -11,6 +12,8 @@ const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}
 const CARD_CANDIDATE = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
 // +CC ..., 00CC ..., 0AAA ..., (AAA) ...: 7-15 digits in all with common separators.
 const PHONE_CANDIDATE = /(?<![\w+])(?:\+|00|0|\(\d{2,4}\)\s?)\d(?:[\s./-]?\(?\d\)?){5,15}(?![\d])/g;
+// Danish and Norwegian national numbers have no leading 0 but a fixed grouping: 12 34 56 78, 412 34 567.
+const NORDIC_PHONE = /(?<![\d,.])(?:\d{2}(?: \d{2}){3}|\d{3} \d{2} \d{3})(?![\d]|,\d)/g;
 
 function luhnValid(digits: string): boolean {
   let sum = 0;
@@ -46,6 +49,10 @@ export function redactPii(input: string): Redaction {
   text = text.replace(PHONE_CANDIDATE, (m) => {
     const digits = m.replace(/\D/g, '').length;
     if (digits < 7 || digits > 15) return m;
+    counts.phone++;
+    return REDACTION_TOKENS.phone;
+  });
+  text = text.replace(NORDIC_PHONE, () => {
     counts.phone++;
     return REDACTION_TOKENS.phone;
   });

@@ -7,6 +7,8 @@ describe('redactPii', () => {
     ['ring mig på +46 70 123 45 67', 'ring mig på [phone]', 'phone'],
     ['Rufen Sie 0171 1234567 an', 'Rufen Sie [phone] an', 'phone'],
     ['call (555) 123-4567 please', 'call [phone] please', 'phone'],
+    ['Ring gerne tilbage på 38 76 80 59.', 'Ring gerne tilbage på [phone].', 'phone'],
+    ['Nummeret mitt er 481 11 988.', 'Nummeret mitt er [phone].', 'phone'],
     ['card 4111 1111 1111 1111 was charged twice', 'card [card] was charged twice', 'card'],
     ['kort 5500-0000-0000-0004 ble belastet', 'kort [card] ble belastet', 'card'],
   ] as const)('redacts %s', (input, expected, kind) => {

@@ -1,0 +1,147 @@
+import { writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir, cpus } from 'node:os';
+import { join } from 'node:path';
+import { createClient } from '@clickhouse/client';
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { takeEvents } from '../connectors/simulator/index.ts';
+import { initBackend, loadTextScorer } from '../engine/model/index.ts';
+import { loadConfig } from '../engine/config/index.ts';
+import { createLogger } from '../engine/observability/index.ts';
+import { startEngine } from '../engine/runtime/index.ts';
+import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
+import { summarize } from './stats.ts';
+import WebSocket from 'ws';
+
+export interface BenchOptions {
+  events: number;
+  rate: number;
+  texts: number;
+  json?: string;
+}
+
+const say = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Model-only throughput: featurize + one forward pass per batch of 64, on one thread. */
+async function modelThroughput(n: number) {
+  const backend = await initBackend();
+  const scorer = await loadTextScorer();
+  const texts = takeEvents(n, { seed: 3 }).map((e) => e.text);
+  await scorer.score(texts.slice(0, 256)); // warm-up: kernels compiled, buffers allocated
+  const t0 = performance.now();
+  const feats = texts.map((t) => scorer.featurize(t));
+  const t1 = performance.now();
+  for (let i = 0; i < feats.length; i += 64) await scorer.predict(feats.slice(i, i + 64));
+  const t2 = performance.now();
+  scorer.dispose();
+  return {
+    backend,
+    model: scorer.version,
+    texts: n,
+    textsPerSec: Math.round(n / ((t2 - t0) / 1000)),
+    featurizeUsPerText: Math.round(((t1 - t0) * 1000) / n),
+    predictUsPerText: Math.round(((t2 - t1) * 1000) / n),
+  };
+}
+
+async function clickhouseReachable(url: string): Promise<boolean> {
+  return fetch(new URL('/ping', url), { signal: AbortSignal.timeout(1500) }).then((r) => r.ok, () => false);
+}
+
+/** End to end: publish to JetStream, measure until each event's score arrives on the WebSocket feed. */
+async function endToEnd(n: number, rate: number) {
+  let nats: NatsServerHandle | undefined;
+  try {
+    nats = await startNatsServer();
+  } catch (e) {
+    say(`bench: ${(e as Error).message}; measuring with the in-process bus instead`);
+  }
+  const chUrl = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+  const useClickHouse = await clickhouseReachable(chUrl);
+  const dataDir = await mkdtemp(join(tmpdir(), 'cxpulse-bench-'));
+  const db = 'cxpulse_bench';
+  const ch = useClickHouse ? createClient({ url: chUrl }) : undefined;
+  await ch?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
+  const cfg = loadConfig({
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NATS_URL: nats?.url ?? 'memory',
+    CLICKHOUSE_URL: useClickHouse ? chUrl : 'file',
+    CLICKHOUSE_DB: db,
+    CXPULSE_DATA_DIR: dataDir,
+  });
+  const engine = await startEngine(cfg, createLogger('warn'));
+  const sentAt = new Map<string, number>();
+  const clientLatency: number[] = [];
+  const engineLatency: number[] = [];
+  let lastAt = 0;
+  const ws = new WebSocket(`${engine.url.replace('http', 'ws')}/v1/feed`);
+  await new Promise((r) => ws.once('open', r));
+  const allIn = new Promise<void>((resolve) => {
+    ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { type: string; event?: { id: string; latencyMs: number } };
+      if (m.type !== 'score' || !m.event) return;
+      const t = sentAt.get(m.event.id);
+      if (t === undefined) return;
+      lastAt = performance.now();
+      clientLatency.push(lastAt - t);
+      engineLatency.push(m.event.latencyMs);
+      if (clientLatency.length === n) resolve();
+    });
+  });
+  const events = takeEvents(n, { seed: 5, startMs: Date.now() });
+  const nc = nats ? await connect({ servers: nats.url }) : undefined;
+  const js = nc ? jetstream(nc) : undefined;
+  const publish = async (e: (typeof events)[number]) => {
+    sentAt.set(e.id, performance.now());
+    if (js) await js.publish(`cx.events.${e.channel}`, JSON.stringify(e), { msgID: e.id });
+    else await engine.bus.publishEvent(e.channel, Buffer.from(JSON.stringify(e)), e.id);
+  };
+  const t0 = performance.now();
+  const tick = 50;
+  const perTick = rate > 0 ? Math.max(1, Math.round((rate * tick) / 1000)) : 200;
+  for (let i = 0; i < events.length; i += perTick) {
+    const started = performance.now();
+    await Promise.all(events.slice(i, i + perTick).map(publish));
+    if (rate > 0) await new Promise((r) => setTimeout(r, Math.max(0, tick - (performance.now() - started))));
+    if ((i / perTick) % 20 === 0) say(`  published ${Math.min(i + perTick, n)}/${n}, scored ${clientLatency.length}`);
+  }
+  await Promise.race([allIn, new Promise((r) => setTimeout(r, 120_000))]);
+  const elapsed = (lastAt - t0) / 1000;
+  ws.close();
+  await engine.stop();
+  await nc?.close();
+  await nats?.dispose();
+  await ch?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
+  await ch?.close();
+  await rm(dataDir, { recursive: true, force: true });
+  return {
+    bus: nats ? 'nats-server (private, JetStream)' : 'in-process',
+    store: useClickHouse ? `clickhouse ${chUrl}` : 'embedded file store',
+    events: n,
+    received: clientLatency.length,
+    offeredRate: rate || 'max',
+    eventsPerSec: Math.round(clientLatency.length / elapsed),
+    publishToFeedMs: roundAll(summarize(clientLatency)),
+    engineScoringMs: roundAll(summarize(engineLatency)),
+  };
+}
+
+const roundAll = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
+
+export async function runBench(o: BenchOptions): Promise<void> {
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
+  say(`bench on ${machine.cpus} x ${machine.cpu}, Node ${machine.node}`);
+  say(`1/2 model throughput over ${o.texts} simulated texts ...`);
+  const model = await modelThroughput(o.texts);
+  say(`    ${model.textsPerSec} texts/s on one thread (${model.backend}); featurize ${model.featurizeUsPerText} µs, predict ${model.predictUsPerText} µs per text`);
+  say(`2/2 end to end: ${o.events} events through NATS -> engine -> store -> feed ...`);
+  const e2e = await endToEnd(o.events, o.rate);
+  say(`    ${e2e.received}/${e2e.events} scored, ${e2e.eventsPerSec} events/s; publish->feed p50 ${e2e.publishToFeedMs.p50} ms, p99 ${e2e.publishToFeedMs.p99} ms`);
+  const report = { date: new Date().toISOString(), machine, model, endToEnd: e2e };
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
+  if (e2e.received < e2e.events) process.exitCode = 1;
+}

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
+import type { Engine } from '../../engine/runtime/index.ts';
+import { takeEvents } from '../../connectors/simulator/index.ts';
+import { openFeed, queryNumber, startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
+
+// End to end through real servers: a private nats-server with JetStream, the real ClickHouse,
+// the committed TensorFlow.js model, and the WebSocket feed.
+let nats: NatsServerHandle;
+let nc: NatsConnection;
+let js: JetStreamClient;
+const db = testDatabase('cxpulse_it_engine');
+let engine: Engine;
+
+beforeAll(async () => {
+  nats = await startNatsServer();
+  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name });
+  nc = await connect({ servers: nats.url });
+  js = jetstream(nc);
+});
+
+afterAll(async () => {
+  await engine?.stop();
+  await nc?.close();
+  await nats?.dispose();
+  await db.drop();
+});
+
+describe('the scoring engine end to end', () => {
+  it('scores 1,000 mixed-channel events from NATS into exactly 1,000 rows and 1,000 feed messages', async () => {
+    const feed = await openFeed(engine.url);
+    const events = takeEvents(1000, { seed: 7 });
+    expect(new Set(events.map((e) => e.channel)).size).toBe(3);
+    await Promise.all(events.map((e) => js.publish(`cx.events.${e.channel}`, JSON.stringify(e), { msgID: e.id })));
+    await feed.waitFor(1000, 90_000);
+    await waitUntil(async () => (await queryNumber(db.client, `SELECT count() FROM ${db.name}.scored_events FINAL`)) >= 1000, 30_000, () => 'rows');
+    // Give stragglers a moment: the counts must stay exact, not just reach 1,000.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await queryNumber(db.client, `SELECT count() FROM ${db.name}.scored_events FINAL`)).toBe(1000);
+    expect(await queryNumber(db.client, `SELECT uniqExact(event_id) FROM ${db.name}.scored_events`)).toBe(1000);
+    expect(feed.events.length).toBe(1000);
+    expect(new Set(feed.events.map((e) => e.id))).toEqual(new Set(events.map((e) => e.id)));
+    // Every row carries its engine latency and a real model version; every score is in range.
+    expect(await queryNumber(db.client, `SELECT countIf(latency_ms >= 0 AND latency_ms < 60000) FROM ${db.name}.scored_events FINAL`)).toBe(1000);
+    for (const e of feed.events) {
+      expect(e.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(e.modelVersion).toMatch(/^sentiment/);
+      expect(Math.abs(e.sentiment.score)).toBeLessThanOrEqual(1);
+      expect(['negative', 'neutral', 'positive']).toContain(e.sentiment.label);
+    }
+    // PII never reaches the store or the feed.
+    const leaked = feed.events.filter((e) => /@[a-z]+\.|4111 1111|\+46 70/.test(e.text));
+    expect(leaked).toEqual([]);
+    feed.close();
+  });
+
+  it('dead-letters each kind of bad input with its reason and original payload, acks it, and keeps going', async () => {
+    const jsm = await jetstreamManager(nc);
+    const dlqBefore = (await jsm.streams.info('CX_DLQ')).state.messages;
+    const valid = takeEvents(1, { seed: 99 })[0]!;
+    const bad: [string, string, string | undefined][] = [
+      ['{"id": "broken', 'CX_ERR_INVALID_JSON', undefined],
+      [JSON.stringify({ ...valid, id: 'b1', conversationId: undefined }), 'CX_ERR_MISSING_FIELD', 'conversationId'],
+      [JSON.stringify({ ...valid, id: 'b2', customerId: 12 }), 'CX_ERR_WRONG_TYPE', 'customerId'],
+      [JSON.stringify({ ...valid, id: 'b3', channel: 'pigeon' }), 'CX_ERR_UNKNOWN_CHANNEL', 'channel'],
+      [JSON.stringify({ ...valid, id: 'b4', text: ' ' }), 'CX_ERR_EMPTY_TEXT', 'text'],
+      [JSON.stringify({ ...valid, id: 'b5', text: 'z'.repeat(40_000) }), 'CX_ERR_TEXT_TOO_LARGE', 'text'],
+      [JSON.stringify({ ...valid, id: 'b6', ts: 'not a time' }), 'CX_ERR_INVALID_TIMESTAMP', 'ts'],
+    ];
+    for (const [payload] of bad) await js.publish('cx.events.chat', payload);
+    await js.publish(`cx.events.${valid.channel}`, JSON.stringify(valid), { msgID: valid.id });
+
+    await waitUntil(async () => (await jsm.streams.info('CX_DLQ')).state.messages >= dlqBefore + bad.length, 20_000, () => 'dlq entries');
+    const entries: { error: { code: string; field?: string; message: string }; payload: string }[] = [];
+    for (let seq = dlqBefore + 1; seq <= dlqBefore + bad.length; seq++) {
+      const m = await jsm.streams.getMessage('CX_DLQ', { seq });
+      entries.push(m!.json());
+    }
+    expect(entries.map((e) => [e.error.code, e.error.field])).toEqual(bad.map(([, code, field]) => [code, field]));
+    expect(entries.map((e) => e.payload)).toEqual(bad.map(([p]) => p));
+    for (const e of entries) expect(e.error.message.length).toBeGreaterThan(10);
+
+    // The good event behind them was scored, and nothing is left unacked.
+    await waitUntil(async () => (await queryNumber(db.client, `SELECT count() FROM ${db.name}.scored_events FINAL WHERE event_id = '${valid.id}'`)) === 1, 20_000, () => 'valid row');
+    await waitUntil(async () => {
+      const info = await jsm.consumers.info('CX_EVENTS', 'cxpulse-engine');
+      return info.num_pending === 0 && info.num_ack_pending === 0;
+    }, 10_000, () => 'consumer drained');
+    const metrics = await engine.metrics.registry.metrics();
+    expect(metrics).toMatch(/cxpulse_events_failed_total\{channel="chat",error_type="CX_ERR_INVALID_TIMESTAMP"\} 1/);
+    expect(metrics).toMatch(/cxpulse_events_failed_total\{channel="chat",error_type="CX_ERR_INVALID_JSON"\} 1/);
+    const ready = await fetch(`${engine.url}/readyz`);
+    expect(ready.status).toBe(200);
+  });
+});
