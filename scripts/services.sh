@@ -120,3 +120,4 @@ ensure_nats() {
 
 ensure_clickhouse
 ensure_nats
+bash "$(dirname "$0")/services-dovecot.sh"

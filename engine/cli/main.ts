@@ -4,6 +4,7 @@ import { runScore } from './score.ts';
 import { runSimulate } from './simulate.ts';
 import { runTrain } from './train.ts';
 import { runBench } from './bench.ts';
+import { runConnector } from './connector.ts';
 
 const positiveNumber = (v: string) => {
   const n = Number(v);
@@ -45,6 +46,16 @@ program
   .option('--channels <list>', 'comma-separated subset of chat,email,call', list)
   .option('--target <url>', 'nats://host:port (JetStream) or http://host:port (the engine HTTP ingest); default: local NATS if it answers, else http://127.0.0.1:8080')
   .action((o) => runSimulate(o));
+
+program
+  .command('connector <name>')
+  .description('run one connector on its own (chat, calls, crm, email), publishing to NATS_URL or local NATS; crm --csv imports a file and exits')
+  .option('--port <n>', 'HTTP port (default CXPULSE_CONNECTOR_PORT or 8081)', positiveInt)
+  .option('--host <host>', 'listen address (default HOST)')
+  .option('--nats <url>', 'NATS server (overrides NATS_URL)')
+  .option('--dir <dir>', 'calls: folder to watch (overrides CXPULSE_CALLS_DIR)')
+  .option('--csv <file>', 'crm: import business events from this CSV file and exit')
+  .action((name: string, o) => runConnector(name, o));
 
 program
   .command('train')

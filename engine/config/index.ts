@@ -44,6 +44,16 @@ export const EnvSchema = Type.Object({
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
   CXPULSE_ACK_WAIT_MS: Int(DEFAULT_ACK_WAIT_MS, 1000),
+  /** Connectors served inside `cxpulse start` (connectors/README.md): chat, calls, crm, or none. */
+  CXPULSE_CONNECTORS: Type.Optional(Type.String()),
+  CXPULSE_CHAT_WEBHOOK_SECRET: Type.Optional(Type.String()),
+  CXPULSE_CHATWOOT_WEBHOOK_SECRET: Type.Optional(Type.String()),
+  CXPULSE_CHAT_WS_TOKEN: Type.Optional(Type.String()),
+  CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: Type.Optional(Type.Integer({ minimum: 1 })),
+  CXPULSE_CALLS_DIR: Type.Optional(Type.String()),
+  CXPULSE_CALLS_SPEAKERS: Type.Optional(Type.String()),
+  /** Set to run the IMAP connector inside `cxpulse start` (the other CXPULSE_IMAP_* in connectors/README.md). */
+  CXPULSE_IMAP_HOST: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
     default: 'info',
   }),

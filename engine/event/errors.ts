@@ -18,6 +18,13 @@ export const EVENT_ERRORS = {
   CX_ERR_SCORING_FAILED: { status: 500, summary: 'the model could not score this event' },
   CX_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the body must be application/json' },
   CX_ERR_BUS_UNAVAILABLE: { status: 503, summary: 'the event could not be published; nothing was accepted, retry later' },
+  // Refusals only a connector gives (the source, not the event, is at fault).
+  CX_ERR_BAD_SIGNATURE: { status: 401, summary: 'the webhook signature is missing, malformed, stale or does not match the configured secret' },
+  CX_ERR_UNAUTHORIZED: { status: 401, summary: 'the request lacks the token this endpoint is configured to require' },
+  CX_ERR_BAD_ENCODING: { status: 400, summary: 'the payload is not valid UTF-8 (or UTF-16 with a byte-order mark)' },
+  CX_ERR_MISSING_SPEAKER: { status: 400, summary: 'a transcript turn has no speaker, or its speaker cannot be mapped to customer or agent' },
+  CX_ERR_UNSUPPORTED_PAYLOAD: { status: 400, summary: "the payload is JSON but matches none of the connector's documented shapes" },
+  CX_ERR_NO_TEXT_PART: { status: 400, summary: 'a mail or message has no text a customer wrote (no text part, or empty after quotes were stripped)' },
 } as const;
 
 export type EventErrorCode = keyof typeof EVENT_ERRORS;

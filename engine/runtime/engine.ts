@@ -9,6 +9,8 @@ import { buildApp } from '../http/index.ts';
 import { fromBus, scoringPipeline } from '../pipeline/index.ts';
 import { activeBackend, detectLanguage, initBackend, loadTextScorer, type TextScorer } from '../model/index.ts';
 import { connectBus, connectStore } from './connect.ts';
+import { connectorRoutes, connectorsConfigFromEnv, createConnectorPublisher, startConnectorWorkers, type ConnectorPublisher } from '../../connectors/index.ts';
+import { emailConnectorFromEnv } from '../../connectors/email/index.ts';
 
 export const LAG_POLL_MS = 5000;
 export const DRAIN_TIMEOUT_MS = 15_000;
@@ -130,6 +132,19 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
   });
+  // Connectors served by this process share its bus: one publishing path, one set of metrics.
+  const connectorConfig = { ...connectorsConfigFromEnv(cfg), maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES };
+  const publishers = new Map<string, ConnectorPublisher>();
+  const publisherFor = (name: string) => {
+    let p = publishers.get(name);
+    if (!p) publishers.set(name, (p = createConnectorPublisher({ connector: name, bus, registry: metrics.registry, maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES, log })));
+    return p;
+  };
+  await app.register(connectorRoutes, { ...connectorConfig, publisherFor });
+  const connectorWorkers = await startConnectorWorkers({ ...connectorConfig, publisherFor, log });
+  const email = cfg.CXPULSE_IMAP_HOST ? emailConnectorFromEnv({ publisher: publisherFor('email'), log }) : undefined;
+  await email?.start();
+
   const address = await app.listen({ port: cfg.PORT, host: cfg.HOST });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   log.info({ url }, `cxpulse listening on ${url}`);
@@ -139,6 +154,8 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
     (stopping ??= (async () => {
       log.info('stopping: draining in-flight events');
       clearInterval(lagTimer);
+      await email?.stop();
+      await connectorWorkers.stop();
       await bus.stop();
       const drained = await Promise.race([done.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS).unref())]);
       if (!drained) log.warn(`drain did not finish in ${DRAIN_TIMEOUT_MS} ms; unacked events will be redelivered`);

@@ -1,0 +1,83 @@
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  acceptRawBodies,
+  answeringBusErrors,
+  connectorError,
+  decodeJson,
+  isObject,
+  mapInput,
+  rawBody,
+  sendError,
+  type ConnectorError,
+  type ConnectorEvent,
+  type ConnectorPublisher,
+} from '../shared/index.ts';
+import { fromChatwoot } from './chatwoot.ts';
+import type { ChatConfig } from './config.ts';
+import { fromGeneric } from './generic.ts';
+import { verifyWebhook } from './signature.ts';
+
+export const CHAT_WEBHOOK_PATH = '/v1/connectors/chat/webhook';
+
+export interface ChatRouteOptions {
+  publisher: ConnectorPublisher;
+  config: ChatConfig;
+}
+
+export type WebhookMapping =
+  | { kind: 'event'; event: ConnectorEvent }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'unusable'; error: ConnectorError }
+  | { kind: 'invalid'; error: ConnectorError };
+
+/** A body with a string `event` is a Chatwoot delivery; anything else is read as our generic shape. */
+export function mapChatWebhook(body: unknown): WebhookMapping {
+  if (!isObject(body)) return { kind: 'invalid', error: connectorError('CX_ERR_NOT_AN_OBJECT', 'a chat webhook body must be a JSON object') };
+  const r = mapInput(() => (typeof body.event === 'string' ? fromChatwoot(body) : ({ kind: 'event', event: fromGeneric(body) } as const)));
+  return r.ok ? r.value : { kind: 'invalid', error: r.error };
+}
+
+/**
+ * `POST /v1/connectors/chat/webhook`. Answers: 202 `{status: published|duplicate, id}`;
+ * 200 `{status: ignored, reason}` for deliveries that carry no customer-visible message;
+ * 202 `{status: dead_lettered, error}` for a well-formed customer message without text (the
+ * sender did nothing wrong, so no 4xx that it would retry); 4xx `{error}` for a bad request,
+ * which is also dead-lettered, except a bad signature (401, counted, never stored: an
+ * unauthenticated sender must not be able to fill the DLQ).
+ */
+export const chatWebhookRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { publisher, config }) => {
+  acceptRawBodies(app);
+  app.post(CHAT_WEBHOOK_PATH, async (req, reply) => {
+    const body = rawBody(req.body);
+    const signature = verifyWebhook(req.headers, body, config);
+    if (!signature.ok) {
+      publisher.count?.('unauthorized');
+      req.log.warn({ code: signature.error.code, field: signature.error.field }, `chat webhook refused: ${signature.error.message}`);
+      return sendError(reply, signature.error);
+    }
+    return answeringBusErrors(reply, async () => {
+      const decoded = decodeJson(body, 'webhook body');
+      if (!decoded.ok) {
+        await publisher.reject(decoded.error, decoded.text);
+        return sendError(reply, decoded.error);
+      }
+      const mapped = mapChatWebhook(decoded.value);
+      switch (mapped.kind) {
+        case 'invalid':
+          await publisher.reject(mapped.error, decoded.text);
+          return sendError(reply, mapped.error);
+        case 'ignored':
+          publisher.count?.('ignored');
+          return reply.code(200).send({ status: 'ignored', reason: mapped.reason });
+        case 'unusable':
+          await publisher.reject(mapped.error, decoded.text);
+          return reply.code(202).send({ status: 'dead_lettered', error: mapped.error });
+        case 'event': {
+          const outcome = await publisher.publish(mapped.event, { payload: decoded.text });
+          if (outcome.status === 'rejected') return sendError(reply, outcome.error);
+          return reply.code(202).send({ status: outcome.status, id: mapped.event.id });
+        }
+      }
+    });
+  });
+};

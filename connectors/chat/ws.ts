@@ -1,0 +1,95 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { RawData, WebSocket } from 'ws';
+import {
+  BusUnavailableError,
+  connectorError,
+  decodeJson,
+  isObject,
+  mapInput,
+  sendError,
+  type ConnectorError,
+  type ConnectorPublisher,
+} from '../shared/index.ts';
+import { fromGeneric, genericEventId } from './generic.ts';
+import { tokenMatches } from './signature.ts';
+import type { ChatRouteOptions } from './webhook.ts';
+
+export const CHAT_WS_PATH = '/v1/connectors/chat/ws';
+
+/** Frames the server sends back: one per received frame, in order. */
+export type ChatWsReply =
+  | { type: 'ack'; id: string; status: 'published' | 'duplicate' }
+  | { type: 'error'; id?: string; error: ConnectorError | { code: 'CX_ERR_INTERNAL'; message: string } };
+
+function frameBytes(data: RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
+}
+
+function presentedToken(req: FastifyRequest): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7).trim();
+  const q = (req.query as Record<string, unknown> | undefined)?.token;
+  return typeof q === 'string' ? q : undefined;
+}
+
+/** Handles one frame end to end and returns the reply frame; never throws for bad input or an absent bus. */
+export async function handleChatFrame(data: RawData, publisher: ConnectorPublisher): Promise<ChatWsReply> {
+  const decoded = decodeJson(frameBytes(data), 'frame');
+  const value = decoded.ok ? decoded.value : undefined;
+  // The id, when the frame names one, goes on error frames too, so the widget knows which turn failed.
+  const id = isObject(value) ? genericEventId(value) : undefined;
+  const failed = (error: ConnectorError): ChatWsReply => (id === undefined ? { type: 'error', error } : { type: 'error', id, error });
+  const refuse = async (error: ConnectorError) => {
+    await publisher.reject(error, decoded.text);
+    return failed(error);
+  };
+  try {
+    if (!decoded.ok) return await refuse(decoded.error);
+    if (!isObject(value)) return await refuse(connectorError('CX_ERR_NOT_AN_OBJECT', 'a chat frame must be a JSON object (one turn per frame)'));
+    const mapped = mapInput(() => fromGeneric(value));
+    if (!mapped.ok) return await refuse(mapped.error);
+    const outcome = await publisher.publish(mapped.value, { payload: decoded.text });
+    if (outcome.status === 'rejected') return failed(outcome.error);
+    return { type: 'ack', id: mapped.value.id, status: outcome.status };
+  } catch (e) {
+    if (!(e instanceof BusUnavailableError)) throw e;
+    return failed(connectorError('CX_ERR_BUS_UNAVAILABLE', 'the event bus did not confirm this turn; resend it (ids make a resend safe)'));
+  }
+}
+
+/**
+ * `GET /v1/connectors/chat/ws`: a chat widget streams turns in our generic shape, one JSON object
+ * per frame. Frames are handled in arrival order, each answered with an ack or an error frame; a
+ * bad frame never closes the socket. With `wsToken` configured, the handshake must present it.
+ */
+export const chatWsRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { publisher, config }) => {
+  app.get(
+    CHAT_WS_PATH,
+    {
+      websocket: true,
+      // Refuse before the upgrade, so an unauthorised client gets a plain 401 and no socket.
+      preValidation: async (req, reply) => {
+        if (config.wsToken === undefined || tokenMatches(presentedToken(req), config.wsToken)) return;
+        publisher.count?.('unauthorized');
+        await sendError(reply, connectorError('CX_ERR_UNAUTHORIZED', 'this WebSocket requires the configured token (?token= or Authorization: Bearer)'));
+      },
+    },
+    (socket: WebSocket, req) => {
+      let chain = Promise.resolve();
+      const send = (m: ChatWsReply) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+      };
+      socket.on('message', (data) => {
+        chain = chain
+          .then(() => handleChatFrame(data, publisher))
+          .catch((e: unknown): ChatWsReply => {
+            req.log.error({ err: e }, 'chat frame failed');
+            return { type: 'error', error: { code: 'CX_ERR_INTERNAL', message: 'internal error while handling this turn; see the log' } };
+          })
+          .then(send);
+      });
+      socket.on('error', (err) => req.log.warn({ err }, 'chat WebSocket error'));
+    },
+  );
+};

@@ -1,0 +1,14 @@
+export { createEmailConnector, emailConnectorFromEnv, type EmailConnector } from './connector.ts';
+export {
+  agentMatcher,
+  emailOptionsFromEnv,
+  DEFAULT_FOLDERS,
+  DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_POLL_INTERVAL_MS,
+  EMAIL_ENV,
+  type EmailConnectorOptions,
+} from './config.ts';
+export { MAIL_REJECTIONS, type MailRejectReason, type MailRejection } from './errors.ts';
+export { mailToEvent, pseudonymousCustomerId, type MailIdentities, type MailOutcome, type MailSource } from './mail.ts';
+export { stripReply, type StrippedText } from './strip.ts';
+export { openPositionStore, type FolderPosition, type PositionStore } from './state.ts';

@@ -1,0 +1,25 @@
+import { EVENT_ERRORS, eventError, type EventError, type EventErrorCode } from '../../engine/event/index.ts';
+
+/**
+ * Connector refusals use the engine's catalog (engine/event/errors.ts), which holds the codes
+ * only a connector gives too (bad signature, bad encoding, missing speaker ...).
+ */
+export type ConnectorError = EventError;
+
+export function connectorError(code: EventErrorCode, message: string, field?: string): ConnectorError {
+  return eventError(code, message, field);
+}
+
+/** HTTP status for a catalogued code. */
+export function statusOf(code: EventErrorCode): number {
+  return EVENT_ERRORS[code].status;
+}
+
+/** The bus did not confirm a publish within the retry budget: the caller answers 503 / keeps the file. */
+export class BusUnavailableError extends Error {
+  override name = 'BusUnavailableError';
+  readonly code = 'CX_ERR_BUS_UNAVAILABLE' as const;
+  constructor(message: string, override readonly cause?: unknown) {
+    super(message);
+  }
+}

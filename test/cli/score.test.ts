@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/cxpulse.js', import.meta.url));
+
+function score(input: string) {
+  const r = spawnSync(process.execPath, [BIN, 'score'], { input, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, lines: r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>), stderr: r.stderr };
+}
+
+describe('cxpulse score', () => {
+  it('writes one JSONL result per input line, in order, with the sentiment contract', () => {
+    const texts = [
+      'Thank you so much, this was fantastic help!',
+      'This is the worst service I have ever had. I am furious.',
+      'Tack så mycket, ni är fantastiska!',
+      'Dette er helt elendig, jeg er veldig skuffet.',
+    ];
+    const { status, lines } = score(texts.map((text) => JSON.stringify({ text })).join('\n') + '\n');
+    expect(status).toBe(0);
+    expect(lines).toHaveLength(4);
+    for (const l of lines) {
+      expect(Object.keys(l.sentiment).sort()).toEqual(['confidence', 'label', 'score']);
+      expect(l.sentiment.score).toBeGreaterThanOrEqual(-1);
+      expect(l.sentiment.score).toBeLessThanOrEqual(1);
+      expect(l.modelVersion).toMatch(/^sentiment/);
+    }
+    expect(lines.map((l) => l.sentiment.label)).toEqual(['positive', 'negative', 'positive', 'negative']);
+    expect(lines[2]!.lang).toBe('sv');
+  });
+
+  it('answers a bad line with an error line in its place and goes on', () => {
+    const { status, lines } = score('{"text":"Great, thanks!"}\nnot json\n{"txt":"x"}\n{"text":"Awful."}\n');
+    expect(status).toBe(0);
+    expect(lines).toHaveLength(4);
+    expect(lines[0]!.sentiment).toBeDefined();
+    expect(lines[1]!.error.message).toMatch(/line 2: not valid JSON/);
+    expect(lines[2]!.error.message).toMatch(/line 3: field 'text'/);
+    expect(lines[3]!.sentiment).toBeDefined();
+  });
+});
