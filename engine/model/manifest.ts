@@ -1,0 +1,101 @@
+/**
+ * The model folder format: manifest.json (what the model is, how to featurize, TF.js
+ * weightSpecs) + weights.bin (TF.js weights binary, as written by tf.io.encodeWeights or with
+ * TF.js's own uint8 quantization spec). Shared by the trainer (writes) and the loader (checks).
+ */
+import { createHash } from 'node:crypto';
+import type * as tf from '@tensorflow/tfjs';
+import { SENTIMENT_LABELS } from '../event/types.ts';
+import type { FeaturizerSpec } from './featurize.ts';
+import { TOKENIZER_VERSION } from './tokenize.ts';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const WEIGHTS_FILE = 'weights.bin';
+export const MODEL_FORMAT = 'cxpulse-embedding-bag';
+export const MODEL_FORMAT_VERSION = 1;
+
+export interface Architecture {
+  type: 'embedding-bag';
+  pooling: 'mean';
+  dim: number;
+  /** 0 = linear head. */
+  hidden: number;
+}
+
+export interface ModelManifest {
+  format: typeof MODEL_FORMAT;
+  formatVersion: number;
+  task: 'sentiment';
+  /** Model name plus the first 8 hex digits of the SHA-256 of weights.bin. */
+  version: string;
+  labels: string[];
+  featurizer: FeaturizerSpec;
+  architecture: Architecture;
+  weightsFile: string;
+  weightsSha256: string;
+  /** TF.js weight specs, in the order the tensors sit in weights.bin. */
+  weightSpecs: tf.io.WeightsManifestEntry[];
+  /** Free-form provenance (data sets, seed, hyper-parameters, epochs). */
+  training?: Record<string, unknown>;
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+export function modelVersion(name: string, weights: Uint8Array): string {
+  return `${name}-${sha256(weights).slice(0, 8)}`;
+}
+
+/** The tensor shapes an architecture needs, by weight name. */
+export function expectedShapes(a: Architecture, buckets: number, numClasses: number): Record<string, number[]> {
+  const out: Record<string, number[]> = { embedding: [buckets, a.dim] };
+  if (a.hidden > 0) {
+    out['hidden/kernel'] = [a.dim, a.hidden];
+    out['hidden/bias'] = [a.hidden];
+  }
+  out['output/kernel'] = [a.hidden > 0 ? a.hidden : a.dim, numClasses];
+  out['output/bias'] = [numClasses];
+  return out;
+}
+
+const isPosInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
+
+/** Checks a parsed manifest; the error names the file and the first problem found. */
+export function validateManifest(raw: unknown, file: string): ModelManifest {
+  const fail = (why: string): never => {
+    throw new Error(`invalid model manifest ${file}: ${why}`);
+  };
+  if (typeof raw !== 'object' || raw === null) fail('not a JSON object');
+  const m = raw as Partial<ModelManifest>;
+  if (m.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
+  if (m.formatVersion !== MODEL_FORMAT_VERSION) fail(`formatVersion ${m.formatVersion} is not supported (expected ${MODEL_FORMAT_VERSION})`);
+  if (typeof m.version !== 'string' || m.version === '') fail('missing version');
+  if (JSON.stringify(m.labels) !== JSON.stringify(SENTIMENT_LABELS)) fail(`labels must be ${JSON.stringify(SENTIMENT_LABELS)}`);
+  const f = m.featurizer;
+  if (!f || f.kind !== 'hashed-ngrams' || f.hash !== 'fnv1a32') fail('featurizer must be hashed-ngrams/fnv1a32');
+  if (f!.tokenizerVersion !== TOKENIZER_VERSION) fail(`tokenizerVersion ${f!.tokenizerVersion} differs from this code's ${TOKENIZER_VERSION}; retrain the model`);
+  if (!isPosInt(f!.buckets) || f!.buckets < 2 || !isPosInt(f!.maxFeatures)) fail('featurizer buckets/maxFeatures must be positive integers');
+  if (!Array.isArray(f!.charNgrams) || !f!.charNgrams.every(isPosInt) || !Number.isInteger(f!.negationScope)) fail('featurizer charNgrams/negationScope malformed');
+  const a = m.architecture;
+  if (!a || a.type !== 'embedding-bag' || a.pooling !== 'mean' || !isPosInt(a.dim) || !Number.isInteger(a.hidden) || a.hidden < 0) fail('architecture malformed');
+  if (typeof m.weightsFile !== 'string' || /[\\/]/.test(m.weightsFile)) fail('weightsFile must be a plain file name');
+  if (typeof m.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) fail('weightsSha256 must be 64 hex digits');
+  if (!Array.isArray(m.weightSpecs)) fail('weightSpecs missing');
+  const want = expectedShapes(a!, f!.buckets, SENTIMENT_LABELS.length);
+  const got = new Map(m.weightSpecs!.map((s) => [s.name, s]));
+  for (const [name, shape] of Object.entries(want)) {
+    const spec = got.get(name);
+    if (!spec) fail(`weight "${name}" missing from weightSpecs`);
+    if (JSON.stringify(spec!.shape) !== JSON.stringify(shape)) fail(`weight "${name}" has shape ${JSON.stringify(spec!.shape)}, expected ${JSON.stringify(shape)}`);
+    if (spec!.dtype !== 'float32') fail(`weight "${name}" must be float32 (optionally quantized)`);
+  }
+  if (got.size !== Object.keys(want).length) fail(`unexpected weights: ${[...got.keys()].filter((k) => !(k in want)).join(', ')}`);
+  return m as ModelManifest;
+}
+
+/** Bytes weights.bin must have for these specs (TF.js layout: tensors back to back). */
+export function weightsByteLength(specs: readonly tf.io.WeightsManifestEntry[]): number {
+  const size: Record<string, number> = { float32: 4, int32: 4, uint8: 1, uint16: 2, float16: 2 };
+  return specs.reduce((acc, s) => acc + s.shape.reduce((a, b) => a * b, 1) * (size[s.quantization?.dtype ?? s.dtype] ?? NaN), 0);
+}

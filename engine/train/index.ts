@@ -1,0 +1,201 @@
+/**
+ * Sentiment training: load the labelled sets, featurize with the shipped featurizer, train the
+ * embedding bag (seeded, reproducible), keep the epoch with the best validation macro-F1,
+ * write the model folder, then score every held-out part through the real inference path
+ * (loadTextScorer on the written folder, quantized weights included) for metrics and card.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SENTIMENT_LABELS } from '../event/types.ts';
+import { initBackend } from '../model/backend.ts';
+import { defaultFeaturizerSpec, featurizeWith } from '../model/featurize.ts';
+import { loadTextScorer } from '../model/scorer.ts';
+import { renderModelCard } from './card.ts';
+import { loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, type LabelledSet } from './data.ts';
+import { fitTemperature, foldTemperature, forwardLogits } from './calibrate.ts';
+import { exportModel } from './export.ts';
+import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
+import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
+
+export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from './metrics.ts';
+export type { ClassificationReport, ClassMetrics } from './metrics.ts';
+export { loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
+export type { LabelledSet, Example } from './data.ts';
+
+export interface TrainOptions {
+  dataDir: string;
+  outDir: string;
+  seed?: number;
+  /** Maximum epochs (the best one on validation is kept). Default 4. */
+  epochs?: number;
+  /** No new epoch starts once this much time has passed. Default 480 s. */
+  timeBudgetSec?: number;
+  /** Train on these sets only (default: all); e.g. the permissively licensed ones. */
+  sets?: string[];
+  log?: (line: string) => void;
+  progress?: (done: number, total: number, info: string) => void;
+}
+
+export interface SetReport extends ClassificationReport {
+  name: string;
+  lang: string;
+  heldOut: string;
+  binary: boolean;
+  trainExamples: number;
+}
+
+export interface TrainReport {
+  modelVersion: string;
+  outDir: string;
+  backend: string;
+  seed: number;
+  epochsRun: number;
+  bestEpoch: number;
+  validMacroF1ByEpoch: number[];
+  trainExamples: number;
+  wallSec: number;
+  /** In-domain held-out parts, one per set. */
+  sets: SetReport[];
+  /** Sets never trained on (GermEval 2017, Deutsche Bahn feedback). */
+  outOfDomain: SetReport[];
+  /** Pooled over the in-domain 3-class held-out parts, plus the mean of per-set macro-F1. */
+  overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
+}
+
+const HYPER = { dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004, featureDropout: 0.1, weightDecay: 0, classWeightCap: 3 };
+
+/** Class weights within each set (balanced, capped) so macro-F1, not the majority, is optimised. */
+function trainItems(sets: readonly LabelledSet[], feats: (t: string) => Int32Array): TrainItem[] {
+  const items: TrainItem[] = [];
+  for (const s of sets) {
+    const counts = [0, 0, 0];
+    for (const ex of s.train) counts[ex.label]!++;
+    const k = counts.filter((c) => c > 0).length;
+    for (const ex of s.train) {
+      items.push({ features: feats(ex.text), label: ex.label, weight: Math.min(HYPER.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+    }
+  }
+  const mean = items.reduce((a, it) => a + it.weight, 0) / Math.max(1, items.length);
+  for (const it of items) it.weight /= mean;
+  return items;
+}
+
+/** Predicted label id from class probabilities (same rule as the scorer); binary sets use the sign of p(pos) - p(neg). */
+function decide(p: ArrayLike<number>, i: number, binary: boolean): number {
+  const neg = p[i * 3]!, neu = p[i * 3 + 1]!, pos = p[i * 3 + 2]!;
+  if (binary) return pos >= neg ? 2 : 0;
+  return neg >= neu && neg >= pos ? 0 : pos >= neu ? 2 : 1;
+}
+
+export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
+  const t0 = performance.now();
+  const log = opts.log ?? (() => {});
+  const seed = opts.seed ?? 42;
+  const maxEpochs = opts.epochs ?? 4;
+  const budgetMs = (opts.timeBudgetSec ?? 480) * 1000;
+  const backend = await initBackend();
+  log(`TF.js backend: ${backend}`);
+
+  const names = opts.sets ? [...new Set([...opts.sets, ...OUT_OF_DOMAIN_SETS])] : SENTIMENT_SETS;
+  const sets = loadSentimentSets(opts.dataDir, seed, names);
+  const inDomain = sets.filter((s) => !s.outOfDomain && s.train.length > 0);
+  if (inDomain.length === 0) throw new Error('no training data: every selected set is held out');
+  for (const s of sets) log(`${s.name}: train ${s.train.length}, valid ${s.valid.length}, held-out ${s.test.length} (${s.heldOut})`);
+
+  const spec = defaultFeaturizerSpec(HYPER.buckets, HYPER.maxFeatures);
+  const feats = (t: string): Int32Array => featurizeWith(spec, t);
+  const items = trainItems(inDomain, feats);
+  const validFeats = inDomain.map((s) => s.valid.map((ex) => feats(ex.text)));
+  log(`featurized ${items.length} training texts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  const stepsPerEpoch = Math.ceil(items.length / HYPER.batchSize);
+  const cfg: TrainConfig = {
+    buckets: spec.buckets, dim: HYPER.dim, hidden: HYPER.hidden, numClasses: SENTIMENT_LABELS.length, batchSize: HYPER.batchSize,
+    lr: HYPER.lr, embLr: HYPER.embLr, featureDropout: HYPER.featureDropout, weightDecay: HYPER.weightDecay,
+    decaySteps: stepsPerEpoch * maxEpochs, seed,
+  };
+  const trainer = new EmbeddingBagTrainer(cfg);
+  const shuffle = rng(seed ^ 0x5eed);
+  const byEpoch: number[] = [];
+  let best = { f1: -1, epoch: 0, weights: trainer.snapshot() };
+  try {
+    const tTrain = performance.now();
+    for (let epoch = 1; epoch <= maxEpochs; epoch++) {
+      const elapsed = performance.now() - t0;
+      const perEpoch = epoch > 1 ? (performance.now() - tTrain) / (epoch - 1) : 0;
+      if (epoch > 1 && elapsed + perEpoch > budgetMs) { log(`time budget reached: stopping after epoch ${epoch - 1}`); break; }
+      for (let i = items.length - 1; i > 0; i--) {
+        const j = Math.floor(shuffle() * (i + 1));
+        [items[i], items[j]] = [items[j]!, items[i]!];
+      }
+      let loss = 0;
+      for (let b = 0; b < stepsPerEpoch; b++) {
+        loss += trainer.trainBatch(items.slice(b * HYPER.batchSize, (b + 1) * HYPER.batchSize));
+        if (b % 20 === 0 || b === stepsPerEpoch - 1) {
+          opts.progress?.((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, `epoch ${epoch}/${maxEpochs} loss ${(loss / (b + 1)).toFixed(3)}`);
+        }
+      }
+      const f1s = inDomain.map((s, k) => {
+        const p = trainer.predict(validFeats[k]!);
+        return classificationReport(s.valid.map((e) => e.label), s.valid.map((_, i) => decide(p, i, s.binary)), SENTIMENT_LABELS).macroF1;
+      });
+      const mean = f1s.reduce((a, b) => a + b, 0) / f1s.length;
+      byEpoch.push(mean);
+      log(`epoch ${epoch}: loss ${(loss / stepsPerEpoch).toFixed(4)}, validation mean macro-F1 ${mean.toFixed(4)} (${inDomain.map((s, k) => `${s.name} ${f1s[k]!.toFixed(3)}`).join(', ')})`);
+      if (mean > best.f1) best = { f1: mean, epoch, weights: trainer.snapshot() };
+    }
+  } finally {
+    trainer.dispose();
+  }
+
+  // Calibrate confidences on the pooled validation parts (labels are unchanged by this).
+  const temperature = fitTemperature(forwardLogits(best.weights, validFeats.flat()), inDomain.flatMap((s) => s.valid.map((e) => e.label)));
+  log(`temperature scaling: T = ${temperature.toFixed(3)} (folded into the output layer)`);
+  const manifest = await exportModel({
+    outDir: opts.outDir, name: 'sentiment-v1', weights: foldTemperature(best.weights, temperature), featurizer: spec,
+    architecture: { type: 'embedding-bag', pooling: 'mean', dim: HYPER.dim, hidden: HYPER.hidden },
+    training: {
+      seed, sets: inDomain.map((s) => s.name), heldOutOnly: sets.filter((s) => s.outOfDomain).map((s) => s.name),
+      trainExamples: items.length, epochsRun: byEpoch.length, bestEpoch: best.epoch, validMacroF1: Number(best.f1.toFixed(4)),
+      temperature: Number(temperature.toFixed(4)), backend,
+      hyperparameters: { ...HYPER, optimizer: 'adam (head: tf.train.adam; embedding rows: lazy Adam)', lrSchedule: 'linear decay of embedding lr over maxEpochs', maxEpochs },
+    },
+  });
+  log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
+
+  // Held-out figures through the shipped inference path.
+  const scorer = await loadTextScorer(opts.outDir);
+  const evaluate = async (s: LabelledSet, part: 'test' | 'valid' = 'test'): Promise<SetReport> => {
+    const exs = s[part];
+    const pred: number[] = [];
+    for (let i = 0; i < exs.length; i += 256) {
+      for (const sc of await scorer.score(exs.slice(i, i + 256).map((e) => e.text))) {
+        pred.push(s.binary ? (sc.score >= 0 ? 2 : 0) : SENTIMENT_LABELS.indexOf(sc.label));
+      }
+    }
+    const r = classificationReport(exs.map((e) => e.label), pred, SENTIMENT_LABELS);
+    return { name: s.name, lang: s.lang, heldOut: s.heldOut, binary: s.binary, trainExamples: s.train.length, ...r };
+  };
+  let quantValid = 0;
+  for (const s of inDomain) quantValid += (await evaluate(s, 'valid')).macroF1 / inDomain.length;
+  log(`shipped (uint8) weights: validation mean macro-F1 ${quantValid.toFixed(4)} (float32 weights ${best.f1.toFixed(4)})`);
+  const setReports: SetReport[] = [];
+  for (const s of inDomain) setReports.push(await evaluate(s));
+  const ood: SetReport[] = [];
+  for (const s of sets.filter((x) => x.outOfDomain)) ood.push(await evaluate(s));
+  scorer.dispose();
+
+  const pooled = setReports.filter((r) => !r.binary);
+  const all = reportFromConfusion([0, 1, 2].map((t) => [0, 1, 2].map((p) => pooled.reduce((a, r) => a + r.confusion[t]![p]!, 0))), SENTIMENT_LABELS);
+  const report: TrainReport = {
+    modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
+    validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
+    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, outOfDomain: ood,
+    overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: setReports.reduce((a, r) => a + r.macroF1, 0) / setReports.length },
+  };
+  // The committed metrics.json leaves out the machine-specific output path.
+  const { outDir: _outDir, ...portable } = report;
+  writeFileSync(join(opts.outDir, 'metrics.json'), `${JSON.stringify(portable, null, 2)}\n`);
+  writeFileSync(join(opts.outDir, 'MODEL_CARD.md'), renderModelCard(report, manifest));
+  return report;
+}
