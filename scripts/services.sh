@@ -77,6 +77,8 @@ ensure_clickhouse() {
   fi
   is_root || die "clickhouse-server is not running and starting it needs root (it runs as user clickhouse)"
   say "clickhouse: starting /usr/sbin/clickhouse-server as user clickhouse"
+  [[ -f /etc/clickhouse-server/config.xml ]] ||
+    die "/etc/clickhouse-server/config.xml is missing (deleted by hand?); reinstall: apt-get purge clickhouse-server clickhouse-common && apt-get install clickhouse-server"
   # Debian's package expects these to exist and belong to clickhouse.
   for d in /var/lib/clickhouse /var/log/clickhouse-server /var/run/clickhouse-server; do
     mkdir -p "$d"
