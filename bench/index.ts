@@ -108,7 +108,7 @@ async function endToEnd(n: number, rate: number) {
     if (rate > 0) await new Promise((r) => setTimeout(r, Math.max(0, tick - (performance.now() - started))));
     if ((i / perTick) % 20 === 0) say(`  published ${Math.min(i + perTick, n)}/${n}, scored ${clientLatency.length}`);
   }
-  await Promise.race([allIn, new Promise((r) => setTimeout(r, 120_000))]);
+  await Promise.race([allIn, new Promise((r) => setTimeout(r, 120_000).unref())]);
   const elapsed = (lastAt - t0) / 1000;
   ws.close();
   await engine.stop();

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import { Registry } from 'prom-client';
 import type { EventBus } from '../engine/bus/index.ts';
@@ -37,7 +37,7 @@ export async function startConnector(name: HttpConnectorName, opts: StandaloneOp
   const registry = opts.registry ?? new Registry();
   const publisher = createConnectorPublisher({ connector: name, bus: opts.bus, registry, maxTextBytes: opts.config.maxTextBytes, retry: opts.retry, log: opts.log });
   const routeOpts = { ...opts.config, enabled: [name], publisherFor: () => publisher };
-  const app = Fastify({ loggerInstance: opts.log as FastifyBaseLogger, bodyLimit: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: opts.log as FastifyBaseLogger, bodyLimit: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) });
   app.setErrorHandler((err: FastifyError, _req, reply) => connectorErrorHandler(err, reply));
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   await app.register(connectorRoutes, routeOpts);

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
 import type { Logger } from '../observability/index.ts';
 import type { Metrics } from '../observability/index.ts';
@@ -27,7 +27,7 @@ export interface AppDeps {
 /** Builds the HTTP app without listening, so tests can use inject() and a real port alike. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // pino's Logger is what fastify uses inside; the cast only reconciles the two type packages.
-  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, disableRequestLogging: true });
+  const app = Fastify({ loggerInstance: deps.log as FastifyBaseLogger, bodyLimit: deps.maxBodyBytes, logController: new LogController({ disableRequestLogging: true }) });
   app.setErrorHandler((err: FastifyError | HttpEventError, req, reply) => {
     if (err instanceof HttpEventError) {
       const error: Record<string, unknown> = { code: err.code, message: err.message };
