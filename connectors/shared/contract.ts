@@ -1,7 +1,9 @@
+import { BUSINESS_EVENT_TYPES } from '../../engine/event/index.ts';
 import { eventError, parseTimestamp, validateEvent, type EventError } from '../../engine/event/index.ts';
 import type { ConnectorEvent, CrmEvent } from './types.ts';
 
-export const CRM_EVENT_TYPES = ['payment_late', 'order_placed', 'usage_drop', 'plan_change', 'cancellation'] as const satisfies readonly CrmEvent['type'][];
+/** The engine's list (engine/event/types.ts): one source of truth for what `cx.events.crm` carries. */
+export const CRM_EVENT_TYPES = BUSINESS_EVENT_TYPES satisfies readonly CrmEvent['type'][];
 
 /** The subject channel a connector event is published on (`cx.events.<channel>`). */
 export const CRM_CHANNEL = 'crm';

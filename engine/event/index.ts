@@ -1,3 +1,13 @@
 export * from './types.ts';
 export * from './errors.ts';
-export { validateEvent, decodeEvent, parseTimestamp, type Validation, type ValidateOptions } from './validate.ts';
+export {
+  validateEvent,
+  validateBusinessEvent,
+  decodeEvent,
+  decodeBusinessEvent,
+  parseTimestamp,
+  MAX_META_BYTES,
+  type Validation,
+  type BusinessValidation,
+  type ValidateOptions,
+} from './validate.ts';

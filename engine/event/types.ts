@@ -71,4 +71,21 @@ export interface ScoredEvent {
   latencyMs: number;
   /** Epoch ms at which the engine received the event. */
   receivedAtMs: number;
+  /** The source's metadata, as sent (e.g. call duration, hold time, transfers). */
+  meta?: Record<string, unknown>;
+}
+
+/** Business (CRM) events that feed the churn model's customer state, on `cx.events.crm` (SPEC). */
+export const BUSINESS_EVENT_TYPES = ['payment_late', 'order_placed', 'usage_drop', 'plan_change', 'cancellation'] as const;
+export type BusinessEventType = (typeof BUSINESS_EVENT_TYPES)[number];
+
+export interface BusinessEvent {
+  id: string;
+  customerId: string;
+  type: BusinessEventType;
+  tsMs: number;
+  /** Type-specific fields (daysLate, amount, fromPlan ...), as validated by the CRM connector. */
+  meta?: Record<string, unknown>;
+  /** Epoch ms at which the engine received the event. */
+  receivedAtMs: number;
 }

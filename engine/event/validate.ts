@@ -1,7 +1,11 @@
-import { AUTHORS, CHANNELS, type Channel, type CxEvent } from './types.ts';
+import { AUTHORS, BUSINESS_EVENT_TYPES, CHANNELS, type BusinessEvent, type Channel, type CxEvent } from './types.ts';
 import { eventError, type EventError } from './errors.ts';
 
 export type Validation = { ok: true; event: CxEvent } | { ok: false; error: EventError };
+export type BusinessValidation = { ok: true; business: Omit<BusinessEvent, 'receivedAtMs'> } | { ok: false; error: EventError };
+
+/** Largest `meta` accepted, as JSON: it is stored with every row, so it must stay bounded. */
+export const MAX_META_BYTES = 16 * 1024;
 
 export interface ValidateOptions {
   maxTextBytes: number;
@@ -55,7 +59,7 @@ export function validateEvent(raw: unknown, opts: ValidateOptions): Validation {
   }
   const o = raw as Record<string, unknown>;
   if (o.channel === 'crm' || (o.type !== undefined && o.text === undefined)) {
-    return fail('CX_ERR_UNSUPPORTED_EVENT', "business (CRM) events (with field 'type') are not scored by this release", 'type');
+    return fail('CX_ERR_UNSUPPORTED_EVENT', "business (CRM) events (with field 'type') go to cx.events.crm or POST /v1/connectors/crm, not here", 'type');
   }
   for (const f of ['id', 'channel', 'conversationId', 'customerId', 'author', 'text'] as const) {
     const bad = checkString(o, f, true);
@@ -87,9 +91,8 @@ export function validateEvent(raw: unknown, opts: ValidateOptions): Validation {
   if (tsMs === undefined) {
     return fail('CX_ERR_INVALID_TIMESTAMP', `field 'ts' (${JSON.stringify(o.ts).slice(0, 40)}) is not ISO-8601 or epoch milliseconds between 2000 and 2100`, 'ts');
   }
-  if (o.meta !== undefined && (typeof o.meta !== 'object' || o.meta === null || Array.isArray(o.meta))) {
-    return fail('CX_ERR_WRONG_TYPE', `field 'meta' must be an object, got ${jsonType(o.meta)}`, 'meta');
-  }
+  const badMeta = checkMeta(o.meta);
+  if (badMeta) return badMeta;
   const event: CxEvent = {
     id: o.id as string,
     channel: channel as Channel,
@@ -106,13 +109,63 @@ export function validateEvent(raw: unknown, opts: ValidateOptions): Validation {
   return { ok: true, event };
 }
 
+function checkMeta(meta: unknown): { ok: false; error: EventError } | undefined {
+  if (meta === undefined) return undefined;
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    return { ok: false, error: eventError('CX_ERR_WRONG_TYPE', `field 'meta' must be an object, got ${jsonType(meta)}`, 'meta') };
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(meta), 'utf8');
+  if (bytes > MAX_META_BYTES) {
+    return { ok: false, error: eventError('CX_ERR_INVALID_VALUE', `field 'meta' is ${bytes} bytes as JSON; the limit is ${MAX_META_BYTES}`, 'meta') };
+  }
+  return undefined;
+}
+
+/**
+ * Checks a business (CRM) event's envelope: id, customerId, type, ts, meta. The type-specific
+ * fields were checked by the CRM connector that published it; the engine only stores them.
+ */
+export function validateBusinessEvent(raw: unknown): BusinessValidation {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: eventError('CX_ERR_NOT_AN_OBJECT', `an event must be a JSON object, got ${jsonType(raw)}`) };
+  }
+  const o = raw as Record<string, unknown>;
+  for (const f of ['id', 'customerId', 'type'] as const) {
+    const bad = checkString(o, f, true);
+    if (bad) return bad as BusinessValidation;
+  }
+  const type = o.type as string;
+  if (!(BUSINESS_EVENT_TYPES as readonly string[]).includes(type)) {
+    return { ok: false, error: eventError('CX_ERR_INVALID_VALUE', `field 'type' must be one of ${BUSINESS_EVENT_TYPES.join(', ')}`, 'type') };
+  }
+  if (o.ts === undefined || o.ts === null) return { ok: false, error: eventError('CX_ERR_MISSING_FIELD', "missing required field 'ts'", 'ts') };
+  const tsMs = parseTimestamp(o.ts);
+  if (tsMs === undefined) {
+    return { ok: false, error: eventError('CX_ERR_INVALID_TIMESTAMP', `field 'ts' (${JSON.stringify(o.ts).slice(0, 40)}) is not ISO-8601 or epoch milliseconds between 2000 and 2100`, 'ts') };
+  }
+  const badMeta = checkMeta(o.meta);
+  if (badMeta) return badMeta;
+  const business: Omit<BusinessEvent, 'receivedAtMs'> = { id: o.id as string, customerId: o.customerId as string, type: type as BusinessEvent['type'], tsMs };
+  if (o.meta !== undefined) business.meta = o.meta as Record<string, unknown>;
+  return { ok: true, business };
+}
+
+function parseJson(data: Uint8Array): { ok: true; raw: unknown } | { ok: false; error: EventError } {
+  try {
+    return { ok: true, raw: JSON.parse(Buffer.from(data).toString('utf8')) };
+  } catch (e) {
+    return { ok: false, error: eventError('CX_ERR_INVALID_JSON', `message is not valid JSON: ${(e as Error).message}`) };
+  }
+}
+
 /** Decodes bytes from the bus and validates them: never throws. */
 export function decodeEvent(data: Uint8Array, opts: ValidateOptions): Validation {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(Buffer.from(data).toString('utf8'));
-  } catch (e) {
-    return fail('CX_ERR_INVALID_JSON', `message is not valid JSON: ${(e as Error).message}`);
-  }
-  return validateEvent(raw, opts);
+  const parsed = parseJson(data);
+  return parsed.ok ? validateEvent(parsed.raw, opts) : parsed;
+}
+
+/** The same for `cx.events.crm`. */
+export function decodeBusinessEvent(data: Uint8Array): BusinessValidation {
+  const parsed = parseJson(data);
+  return parsed.ok ? validateBusinessEvent(parsed.raw) : parsed;
 }

@@ -11,7 +11,7 @@ export function createMetrics() {
   return {
     registry,
     eventsIn: new Counter({ name: 'cxpulse_events_in_total', help: 'Events received by the engine (valid or not), by channel', labelNames: ['channel'], registers: r }),
-    eventsOut: new Counter({ name: 'cxpulse_events_out_total', help: 'Events scored, stored and acked, by channel', labelNames: ['channel'], registers: r }),
+    eventsOut: new Counter({ name: 'cxpulse_events_out_total', help: 'Events stored and acked (customer messages once scored; business events on channel crm), by channel', labelNames: ['channel'], registers: r }),
     eventsFailed: new Counter({
       name: 'cxpulse_events_failed_total',
       help: 'Events rejected (sent to the DLQ or refused over HTTP) or failed in a stage, by channel and error type',

@@ -18,7 +18,7 @@ export interface DeliverOptions {
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000] as const;
-const NAK_DELAY_MS = 2000;
+export const NAK_DELAY_MS = 2000;
 
 export function toScoredEvent(item: Tracked): ScoredEvent {
   const e = item.event;
@@ -40,10 +40,28 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
   };
   if (e.agentId !== undefined) row.agentId = e.agentId;
   if (item.subject !== undefined) row.subject = item.subject;
+  if (e.meta !== undefined) row.meta = e.meta;
   return row;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Runs a store write, retrying after each delay; resolves with the last error when every
+ * attempt failed (the caller then naks, so nothing is lost), or undefined on success.
+ */
+export async function writeWithRetry(write: () => Promise<void>, delays: readonly number[], onRetry?: (e: Error, attempt: number) => void): Promise<Error | undefined> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await write();
+      return undefined;
+    } catch (e) {
+      if (attempt >= delays.length) return e as Error;
+      onRetry?.(e as Error, attempt + 1);
+      await sleep(delays[attempt]!);
+    }
+  }
+}
 
 /**
  * Writes scored events to the store in batches and acks each message only once its row is
@@ -58,19 +76,11 @@ export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], Score
       batchBy<Tracked>(opts.batchSize, opts.lingerMs),
       concatMap(async (batch) => {
         const rows = batch.map(toScoredEvent);
-        for (let attempt = 0; ; attempt++) {
-          try {
-            await opts.store.write(rows);
-            break;
-          } catch (e) {
-            if (attempt >= delays.length) {
-              for (const item of batch) item.env.nak(NAK_DELAY_MS);
-              opts.onGaveUp?.(e as Error, batch.length);
-              return [];
-            }
-            opts.onRetry?.(e as Error, attempt + 1);
-            await sleep(delays[attempt]!);
-          }
+        const failed = await writeWithRetry(() => opts.store.write(rows), delays, opts.onRetry);
+        if (failed) {
+          for (const item of batch) item.env.nak(NAK_DELAY_MS);
+          opts.onGaveUp?.(failed, batch.length);
+          return [];
         }
         const ackedAtMs = Date.now();
         batch.forEach((item, i) => {

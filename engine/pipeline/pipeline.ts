@@ -11,7 +11,8 @@ import { batchBy } from './batchBy.ts';
 import { score, type ScoreHooks } from './score.ts';
 import { trackConversation } from './trackConversation.ts';
 import { deliver, type DeliverOptions } from './deliver.ts';
-import type { PipelineModel } from './types.ts';
+import { storeBusinessEvents, type StoreBusinessOptions } from './storeBusinessEvents.ts';
+import type { Accepted, Featurized, PipelineModel } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
@@ -24,20 +25,28 @@ export interface PipelineDeps {
   countRedaction?: RedactionCounter;
   store: ScoreStore;
   sink: Omit<DeliverOptions, 'store'>;
+  business?: Pick<StoreBusinessOptions, 'onStored' | 'onRetry' | 'onGaveUp'>;
 }
 
-/** validate -> redact PII -> language -> featurize -> micro-batch -> score -> conversation state -> sinks. */
+/**
+ * Business (CRM) events -> store. Customer messages: validate -> redact PII -> language ->
+ * featurize -> micro-batch -> score -> conversation state -> sinks.
+ */
 export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, ScoredEvent[]> {
   return (source) =>
     source.pipe(
+      storeBusinessEvents({ store: d.store, dlq: d.dlq, batchSize: d.sink.batchSize, lingerMs: d.sink.lingerMs, ...d.business }),
       decode({ maxTextBytes: d.maxTextBytes }),
       deadLetterInvalid(d.dlq),
-      redact(d.countRedaction),
-      guessLanguage(d.detectLanguage),
-      featurize(d.model),
+      prepareText(d),
       batchBy(d.batchSize, d.batchLingerMs),
       score(d.model, d.scoreHooks),
       trackConversation(),
       deliver({ store: d.store, ...d.sink }),
     );
+}
+
+/** Per event, before batching: redact PII -> language -> featurize. */
+function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
+  return (source) => source.pipe(redact(d.countRedaction), guessLanguage(d.detectLanguage), featurize(d.model));
 }

@@ -80,6 +80,14 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
           },
         },
         store,
+        business: {
+          onStored: (rows) => metrics.eventsOut.inc({ channel: 'crm' }, rows.length),
+          onRetry: (err, attempt) => {
+            metrics.sinkRetries.inc();
+            log.warn({ err, attempt }, `business event write failed; retry ${attempt}`);
+          },
+          onGaveUp: (err, n) => log.error({ err, events: n }, 'store unavailable; business events returned to the bus for redelivery'),
+        },
         sink: {
           batchSize: cfg.CXPULSE_SINK_BATCH_SIZE,
           lingerMs: cfg.CXPULSE_SINK_LINGER_MS,

@@ -1,4 +1,4 @@
-import type { ScoredEvent } from '../event/types.ts';
+import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
 
 /**
  * A durable store for scored events. The engine acks a JetStream message only after
@@ -12,6 +12,8 @@ export interface ScoreStore {
   /** Create database and tables if absent (idempotent). Called once at start. */
   init(): Promise<void>;
   write(rows: readonly ScoredEvent[]): Promise<void>;
+  /** Same contract as `write`, for business (CRM) events: durable before resolving, a rewrite counts once. */
+  writeBusinessEvents(rows: readonly BusinessEvent[]): Promise<void>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeEvent, parseTimestamp, validateEvent, EVENT_ERRORS } from '../../engine/event/index.ts';
+import { decodeEvent, parseTimestamp, validateEvent, validateBusinessEvent, EVENT_ERRORS, MAX_META_BYTES } from '../../engine/event/index.ts';
 
 const opts = { maxTextBytes: 1000 };
 export const goodEvent = {
@@ -75,5 +75,24 @@ describe('parseTimestamp', () => {
     expect(parseTimestamp('2026-11-24T09:00:00+01:00')).toBe(Date.UTC(2026, 10, 24, 8));
     expect(parseTimestamp('1795000000000')).toBe(1795000000000);
     expect(parseTimestamp(Number.NaN)).toBeUndefined();
+  });
+});
+
+describe('validateBusinessEvent', () => {
+  const crm = { id: 'crm:payment_late:1', channel: 'crm', customerId: 'cust-1', type: 'payment_late', ts: '2026-11-20T10:00:00Z', meta: { daysLate: 12 } };
+  it('accepts a CRM event and keeps its meta', () => {
+    expect(validateBusinessEvent(crm)).toEqual({
+      ok: true,
+      business: { id: crm.id, customerId: 'cust-1', type: 'payment_late', tsMs: Date.UTC(2026, 10, 20, 10), meta: { daysLate: 12 } },
+    });
+  });
+  it.each([
+    ['unknown type', { ...crm, type: 'birthday' }, 'CX_ERR_INVALID_VALUE', 'type'],
+    ['missing customer', { ...crm, customerId: undefined }, 'CX_ERR_MISSING_FIELD', 'customerId'],
+    ['bad ts', { ...crm, ts: 'later' }, 'CX_ERR_INVALID_TIMESTAMP', 'ts'],
+    ['meta over the limit', { ...crm, meta: { note: 'x'.repeat(MAX_META_BYTES) } }, 'CX_ERR_INVALID_VALUE', 'meta'],
+  ])('refuses %s', (_n, raw, code, field) => {
+    const r = validateBusinessEvent(raw);
+    expect(r.ok === false && [r.error.code, r.error.field]).toEqual([code, field]);
   });
 });

@@ -94,4 +94,31 @@ describe('the scoring engine end to end', () => {
     const ready = await fetch(`${engine.url}/readyz`);
     expect(ready.status).toBe(200);
   });
+
+  it('stores business (CRM) events once each, keeps call metadata with the scored row, and dead-letters a bad CRM event', async () => {
+    const jsm = await jetstreamManager(nc);
+    const dlqBefore = (await jsm.streams.info('CX_DLQ')).state.messages;
+    const crm = (id: string, type: string) => ({ id, channel: 'crm', customerId: 'cust-crm-1', type, ts: '2026-11-20T10:00:00Z', meta: { daysLate: 9 } });
+    await js.publish('cx.events.crm', JSON.stringify(crm('crm:1', 'payment_late')), { msgID: 'crm:1' });
+    await js.publish('cx.events.crm', JSON.stringify(crm('crm:2', 'usage_drop')), { msgID: 'crm:2' });
+    // A redelivered copy (no Msg-Id, so JetStream does not drop it): the store must fold it.
+    await js.publish('cx.events.crm', JSON.stringify(crm('crm:1', 'payment_late')));
+    await js.publish('cx.events.crm', JSON.stringify(crm('crm:3', 'birthday')));
+    const call = { id: 'call:c9:0', channel: 'call', conversationId: 'c9', customerId: 'cust-crm-1', author: 'customer', text: 'I have been on hold for forty minutes.', ts: Date.now(), meta: { durationSec: 2400, holdSec: 1800, transfers: 2 } };
+    await js.publish('cx.events.call', JSON.stringify(call), { msgID: call.id });
+
+    const biz = `${db.name}.business_events`;
+    await waitUntil(async () => (await queryNumber(db.client, `SELECT count() FROM ${biz}`)) >= 3, 20_000, () => 'business rows');
+    expect(await queryNumber(db.client, `SELECT count() FROM ${biz} FINAL`)).toBe(2);
+    expect(await queryNumber(db.client, `SELECT count() FROM ${db.name}.business_events_latest WHERE type = 'usage_drop'`)).toBe(1);
+    await waitUntil(async () => (await jsm.streams.info('CX_DLQ')).state.messages > dlqBefore, 10_000, () => 'dlq entry');
+    const entry = (await jsm.streams.getMessage('CX_DLQ', { seq: dlqBefore + 1 }))!.json<{ error: { code: string; field: string } }>();
+    expect(entry.error).toMatchObject({ code: 'CX_ERR_INVALID_VALUE', field: 'type' });
+
+    await waitUntil(async () => (await queryNumber(db.client, `SELECT count() FROM ${db.name}.scored_events FINAL WHERE event_id = 'call:c9:0'`)) === 1, 20_000, () => 'call row');
+    const rs = await db.client.query({ query: `SELECT meta FROM ${db.name}.scored_events FINAL WHERE event_id = 'call:c9:0'`, format: 'JSONEachRow' });
+    const [row] = (await rs.json()) as { meta: string }[];
+    expect(JSON.parse(row!.meta)).toEqual(call.meta);
+  });
 });
+

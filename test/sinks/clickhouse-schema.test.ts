@@ -1,17 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { clickHouseOptionsFromEnv, parseRetentionDays } from '../../engine/sinks/clickhouse/index.ts';
 import { assertIdentifier, redactUrl } from '../../engine/sinks/clickhouse/config.ts';
-import { toRow, dateTime, text } from '../../engine/sinks/clickhouse/row.ts';
+import { toBusinessRow, toRow, dateTime, metaJson, MAX_META_BYTES, text } from '../../engine/sinks/clickhouse/row.ts';
 import { errorCode } from '../../engine/sinks/clickhouse/store.ts';
 import {
   capabilitiesFor,
   columnsFor,
   createLatestViewSql,
   createTableSql,
+  dropViewSql,
   parseServerVersion,
+  planAddColumns,
   planTtl,
 } from '../../engine/sinks/clickhouse/schema.ts';
-import { scoredEvent } from './fixtures.ts';
+import { BUSINESS_EVENTS, SCORED_EVENTS, TABLES } from '../../engine/sinks/clickhouse/tables.ts';
+import { businessEvent, scoredEvent } from './fixtures.ts';
 
 const legacy = capabilitiesFor(parseServerVersion('18.16.1'));
 const modern = capabilitiesFor(parseServerVersion('24.8.4.13'));
@@ -28,7 +31,7 @@ describe('server version gating', () => {
 
 describe('DDL text', () => {
   it('18.16: plain String, DateTime plus ts_ms, no TTL even when asked', () => {
-    const sql = createTableSql('cxpulse', legacy, 30);
+    const sql = createTableSql('cxpulse', SCORED_EVENTS, legacy, 30);
     expect(sql).not.toMatch(/LowCardinality|DateTime64|TTL/);
     expect(sql).toContain("ts DateTime('UTC'),\n  ts_ms UInt16,");
     expect(sql).toContain("received_at DateTime('UTC')");
@@ -36,7 +39,7 @@ describe('DDL text', () => {
   });
 
   it('current releases: LowCardinality, DateTime64(3), optional TTL', () => {
-    const sql = createTableSql('cxpulse', modern, 30);
+    const sql = createTableSql('cxpulse', SCORED_EVENTS, modern, 30);
     expect(sql).toBe(
       [
         'CREATE TABLE IF NOT EXISTS cxpulse.scored_events (',
@@ -57,6 +60,7 @@ describe('DDL text', () => {
         '  sentiment_trend Float32,',
         '  model_version LowCardinality(String),',
         '  text String,',
+        '  meta String,',
         '  latency_ms Float32,',
         "  received_at DateTime64(3, 'UTC'),",
         "  inserted_at DateTime('UTC') DEFAULT now(),",
@@ -69,26 +73,92 @@ describe('DDL text', () => {
         'SETTINGS index_granularity = 8192',
       ].join('\n'),
     );
-    expect(createTableSql('cxpulse', modern)).not.toContain('TTL');
+    expect(createTableSql('cxpulse', SCORED_EVENTS, modern)).not.toContain('TTL');
   });
 
   it('both variants share the dedup key and partitioning', () => {
     for (const caps of [legacy, modern]) {
-      const sql = createTableSql('db1', caps);
+      const sql = createTableSql('db1', SCORED_EVENTS, caps);
       expect(sql).toContain('ENGINE = ReplacingMergeTree(version)\nPARTITION BY toYYYYMM(ts)\nORDER BY (channel, event_id)');
-      const names = columnsFor(caps).map((c) => c.name);
-      expect(new Set(names).size).toBe(names.length);
+      for (const t of TABLES) {
+        const names = columnsFor(t, caps).map((c) => c.name);
+        expect(new Set(names).size).toBe(names.length);
+      }
     }
   });
 
-  it('the latest view reads FINAL with listed columns', () => {
-    expect(createLatestViewSql('cxpulse', ['event_id', 'ts'])).toBe(
-      'CREATE VIEW IF NOT EXISTS cxpulse.scored_events_latest AS\nSELECT event_id, ts\nFROM cxpulse.scored_events FINAL',
+  it('business_events on 18.16: String type, DateTime plus ts_ms, no TTL', () => {
+    expect(createTableSql('cxpulse', BUSINESS_EVENTS, legacy, 30)).toBe(
+      [
+        'CREATE TABLE IF NOT EXISTS cxpulse.business_events (',
+        '  event_id String,',
+        '  customer_id String,',
+        '  type String,',
+        "  ts DateTime('UTC'),",
+        '  ts_ms UInt16,',
+        '  meta String,',
+        "  received_at DateTime('UTC'),",
+        "  inserted_at DateTime('UTC') DEFAULT now(),",
+        '  version UInt64',
+        ')',
+        'ENGINE = ReplacingMergeTree(version)',
+        'PARTITION BY toYYYYMM(ts)',
+        'ORDER BY (customer_id, event_id)',
+        'SETTINGS index_granularity = 8192',
+      ].join('\n'),
     );
   });
 
+  it('business_events on current releases: LowCardinality type, DateTime64(3), TTL', () => {
+    expect(createTableSql('cxpulse', BUSINESS_EVENTS, modern, 400)).toBe(
+      [
+        'CREATE TABLE IF NOT EXISTS cxpulse.business_events (',
+        '  event_id String,',
+        '  customer_id String,',
+        '  type LowCardinality(String),',
+        "  ts DateTime64(3, 'UTC'),",
+        '  meta String,',
+        "  received_at DateTime64(3, 'UTC'),",
+        "  inserted_at DateTime('UTC') DEFAULT now(),",
+        '  version UInt64',
+        ')',
+        'ENGINE = ReplacingMergeTree(version)',
+        'PARTITION BY toYYYYMM(ts)',
+        'ORDER BY (customer_id, event_id)',
+        'TTL toDateTime(ts) + toIntervalDay(400)',
+        'SETTINGS index_granularity = 8192',
+      ].join('\n'),
+    );
+  });
+
+  it('the latest views read FINAL with listed columns', () => {
+    expect(createLatestViewSql('cxpulse', SCORED_EVENTS, ['event_id', 'ts'])).toBe(
+      'CREATE VIEW IF NOT EXISTS cxpulse.scored_events_latest AS\nSELECT event_id, ts\nFROM cxpulse.scored_events FINAL',
+    );
+    expect(createLatestViewSql('cxpulse', BUSINESS_EVENTS, ['event_id', 'meta'])).toBe(
+      'CREATE VIEW IF NOT EXISTS cxpulse.business_events_latest AS\nSELECT event_id, meta\nFROM cxpulse.business_events FINAL',
+    );
+    // DROP TABLE, not DROP VIEW: 18.16 has no DROP VIEW.
+    expect(dropViewSql('cxpulse', SCORED_EVENTS)).toBe('DROP TABLE IF EXISTS cxpulse.scored_events_latest');
+  });
+
+  it('adds meta to a table from before it existed, after its predecessor', () => {
+    for (const caps of [legacy, modern]) {
+      const old = columnsFor(SCORED_EVENTS, caps).map((c) => c.name).filter((n) => n !== 'meta');
+      expect(planAddColumns('cxpulse', SCORED_EVENTS, caps, old)).toEqual([
+        { column: 'meta', sql: 'ALTER TABLE cxpulse.scored_events ADD COLUMN meta String AFTER text' },
+      ]);
+      expect(planAddColumns('cxpulse', SCORED_EVENTS, caps, [...old, 'meta'])).toEqual([]);
+      // Never ALTERs a table that is not there, nor adds columns that were always there.
+      expect(planAddColumns('cxpulse', SCORED_EVENTS, caps, [])).toEqual([]);
+      expect(planAddColumns('cxpulse', BUSINESS_EVENTS, caps, ['event_id'])).toEqual([]);
+    }
+    // Falls back to an earlier predecessor when the direct one is missing too.
+    expect(planAddColumns('cxpulse', SCORED_EVENTS, modern, ['event_id', 'channel'])[0]?.sql).toMatch(/AFTER channel$/);
+  });
+
   it('rejects identifiers that could inject SQL', () => {
-    expect(() => createTableSql('x; DROP TABLE y', modern)).toThrow(/invalid/);
+    expect(() => createTableSql('x; DROP TABLE y', SCORED_EVENTS, modern)).toThrow(/invalid/);
     expect(() => assertIdentifier('1abc')).toThrow();
     expect(assertIdentifier('cxpulse_test_1')).toBe('cxpulse_test_1');
   });
@@ -98,21 +168,22 @@ describe('retention plan', () => {
   const base = 'ReplacingMergeTree(version) PARTITION BY toYYYYMM(ts) ORDER BY (channel, event_id) SETTINGS index_granularity = 8192';
   const withTtl = base.replace(' SETTINGS', ' TTL toDateTime(ts) + toIntervalDay(30) SETTINGS');
   it('alters only when the wanted TTL is missing', () => {
-    expect(planTtl('cxpulse', modern, base, 30)).toEqual({
+    expect(planTtl('cxpulse', SCORED_EVENTS, modern, base, 30)).toEqual({
       kind: 'modify',
       sql: 'ALTER TABLE cxpulse.scored_events MODIFY TTL toDateTime(ts) + toIntervalDay(30)',
     });
-    expect(planTtl('cxpulse', modern, withTtl, 30)).toEqual({ kind: 'none' });
-    expect(planTtl('cxpulse', modern, withTtl, 7).kind).toBe('modify');
-    expect(planTtl('cxpulse', modern, withTtl, undefined)).toEqual({ kind: 'keep-existing' });
-    expect(planTtl('cxpulse', modern, base, undefined)).toEqual({ kind: 'none' });
-    expect(planTtl('cxpulse', legacy, base, 30)).toEqual({ kind: 'unsupported' });
+    expect(planTtl('cxpulse', SCORED_EVENTS, modern, withTtl, 30)).toEqual({ kind: 'none' });
+    expect(planTtl('cxpulse', SCORED_EVENTS, modern, withTtl, 7).kind).toBe('modify');
+    expect(planTtl('cxpulse', SCORED_EVENTS, modern, withTtl, undefined)).toEqual({ kind: 'keep-existing' });
+    expect(planTtl('cxpulse', SCORED_EVENTS, modern, base, undefined)).toEqual({ kind: 'none' });
+    expect(planTtl('cxpulse', SCORED_EVENTS, legacy, base, 30)).toEqual({ kind: 'unsupported' });
   });
 });
 
 describe('row mapping', () => {
-  const legacyShape = { types: new Map(columnsFor(legacy).map((c) => [c.name, c.type])) };
-  const modernShape = { types: new Map(columnsFor(modern).map((c) => [c.name, c.type])) };
+  const shapeOf = (t: typeof SCORED_EVENTS, caps: typeof legacy) => ({ types: new Map(columnsFor(t, caps).map((c) => [c.name, c.type])) });
+  const legacyShape = shapeOf(SCORED_EVENTS, legacy);
+  const modernShape = shapeOf(SCORED_EVENTS, modern);
 
   it('18.16 rows carry epoch seconds plus ts_ms', () => {
     const ev = scoredEvent(1, { tsMs: Date.UTC(2025, 0, 2, 3, 4, 5, 678), agentId: 'a-1' });
@@ -140,6 +211,51 @@ describe('row mapping', () => {
     expect(row).toMatchObject({ ts: 0, ts_ms: 0, latency_ms: 0, lang_confidence: 0, text: 'a\uFFFDb 😀' });
     expect(dateTime(1.5e13, undefined)).toBe(15_000_000_000);
     expect(text(undefined)).toBe('');
+  });
+
+  it('stores meta as JSON text, empty when absent', () => {
+    expect(toRow(scoredEvent(1), modernShape, 1).meta).toBe('');
+    const row = toRow(scoredEvent(1, { meta: { holdSec: 42, tags: ['a', 'b'], nested: { x: null } } }), legacyShape, 1);
+    expect(JSON.parse(String(row.meta))).toEqual({ holdSec: 42, tags: ['a', 'b'], nested: { x: null } });
+    // A table from before meta existed gets no meta key (JSONEachRow rejects unknown keys).
+    const old = { types: new Map([...legacyShape.types].filter(([k]) => k !== 'meta')) };
+    expect(toRow(scoredEvent(1, { meta: { a: 1 } }), old, 1)).not.toHaveProperty('meta');
+  });
+
+  it('caps meta at 16 KiB of JSON and says how big it was', () => {
+    expect(MAX_META_BYTES).toBe(16_384);
+    const fits = { s: 'x'.repeat(MAX_META_BYTES - 8) }; // {"s":"…"} is 8 bytes of syntax
+    expect(Buffer.byteLength(metaJson(fits))).toBe(MAX_META_BYTES);
+    expect(JSON.parse(metaJson(fits))).toEqual(fits);
+    const over = { s: 'ö'.repeat(MAX_META_BYTES / 2) }; // 2 bytes per char in UTF-8
+    expect(JSON.parse(metaJson(over))).toEqual({ _truncated: true, bytes: MAX_META_BYTES + 8 });
+  });
+
+  it('sanitises meta that would fail a batch', () => {
+    expect(JSON.parse(metaJson({ 'k\uDC00': 'v\uD800', ok: '😀' }))).toEqual({ 'k\uFFFD': 'v\uFFFD', ok: '😀' });
+    expect(JSON.parse(metaJson({ big: 12345678901234567890n } as Record<string, unknown>))).toEqual({ big: '12345678901234567890' });
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(metaJson(cyclic)).toBe('{"_unserializable":true}');
+    expect(metaJson(null as unknown as undefined)).toBe('');
+  });
+
+  it('maps business events for both server generations', () => {
+    const ev = businessEvent(3, { tsMs: Date.UTC(2025, 0, 2, 3, 4, 5, 678), meta: { daysLate: 12 } });
+    expect(toBusinessRow(ev, shapeOf(BUSINESS_EVENTS, legacy), 1_700_000_000_123)).toEqual({
+      event_id: 'crm-3',
+      customer_id: 'cust-3',
+      type: ev.type,
+      ts: Date.UTC(2025, 0, 2, 3, 4, 5) / 1000,
+      ts_ms: 678,
+      meta: '{"daysLate":12}',
+      received_at: Math.floor(ev.receivedAtMs / 1000),
+      inserted_at: 1_700_000_000,
+      version: 1_700_000_000_123,
+    });
+    const modernRow = toBusinessRow(ev, shapeOf(BUSINESS_EVENTS, modern), 1);
+    expect(modernRow.ts).toBe('2025-01-02 03:04:05.678');
+    expect(modernRow).not.toHaveProperty('ts_ms');
   });
 });
 

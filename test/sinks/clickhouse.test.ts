@@ -5,8 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
-import { memoryLog, scoredEvent, scoredEvents } from './fixtures.ts';
-import { startFakeClickHouse } from './fakeClickHouse.ts';
+import { MAX_META_BYTES } from '../../engine/sinks/clickhouse/index.ts';
+import { businessEvent, businessEvents, memoryLog, scoredEvent, scoredEvents } from './fixtures.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_test_${Date.now()}_${process.pid}`;
@@ -49,6 +49,7 @@ describe('ClickHouse store (real server)', () => {
       tsMs: Date.UTC(2024, 11, 31, 23, 59, 59, 987),
       receivedAtMs: Date.UTC(2025, 0, 1, 0, 0, 0, 12),
       text: 'Hej "på" dig,\nåäö ÆØ ß 😀 \\ \u0000 lone:\uD83D',
+      meta: { durationSec: 312, holdSec: 45.5, transfers: 2, queue: 'Fakturor "ö"', tags: ['vip'], lone: 'x\uDC00' },
     });
     await store.write([ev]);
     const cols = await rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${DB}' AND table = 'scored_events'`);
@@ -59,7 +60,7 @@ describe('ClickHouse store (real server)', () => {
       `SELECT event_id, channel, conversation_id, customer_id, author, agent_id, subject, ${tsMs} AS ts_epoch_ms,
               toString(toYYYYMM(ts)) AS month, lang, lang_confidence, sentiment_label, sentiment_score, sentiment_confidence,
               conversation_turns, sentiment_trend, model_version, text, latency_ms, ${recvSec} AS recv_s,
-              toUInt64(inserted_at) AS inserted_s, version
+              toUInt64(inserted_at) AS inserted_s, version, meta
        FROM ${DB}.scored_events_latest WHERE event_id = 'roundtrip-1'`,
     );
     expect(got).toMatchObject({
@@ -82,6 +83,7 @@ describe('ClickHouse store (real server)', () => {
       text: 'Hej "på" dig,\nåäö ÆØ ß 😀 \\ \u0000 lone:\uFFFD',
       latency_ms: 12.5,
     });
+    expect(JSON.parse(String(got?.meta))).toEqual({ ...ev.meta, lone: 'x\uFFFD' });
     expect(Number(got?.ts_epoch_ms)).toBe(ev.tsMs);
     expect(Number(got?.recv_s)).toBe(Math.floor(ev.receivedAtMs / 1000));
     expect(Number(got?.version)).toBeGreaterThan(Date.now() - 60_000);
@@ -104,8 +106,60 @@ describe('ClickHouse store (real server)', () => {
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events ${where}`)).toBe(51);
   });
 
+  it('stores absent meta as empty and oversized meta as a bounded marker', async () => {
+    const huge = { transcript: 'ord '.repeat(5000) }; // 20 KB of JSON
+    const hugeBytes = Buffer.byteLength(JSON.stringify(huge));
+    expect(hugeBytes).toBeGreaterThan(MAX_META_BYTES);
+    await store.write([scoredEvent(400, { id: 'meta-none' }), scoredEvent(401, { id: 'meta-huge', meta: huge })]);
+    const got = await rows<{ event_id: string; meta: string }>(
+      `SELECT event_id, meta FROM ${DB}.scored_events_latest WHERE event_id LIKE 'meta-%' ORDER BY event_id`,
+    );
+    expect(got).toEqual([
+      { event_id: 'meta-huge', meta: `{"_truncated":true,"bytes":${hugeBytes}}` },
+      { event_id: 'meta-none', meta: '' },
+    ]);
+  });
+
   it('ignores an empty batch', async () => {
     await expect(store.write([])).resolves.toBeUndefined();
+    await expect(store.writeBusinessEvents([])).resolves.toBeUndefined();
+  });
+
+  it('round-trips a business event', async () => {
+    const ev = businessEvent(1, {
+      id: 'crm-roundtrip',
+      type: 'payment_late',
+      tsMs: Date.UTC(2024, 11, 31, 23, 59, 59, 987),
+      meta: { daysLate: 14, amount: 499.5, invoice: 'F-2024-118', note: 'påminnelse skickad' },
+    });
+    await store.writeBusinessEvents([ev]);
+    const legacy = store.serverVersion.startsWith('18.');
+    const tsMs = legacy ? 'toUInt64(ts) * 1000 + ts_ms' : 'toUnixTimestamp64Milli(ts)';
+    const [got] = await rows<Record<string, unknown>>(
+      `SELECT event_id, customer_id, type, ${tsMs} AS ts_epoch_ms, toString(toYYYYMM(ts)) AS month, meta,
+              toUInt64(inserted_at) AS inserted_s, version
+       FROM ${DB}.business_events_latest WHERE event_id = 'crm-roundtrip'`,
+    );
+    expect(got).toMatchObject({ event_id: 'crm-roundtrip', customer_id: ev.customerId, type: 'payment_late', month: '202412' });
+    expect(Number(got?.ts_epoch_ms)).toBe(ev.tsMs);
+    expect(JSON.parse(String(got?.meta))).toEqual(ev.meta);
+    expect(Number(got?.inserted_s)).toBe(Math.floor(Number(got?.version) / 1000));
+  });
+
+  it('counts redelivered business events once with FINAL, the view and uniqExact', async () => {
+    const batch = businessEvents(10, 25);
+    await store.writeBusinessEvents(batch);
+    await store.writeBusinessEvents(batch.slice(5)); // redelivery of part of the batch
+    await store.writeBusinessEvents([...businessEvents(40, 10), businessEvent(99, { meta: { big: 'x'.repeat(MAX_META_BYTES) } })]);
+    const t = `${DB}.business_events`;
+    const where = "WHERE event_id LIKE 'crm-%' AND event_id != 'crm-roundtrip'";
+    expect(await count(`SELECT count() AS n FROM ${t} ${where}`)).toBe(25 + 20 + 10 + 1);
+    expect(await count(`SELECT count() AS n FROM ${t} FINAL ${where}`)).toBe(36);
+    expect(await count(`SELECT count() AS n FROM ${t}_latest ${where}`)).toBe(36);
+    expect(await count(`SELECT uniqExact(event_id) AS n FROM ${t} ${where}`)).toBe(36);
+    expect(await count(`SELECT count() AS n FROM ${t}_latest WHERE meta LIKE '{"_truncated":true,%'`)).toBe(1);
+    await store.client.command({ query: `OPTIMIZE TABLE ${t} FINAL` });
+    expect(await count(`SELECT count() AS n FROM ${t} ${where}`)).toBe(36);
   });
 
   it('recreates the table when it vanished under a running engine', async () => {
@@ -114,6 +168,14 @@ describe('ClickHouse store (real server)', () => {
     await store.write([scoredEvent(300)]);
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events_latest WHERE event_id = 'ev-300'`)).toBe(1);
     expect(log.lines.some((l) => l.msg.includes('re-running init'))).toBe(true);
+  });
+
+  it('recreates business_events when it vanished under a running engine', async () => {
+    await store.client.command({ query: `DROP TABLE ${DB}.business_events_latest` });
+    await store.client.command({ query: `DROP TABLE ${DB}.business_events` });
+    await store.writeBusinessEvents([businessEvent(500)]);
+    expect(await count(`SELECT count() AS n FROM ${DB}.business_events_latest WHERE event_id = 'crm-500'`)).toBe(1);
+    expect(log.lines.some((l) => l.msg === 'business_events missing; re-running init')).toBe(true);
   });
 
   it('ignores retention with a warning where TTL does not exist', async (ctx) => {
@@ -129,48 +191,5 @@ describe('ClickHouse store (real server)', () => {
 
   it('fails fast when nothing listens', async () => {
     await expect(createClickHouseStore({ url: 'http://127.0.0.1:1', database: DB })).rejects.toThrow(/not reachable/);
-  });
-});
-
-describe('ClickHouse store against a current-release server (fake endpoint)', () => {
-  it('creates the modern schema with TTL and writes DateTime64 strings', async () => {
-    const fake = await startFakeClickHouse('24.8.4.13');
-    const s = await createClickHouseStore({ url: fake.url, database: 'cxpulse', retentionDays: 30 });
-    try {
-      await s.init();
-      const ddl = fake.statements.find((q) => q.startsWith('CREATE TABLE')) ?? '';
-      expect(ddl).toContain("ts DateTime64(3, 'UTC')");
-      expect(ddl).toContain('channel LowCardinality(String)');
-      expect(ddl).toContain('TTL toDateTime(ts) + toIntervalDay(30)');
-      // engine_full (empty here) lacks the TTL, so init reconciles it.
-      expect(fake.statements).toContain('ALTER TABLE cxpulse.scored_events MODIFY TTL toDateTime(ts) + toIntervalDay(30)');
-      expect(fake.statements.some((q) => q.startsWith('CREATE VIEW IF NOT EXISTS cxpulse.scored_events_latest'))).toBe(true);
-
-      await s.write([scoredEvent(1, { tsMs: Date.UTC(2025, 1, 3, 4, 5, 6, 7) })]);
-      expect(fake.inserted).toHaveLength(1);
-      expect(fake.inserted[0]).toMatchObject({ event_id: 'ev-1', ts: '2025-02-03 04:05:06.007' });
-      expect(fake.inserted[0]).not.toHaveProperty('ts_ms');
-      expect(await s.ping()).toBe(true);
-
-      fake.failWith = 'Too many parts';
-      await expect(s.write([scoredEvent(2)])).rejects.toThrow(/insert of 1 rows failed.*Too many parts/);
-      expect(await s.ping()).toBe(false);
-    } finally {
-      await s.close();
-      await fake.close();
-    }
-  });
-
-  it('does not touch a TTL that is already right', async () => {
-    const fake = await startFakeClickHouse('24.8.4.13');
-    fake.engineFull = 'ReplacingMergeTree(version) PARTITION BY toYYYYMM(ts) ORDER BY (channel, event_id) TTL toDateTime(ts) + toIntervalDay(30) SETTINGS index_granularity = 8192';
-    const s = await createClickHouseStore({ url: fake.url, database: 'cxpulse', retentionDays: 30 });
-    try {
-      await s.init();
-      expect(fake.statements.some((q) => q.startsWith('ALTER'))).toBe(false);
-    } finally {
-      await s.close();
-      await fake.close();
-    }
   });
 });

@@ -2,9 +2,9 @@ import { appendFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createFileStore, FILE_NAME } from '../../engine/sinks/file/index.ts';
+import { BUSINESS_FILE_NAME, createFileStore, FILE_NAME } from '../../engine/sinks/file/index.ts';
 import type { FileStore } from '../../engine/sinks/file/index.ts';
-import { memoryLog, scoredEvent, scoredEvents } from './fixtures.ts';
+import { businessEvent, businessEvents, memoryLog, scoredEvent, scoredEvents } from './fixtures.ts';
 
 let dir: string;
 const open: FileStore[] = [];
@@ -15,8 +15,8 @@ async function store(log = memoryLog()): Promise<FileStore> {
   await s.init();
   return s;
 }
-async function lines(): Promise<string[]> {
-  const text = await readFile(join(dir, FILE_NAME), 'utf8');
+async function lines(name = FILE_NAME): Promise<string[]> {
+  const text = await readFile(join(dir, name), 'utf8');
   return text.split('\n').filter((l) => l !== '');
 }
 
@@ -114,5 +114,66 @@ describe('file store', () => {
     await s.close();
     expect(await s.ping()).toBe(false);
     await expect(s.write([scoredEvent(1)])).rejects.toThrow(/closed/);
+    await expect(s.writeBusinessEvents([businessEvent(1)])).rejects.toThrow(/closed/);
+  });
+});
+
+describe('file store: business events', () => {
+  const ids = async (): Promise<string[]> => (await lines(BUSINESS_FILE_NAME)).map((l) => (JSON.parse(l) as { id: string }).id);
+
+  it('appends to their own file and counts apart from scored events', async () => {
+    const s = await store();
+    expect(s.businessPath).toBe(join(dir, BUSINESS_FILE_NAME));
+    const evs = businessEvents(0, 3);
+    await s.writeBusinessEvents(evs);
+    await s.write([scoredEvent(1)]);
+    expect(s.countBusinessEvents()).toBe(3);
+    expect(s.count()).toBe(1);
+    expect((await lines(BUSINESS_FILE_NAME)).map((l) => JSON.parse(l) as unknown)).toEqual(evs);
+    expect(await lines()).toHaveLength(1);
+    await expect(s.writeBusinessEvents([])).resolves.toBeUndefined();
+  });
+
+  it('ignores duplicates within a batch, across batches and across restarts', async () => {
+    const s = await store();
+    await s.writeBusinessEvents([businessEvent(1), businessEvent(1), businessEvent(2)]);
+    await s.writeBusinessEvents(businessEvents(1, 3)); // 1, 2 again and 3 new
+    expect(s.countBusinessEvents()).toBe(3);
+    await s.close();
+
+    const restarted = await store();
+    expect(restarted.countBusinessEvents()).toBe(3);
+    await restarted.writeBusinessEvents(businessEvents(2, 3)); // 2, 3 again and 4 new
+    expect(restarted.countBusinessEvents()).toBe(4);
+    expect(await ids()).toEqual(['crm-1', 'crm-2', 'crm-3', 'crm-4']);
+  });
+
+  it('keeps the id spaces of the two files apart', async () => {
+    const s = await store();
+    await s.write([scoredEvent(1, { id: 'same-id' })]);
+    await s.writeBusinessEvents([businessEvent(1, { id: 'same-id' })]);
+    expect([s.count(), s.countBusinessEvents()]).toEqual([1, 1]);
+  });
+
+  it('drops a torn trailing line and takes the redelivery', async () => {
+    const s = await store();
+    await s.writeBusinessEvents(businessEvents(0, 2));
+    await s.close();
+    await appendFile(join(dir, BUSINESS_FILE_NAME), '{"id":"crm-9","customerId":"cu'); // crash mid-append
+
+    const log = memoryLog();
+    const restarted = await store(log);
+    expect(restarted.countBusinessEvents()).toBe(2);
+    expect(log.lines.some((l) => l.level === 'warn' && /torn/.test(l.msg))).toBe(true);
+    await restarted.writeBusinessEvents([businessEvent(9)]);
+    expect(await ids()).toEqual(['crm-0', 'crm-1', 'crm-9']);
+  });
+
+  it('starts on a data dir from before business events existed', async () => {
+    await writeFile(join(dir, FILE_NAME), JSON.stringify(scoredEvent(1)) + '\n');
+    const s = await store();
+    expect([s.count(), s.countBusinessEvents()]).toEqual([1, 0]);
+    await s.writeBusinessEvents([businessEvent(1)]);
+    expect(await ids()).toEqual(['crm-1']);
   });
 });

@@ -1,4 +1,5 @@
-import type { Channel, ScoredEvent } from '../../engine/event/types.ts';
+import { BUSINESS_EVENT_TYPES } from '../../engine/event/types.ts';
+import type { BusinessEvent, Channel, ScoredEvent } from '../../engine/event/types.ts';
 
 /** A scored event with plausible values; `over` replaces any field. */
 export function scoredEvent(n: number, over: Partial<ScoredEvent> = {}): ScoredEvent {
@@ -24,6 +25,23 @@ export function scoredEvent(n: number, over: Partial<ScoredEvent> = {}): ScoredE
 
 export function scoredEvents(from: number, count: number): ScoredEvent[] {
   return Array.from({ length: count }, (_, i) => scoredEvent(from + i));
+}
+
+/** A business (CRM) event; `over` replaces any field. */
+export function businessEvent(n: number, over: Partial<BusinessEvent> = {}): BusinessEvent {
+  return {
+    id: `crm-${n}`,
+    customerId: `cust-${n % 7}`,
+    type: BUSINESS_EVENT_TYPES[n % BUSINESS_EVENT_TYPES.length] ?? 'order_placed',
+    tsMs: Date.UTC(2025, 4, 17, 9, 0, 0, 125) + n * 60_000,
+    meta: { amount: 100 + n, currency: 'SEK' },
+    receivedAtMs: Date.UTC(2025, 4, 17, 9, 0, 1, 0) + n * 60_000,
+    ...over,
+  };
+}
+
+export function businessEvents(from: number, count: number): BusinessEvent[] {
+  return Array.from({ length: count }, (_, i) => businessEvent(from + i));
 }
 
 /** A logger that remembers what it was told. */

@@ -1,7 +1,10 @@
 /**
  * ClickHouse sink: `createClickHouseStore(opts)` then `init()`. Exact counts after
- * redelivery read `scored_events FINAL` or the `scored_events_latest` view.
+ * redelivery read `FINAL` or the `*_latest` views (`scored_events_latest`,
+ * `business_events_latest`).
  */
+import { BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+
 export { createClickHouseStore } from './store.ts';
 export type { ClickHouseStore } from './store.ts';
 export {
@@ -11,10 +14,11 @@ export {
   DEFAULT_CLICKHOUSE_URL,
 } from './config.ts';
 export type { ClickHouseStoreOptions, SinkLog } from './config.ts';
-export {
-  TABLE as SCORED_EVENTS_TABLE,
-  LATEST_VIEW as SCORED_EVENTS_LATEST_VIEW,
-  capabilitiesFor,
-  parseServerVersion,
-} from './schema.ts';
-export type { Capabilities, ServerVersion } from './schema.ts';
+export { capabilitiesFor, parseServerVersion } from './capabilities.ts';
+export type { Capabilities, ServerVersion } from './capabilities.ts';
+export { MAX_META_BYTES } from './row.ts';
+
+export const SCORED_EVENTS_TABLE = SCORED_EVENTS.name;
+export const SCORED_EVENTS_LATEST_VIEW = SCORED_EVENTS.view;
+export const BUSINESS_EVENTS_TABLE = BUSINESS_EVENTS.name;
+export const BUSINESS_EVENTS_LATEST_VIEW = BUSINESS_EVENTS.view;

@@ -1,12 +1,12 @@
 /**
- * ScoredEvent -> JSONEachRow row, shaped by the columns the table really has (it may have
+ * ScoredEvent / BusinessEvent -> JSONEachRow row, shaped by the columns the table really has (it may have
  * been created by an older server than the one now running).
  *
  * Every value is sanitised so that one odd event cannot fail its whole batch forever
  * (a failed write is retried and never acked): 18.16 rejects a lone UTF-16 surrogate
  * escape and fractional epoch seconds, and NaN would serialise as JSON null.
  */
-import type { ScoredEvent } from '../../event/types.ts';
+import type { BusinessEvent, ScoredEvent } from '../../event/types.ts';
 
 export interface TableShape {
   /** Column name -> ClickHouse type, as in system.columns. */
@@ -18,6 +18,12 @@ export type Row = Record<string, string | number>;
 /** The DateTime range (UInt32 seconds); DateTime64(3) covers it too. */
 const MAX_EPOCH_MS = 4_294_967_295_000;
 const MAX_UINT32 = 4_294_967_295;
+/**
+ * Largest `meta` stored as is, in UTF-8 bytes of its JSON text. A row must stay bounded: one
+ * source sending a huge blob would otherwise bloat every batch it rides in (and the HTTP
+ * body) and could push an insert past the server's limits, failing the batch on every retry.
+ */
+export const MAX_META_BYTES = 16 * 1024;
 
 export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): Row {
   const tsMs = clampEpochMs(ev.tsMs);
@@ -40,17 +46,74 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     sentiment_trend: finite(ev.conversation.trend),
     model_version: text(ev.modelVersion),
     text: text(ev.text),
+    meta: metaJson(ev.meta),
     latency_ms: finite(ev.latencyMs),
-    received_at: dateTime(clampEpochMs(ev.receivedAtMs), shape.types.get('received_at')),
+    ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
+  };
+  return onlyExisting(full, shape);
+}
+
+export function toBusinessRow(ev: BusinessEvent, shape: TableShape, writeTimeMs: number): Row {
+  const tsMs = clampEpochMs(ev.tsMs);
+  const full: Row = {
+    event_id: text(ev.id),
+    customer_id: text(ev.customerId),
+    type: text(ev.type),
+    ts: dateTime(tsMs, shape.types.get('ts')),
+    ts_ms: tsMs % 1000,
+    meta: metaJson(ev.meta),
+    ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
+  };
+  return onlyExisting(full, shape);
+}
+
+function writeColumns(receivedAtMs: number, shape: TableShape, writeTimeMs: number): Row {
+  return {
+    received_at: dateTime(clampEpochMs(receivedAtMs), shape.types.get('received_at')),
     // Sent although the column has DEFAULT now(): 18.16's JSONEachRow fills an omitted
     // field with the type's zero (0000-00-00 00:00:00), not with its DEFAULT.
     inserted_at: dateTime(clampEpochMs(writeTimeMs), shape.types.get('inserted_at')),
     version: Math.max(0, Math.trunc(writeTimeMs)),
   };
-  // Only columns the table has: JSONEachRow rejects unknown keys by default.
+}
+
+/** Only columns the table has: JSONEachRow rejects unknown keys by default. */
+function onlyExisting(full: Row, shape: TableShape): Row {
   const row: Row = {};
   for (const [k, v] of Object.entries(full)) if (shape.types.has(k)) row[k] = v;
   return row;
+}
+
+/**
+ * `meta` as JSON text: '' when absent, a small marker when over {@link MAX_META_BYTES}.
+ * Lone surrogates (in keys or values) become U+FFFD like every other string we store;
+ * meta that JSON cannot express (cycles, BigInt) gets a marker rather than failing the batch.
+ */
+export function metaJson(meta: Record<string, unknown> | undefined): string {
+  // == null: meta arrives from JSON, where null is as good as absent.
+  if (meta == null) return '';
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(meta, cleanJson);
+  } catch {
+    return '{"_unserializable":true}';
+  }
+  if (json === undefined) return '';
+  const bytes = Buffer.byteLength(json, 'utf8');
+  return bytes > MAX_META_BYTES ? JSON.stringify({ _truncated: true, bytes }) : json;
+}
+
+function cleanJson(_key: string, value: unknown): unknown {
+  if (typeof value === 'string') return text(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    // A replacer cannot rename keys, so rebuild the object only when a key needs it.
+    const keys = Object.keys(value);
+    if (keys.some((k) => text(k) !== k)) {
+      return Object.fromEntries(keys.map((k) => [text(k), (value as Record<string, unknown>)[k]]));
+    }
+  }
+  return value;
 }
 
 /**

@@ -1,96 +1,28 @@
 /**
- * DDL for `scored_events`, gated on the server version: CI runs Debian's ClickHouse 18.16,
- * users run 24+. Every statement here was run on 18.16.1; the modern variant is checked
- * as text by test/sinks/clickhouse-schema.test.ts.
+ * DDL for the store's tables (tables.ts), gated on the server's capabilities. Every
+ * statement here was run on 18.16.1; the modern variant is checked as text by
+ * test/sinks/clickhouse-schema.test.ts and driven through test/sinks/fakeClickHouse.ts.
  *
  * Exact counts: the same event may be inserted twice (JetStream redelivers when the engine
- * dies between insert and ack). ReplacingMergeTree keyed on (channel, event_id) folds those
- * copies, but only at merge time, so exact counts must read `FINAL` or the
- * `scored_events_latest` view, e.g. `SELECT count() FROM cxpulse.scored_events_latest`.
+ * dies between insert and ack). ReplacingMergeTree keyed on the event's identity folds those
+ * copies, but only at merge time, so exact counts must read `FINAL` or the `*_latest` view,
+ * e.g. `SELECT count() FROM cxpulse.scored_events_latest`.
  */
+import type { Capabilities } from './capabilities.ts';
 import { assertIdentifier } from './config.ts';
+import type { TableDef } from './tables.ts';
 
-export const TABLE = 'scored_events';
-export const LATEST_VIEW = 'scored_events_latest';
-
-export interface ServerVersion {
-  major: number;
-  minor: number;
-  raw: string;
-}
-
-export function parseServerVersion(raw: string): ServerVersion {
-  const m = /^(\d+)\.(\d+)/.exec(raw.trim());
-  if (!m) throw new Error(`cannot parse ClickHouse version "${raw}"`);
-  return { major: Number(m[1]), minor: Number(m[2]), raw: raw.trim() };
-}
-
-export interface Capabilities {
-  /** LowCardinality(String): experimental (setting-gated) on 18.x, default from 19.x. */
-  lowCardinality: boolean;
-  /** TTL clauses on MergeTree: 19.6+. */
-  ttl: boolean;
-  /** DateTime64(3, 'UTC'): 20.1+. Before that, DateTime plus a `ts_ms` column. */
-  dateTime64: boolean;
-}
-
-export function capabilitiesFor(v: ServerVersion): Capabilities {
-  const atLeast = (major: number, minor: number): boolean =>
-    v.major > major || (v.major === major && v.minor >= minor);
-  return {
-    lowCardinality: atLeast(19, 3),
-    ttl: atLeast(19, 6),
-    dateTime64: atLeast(20, 1),
-  };
-}
-
-interface ColumnDef {
-  name: string;
-  /** SQL type for these capabilities, or null when the column is absent. */
-  type: (c: Capabilities) => string | null;
-  default?: string;
-}
-
-const str = (): string => 'String';
-const dict = (c: Capabilities): string => (c.lowCardinality ? 'LowCardinality(String)' : 'String');
-const time = (c: Capabilities): string => (c.dateTime64 ? "DateTime64(3, 'UTC')" : "DateTime('UTC')");
-
-/** One row per scored event. Optional strings are '' rather than Nullable (cheaper, simpler SQL). */
-const COLUMNS: readonly ColumnDef[] = [
-  { name: 'event_id', type: str },
-  { name: 'channel', type: dict },
-  { name: 'conversation_id', type: str },
-  { name: 'customer_id', type: str },
-  { name: 'author', type: dict },
-  { name: 'agent_id', type: str },
-  { name: 'subject', type: str },
-  { name: 'ts', type: time },
-  // Millisecond part of `ts` where DateTime64 is missing.
-  { name: 'ts_ms', type: (c) => (c.dateTime64 ? null : 'UInt16') },
-  { name: 'lang', type: dict },
-  { name: 'lang_confidence', type: () => 'Float32' },
-  { name: 'sentiment_label', type: dict },
-  { name: 'sentiment_score', type: () => 'Float32' },
-  { name: 'sentiment_confidence', type: () => 'Float32' },
-  { name: 'conversation_turns', type: () => 'UInt32' },
-  { name: 'sentiment_trend', type: () => 'Float32' },
-  { name: 'model_version', type: dict },
-  { name: 'text', type: str },
-  { name: 'latency_ms', type: () => 'Float32' },
-  { name: 'received_at', type: time },
-  { name: 'inserted_at', type: () => "DateTime('UTC')", default: 'now()' },
-  // Write time in epoch ms: the newest copy of a redelivered event wins in FINAL.
-  { name: 'version', type: () => 'UInt64' },
-];
+export { capabilitiesFor, parseServerVersion } from './capabilities.ts';
+export type { Capabilities, ServerVersion } from './capabilities.ts';
 
 export interface ColumnSpec {
   name: string;
   type: string;
 }
 
-export function columnsFor(c: Capabilities): ColumnSpec[] {
+export function columnsFor(t: TableDef, c: Capabilities): ColumnSpec[] {
   const out: ColumnSpec[] = [];
-  for (const col of COLUMNS) {
+  for (const col of t.columns) {
     const type = col.type(c);
     if (type !== null) out.push({ name: col.name, type: col.default ? `${type} DEFAULT ${col.default}` : type });
   }
@@ -107,18 +39,17 @@ export function ttlExpression(retentionDays: number): string {
   return `toDateTime(ts) + toIntervalDay(${retentionDays})`;
 }
 
-export function createTableSql(db: string, c: Capabilities, retentionDays?: number): string {
-  const cols = columnsFor(c)
+export function createTableSql(db: string, t: TableDef, c: Capabilities, retentionDays?: number): string {
+  const cols = columnsFor(t, c)
     .map((col) => `  ${col.name} ${col.type}`)
     .join(',\n');
   const lines = [
-    `CREATE TABLE IF NOT EXISTS ${assertIdentifier(db)}.${TABLE} (`,
+    `CREATE TABLE IF NOT EXISTS ${assertIdentifier(db)}.${t.name} (`,
     cols,
     ')',
     'ENGINE = ReplacingMergeTree(version)',
     'PARTITION BY toYYYYMM(ts)',
-    // Event identity only, so every copy of one event lands on the same key and folds.
-    'ORDER BY (channel, event_id)',
+    `ORDER BY ${t.orderBy}`,
   ];
   if (retentionDays !== undefined && c.ttl) lines.push(`TTL ${ttlExpression(retentionDays)}`);
   lines.push('SETTINGS index_granularity = 8192');
@@ -127,26 +58,68 @@ export function createTableSql(db: string, c: Capabilities, retentionDays?: numb
 
 /**
  * The deduplicated view. Columns are listed (not `*`) from the table as it exists, so a
- * table created by an older server keeps a matching view.
+ * table created by an older server keeps a matching view, and init can tell from
+ * system.columns when the view has fallen behind its table.
  */
-export function createLatestViewSql(db: string, columns: readonly string[]): string {
+export function createLatestViewSql(db: string, t: TableDef, columns: readonly string[]): string {
   for (const c of columns) assertIdentifier(c, 'column name');
   return (
-    `CREATE VIEW IF NOT EXISTS ${assertIdentifier(db)}.${LATEST_VIEW} AS\n` +
-    `SELECT ${columns.join(', ')}\nFROM ${db}.${TABLE} FINAL`
+    `CREATE VIEW IF NOT EXISTS ${assertIdentifier(db)}.${t.view} AS\n` +
+    `SELECT ${columns.join(', ')}\nFROM ${db}.${t.name} FINAL`
   );
+}
+
+/**
+ * 18.16 has no DROP VIEW at all (syntax error); DROP TABLE drops a view on every version.
+ * The caller checks first that the name really is a view, as DROP VIEW would.
+ */
+export function dropViewSql(db: string, t: TableDef): string {
+  return `DROP TABLE IF EXISTS ${assertIdentifier(db)}.${t.view}`;
 }
 
 /**
  * Existing columns in table order, from system.columns (18.16 has neither query parameters
  * nor a `position` column there; rows come in table order on every version).
  */
-export function describeColumnsSql(db: string): string {
-  return `SELECT name, type FROM system.columns WHERE database = '${assertIdentifier(db)}' AND table = '${TABLE}'`;
+export function describeColumnsSql(db: string, name: string): string {
+  return `SELECT name, type FROM system.columns WHERE database = '${assertIdentifier(db)}' AND table = '${assertIdentifier(name, 'table name')}'`;
 }
 
-export function engineFullSql(db: string): string {
-  return `SELECT engine_full FROM system.tables WHERE database = '${assertIdentifier(db)}' AND name = '${TABLE}'`;
+/** `engine` ('View', 'ReplacingMergeTree', ...) and `engine_full` (holds any TTL). */
+export function tableInfoSql(db: string, name: string): string {
+  return `SELECT engine, engine_full FROM system.tables WHERE database = '${assertIdentifier(db)}' AND name = '${assertIdentifier(name, 'table name')}'`;
+}
+
+export interface AddColumn {
+  column: string;
+  sql: string;
+}
+
+/**
+ * ALTERs that bring a table created before a column was `added` up to date. Each column goes
+ * after its predecessor in the definition so that an upgraded table reads like a new one.
+ * Plain ADD COLUMN: 18.16 rejects ADD COLUMN IF NOT EXISTS (syntax error), so the caller
+ * decides from system.columns and re-checks when a concurrent init got there first.
+ * Old rows read the type's default ('').
+ */
+export function planAddColumns(db: string, t: TableDef, c: Capabilities, existing: readonly string[]): AddColumn[] {
+  // No table, nothing to upgrade (CREATE TABLE runs first and makes it whole).
+  if (existing.length === 0) return [];
+  const have = new Set(existing);
+  const out: AddColumn[] = [];
+  let prev: string | undefined;
+  for (const col of t.columns) {
+    const type = col.type(c);
+    if (type === null) continue;
+    if (col.added && !have.has(col.name)) {
+      const spec = col.default ? `${type} DEFAULT ${col.default}` : type;
+      const after = prev === undefined ? '' : ` AFTER ${prev}`;
+      out.push({ column: col.name, sql: `ALTER TABLE ${assertIdentifier(db)}.${t.name} ADD COLUMN ${col.name} ${spec}${after}` });
+      have.add(col.name);
+    }
+    if (have.has(col.name)) prev = col.name;
+  }
+  return out;
 }
 
 export type TtlAction =
@@ -160,11 +133,11 @@ export type TtlAction =
  * already there, because MODIFY TTL rewrites parts (materialize_ttl_after_modify).
  * An existing TTL with no retention configured is left alone: someone set it on purpose.
  */
-export function planTtl(db: string, c: Capabilities, engineFull: string, retentionDays?: number): TtlAction {
+export function planTtl(db: string, t: TableDef, c: Capabilities, engineFull: string, retentionDays?: number): TtlAction {
   const hasTtl = /\bTTL\b/.test(engineFull);
   if (retentionDays === undefined) return hasTtl ? { kind: 'keep-existing' } : { kind: 'none' };
   if (!c.ttl) return { kind: 'unsupported' };
   const want = ttlExpression(retentionDays);
   if (engineFull.includes(`TTL ${want}`)) return { kind: 'none' };
-  return { kind: 'modify', sql: `ALTER TABLE ${assertIdentifier(db)}.${TABLE} MODIFY TTL ${want}` };
+  return { kind: 'modify', sql: `ALTER TABLE ${assertIdentifier(db)}.${t.name} MODIFY TTL ${want}` };
 }

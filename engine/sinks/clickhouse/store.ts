@@ -1,35 +1,34 @@
 /**
  * ScoreStore on ClickHouse over HTTP (@clickhouse/client). Works against Debian's 18.16
- * (CI) and current releases (docker-compose); see schema.ts for what is gated.
+ * (CI) and current releases (docker-compose); see schema.ts for what is gated and
+ * migrate.ts for how init() brings older tables up to date.
  *
  * The client is created without a database and every statement names `db.table`: the
  * client sends `database=` on each request, which fails before init() has created it.
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient, Logger } from '@clickhouse/client';
-import type { ScoredEvent } from '../../event/types.ts';
 import type { ScoreStore } from '../types.ts';
+import { capabilitiesFor, parseServerVersion } from './capabilities.ts';
 import { assertIdentifier, parseRetentionDays, redactUrl } from './config.ts';
 import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
-import { toRow } from './row.ts';
-import type { TableShape } from './row.ts';
-import {
-  capabilitiesFor,
-  createDatabaseSql,
-  createLatestViewSql,
-  createTableSql,
-  describeColumnsSql,
-  engineFullSql,
-  parseServerVersion,
-  planTtl,
-  TABLE,
-} from './schema.ts';
+import { ensureSchema, loadShape } from './migrate.ts';
+import type { SchemaContext } from './migrate.ts';
+import { errorCode, message, selectString } from './query.ts';
+import { toBusinessRow, toRow } from './row.ts';
+import type { Row, TableShape } from './row.ts';
+import { BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+import type { TableDef } from './tables.ts';
+
+export { errorCode } from './query.ts';
 
 export type ClickHouseStore = ScoreStore & { readonly serverVersion: string; readonly client: ClickHouseClient };
 
 const PING_TIMEOUT_MS = 2_000;
 /** ClickHouse error codes for UNKNOWN_TABLE and UNKNOWN_DATABASE. */
 const MISSING_CODES = new Set(['60', '81']);
+
+type ToRow<E> = (ev: E, shape: TableShape, writeTimeMs: number) => Row;
 
 /** Connects and reads the server version; throws when ClickHouse is not reachable. */
 export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
@@ -56,42 +55,46 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   }
   const caps = capabilitiesFor(parseServerVersion(serverVersion));
   const description = `clickhouse ${serverVersion} ${redactUrl(opts.url)}/${db}`;
-  let shape: TableShape | undefined;
-
-  async function loadShape(): Promise<TableShape> {
-    const res = await client.query({ query: describeColumnsSql(db), format: 'JSONEachRow' });
-    const cols = await res.json<{ name: string; type: string }>();
-    return { types: new Map(cols.map((c) => [c.name, c.type])) };
-  }
+  const ctx: SchemaContext = { client, db, caps, retentionDays, serverVersion, log };
+  /** Columns per table as they exist, so rows match tables made by older servers/releases. */
+  let shapes = new Map<string, TableShape>();
 
   async function init(): Promise<void> {
-    await client.command({ query: createDatabaseSql(db) });
-    await client.command({ query: createTableSql(db, caps, retentionDays) });
-    shape = await loadShape();
-    await client.command({ query: createLatestViewSql(db, [...shape.types.keys()]) });
-    await applyRetention();
+    shapes = await ensureSchema(ctx);
     log.info({ store: description, capabilities: caps, retentionDays: retentionDays ?? null }, 'clickhouse store ready');
   }
 
-  async function applyRetention(): Promise<void> {
-    const engineFull = await selectString(client, engineFullSql(db));
-    const plan = planTtl(db, caps, engineFull, retentionDays);
-    if (plan.kind === 'modify') {
-      await client.command({ query: plan.sql });
-      log.info({ retentionDays, sql: plan.sql }, 'clickhouse retention applied');
-    } else if (plan.kind === 'unsupported') {
-      log.warn({ retentionDays, serverVersion }, 'CLICKHOUSE_RETENTION_DAYS ignored: this ClickHouse has no TTL (19.6+)');
-    } else if (plan.kind === 'keep-existing') {
-      log.info({ engineFull }, 'scored_events has a TTL and no retention is configured; leaving it');
+  async function insert<E>(t: TableDef, rows: readonly E[], map: ToRow<E>): Promise<void> {
+    let shape = shapes.get(t.name);
+    if (shape === undefined || shape.types.size === 0) {
+      // write() before init(): use the table as it is. Not cached when absent, so a
+      // later init() is not shadowed by an empty shape.
+      shape = await loadShape(client, db, t.name);
+      if (shape.types.size === 0) throw new MissingTableError(`${db}.${t.name} does not exist`);
+      shapes.set(t.name, shape);
     }
-  }
-
-  async function insert(rows: readonly ScoredEvent[]): Promise<void> {
-    shape ??= await loadShape();
-    if (shape.types.size === 0) throw new Error(`${db}.${TABLE} does not exist`);
     const s = shape;
     const now = Date.now();
-    await client.insert({ table: `${db}.${TABLE}`, values: rows.map((r) => toRow(r, s, now)), format: 'JSONEachRow' });
+    await client.insert({ table: `${db}.${t.name}`, values: rows.map((r) => map(r, s, now)), format: 'JSONEachRow' });
+  }
+
+  async function write<E>(t: TableDef, rows: readonly E[], map: ToRow<E>): Promise<void> {
+    if (rows.length === 0) return;
+    try {
+      await insert(t, rows, map);
+    } catch (err) {
+      if (!isMissingTable(err)) throw writeError(t, rows.length, err);
+      // The table vanished under us (server volume wiped, DB dropped): recreate it once
+      // rather than fail every retry until someone restarts the engine.
+      log.warn({ table: t.name, err: message(err) }, `${t.name} missing; re-running init`);
+      shapes = new Map();
+      try {
+        await init();
+        await insert(t, rows, map);
+      } catch (again) {
+        throw writeError(t, rows.length, again);
+      }
+    }
   }
 
   return {
@@ -99,24 +102,8 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     serverVersion,
     client,
     init,
-    async write(rows) {
-      if (rows.length === 0) return;
-      try {
-        await insert(rows);
-      } catch (err) {
-        if (!isMissingTable(err)) throw writeError(rows.length, err);
-        // The table vanished under us (server volume wiped, DB dropped): recreate it once
-        // rather than fail every retry until someone restarts the engine.
-        log.warn({ err: message(err) }, 'scored_events missing; re-running init');
-        shape = undefined;
-        try {
-          await init();
-          await insert(rows);
-        } catch (again) {
-          throw writeError(rows.length, again);
-        }
-      }
-    },
+    write: (rows) => write(SCORED_EVENTS, rows, toRow),
+    writeBusinessEvents: (rows) => write(BUSINESS_EVENTS, rows, toBusinessRow),
     async ping() {
       try {
         // A SELECT (not /ping) so that bad credentials also count as not ready.
@@ -132,36 +119,16 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   };
 }
 
-async function selectString(client: ClickHouseClient, query: string): Promise<string> {
-  const res = await client.query({ query, format: 'JSONEachRow' });
-  const rows = await res.json<Record<string, unknown>>();
-  const first = rows[0];
-  const value = first === undefined ? '' : Object.values(first)[0];
-  return typeof value === 'string' ? value : String(value ?? '');
-}
-
-/**
- * The server's error code. The client only fills `code` when the message ends in a
- * `(TYPE_NAME)` marker, which 18.16 does not send ("Code: 60, e.displayText() = ..."),
- * so fall back to the message.
- */
-export function errorCode(err: unknown): string | undefined {
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === 'string' && /^\d+$/.test(code)) return code;
-  return /\bCode: (\d+)/.exec(message(err))?.[1];
-}
+class MissingTableError extends Error {}
 
 function isMissingTable(err: unknown): boolean {
+  if (err instanceof MissingTableError) return true;
   const code = errorCode(err);
   return code !== undefined && MISSING_CODES.has(code);
 }
 
-function writeError(n: number, err: unknown): Error {
-  return new Error(`clickhouse insert of ${n} rows failed: ${message(err)}`, { cause: err });
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function writeError(t: TableDef, n: number, err: unknown): Error {
+  return new Error(`clickhouse insert of ${n} rows into ${t.name} failed: ${message(err)}`, { cause: err });
 }
 
 /**

@@ -1,3 +1,3 @@
 /** Embedded JSONL store: the default sink when no ClickHouse is reachable. */
-export { createFileStore, FILE_NAME } from './store.ts';
+export { createFileStore, BUSINESS_FILE_NAME, FILE_NAME } from './store.ts';
 export type { FileStore, FileStoreLog, FileStoreOptions } from './store.ts';

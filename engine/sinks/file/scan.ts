@@ -80,7 +80,7 @@ function parseLine(bytes: Buffer): string | { reason: string } {
   }
   const id = (value as { id?: unknown } | null)?.id;
   if (typeof value !== 'object' || value === null || typeof id !== 'string' || id === '') {
-    return { reason: 'not a scored event (no string id)' };
+    return { reason: 'not an event (no string id)' };
   }
   return id;
 }

@@ -1,31 +1,33 @@
 /**
- * Embedded ScoreStore: JSON lines in `<dir>/scored_events.jsonl`, the default when no
- * ClickHouse is reachable so the engine runs with nothing but Node.
- *
- * Durability: each write() appends one buffer and fdatasyncs before resolving, because the
- * engine acks JetStream once write() resolves. Redelivery: ids already in the file (a Set
- * rebuilt at init) are skipped, so the file holds each event once.
+ * Embedded ScoreStore: JSON lines in `<dir>/scored_events.jsonl` and
+ * `<dir>/business_events.jsonl`, the default when no ClickHouse is reachable so the engine
+ * runs with nothing but Node. Durability and redelivery handling live in jsonl.ts.
  */
 import { mkdir, open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ScoredEvent } from '../../event/types.ts';
 import type { ScoreStore } from '../types.ts';
-import { scanJsonl } from './scan.ts';
+import { jsonlFile } from './jsonl.ts';
+import type { JsonlFile, JsonlLog } from './jsonl.ts';
 
 export const FILE_NAME = 'scored_events.jsonl';
+export const BUSINESS_FILE_NAME = 'business_events.jsonl';
 
-export interface FileStoreLog {
-  info(o: object, msg?: string): void;
-  warn(o: object, msg?: string): void;
-}
+export type FileStoreLog = JsonlLog;
 
 export interface FileStoreOptions {
   dir: string;
   log?: FileStoreLog;
 }
 
-export type FileStore = ScoreStore & { count(): number; readonly path: string };
+export type FileStore = ScoreStore & {
+  /** Scored events held (each id once). */
+  count(): number;
+  /** Business events held (each id once). */
+  countBusinessEvents(): number;
+  readonly path: string;
+  readonly businessPath: string;
+};
 
 const defaultLog: FileStoreLog = {
   info() {},
@@ -35,16 +37,13 @@ const defaultLog: FileStoreLog = {
 };
 
 export function createFileStore(opts: FileStoreOptions): FileStore {
-  const path = join(opts.dir, FILE_NAME);
   const log = opts.log ?? defaultLog;
-  const ids = new Set<string>();
-  let fh: FileHandle | undefined;
-  /** Bytes of the file we know to be whole lines; a failed append is cut back to this. */
-  let size = 0;
-  /** Set when a failed append could not be undone: appending more would corrupt the file. */
-  let broken: Error | undefined;
+  const scored = jsonlFile(join(opts.dir, FILE_NAME), log);
+  const business = jsonlFile(join(opts.dir, BUSINESS_FILE_NAME), log);
+  let opened = false;
   let closed = false;
-  // Appends run one at a time so `size` and the byte order of lines stay consistent.
+  // One operation at a time across both files, so each file's size bookkeeping and the
+  // byte order of its lines stay consistent.
   let queue: Promise<unknown> = Promise.resolve();
 
   function serial<T>(fn: () => Promise<T>): Promise<T> {
@@ -54,86 +53,41 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
   }
 
   async function init(): Promise<void> {
-    if (fh) return;
-    await mkdir(opts.dir, { recursive: true });
-    const handle = await open(path, 'a+');
-    try {
-      const scan = await scanJsonl(handle);
-      for (const id of scan.ids) ids.add(id);
-      for (const bad of scan.skipped) log.warn({ path, ...bad }, 'file store: unreadable line skipped');
-      if (scan.validEnd < scan.fileSize) {
-        // A torn tail from a crash mid-append. Its events were never acked, so they will be
-        // redelivered; cut it off so the next line starts clean.
-        await handle.truncate(scan.validEnd);
-        log.warn({ path, droppedBytes: scan.fileSize - scan.validEnd }, 'file store: dropped a torn trailing line');
-      }
-      size = scan.validEnd;
-      if (scan.missingNewline) {
-        await handle.write('\n');
-        size += 1;
-      }
-      await handle.datasync();
-      await syncDir(opts.dir);
-    } catch (err) {
-      await handle.close();
-      throw err;
-    }
-    fh = handle;
-    log.info({ path, events: ids.size }, 'file store ready');
-  }
-
-  async function append(rows: readonly ScoredEvent[]): Promise<void> {
     if (closed) throw new Error('file store is closed');
-    if (broken) throw new Error(`file store unusable after a failed append: ${broken.message}`, { cause: broken });
-    if (!fh) await init();
-    const handle = fh as FileHandle;
-    const fresh: ScoredEvent[] = [];
-    const batchIds = new Set<string>();
-    for (const r of rows) {
-      if (ids.has(r.id) || batchIds.has(r.id)) continue;
-      batchIds.add(r.id);
-      fresh.push(r);
-    }
-    if (fresh.length === 0) return;
-    const buf = Buffer.from(fresh.map((r) => JSON.stringify(r) + '\n').join(''), 'utf8');
-    try {
-      // 'a+' appends at the end whatever position we pass, which is what we want.
-      await handle.write(buf, 0, buf.length);
-      await handle.datasync();
-    } catch (err) {
-      await undo(handle, err as Error);
-      throw new Error(`file store append of ${fresh.length} events failed: ${(err as Error).message}`, { cause: err });
-    }
-    size += buf.length;
-    for (const id of batchIds) ids.add(id);
+    if (opened) return;
+    await mkdir(opts.dir, { recursive: true });
+    await scored.open();
+    await business.open();
+    await syncDir(opts.dir);
+    opened = true;
+    log.info({ dir: opts.dir, events: scored.count(), businessEvents: business.count() }, 'file store ready');
   }
 
-  async function undo(handle: FileHandle, cause: Error): Promise<void> {
-    try {
-      await handle.truncate(size);
-      await handle.datasync();
-    } catch {
-      broken = cause;
-    }
+  async function append(rows: readonly { id: string }[], file: JsonlFile): Promise<void> {
+    if (closed) throw new Error('file store is closed');
+    if (!opened) await init();
+    await file.append(rows);
   }
 
   return {
-    description: `file ${path}`,
-    path,
+    description: `file ${scored.path}`,
+    path: scored.path,
+    businessPath: business.path,
     init: () => serial(init),
-    write: (rows) => serial(() => append(rows)),
+    write: (rows) => serial(() => append(rows, scored)),
+    writeBusinessEvents: (rows) => serial(() => append(rows, business)),
     async ping() {
-      return fh !== undefined && !closed && broken === undefined;
+      return !closed && scored.usable() && business.usable();
     },
     async close() {
       await serial(async () => {
         closed = true;
-        const handle = fh;
-        fh = undefined;
-        await handle?.close();
+        await scored.close();
+        await business.close();
       });
     },
-    count: () => ids.size,
+    count: () => scored.count(),
+    countBusinessEvents: () => business.count(),
   };
 }
 
