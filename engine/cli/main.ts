@@ -5,6 +5,7 @@ import { runSimulate } from './simulate.ts';
 import { runTrain } from './train.ts';
 import { runBench } from './bench.ts';
 import { runConnector } from './connector.ts';
+import { runEval } from './eval.ts';
 
 const positiveNumber = (v: string) => {
   const n = Number(v);
@@ -34,6 +35,15 @@ program
   .option('--model <dir>', 'model folder (default: models/sentiment)')
   .option('--batch <n>', 'lines per forward pass', positiveInt, 256)
   .action((o: { model?: string; batch: number }) => runScore(o));
+
+program
+  .command('eval')
+  .description('score a labelled JSONL/CSV file ({"text","label","lang"?}) with the model and the sentiment / vader-sentiment packages; accuracy, macro-F1, per-class P/R/F1, confusion, side by side')
+  .requiredOption('--data <file>', 'labelled JSONL or CSV file')
+  .option('--model <dir>', 'model folder (default: models/sentiment)')
+  .option('--json <file>', 'also write all figures as JSON to this file')
+  .option('--no-baselines', 'score with the model only')
+  .action((o: { data: string; model?: string; json?: string; baselines: boolean }) => runEval(o));
 
 program
   .command('simulate')
