@@ -12,6 +12,7 @@ import { startEngine } from '../engine/runtime/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
 import { summarize } from './stats.ts';
 import WebSocket from 'ws';
+import { SignJWT } from 'jose';
 
 export interface BenchOptions {
   events: number;
@@ -77,7 +78,12 @@ async function endToEnd(n: number, rate: number) {
   const clientLatency: number[] = [];
   const engineLatency: number[] = [];
   let lastAt = 0;
-  const ws = new WebSocket(`${engine.url.replace('http', 'ws')}/v1/feed`);
+  // With a JWT secret configured the feed wants a token: the bench reads as a supervisor.
+  const secret = cfg.CXPULSE_JWT_SECRET;
+  const token = secret
+    ? await new SignJWT({ role: 'supervisor' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setExpirationTime('1h').sign(new TextEncoder().encode(secret))
+    : undefined;
+  const ws = new WebSocket(`${engine.url.replace('http', 'ws')}/v1/feed`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   await new Promise((r) => ws.once('open', r));
   const allIn = new Promise<void>((resolve) => {
     ws.on('message', (d) => {

@@ -16,6 +16,9 @@ export const DEFAULT_SINK_BATCH_SIZE = 500;
 export const DEFAULT_SINK_LINGER_MS = 100;
 export const DEFAULT_MAX_IN_FLIGHT = 1024;
 export const DEFAULT_ACK_WAIT_MS = 30_000;
+export const DEFAULT_FEED_SNAPSHOT_SIZE = 200;
+export const DEFAULT_FEED_QUEUE_SIZE = 1000;
+export const DEFAULT_FEED_SLOW_GRACE_MS = 10_000;
 
 const Int = (def: number, min = 1) => Type.Integer({ default: def, minimum: min });
 
@@ -54,6 +57,14 @@ export const EnvSchema = Type.Object({
   CXPULSE_CALLS_SPEAKERS: Type.Optional(Type.String()),
   /** Set to run the IMAP connector inside `cxpulse start` (the other CXPULSE_IMAP_* in connectors/README.md). */
   CXPULSE_IMAP_HOST: Type.Optional(Type.String()),
+  /** HS256 secret for feed tokens (README, "The live feed"). Unset: the feed is open to anyone who can reach it. */
+  CXPULSE_JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** Recent scored events kept for the feed's `snapshot` on connect. */
+  CXPULSE_FEED_SNAPSHOT_SIZE: Int(DEFAULT_FEED_SNAPSHOT_SIZE, 0),
+  /** Messages queued per feed client before the oldest are dropped. */
+  CXPULSE_FEED_QUEUE_SIZE: Int(DEFAULT_FEED_QUEUE_SIZE),
+  /** A feed client whose queue stays full this long is closed (code 4008). */
+  CXPULSE_FEED_SLOW_GRACE_MS: Int(DEFAULT_FEED_SLOW_GRACE_MS, 0),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
     default: 'info',
   }),

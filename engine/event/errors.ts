@@ -20,6 +20,7 @@ export const EVENT_ERRORS = {
   CX_ERR_BUS_UNAVAILABLE: { status: 503, summary: 'the event could not be published; nothing was accepted, retry later' },
   // Refusals only a connector gives (the source, not the event, is at fault).
   CX_ERR_BAD_SIGNATURE: { status: 401, summary: 'the webhook signature is missing, malformed, stale or does not match the configured secret' },
+  CX_ERR_FORBIDDEN: { status: 403, summary: 'the token is valid but its role may not use this endpoint' },
   CX_ERR_UNAUTHORIZED: { status: 401, summary: 'the request lacks the token this endpoint is configured to require' },
   CX_ERR_BAD_ENCODING: { status: 400, summary: 'the payload is not valid UTF-8 (or UTF-16 with a byte-order mark)' },
   CX_ERR_MISSING_SPEAKER: { status: 400, summary: 'a transcript turn has no speaker, or its speaker cannot be mapped to customer or agent' },

@@ -1,1 +1,12 @@
-export { createFeedHub, type FeedHub, DEFAULT_MAX_CLIENT_BUFFER_BYTES } from './hub.ts';
+export {
+  createFeedHub,
+  type FeedHub,
+  type FeedHubHooks,
+  type FeedHubOptions,
+  type FeedClientStats,
+  DEFAULT_FEED_HUB_OPTIONS,
+  DEFAULT_MAX_CLIENT_BUFFER_BYTES,
+} from './hub.ts';
+export { authenticateFeed, tokenFrom, type FeedAuthResult, type FeedRefusal } from './auth.ts';
+export { feedHubOptions, jwtSecretOf } from './settings.ts';
+export * from './protocol.ts';

@@ -3,7 +3,7 @@ import websocket from '@fastify/websocket';
 import type { Logger } from '../observability/index.ts';
 import type { Metrics } from '../observability/index.ts';
 import type { EventBus } from '../bus/types.ts';
-import type { FeedHub } from '../feed/index.ts';
+import { authenticateFeed, FEED_CLOSE, tokenFrom, type FeedHub, type FeedViewer } from '../feed/index.ts';
 import { EVENT_ERRORS } from '../event/errors.ts';
 import { FASTIFY_CODES, HttpEventError } from './errors.ts';
 import { eventsRoute } from './events.ts';
@@ -18,6 +18,8 @@ export interface AppDeps {
   metrics: Metrics;
   bus: Pick<EventBus, 'publishEvent'>;
   feed: FeedHub;
+  /** HS256 secret for feed tokens (CXPULSE_JWT_SECRET); undefined leaves the feed open. */
+  jwtSecret?: string | undefined;
   maxTextBytes: number;
   maxBodyBytes: number;
   backend(): string | undefined;
@@ -57,9 +59,38 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
-  app.get('/v1/feed', { websocket: true }, (socket) => {
-    deps.feed.add(socket);
-    socket.send(JSON.stringify({ type: 'hello', protocol: 1, tfBackend: deps.backend() ?? 'none' }));
-  });
+  registerFeed(app, deps);
   return app;
+}
+
+/**
+ * GET /v1/feed. The token is checked in preValidation, which @fastify/websocket runs before the
+ * upgrade, so a refused client gets a plain HTTP 401/403 with the catalog's error body instead of
+ * a socket that opens and closes.
+ */
+function registerFeed(app: FastifyInstance, deps: AppDeps): void {
+  const secret = deps.jwtSecret === undefined ? undefined : new TextEncoder().encode(deps.jwtSecret);
+  if (!secret) deps.log.warn('CXPULSE_JWT_SECRET is unset: the WebSocket feed /v1/feed is unauthenticated and shows every conversation to anyone who can reach this port');
+  const viewers = new WeakMap<object, FeedViewer>();
+  app.get(
+    '/v1/feed',
+    {
+      websocket: true,
+      preValidation: async (req, reply) => {
+        if (!secret) return;
+        const r = await authenticateFeed(tokenFrom(req.headers, req.query), secret);
+        if (!r.ok) {
+          req.log.info({ status: r.refusal.status, reason: r.refusal.message }, 'feed connection refused');
+          return reply.code(r.refusal.status).send({ error: { code: r.refusal.code, message: r.refusal.message } });
+        }
+        viewers.set(req, r.viewer);
+      },
+    },
+    (socket, req) => {
+      const viewer: FeedViewer | undefined = secret ? viewers.get(req) : { role: 'open' };
+      // Unreachable while preValidation refuses first; kept so a routing change cannot open the feed.
+      if (!viewer) return socket.close(FEED_CLOSE.UNAUTHORIZED, 'not authenticated');
+      deps.feed.add(socket, viewer, { authenticated: secret !== undefined, tfBackend: deps.backend() ?? 'none' });
+    },
+  );
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config/index.ts';
 import { createMetrics, type Logger, type Metrics } from '../observability/index.ts';
 import { SCORES_SUBJECT_PREFIX, type EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
-import { createFeedHub, type FeedHub } from '../feed/index.ts';
+import { createFeedHub, feedHubOptions, jwtSecretOf, type FeedHub } from '../feed/index.ts';
 import { buildApp } from '../http/index.ts';
 import { fromBus, scoringPipeline } from '../pipeline/index.ts';
 import { activeBackend, detectLanguage, initBackend, loadTextScorer, type TextScorer } from '../model/index.ts';
@@ -43,7 +43,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
 
   const enc = new TextEncoder();
-  const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) });
+  const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
   const source = fromBus(bus, cfg.CXPULSE_MAX_IN_FLIGHT, (n) => metrics.inFlight.set(n));
   const channelOfSubject = (s: string) => s.split('.')[2] ?? 'unknown';
   const done = lastValueFrom(
@@ -125,6 +125,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
     metrics,
     bus,
     feed,
+    jwtSecret: jwtSecretOf(cfg),
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
     backend: activeBackend,

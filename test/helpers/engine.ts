@@ -36,9 +36,9 @@ export async function startTestEngine(env: Record<string, string>): Promise<Engi
   return startEngine(cfg, createLogger(cfg.LOG_LEVEL));
 }
 
-/** Collects `score` messages from the engine's WebSocket feed. */
-export async function openFeed(baseUrl: string): Promise<{ events: ScoredEvent[]; close(): void; waitFor(n: number, timeoutMs: number): Promise<void> }> {
-  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/feed`);
+/** Collects `score` messages from the engine's WebSocket feed; `token` is sent as a bearer token when given. */
+export async function openFeed(baseUrl: string, token?: string): Promise<{ events: ScoredEvent[]; close(): void; waitFor(n: number, timeoutMs: number): Promise<void> }> {
+  const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}/v1/feed`, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
   const events: ScoredEvent[] = [];
   ws.on('message', (data) => {
     const m = JSON.parse(String(data)) as { type: string; event?: ScoredEvent };

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SignJWT } from 'jose';
+import { connect, refusal, SECRET, startFeedApp, token, until, type FeedApp } from './helpers.ts';
+
+let feed: FeedApp;
+beforeAll(async () => {
+  feed = await startFeedApp({ secret: SECRET });
+});
+afterAll(() => feed.close());
+
+describe('feed authentication (CXPULSE_JWT_SECRET set)', () => {
+  it('refuses a missing token with HTTP 401 and the catalog error before the upgrade', async () => {
+    const r = await refusal(feed.wsUrl);
+    expect(r.status).toBe(401);
+    expect(r.body.error?.code).toBe('CX_ERR_UNAUTHORIZED');
+    expect(r.body.error?.message).toMatch(/requires a token/);
+  });
+
+  it.each([
+    ['an expired token', () => token({ role: 'supervisor' }, { expiresIn: Math.floor(Date.now() / 1000) - 60 }), /expired/],
+    ['a token signed with another secret', () => token({ role: 'supervisor' }, { secret: 'another-secret-another-secret-another!!' }), /signature/],
+    ['a token without exp', () => token({ role: 'supervisor' }, { noExp: true }), /exp/],
+    ['garbage', async () => 'not.a.jwt', /not a valid JWT/],
+    ['an unknown role', () => token({ role: 'root' }), /role/],
+    ['an agent without sub', () => token({ role: 'agent' }), /sub/],
+    ['alg none', async () => unsigned({ role: 'admin', exp: Math.floor(Date.now() / 1000) + 300 }), /.+/],
+    ['HS512 with the right secret', () => new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS512' }).setExpirationTime('5m').sign(new TextEncoder().encode(SECRET)), /algorithm/],
+  ])('refuses %s with 401, in the header and in ?token=', async (_what, make, message) => {
+    const t = await make();
+    for (const auth of [{ header: `Bearer ${t}` }, { query: t }]) {
+      const r = await refusal(feed.wsUrl, auth);
+      expect(r.status).toBe(401);
+      expect(r.body.error?.code).toBe('CX_ERR_UNAUTHORIZED');
+      expect(r.body.error?.message).toMatch(message);
+    }
+  });
+
+  it('refuses an Authorization header that is not Bearer', async () => {
+    const r = await refusal(feed.wsUrl, { header: `Basic ${Buffer.from('a:b').toString('base64')}` });
+    expect(r.status).toBe(401);
+    expect(r.body.error?.code).toBe('CX_ERR_UNAUTHORIZED');
+  });
+
+  it('refuses the ingest role with 403: it may publish, not read', async () => {
+    const r = await refusal(feed.wsUrl, { header: `Bearer ${await token({ role: 'ingest', sub: 'crm-sync' })}` });
+    expect(r.status).toBe(403);
+    expect(r.body.error?.code).toBe('CX_ERR_FORBIDDEN');
+  });
+
+  it('accepts a valid token in the header or in ?token= and says who the client is', async () => {
+    const viaHeader = await connect(feed.wsUrl, { header: await token({ role: 'agent', sub: 'ag-7' }) });
+    const viaQuery = await connect(feed.wsUrl, { query: await token({ role: 'supervisor', sub: 'sup-1' }) });
+    await until(() => viaHeader.messages.length >= 2 && viaQuery.messages.length >= 2, 5000, () => 'hello and snapshot');
+    expect(viaHeader.messages[0]).toMatchObject({ type: 'hello', protocol: 1, role: 'agent', sub: 'ag-7', authenticated: true });
+    expect(viaHeader.messages[1]).toEqual({ type: 'snapshot', events: [] });
+    expect(viaQuery.messages[0]).toMatchObject({ type: 'hello', role: 'supervisor', authenticated: true });
+    viaHeader.ws.close();
+    viaQuery.ws.close();
+  });
+});
+
+describe('feed without CXPULSE_JWT_SECRET', () => {
+  it('stays open to a client without a token, as before, and says so in hello', async () => {
+    const open = await startFeedApp();
+    try {
+      const c = await connect(open.wsUrl);
+      await until(() => c.messages.length >= 2, 5000, () => 'hello and snapshot');
+      expect(c.messages[0]).toMatchObject({ type: 'hello', role: 'open', authenticated: false });
+      c.ws.close();
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+function unsigned(claims: Record<string, unknown>): string {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+}
