@@ -123,3 +123,4 @@ ensure_nats() {
 ensure_clickhouse
 ensure_nats
 bash "$(dirname "$0")/services-dovecot.sh"
+bash "$(dirname "$0")/services-chromium.sh"

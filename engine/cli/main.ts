@@ -6,6 +6,7 @@ import { runTrain } from './train.ts';
 import { runBench } from './bench.ts';
 import { runConnector } from './connector.ts';
 import { runEval } from './eval.ts';
+import { runReport } from './report.ts';
 
 const positiveNumber = (v: string) => {
   const n = Number(v);
@@ -44,6 +45,14 @@ program
   .option('--json <file>', 'also write all figures as JSON to this file')
   .option('--no-baselines', 'score with the model only')
   .action((o: { data: string; model?: string; json?: string; baselines: boolean }) => runEval(o));
+
+program
+  .command('report <kind>')
+  .description('write the daily sentiment report or the weekly trend warnings (Markdown, HTML, SVG) from ClickHouse')
+  .option('--date <YYYY-MM-DD>', 'day reported on (weekly: last day of the week); default yesterday, UTC')
+  .option('--out <dir>', 'output folder', 'reports')
+  .option('--db <name>', 'ClickHouse database (overrides CLICKHOUSE_DB)')
+  .action((kind: string, o: { date?: string; out?: string; db?: string }) => runReport(kind, o));
 
 program
   .command('simulate')

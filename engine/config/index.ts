@@ -35,6 +35,8 @@ export const EnvSchema = Type.Object({
   CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
   CXPULSE_DATA_DIR: Type.String({ default: DEFAULT_DATA_DIR }),
   CXPULSE_MODEL_DIR: Type.Optional(Type.String()),
+  /** 1: reload the model when manifest.json in CXPULSE_MODEL_DIR changes (engine/model/registry.ts). */
+  CXPULSE_MODEL_WATCH: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
   CXPULSE_TF_BACKEND: Type.Optional(Type.Union([Type.Literal('tensorflow'), Type.Literal('wasm'), Type.Literal('cpu')])),
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),

@@ -26,6 +26,8 @@ export const EVENT_ERRORS = {
   CX_ERR_MISSING_SPEAKER: { status: 400, summary: 'a transcript turn has no speaker, or its speaker cannot be mapped to customer or agent' },
   CX_ERR_UNSUPPORTED_PAYLOAD: { status: 400, summary: "the payload is JSON but matches none of the connector's documented shapes" },
   CX_ERR_NO_TEXT_PART: { status: 400, summary: 'a mail or message has no text a customer wrote (no text part, or empty after quotes were stripped)' },
+  CX_ERR_MODEL_INVALID: { status: 422, summary: 'the candidate model folder failed to load or validate; the active model is unchanged' },
+  CX_ERR_NO_SHADOW_MODEL: { status: 409, summary: 'there is no shadow model to promote' },
 } as const;
 
 export type EventErrorCode = keyof typeof EVENT_ERRORS;

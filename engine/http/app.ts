@@ -7,6 +7,8 @@ import { authenticateFeed, FEED_CLOSE, tokenFrom, type FeedHub, type FeedViewer 
 import { EVENT_ERRORS } from '../event/errors.ts';
 import { FASTIFY_CODES, HttpEventError } from './errors.ts';
 import { eventsRoute } from './events.ts';
+import { modelsRoute, type ModelsRouteOptions } from './models.ts';
+import { staticPages } from './static.ts';
 
 export interface Readiness {
   ready: boolean;
@@ -24,6 +26,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   backend(): string | undefined;
   readiness(): Promise<Readiness>;
+  /** Hot reload and shadow scoring routes (/v1/models...); absent: not served. */
+  models?: ModelsRouteOptions['registry'];
 }
 
 /** Builds the HTTP app without listening, so tests can use inject() and a real port alike. */
@@ -59,7 +63,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     reply.header('content-type', deps.metrics.registry.contentType);
     return deps.metrics.registry.metrics();
   });
+  if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   registerFeed(app, deps);
+  await app.register(staticPages);
   return app;
 }
 

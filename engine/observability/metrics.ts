@@ -40,6 +40,8 @@ export function createMetrics() {
     feedDropped: new Counter({ name: 'cxpulse_feed_dropped_total', help: 'Feed messages dropped for slow clients', registers: r }),
     tfBackend: new Gauge({ name: 'cxpulse_tf_backend_info', help: 'Active TensorFlow.js backend (value 1)', labelNames: ['backend'], registers: r }),
     modelInfo: new Gauge({ name: 'cxpulse_model_info', help: 'Loaded model version (value 1)', labelNames: ['version'], registers: r }),
+    modelReloads: new Counter({ name: 'cxpulse_model_reloads_total', help: 'Model reload attempts, by result (ok, refused)', labelNames: ['result'], registers: r }),
+    shadowAgreement: new Counter({ name: 'cxpulse_shadow_agreement_total', help: 'Events scored by both the active and the shadow model, by whether their labels agree', labelNames: ['result'], registers: r }),
   };
 }
 

@@ -1,6 +1,6 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { SentimentScore } from '../event/types.ts';
-import type { Featurized, PipelineModel, Scored } from './types.ts';
+import type { Featurized, ModelLease, PipelineModel, Scored } from './types.ts';
 
 export interface ScoreHooks {
   /** An item the model could not score even on its own: dead-letter it (and ack or nak it). */
@@ -11,26 +11,42 @@ export interface ScoreHooks {
 /**
  * Scores each micro-batch with one forward pass of the model. When a batch fails, each item is
  * retried alone so one poisonous input cannot hold back the others.
+ *
+ * A model that supports hot reload (acquire) is pinned for the whole batch. Features are made
+ * before batching for throughput; an item featurized by another version (a reload happened in
+ * between) is re-featurized here from its text, because two models' hashed feature spaces need
+ * not match and mixing them would silently give wrong scores.
  */
 export function score(model: PipelineModel, hooks: ScoreHooks): OperatorFunction<Featurized[], Scored[]> {
-  const withScores = (items: Featurized[], scores: SentimentScore[]): Scored[] => {
-    const scoredAtMs = Date.now();
-    return items.map((item, i) => ({ ...item, sentiment: scores[i]!, modelVersion: model.version, scoredAtMs }));
-  };
   return concatMap(async (batch) => {
     hooks.onBatch?.(batch.length);
+    const lease: ModelLease = model.acquire?.() ?? { model, release: () => undefined };
     try {
-      return withScores(batch, await model.predict(batch.map((b) => b.features)));
-    } catch {
-      const out: Scored[] = [];
-      for (const item of batch) {
-        try {
-          out.push(...withScores([item], await model.predict([item.features])));
-        } catch (e) {
-          await hooks.onFailed(item, e as Error);
+      const m = lease.model;
+      const items = batch.map((b) => (b.featuresVersion === m.version ? b : { ...b, features: m.featurize(b.text, b.language.lang), featuresVersion: m.version }));
+      const withScores = (part: Featurized[], scores: SentimentScore[]): Scored[] => {
+        const scoredAtMs = Date.now();
+        return part.map((item, i) => ({ ...item, sentiment: scores[i]!, modelVersion: m.version, scoredAtMs }));
+      };
+      let out: Scored[];
+      try {
+        out = withScores(items, await m.predict(items.map((b) => b.features)));
+      } catch {
+        out = [];
+        for (const item of items) {
+          try {
+            out.push(...withScores([item], await m.predict([item.features])));
+          } catch (e) {
+            await hooks.onFailed(item, e as Error);
+          }
         }
       }
+      if (lease.compare && out.length > 0) {
+        await lease.compare(out.map((s) => ({ text: s.text, lang: s.language.lang })), out.map((s) => s.sentiment));
+      }
       return out;
+    } finally {
+      lease.release();
     }
   });
 }

@@ -20,6 +20,8 @@ export interface Languaged extends Redacted {
 }
 export interface Featurized extends Languaged {
   features: Int32Array;
+  /** Version of the model that made `features`; a hot reload can change the model before scoring. */
+  featuresVersion: string;
 }
 export interface Scored extends Featurized {
   sentiment: SentimentScore;
@@ -35,4 +37,16 @@ export interface PipelineModel {
   readonly version: string;
   featurize(text: string, lang?: string): Int32Array;
   predict(features: readonly Int32Array[]): Promise<SentimentScore[]>;
+  /**
+   * Optional (engine/model/registry.ts): pins one model for a whole batch, so a hot reload
+   * swaps models between batches and disposes the old one only after the batch released it.
+   */
+  acquire?(): ModelLease;
+}
+
+export interface ModelLease {
+  readonly model: Pick<PipelineModel, 'version' | 'featurize' | 'predict'>;
+  /** Shadow scoring: a second model scores the same batch; never throws. */
+  compare?(inputs: readonly { text: string; lang?: string | undefined }[], scores: readonly SentimentScore[]): Promise<void>;
+  release(): void;
 }

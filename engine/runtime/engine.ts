@@ -7,7 +7,8 @@ import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, jwtSecretOf, type FeedHub } from '../feed/index.ts';
 import { buildApp } from '../http/index.ts';
 import { fromBus, scoringPipeline } from '../pipeline/index.ts';
-import { activeBackend, detectLanguage, initBackend, loadTextScorer, type TextScorer } from '../model/index.ts';
+import { activeBackend, DEFAULT_MODEL_DIR, detectLanguage, initBackend } from '../model/index.ts';
+import { ModelRegistry, watchModelDir } from '../model/registry.ts';
 import { connectBus, connectStore } from './connect.ts';
 import { connectorRoutes, connectorsConfigFromEnv, createConnectorPublisher, startConnectorWorkers, type ConnectorPublisher } from '../../connectors/index.ts';
 import { emailConnectorFromEnv } from '../../connectors/email/index.ts';
@@ -21,7 +22,8 @@ export interface Engine {
   url: string;
   bus: EventBus;
   store: ScoreStore;
-  scorer: TextScorer;
+  /** The active sentiment model and its hot-reload / shadow candidate. */
+  models: ModelRegistry;
   metrics: Metrics;
   feed: FeedHub;
   /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
@@ -32,7 +34,16 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const metrics = createMetrics();
   const backend = await initBackend(cfg.CXPULSE_TF_BACKEND);
   metrics.tfBackend.set({ backend }, 1);
-  const scorer = await loadTextScorer(cfg.CXPULSE_MODEL_DIR);
+  const modelDir = cfg.CXPULSE_MODEL_DIR ?? DEFAULT_MODEL_DIR;
+  const scorer = await ModelRegistry.open(modelDir, {
+    onSwap: (active, previous) => {
+      metrics.modelInfo.reset();
+      metrics.modelInfo.set({ version: active }, 1);
+      log.info({ model: active, previous }, `model ${active} active (was ${previous})`);
+    },
+    onShadowResult: (agree) => metrics.shadowAgreement.inc({ result: agree ? 'agree' : 'disagree' }),
+    onShadowError: (err) => log.warn({ err }, 'shadow model failed on a batch; the active model is unaffected'),
+  });
   metrics.modelInfo.set({ version: scorer.version }, 1);
   log.info({ backend, model: scorer.version }, `model ${scorer.version} loaded on TensorFlow.js backend '${backend}'`);
 
@@ -129,6 +140,23 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
     backend: activeBackend,
+    models: {
+      status: () => scorer.status(),
+      get shadowVersion() {
+        return scorer.shadowVersion;
+      },
+      dropShadow: () => scorer.dropShadow(),
+      promote: () => scorer.promote(),
+      reload: (opts) =>
+        scorer.reload(opts).then(
+          (r) => (metrics.modelReloads.inc({ result: 'ok' }), r),
+          (e: Error) => {
+            metrics.modelReloads.inc({ result: 'refused' });
+            log.warn({ err: e }, `model reload refused: ${e.message}`);
+            throw e;
+          },
+        ),
+    },
     readiness: async () => {
       const busStatus = bus.status();
       const storeOk = await store.ping();
@@ -154,6 +182,14 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const email = cfg.CXPULSE_IMAP_HOST ? emailConnectorFromEnv({ publisher: publisherFor('email'), log }) : undefined;
   await email?.start();
 
+  const stopWatch =
+    cfg.CXPULSE_MODEL_WATCH === '1'
+      ? watchModelDir(scorer, modelDir, (err) => {
+          metrics.modelReloads.inc({ result: err ? 'refused' : 'ok' });
+          if (err) log.warn({ err }, `model watch: reload refused, keeping ${scorer.version}: ${err.message}`);
+        })
+      : undefined;
+
   const address = await app.listen({ port: cfg.PORT, host: cfg.HOST });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
   log.info({ url }, `cxpulse listening on ${url}`);
@@ -163,6 +199,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
     (stopping ??= (async () => {
       log.info('stopping: draining in-flight events');
       clearInterval(lagTimer);
+      stopWatch?.();
       await email?.stop();
       await connectorWorkers.stop();
       await bus.stop();
@@ -172,9 +209,9 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
       await app.close();
       await store.close();
       await bus.close();
-      scorer.dispose();
+      scorer.close();
       log.info('stopped');
     })());
 
-  return { app, url, bus, store, scorer, metrics, feed, stop };
+  return { app, url, bus, store, models: scorer, metrics, feed, stop };
 }

@@ -18,12 +18,8 @@ describe('detectLanguage', () => {
     for (const t of ['', 'ok', '👍👍', '12345', '!!!']) expect(detectLanguage(t)).toEqual({ lang: 'und', confidence: 0 });
   });
 
-  it('is fast for chat lines and bounded for long texts', () => {
-    const line = LANGUAGE_FIXTURES['de']![0]!;
-    const n = 2000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) detectLanguage(line);
-    expect(((performance.now() - t0) * 1000) / n).toBeLessThan(50);
+  // Speed is measured by `npm run bench`, not asserted here: timed tests flake on a noisy machine.
+  it('copes with very long texts', () => {
     expect(detectLanguage('Tack så mycket för hjälpen! '.repeat(10_000)).lang).toBe('sv');
   });
 });

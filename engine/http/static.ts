@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/**
+ * Serves the supervisor wallboard (/wallboard), the agent panel (/agent) and their assets
+ * (/web/<file>) from web/. A tiny handler instead of @fastify/static: the pages are a fixed,
+ * short list of files, so an allowlist is simpler to audit than a directory mapping (no path
+ * traversal to think about) and needs no new runtime dependency. Files are read per request so
+ * an edited page shows on reload; they are small and the pages are opened rarely.
+ */
+const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+
+const TYPES: Record<string, string> = {
+  html: 'text/html; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+};
+
+/** Every file the pages may load; anything else under /web/ is a 404. */
+const ASSETS = ['style.css', 'feed.js', 'charts.js', 'wallboard.js', 'agent.js'] as const;
+
+/**
+ * Event text is rendered with textContent only; the policy is a second line of defence should
+ * that ever slip: no inline script, no foreign origin, so injected markup cannot run or call out.
+ * connect-src 'self' covers the same-origin ws:/wss: feed in current browsers.
+ */
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+async function send(reply: FastifyReply, file: string): Promise<FastifyReply> {
+  const ext = file.slice(file.lastIndexOf('.') + 1);
+  const body = await readFile(WEB_DIR + file);
+  return reply
+    .header('content-type', TYPES[ext] ?? 'application/octet-stream')
+    .header('content-security-policy', CSP)
+    .header('x-content-type-options', 'nosniff')
+    .header('referrer-policy', 'no-referrer')
+    // The page URL carries the feed token (?token=); never let a cache keep it or the page.
+    .header('cache-control', 'no-store')
+    .send(body);
+}
+
+export async function staticPages(app: FastifyInstance): Promise<void> {
+  app.get('/wallboard', async (_req, reply) => send(reply, 'wallboard.html'));
+  app.get('/agent', async (_req, reply) => send(reply, 'agent.html'));
+  app.get<{ Params: { file: string } }>('/web/:file', async (req, reply) => {
+    const file = req.params.file;
+    if (!(ASSETS as readonly string[]).includes(file)) return reply.code(404).send({ error: { code: 'CX_ERR_NOT_FOUND', message: `no such asset: ${file}` } });
+    return send(reply, file);
+  });
+}
