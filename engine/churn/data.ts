@@ -9,16 +9,9 @@ import type { ChurnFeatures, Contract, FeatureRecord, FeatureSchema, InternetSer
 
 export interface LabelledRow { features: FeatureRecord; label: 0 | 1 }
 
-/** Small seeded PRNG (mulberry32): reproducible shuffles and splits. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The trainers share one seeded PRNG (mulberry32), so splits and shuffles reproduce across both.
+import { rng } from '../train/trainer.ts';
+export { rng };
 
 export function shuffle<T>(xs: T[], rand: () => number): T[] {
   for (let i = xs.length - 1; i > 0; i--) {
