@@ -61,6 +61,10 @@ export const EnvSchema = Type.Object({
   CXPULSE_IMAP_HOST: Type.Optional(Type.String()),
   /** HS256 secret for feed tokens (README, "The live feed"). Unset: the feed is open to anyone who can reach it. */
   CXPULSE_JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** Cue rules and alert thresholds (JSON); unset: engine/cues/rules.default.json. */
+  CXPULSE_CUES_FILE: Type.Optional(Type.String()),
+  /** Language of the agent UI for cue sentences (en, sv, nb, da, de; others fall back to en). */
+  CXPULSE_AGENT_LANG: Type.String({ default: 'en' }),
   /** Recent scored events kept for the feed's `snapshot` on connect. */
   CXPULSE_FEED_SNAPSHOT_SIZE: Int(DEFAULT_FEED_SNAPSHOT_SIZE, 0),
   /** Messages queued per feed client before the oldest are dropped. */

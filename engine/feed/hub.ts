@@ -47,6 +47,10 @@ export interface FeedHub {
   add(socket: WebSocket, viewer?: FeedViewer, hello?: Pick<HelloMessage, 'authenticated' | 'tfBackend'>): void;
   /** Called by the engine once rows are durable. Never waits for a client. */
   broadcast(rows: readonly ScoredEvent[]): void;
+  /** A cue for one conversation: to the agent it is assigned to (`agentId`, else the hub's own assignment) and supervisors. */
+  broadcastCue(conversationId: string, agentId: string | undefined, cue: Record<string, unknown>): void;
+  /** A supervisor alert: supervisors, admins and the open feed only, never agents. */
+  broadcastAlert(alert: Record<string, unknown>): void;
   readonly clients: number;
   stats(): FeedClientStats[];
   closeAll(code: number, reason: string): void;
@@ -122,6 +126,13 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
   };
 
   const send = (socket: WebSocket, m: FeedMessage) => socket.send(JSON.stringify(m));
+  // Cues and alerts share the score path's per-client queues, so a slow client is handled the same way.
+  const fanOut = (message: string, may: (v: FeedViewer) => boolean) => {
+    const now = Date.now();
+    for (const c of clients) if (may(c.viewer)) c.enqueue(message, now);
+    for (const c of clients) c.pump();
+    checkSlow(now);
+  };
 
   return {
     add(socket, viewer = { role: 'open' }, hello = { authenticated: false, tfBackend: 'none' }) {
@@ -153,6 +164,15 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
       }
       for (const c of clients) c.pump();
       checkSlow(now);
+    },
+    broadcastCue(conversationId, agentId, cue) {
+      if (clients.size === 0) return;
+      const owner = agentId !== undefined && agentId !== '' ? agentId : owners.get(conversationId);
+      fanOut(JSON.stringify({ type: 'cue', conversationId, cue } satisfies FeedMessage), (v) => canSee(v, owner));
+    },
+    broadcastAlert(alert) {
+      if (clients.size === 0) return;
+      fanOut(JSON.stringify({ type: 'alert', alert } satisfies FeedMessage), (v) => v.role !== 'agent');
     },
     get clients() {
       return clients.size;

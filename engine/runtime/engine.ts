@@ -10,11 +10,14 @@ import { fromBus, scoringPipeline } from '../pipeline/index.ts';
 import { activeBackend, DEFAULT_MODEL_DIR, detectLanguage, initBackend } from '../model/index.ts';
 import { ModelRegistry, watchModelDir } from '../model/registry.ts';
 import { connectBus, connectStore } from './connect.ts';
+import { ALERTS_SUBJECT, createAlertDetector, createCueEngine, loadCueRules, type Alert } from '../cues/index.ts';
 import { connectorRoutes, connectorsConfigFromEnv, createConnectorPublisher, startConnectorWorkers, type ConnectorPublisher } from '../../connectors/index.ts';
 import { emailConnectorFromEnv } from '../../connectors/email/index.ts';
 
 export const LAG_POLL_MS = 5000;
 export const DRAIN_TIMEOUT_MS = 15_000;
+/** Alerts are re-tested on every delivered batch and on this timer, so an incident resolves even when traffic stops. */
+export const ALERT_TICK_MS = 30_000;
 
 export interface Engine {
   app: FastifyInstance;
@@ -32,6 +35,8 @@ export interface Engine {
 
 export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const metrics = createMetrics();
+  // Rules first: a bad rules file stops the start before anything connects.
+  const cueRules = loadCueRules(cfg.CXPULSE_CUES_FILE);
   const backend = await initBackend(cfg.CXPULSE_TF_BACKEND);
   metrics.tfBackend.set({ backend }, 1);
   const modelDir = cfg.CXPULSE_MODEL_DIR ?? DEFAULT_MODEL_DIR;
@@ -55,6 +60,15 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
 
   const enc = new TextEncoder();
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
+  const cues = createCueEngine(cueRules, { agentLang: cfg.CXPULSE_AGENT_LANG });
+  const alerts = createAlertDetector(cueRules.alerts);
+  const sendAlerts = (list: Alert[]) => {
+    for (const a of list) {
+      feed.broadcastAlert(a);
+      void bus.publish(ALERTS_SUBJECT, enc.encode(JSON.stringify(a))).catch(() => undefined);
+      log.info({ alertId: a.alertId, status: a.status, channel: a.channel }, `alert ${a.status}: ${a.text}`);
+    }
+  };
   const source = fromBus(bus, cfg.CXPULSE_MAX_IN_FLIGHT, (n) => metrics.inFlight.set(n));
   const channelOfSubject = (s: string) => s.split('.')[2] ?? 'unknown';
   const done = lastValueFrom(
@@ -115,6 +129,12 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
             metrics.batchSize.observe({ stage: 'sink' }, rows.length);
             feed.broadcast(rows);
             for (const r of rows) void bus.publish(`${SCORES_SUBJECT_PREFIX}${r.channel}`, enc.encode(JSON.stringify(r))).catch(() => undefined);
+            // Cues and alerts only on durable rows, after their score message, so a client never sees advice before its evidence.
+            for (const r of rows) {
+              for (const c of cues.observe(r)) feed.broadcastCue(c.conversationId, c.agentId, c);
+              alerts.observe(r);
+            }
+            sendAlerts(alerts.evaluate(Date.now()));
           },
         },
       }),
@@ -130,6 +150,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const lagTimer = setInterval(() => {
     void bus.lag().then((n) => n !== undefined && metrics.consumerLag.set(n));
   }, LAG_POLL_MS).unref();
+  const alertTimer = setInterval(() => sendAlerts(alerts.evaluate(Date.now())), ALERT_TICK_MS).unref();
 
   const app = await buildApp({
     log,
@@ -199,6 +220,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
     (stopping ??= (async () => {
       log.info('stopping: draining in-flight events');
       clearInterval(lagTimer);
+      clearInterval(alertTimer);
       stopWatch?.();
       await email?.stop();
       await connectorWorkers.stop();

@@ -1,0 +1,180 @@
+import type { ScoredEvent } from '../event/types.ts';
+import { jargonFinding } from './clarity.ts';
+import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueLang, type CuePriority, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
+
+/** Customer-turn rules are pure functions of the conversation's recent customer turns. */
+type CustomerKind = Exclude<CueKind, 'long_message_jargon'>;
+
+/** A type alias (not an interface) so it fits the feed protocol's `cue: Record<string, unknown>`. */
+export type Cue = {
+  kind: CueKind;
+  conversationId: string;
+  agentId?: string;
+  priority: CuePriority;
+  /** The advice in the customer's language (detected; English when unknown) and in the agent UI's language. */
+  text: { customer: string; agent: string; customerLang: CueLang; agentLang: CueLang };
+  evidence: { eventIds: string[]; scores: number[] };
+  tsMs: number;
+};
+
+/** One customer turn as the rules see it. */
+export interface Turn {
+  id: string;
+  score: number;
+  confidence: number;
+}
+
+/** What a rule found: `severity` is lower when worse (a score-like number), used for the "got worse" re-fire. */
+export interface Finding {
+  severity: number;
+  vars: Record<string, number>;
+  evidence: Turn[];
+}
+
+/** Least-squares slope per turn, the same measure as the pipeline's conversation trend. */
+export function slope(ys: readonly number[]): number {
+  const n = ys.length;
+  if (n < 2) return 0;
+  const mx = (n - 1) / 2;
+  const my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  ys.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
+const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** `history` is this conversation's customer turns, oldest first, ending with the current one. */
+export function frustrationRising(history: readonly Turn[], r: FrustrationRisingRule): Finding | null {
+  if (history.length < r.minTurns) return null;
+  const last = history[history.length - 1];
+  if (!last || last.score > r.maxLastScore) return null;
+  const window = history.slice(-Math.max(r.minTurns, Math.min(history.length, 5)));
+  const t = slope(window.map((h) => h.score));
+  if (t > r.maxTrend) return null;
+  return { severity: t, vars: { turns: window.length, trend: t, score: last.score }, evidence: window };
+}
+
+export function negativeSpike(history: readonly Turn[], r: NegativeSpikeRule): Finding | null {
+  const last = history[history.length - 1];
+  if (!last || last.score > r.maxScore || last.confidence < r.minConfidence) return null;
+  return { severity: last.score, vars: { score: last.score, confidence: last.confidence }, evidence: [last] };
+}
+
+/**
+ * K negative customer turns in a row, or one very negative turn that is worse than the one before.
+ * `count` is the whole trailing run of negative turns, so the sentence reads right in both cases.
+ */
+export function escalationAdvised(history: readonly Turn[], r: EscalationAdvisedRule): Finding | null {
+  const last = history[history.length - 1];
+  if (!last) return null;
+  let runStart = history.length;
+  while (runStart > 0 && (history[runStart - 1]?.score ?? 0) <= r.negativeBelow) runStart--;
+  const run = history.slice(runStart);
+  const vars = { count: run.length, mean: run.length > 0 ? mean(run.map((h) => h.score)) : last.score, score: last.score };
+  if (run.length >= r.consecutive) {
+    const lastK = run.slice(-r.consecutive);
+    return { severity: mean(lastK.map((h) => h.score)), vars, evidence: lastK };
+  }
+  const prev = history[history.length - 2];
+  if (prev && last.score <= r.veryNegative && last.score < prev.score) return { severity: last.score, vars, evidence: [prev, last] };
+  return null;
+}
+
+const RULES: { [K in CustomerKind]: (h: readonly Turn[], r: CueRules[K]) => Finding | null } = {
+  frustration_rising: frustrationRising,
+  negative_spike: negativeSpike,
+  escalation_advised: escalationAdvised,
+};
+
+interface ConvState {
+  turns: Turn[];
+  agentId?: string;
+  fired: Map<CueKind, { atMs: number; severity: number }>;
+}
+
+export interface CueEngine {
+  /** Feed every delivered row, in order; returns the cues it raises (usually none). */
+  observe(e: ScoredEvent): Cue[];
+  readonly conversations: number;
+}
+
+export const DEFAULT_MAX_CONVERSATIONS = 50_000;
+
+/**
+ * Keeps a bounded history per conversation (the last `historySize` customer turns, at most
+ * `maxConversations` conversations, least recently active forgotten first) and runs each enabled
+ * customer rule on every customer turn; agent turns teach it the assigned agent and run the
+ * clarity rule on the reply.
+ */
+export function createCueEngine(cfg: CueConfig, opts: { agentLang?: string; maxConversations?: number } = {}): CueEngine {
+  const agentLang = cueLang(opts.agentLang);
+  const max = opts.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
+  const convs = new Map<string, ConvState>();
+
+  const stateOf = (id: string): ConvState => {
+    let s = convs.get(id);
+    if (s) convs.delete(id);
+    else s = { turns: [], fired: new Map() };
+    convs.set(id, s);
+    if (convs.size > max) {
+      const oldest = convs.keys().next().value;
+      if (oldest !== undefined) convs.delete(oldest);
+    }
+    return s;
+  };
+
+  return {
+    observe(e) {
+      const s = stateOf(e.conversationId);
+      if (e.agentId) s.agentId = e.agentId;
+      if (e.author === 'system') return [];
+      const byAgent = e.author === 'agent';
+      const self: Turn = { id: e.id, score: e.sentiment.score, confidence: e.sentiment.confidence };
+      if (!byAgent) {
+        s.turns.push(self);
+        if (s.turns.length > cfg.historySize) s.turns.splice(0, s.turns.length - cfg.historySize);
+      }
+      const out: Cue[] = [];
+      for (const kind of CUE_KINDS) {
+        const rule = cfg.rules[kind];
+        if (!rule.enabled || AGENT_CUE_KINDS.includes(kind) !== byAgent) continue;
+        let f: Finding | null;
+        if (kind === 'long_message_jargon') {
+          const j = jargonFinding(e.text, cfg.rules.long_message_jargon);
+          f = j && { ...j, evidence: [self] };
+        } else {
+          f = (RULES[kind] as (h: readonly Turn[], r: CueRules[CustomerKind]) => Finding | null)(s.turns, cfg.rules[kind]);
+        }
+        if (!f) continue;
+        const prev = s.fired.get(kind);
+        if (prev && e.tsMs - prev.atMs < rule.cooldownMs && f.severity > prev.severity - cfg.worsenMargin) continue;
+        s.fired.set(kind, { atMs: e.tsMs, severity: f.severity });
+        const customerLang = cueLang(e.lang);
+        const cue: Cue = {
+          kind,
+          conversationId: e.conversationId,
+          priority: rule.priority,
+          text: {
+            customer: renderTemplate(rule.templates[customerLang], f.vars),
+            agent: renderTemplate(rule.templates[agentLang], f.vars),
+            customerLang,
+            agentLang,
+          },
+          evidence: { eventIds: f.evidence.map((t) => t.id), scores: f.evidence.map((t) => Math.round(t.score * 1000) / 1000) },
+          tsMs: e.tsMs,
+        };
+        if (s.agentId !== undefined) cue.agentId = s.agentId;
+        out.push(cue);
+      }
+      return out;
+    },
+    get conversations() {
+      return convs.size;
+    },
+  };
+}
