@@ -1,4 +1,5 @@
 import type { ScoredEvent } from '../event/types.ts';
+import { slope } from '../pipeline/index.ts';
 import { jargonFinding } from './clarity.ts';
 import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueLang, type CuePriority, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
 
@@ -31,20 +32,8 @@ export interface Finding {
   evidence: Turn[];
 }
 
-/** Least-squares slope per turn, the same measure as the pipeline's conversation trend. */
-export function slope(ys: readonly number[]): number {
-  const n = ys.length;
-  if (n < 2) return 0;
-  const mx = (n - 1) / 2;
-  const my = ys.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  ys.forEach((y, x) => {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  });
-  return num / den;
-}
+// The same measure as the pipeline's conversation trend, so a cue and the feed agree.
+export { slope };
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
