@@ -7,6 +7,7 @@
  * escape and fractional epoch seconds, and NaN would serialise as JSON null.
  */
 import type { BusinessEvent, ScoredEvent } from '../../event/types.ts';
+import { MAX_META_BYTES } from '../../event/validate.ts';
 
 export interface TableShape {
   /** Column name -> ClickHouse type, as in system.columns. */
@@ -18,12 +19,9 @@ export type Row = Record<string, string | number>;
 /** The DateTime range (UInt32 seconds); DateTime64(3) covers it too. */
 const MAX_EPOCH_MS = 4_294_967_295_000;
 const MAX_UINT32 = 4_294_967_295;
-/**
- * Largest `meta` stored as is, in UTF-8 bytes of its JSON text. A row must stay bounded: one
- * source sending a huge blob would otherwise bloat every batch it rides in (and the HTTP
- * body) and could push an insert past the server's limits, failing the batch on every retry.
- */
-export const MAX_META_BYTES = 16 * 1024;
+// The engine refuses larger `meta` at validation (engine/event); the store keeps the same cap as
+// a last guard, because a row must stay bounded or one blob fails its batch on every retry.
+export { MAX_META_BYTES };
 
 export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): Row {
   const tsMs = clampEpochMs(ev.tsMs);
