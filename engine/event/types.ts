@@ -34,6 +34,67 @@ export interface SentimentScore {
   confidence: number;
 }
 
+/** Emotion head (issue 3): multi-label, GoEmotions-derived for English. */
+export const EMOTION_LABELS = ['anger', 'frustration', 'disappointment', 'confusion', 'joy', 'enthusiasm', 'gratitude', 'neutral'] as const;
+export type EmotionLabel = (typeof EMOTION_LABELS)[number];
+export const INTENSITY_LABELS = ['mild', 'moderate', 'strong'] as const;
+export type IntensityLabel = (typeof INTENSITY_LABELS)[number];
+export const URGENCY_LABELS = ['low', 'normal', 'high', 'critical'] as const;
+export type UrgencyLabel = (typeof URGENCY_LABELS)[number];
+/**
+ * Topic head: billing and pricing, delivery, technical fault, usability ("confusing"), account and
+ * access, cancellation, communication and response time, praise, other.
+ */
+export const TOPIC_LABELS = ['billing', 'delivery', 'technical', 'usability', 'account', 'cancellation', 'communication', 'praise', 'other'] as const;
+export type TopicLabel = (typeof TOPIC_LABELS)[number];
+export const FORMALITY_LABELS = ['formal', 'informal'] as const;
+export type FormalityLabel = (typeof FORMALITY_LABELS)[number];
+
+/** A single-label head's output: the most probable class and its (calibrated where stated) probability. */
+export interface ClassScore<L extends string> {
+  label: L;
+  confidence: number;
+}
+
+export interface EmotionScore {
+  /** Labels whose probability passed the head's threshold, most probable first (at least one). */
+  labels: EmotionLabel[];
+  /** Independent (sigmoid) probability of each label, 0..1. */
+  probs: Record<EmotionLabel, number>;
+  /** How strongly the dominant non-neutral emotion is expressed. */
+  intensity: IntensityLabel;
+  /** 0..1 behind `intensity`. */
+  intensityScore: number;
+}
+
+/** Signals a single sentiment label hides. */
+export interface HiddenSignals {
+  /** Polite wording carrying negative content ("works in principle, but sometimes the answers are slow"). */
+  politeNegative: boolean;
+  /** Why, in words (e.g. the polite marker and the negative clause), when flagged. */
+  evidence?: string;
+}
+
+/** Everything the text model says about one text: sentiment always, the other heads when the model has them. */
+export interface TextScores {
+  sentiment: SentimentScore;
+  emotion?: EmotionScore;
+  urgency?: ClassScore<UrgencyLabel>;
+  topic?: ClassScore<TopicLabel>;
+  formality?: ClassScore<FormalityLabel>;
+  signals?: HiddenSignals;
+}
+
+/** The churn model's view of a customer, attached to that customer's scored messages. */
+export interface ChurnRisk {
+  /** Calibrated probability of churn, 0..1. */
+  probability: number;
+  band: 'low' | 'medium' | 'high';
+  /** Top contributing factors in plain words, largest first. */
+  factors: { feature: string; text: string; contribution: number }[];
+  modelVersion: string;
+}
+
 export interface LanguageGuess {
   /** ISO 639-1 code (`en`, `sv`, `nb`, `da`, `de`) or `und` when unsure. */
   lang: string;
@@ -65,6 +126,14 @@ export interface ScoredEvent {
   lang: string;
   langConfidence: number;
   sentiment: SentimentScore;
+  /** The text model's other heads, when the loaded model has them (see TextScores). */
+  emotion?: EmotionScore;
+  urgency?: ClassScore<UrgencyLabel>;
+  topic?: ClassScore<TopicLabel>;
+  formality?: ClassScore<FormalityLabel>;
+  signals?: HiddenSignals;
+  /** Customer messages only, when the churn model is on: the customer's risk after this message. */
+  churn?: ChurnRisk;
   conversation: ConversationState;
   modelVersion: string;
   /** Engine latency: from the moment the engine received the event until scoring finished. */
