@@ -20,6 +20,9 @@ export interface DeliverOptions {
 export const DEFAULT_RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000] as const;
 export const NAK_DELAY_MS = 2000;
 
+/** The model heads and churn risk: copied onto the scored event only when present. */
+const OPTIONAL_SCORES = ['emotion', 'urgency', 'topic', 'formality', 'signals', 'churn'] as const;
+
 export function toScoredEvent(item: Tracked): ScoredEvent {
   const e = item.event;
   const row: ScoredEvent = {
@@ -41,6 +44,7 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
   if (e.agentId !== undefined) row.agentId = e.agentId;
   if (item.subject !== undefined) row.subject = item.subject;
   if (e.meta !== undefined) row.meta = e.meta;
+  for (const k of OPTIONAL_SCORES) if (item[k] !== undefined) (row as unknown as Record<string, unknown>)[k] = item[k];
   return row;
 }
 

@@ -1,5 +1,5 @@
 import type { Envelope } from '../bus/types.ts';
-import type { ConversationState, CxEvent, LanguageGuess, SentimentScore } from '../event/types.ts';
+import type { ChurnRisk, ConversationState, CxEvent, LanguageGuess, SentimentScore, TextScores } from '../event/types.ts';
 import type { Validation } from '../event/validate.ts';
 
 /** The stages' payloads, in pipeline order: each stage adds what it computed. */
@@ -23,13 +23,16 @@ export interface Featurized extends Languaged {
   /** Version of the model that made `features`; a hot reload can change the model before scoring. */
   featuresVersion: string;
 }
-export interface Scored extends Featurized {
+/** Sentiment always; the other heads (TextScores) when the model has them. */
+export interface Scored extends Featurized, Omit<TextScores, 'sentiment'> {
   sentiment: SentimentScore;
   modelVersion: string;
   scoredAtMs: number;
 }
 export interface Tracked extends Scored {
   conversation: ConversationState;
+  /** Set by the churn stage on customer messages when the churn model is on. */
+  churn?: ChurnRisk;
 }
 
 /** The parts of the text model the pipeline uses (engine/model implements it). */
