@@ -5,6 +5,7 @@
  */
 import type { ChurnManifest } from './manifest.ts';
 import type { ChurnTrainReport, DatasetReport } from './train.ts';
+import { renderStreamSection } from './streamCard.ts';
 
 const f3 = (x: number): string => x.toFixed(3);
 const f4 = (x: number): string => x.toFixed(4);
@@ -49,6 +50,11 @@ export function renderChurnCard(report: ChurnTrainReport, manifest: ChurnManifes
 
 Churn probability for one customer from the customer state cxpulse keeps, with the top contributing
 factors in plain words. Written by \`engine/churn\` (seed ${report.seed}); do not edit by hand.
+
+Two parts, added in log-odds: the **Telco part** (profile: tenure, contract, charges, payment, services), trained and
+measured on real data (sections below), and the **stream part** (${report.stream.version}: support contacts, negativity and its
+trend, escalations, reply times, tone, late payments, orders, usage drops, downgrades), fitted on a documented
+simulation (section "Stream part"). Shipped version: \`${manifest.version}+${report.stream.version}\`. Bands: low < 0.30 <= medium < 0.60 <= high.
 
 ## What it is
 - ${hidden === 0 ? 'Logistic regression' : `MLP with one hidden layer of ${hidden} ReLU units`} in TF.js (core ops, Adam, L2, early stopping on the
@@ -96,8 +102,8 @@ ${b ? `\nThe BigML model is there to show what support contacts are worth: its t
 customer-service calls, the nearest public stand-in for our contact counts. Chosen there: ${b.chosen}
 (validation AUC ${b.candidates.map((c) => `${c.name} ${f4(c.valAuc)}`).join(', ')}); the effect of calls is strongly
 non-linear: ${b.churnRateByServiceCalls ? `${(100 * b.churnRateByServiceCalls.upTo3).toFixed(1)}% of customers with at most 3 calls churn, ${(100 * b.churnRateByServiceCalls.from4).toFixed(1)}% of those with 4 or more (all rows of the set)` : 'a jump from the 4th call on'},
-which matches the seed articles' "more than 3 contacts" signal. Our stream features could carry that signal
-once a labelled history exists; the Telco model cannot.\n` : ''}
+which matches the seed articles' "more than 3 contacts" signal. The simulated contact rates of the stream part
+(below) are set from this table.\n` : ''}
 ## Feature mapping (Telco column → cxpulse customer state, \`ChurnFeatures\`)
 | ChurnFeatures field | Telco column | encoding |
 | --- | --- | --- |
@@ -114,17 +120,23 @@ once a labelled history exists; the Telco model cannot.\n` : ''}
 Left out on purpose: gender, SeniorCitizen, Partner, Dependents (the engine does not collect demographics —
 data minimisation — and a churn score should not move with sex or age); TotalCharges (≈ tenure × monthly charges).
 
-**Stream features with NO counterpart in Telco** (the shipped model cannot use them; they need a documented
-simulation of customer histories or a company's own labelled histories):
+**Stream features with NO counterpart in Telco** (the Telco part cannot use them; the stream part below learns
+them from a documented simulation):
 ${report.unmappedStreamFeatures.map((s) => `- ${s}`).join('\n')}
 
+${renderStreamSection(report)}
 ## Examples (hand-made customers, not from the data)
 ${report.examples.map((e) => `- ${e.name}: p(churn) = ${f3(e.probability)}; ${e.factors.map((x) => `${x.text} (${x.contribution >= 0 ? '+' : ''}${x.contribution.toFixed(2)})`).join(', ')}`).join('\n')}
 
 ## Limits
 - One US telecom's sample data from IBM: the base rate (${f3(t.churnRate)}), prices in USD and the meaning of
   "contract" are theirs. Recalibrate (or retrain) on a company's own customers before trusting the absolute numbers.
-- Static snapshot features only: nothing about support contacts, sentiment or behaviour over time yet (see the list above).
+- The stream part's weights come from a simulation whose effect sizes are partly assumptions (see the stream section):
+  its contributions are plausible, not measured. Refit it on a company's own labelled histories (same reducer, same features).
+- In the engine, tenure is known only when a source sends \`meta.customerSince\`, and the contract only when a plan name says
+  which one it is; the other Telco fields (charges, payment, services) are unknown there and count as the average customer.
+- Customer states in NATS KV assume one engine instance updates a customer at a time: instances sharing the bucket
+  are last-writer-wins on the same customer (a lost update costs that event's contribution until the next events).
 - Factors are associations in this data set, not causes ("electronic check" is a marker, not a reason to change payment method).
 - Held-out figures come from ${t.split.test} customers; the AUC's standard error at that size is ±${f3(t.heldOut.aucStdError)} (Hanley & McNeil).
 

@@ -42,7 +42,7 @@ export type ChurnFeatures = {
 
 /**
  * Stream features of cxpulse's customer state with NO counterpart in the Telco data: the shipped
- * model cannot use them yet (see the model card).
+ * Telco part cannot learn them; the stream part (streamModel.ts) learns them from a simulation (simulate.ts).
  */
 export const UNMAPPED_STREAM_FEATURES: readonly string[] = [
   'support contacts in the last 7 / 30 / 90 days',

@@ -1,10 +1,13 @@
 /**
- * Churn risk: a small TF.js model over the customer state cxpulse keeps (tenure, plan, charges,
- * payment, services), trained on the IBM Telco sample, with plain-words factors.
+ * Churn risk: a small TF.js model over the customer profile (tenure, plan, charges, payment,
+ * services; trained on the IBM Telco sample) plus a stream part over the customer state the engine
+ * keeps (contacts, negativity, reply times, CRM events; fitted on a documented simulation), with
+ * plain-words factors.
  *
- *   const model = await loadChurnModel();            // models/churn next to this repo
- *   const [r] = await model.predict([{ tenureMonths: 2, contract: 'month-to-month' }]);
- *   r.probability; r.factors[0].text;                // e.g. "month-to-month contract"
+ *   const scorer = await loadChurnScorer();                          // models/churn
+ *   const state = replay(observations);                              // or reduceCustomer(state, o) per event
+ *   const [r] = await scorer.score([{ profile: profileFeatures(state), stream: streamFeatures(state) }]);
+ *   r.probability; r.band; r.factors[0].text;                        // e.g. "2 late payments in the last 90 days"
  *
  *   await trainChurn({ dataDir: '../shared/data', outDir: 'models/churn', seed: 42 });
  */
@@ -17,3 +20,17 @@ export type { ChurnFeatures, Contract, PaymentMethod, InternetService } from './
 export { CHURN_FORMAT, CHURN_FORMAT_VERSION, readChurnFolder, validateChurnManifest } from './manifest.ts';
 export type { ChurnManifest } from './manifest.ts';
 export { rocAuc, brier, ece, reliability, fitPlatt, accuracyAt } from './metrics.ts';
+export { loadChurnScorer, createChurnScorer, bandOf, CHURN_BANDS, DEFAULT_CHURN_FACTORS } from './scorer.ts';
+export type { ChurnScorer, ChurnInput, ChurnResult, ChurnBand } from './scorer.ts';
+export { reduceCustomer, replay, emptyState, contractOfPlan } from './state.ts';
+export type { CustomerState, CustomerObservation, MessageObservation, BusinessObservation } from './state.ts';
+export { streamFeatures, profileFeatures, streamFactorText, STREAM_FEATURES } from './streamFeatures.ts';
+export type { StreamFeatures, StreamFeatureName } from './streamFeatures.ts';
+export { createStateStore, openKvBackend, kvKey, DEFAULT_KV_BUCKET, DEFAULT_FLUSH_MS } from './stateStore.ts';
+export type { CustomerStateStore, StateBackend, StateStoreOptions } from './stateStore.ts';
+export { createCustomerTracker } from './tracker.ts';
+export type { CustomerTracker, CustomerUpdate } from './tracker.ts';
+export { messageObservation, businessObservation, customerSinceOf, isEscalated } from './observe.ts';
+export { simulateHistory, simulateCustomers, SIMULATION } from './simulate.ts';
+export { readStreamModel, STREAM_FILE } from './streamModel.ts';
+export type { StreamModelFile } from './streamModel.ts';

@@ -15,6 +15,9 @@ import { fitBinary, foldPlatt, type Encoded, type FitConfig } from './fit.ts';
 import { writeChurnFolder, type ChurnManifest } from './manifest.ts';
 import { accuracyAt, brier, ece, hanleyMcNeil, reliability, rocAuc, fitPlatt, type ReliabilityBin } from './metrics.ts';
 import { loadChurnModel, type ChurnFactor } from './model.ts';
+import { loadChurnScorer } from './scorer.ts';
+import type { StreamFeatures } from './streamFeatures.ts';
+import { trainStreamPart, type StreamReport } from './trainStream.ts';
 
 export interface TrainChurnOptions {
   /** Folder holding churn-telco/ (and optionally churn-bigml/), e.g. ../shared/data. */
@@ -57,6 +60,13 @@ export interface DatasetReport {
   heldOut: HeldOut;
   /** BigML only: churn rate of all its rows with at most 3 vs at least 4 customer-service calls (descriptive). */
   churnRateByServiceCalls?: { upTo3: number; from4: number };
+  /** BigML only: mean and variance of customer-service calls per class (all rows): grounds the simulated contact rates. */
+  serviceCallsByClass?: { stayers: { mean: number; variance: number }; churners: { mean: number; variance: number } };
+}
+
+function moments(xs: readonly number[]): { mean: number; variance: number } {
+  const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length) };
 }
 
 export interface ChurnTrainReport {
@@ -70,6 +80,10 @@ export interface ChurnTrainReport {
   /** Held-out figures of the same recipe on other seeds' splits (not shipped). */
   stability: { seed: number; chosen: string; auc: number; ece: number; brier: number }[];
   examples: { name: string; probability: number; factors: ChurnFactor[] }[];
+  /** The stream part, fitted and measured on SIMULATED histories (trainStream.ts). */
+  stream: StreamReport;
+  /** Hand-made customers scored by the whole shipped model (Telco + stream part). */
+  streamExamples: { name: string; probability: number; band: string; factors: ChurnFactor[] }[];
   unmappedStreamFeatures: readonly string[];
 }
 
@@ -86,7 +100,7 @@ function encoded(defs: FeatureDef[], rows: readonly LabelledRow[]): Encoded {
 
 const logit = (p: number): number => Math.log(Math.max(1e-7, p) / Math.max(1e-7, 1 - p));
 
-interface Fitted { report: Omit<DatasetReport, 'heldOut'>; manifestInput: Parameters<typeof writeChurnFolder>[0]; test: LabelledRow[] }
+interface Fitted { report: Omit<DatasetReport, 'heldOut'>; manifestInput: Parameters<typeof writeChurnFolder>[0]; trainPart: LabelledRow[]; test: LabelledRow[] }
 
 /** Split, fit the candidates, keep the best by validation AUC (never by test), Platt-calibrate. */
 function fitDataset(name: string, rows: LabelledRow[], schema: FeatureSchema, seed: number, outDir: string, opts: TrainChurnOptions, step: () => void): Fitted {
@@ -125,7 +139,7 @@ function fitDataset(name: string, rows: LabelledRow[], schema: FeatureSchema, se
     weights: foldPlatt(best.r.weights, a, b),
     training: { data: name, seed, split: report.split, chosen: best.c.name, config: best.c.cfg, candidates: report.candidates },
   };
-  return { report, manifestInput, test };
+  return { report, manifestInput, trainPart, test };
 }
 
 async function measure(dir: string, test: LabelledRow[], cal: { a: number; b: number }): Promise<{ heldOut: HeldOut; manifest: ChurnManifest }> {
@@ -160,6 +174,20 @@ export const EXAMPLE_CUSTOMERS = [
   { name: 'partly known: 3 months tenure, month-to-month (rest unknown)', features: { tenureMonths: 3, contract: 'month-to-month' } },
 ] as const;
 
+/** Hand-made profiles with streams, scored by the whole shipped model in the card (not from the data). */
+export const STREAM_EXAMPLES: { name: string; profile: (typeof EXAMPLE_CUSTOMERS)[number]['features'] | Record<string, never>; stream: StreamFeatures }[] = [
+  {
+    name: 'safe profile, troubled stream: 4 contacts in 30 days, negativity rising, 2 late payments',
+    profile: EXAMPLE_CUSTOMERS[1].features,
+    stream: { contacts7d: 2, contacts30d: 4, contacts90d: 5, negativeShare: 0.6, negativeTrend: 0.45, escalations90d: 1, agentReplyHours: 6, latePayments90d: 2, usageDrops90d: 1, orderTrend: -2 },
+  },
+  {
+    name: 'unknown profile, calm stream: 1 contact in 90 days, nothing negative',
+    profile: {},
+    stream: { contacts7d: 1, contacts30d: 1, contacts90d: 1, negativeShare: 0, negativeTrend: 0, escalations90d: 0, agentReplyHours: 1, latePayments90d: 0, usageDrops90d: 0, orderTrend: 0.5 },
+  },
+];
+
 export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainReport> {
   const t0 = Date.now();
   const seed = opts.seed ?? 42;
@@ -177,6 +205,11 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
   await writeChurnFolder(telco.manifestInput);
   const t = await measure(opts.outDir, telco.test, telco.report.calibration);
   const telcoReport: DatasetReport = { ...telco.report, heldOut: t.heldOut };
+  // The stream part: fitted on simulations over the same training rows, Telco logit as offset.
+  const telcoModel = await loadChurnModel(opts.outDir);
+  const stream = await trainStreamPart(telcoModel, telco.trainPart, telco.test, opts.outDir, seed).finally(() => telcoModel.dispose());
+  const sh = stream.report.heldOut;
+  log(`stream part ${stream.file.version} (SIMULATED histories): held-out AUC combined ${sh.combinedAuc.toFixed(4)} (Telco part alone ${sh.telcoAuc.toFixed(4)}, stream part alone ${sh.streamAuc.toFixed(4)}), ECE ${sh.combinedEce.toFixed(4)}`);
   log(`telco held-out: AUC ${t.heldOut.auc.toFixed(4)}, accuracy ${t.heldOut.accuracy.toFixed(4)}, Brier ${t.heldOut.brier.toFixed(4)}, ECE ${t.heldOut.ece.toFixed(4)} (uncalibrated ${t.heldOut.eceUncalibrated.toFixed(4)})`);
 
   let bigml: DatasetReport | undefined;
@@ -192,7 +225,9 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
         const sel = rowsB.filter((r) => keep(Number(r.features['customerServiceCalls'])));
         return sel.filter((r) => r.label === 1).length / Math.max(1, sel.length);
       };
-      bigml = { ...b.report, heldOut: m.heldOut, churnRateByServiceCalls: { upTo3: rate((c) => c <= 3), from4: rate((c) => c >= 4) } };
+      const calls = (label: 0 | 1) => rowsB.filter((r) => r.label === label).map((r) => Number(r.features['customerServiceCalls'])).filter(Number.isFinite);
+      const serviceCallsByClass = { stayers: moments(calls(0)), churners: moments(calls(1)) };
+      bigml = { ...b.report, heldOut: m.heldOut, churnRateByServiceCalls: { upTo3: rate((c) => c <= 3), from4: rate((c) => c >= 4) }, serviceCallsByClass };
       log(`bigml held-out (not shipped): AUC ${m.heldOut.auc.toFixed(4)}, accuracy ${m.heldOut.accuracy.toFixed(4)}, Brier ${m.heldOut.brier.toFixed(4)}, ECE ${m.heldOut.ece.toFixed(4)}`);
     } finally {
       rmSync(scratch, { recursive: true, force: true });
@@ -216,6 +251,9 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
   const model = await loadChurnModel(opts.outDir);
   const preds = await model.predict(EXAMPLE_CUSTOMERS.map((e) => e.features), { k: 4 });
   model.dispose();
+  const scorer = await loadChurnScorer(opts.outDir);
+  const streamPreds = await scorer.score(STREAM_EXAMPLES.map((e) => ({ profile: e.profile, stream: e.stream })), 6);
+  scorer.dispose();
   const report: ChurnTrainReport = {
     modelVersion: t.manifest.version,
     backend,
@@ -225,6 +263,8 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
     ...(bigml ? { bigml } : {}),
     stability,
     examples: EXAMPLE_CUSTOMERS.map((e, i) => ({ name: e.name, probability: preds[i]!.probability, factors: preds[i]!.factors })),
+    stream: stream.report,
+    streamExamples: STREAM_EXAMPLES.map((e, i) => ({ name: e.name, probability: streamPreds[i]!.probability, band: streamPreds[i]!.band, factors: streamPreds[i]!.factors })),
     unmappedStreamFeatures: UNMAPPED_STREAM_FEATURES,
   };
   writeFileSync(join(opts.outDir, 'metrics.json'), `${JSON.stringify(report, null, 2)}\n`);

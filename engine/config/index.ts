@@ -71,6 +71,24 @@ export const EnvSchema = Type.Object({
   CXPULSE_FEED_QUEUE_SIZE: Int(DEFAULT_FEED_QUEUE_SIZE),
   /** A feed client whose queue stays full this long is closed (code 4008). */
   CXPULSE_FEED_SLOW_GRACE_MS: Int(DEFAULT_FEED_SLOW_GRACE_MS, 0),
+  // --- cues, alerts and reports (issue 5) ---
+  /** Suggested-reply templates (JSON, topic x language x formal/informal); unset: engine/cues/replies.default.json. */
+  CXPULSE_REPLIES_FILE: Type.Optional(Type.String()),
+  /** Alerts are re-evaluated on every delivered batch and at this interval, so they open and resolve when traffic stops. */
+  CXPULSE_ALERT_TICK_MS: Int(30_000, 100),
+  /** Cues kept per conversation for the feed's snapshot on connect (0: none). */
+  CXPULSE_FEED_SNAPSHOT_CUES: Int(10, 0),
+  // --- end issue 5 ---
+  // --- churn model and customer state (issue 3) ---
+  /** `off`: no customer state and no churn risk on scored events. */
+  CXPULSE_CHURN: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  /** Churn model folder (Telco part + stream.json); unset: models/churn. */
+  CXPULSE_CHURN_MODEL_DIR: Type.Optional(Type.String()),
+  /** JetStream KV bucket holding customer states when the engine runs on NATS. */
+  CXPULSE_CHURN_KV_BUCKET: Type.String({ default: 'cxpulse-customers', pattern: '^[A-Za-z0-9_-]+$' }),
+  /** Write-behind delay: changed customer states are written to the KV bucket this long after the first change. */
+  CXPULSE_CHURN_FLUSH_MS: Int(1000, 10),
+  // --- end issue 3 ---
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
     default: 'info',
   }),

@@ -3,3 +3,4 @@ export { fromBus } from './fromBus.ts';
 export { toScoredEvent } from './deliver.ts';
 export { slope } from './trackConversation.ts';
 export type { PipelineModel } from './types.ts';
+export { scoreChurn, churnBusinessObserver, type ChurnStage } from './scoreChurn.ts';
