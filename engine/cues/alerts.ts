@@ -1,6 +1,9 @@
 import type { ScoredEvent } from '../event/types.ts';
 import { twoProportionZ } from '../report/trend.ts';
 import type { AlertRules } from './rules.ts';
+import type { Alert, NegativeShareAlert } from './types.ts';
+
+export type { Alert, NegativeShareAlert };
 
 /**
  * Early warning for supervisors: a channel whose negative share of customer messages in the last
@@ -12,23 +15,6 @@ import type { AlertRules } from './rules.ts';
  * `resolved` when z drops below `resolveZ` or the lift below half of `minLift` (hysteresis, so it
  * does not flap), or the window no longer has `minVolume` messages.
  */
-export type Alert = {
-  alertId: string;
-  kind: 'negative_share';
-  status: 'open' | 'update' | 'resolved';
-  channel: string;
-  share: number;
-  baselineShare: number;
-  z: number | null;
-  n: number;
-  baselineN: number;
-  windowMinutes: number;
-  baselineMinutes: number;
-  openedAtMs: number;
-  tsMs: number;
-  text: string;
-};
-
 interface Bucket {
   minute: number;
   n: number;
@@ -45,7 +31,7 @@ export interface AlertDetector {
   /** Count a delivered row (customer messages only). */
   observe(e: ScoredEvent): void;
   /** Re-test every channel at `nowMs`; returns open/update/resolved alerts to publish. */
-  evaluate(nowMs: number): Alert[];
+  evaluate(nowMs: number): NegativeShareAlert[];
   /** Alerts currently open. */
   open(): string[];
 }
@@ -84,7 +70,7 @@ export function createAlertDetector(rules: AlertRules): AlertDetector {
     evaluate(nowMs) {
       if (!rules.enabled) return [];
       const now = Math.floor(nowMs / MINUTE);
-      const out: Alert[] = [];
+      const out: NegativeShareAlert[] = [];
       for (const [channel, ring] of rings) {
         const cur = sums(ring, now - rules.windowMinutes + 1, now);
         const base = sums(ring, now - span + 1, now - rules.windowMinutes);
@@ -94,7 +80,7 @@ export function createAlertDetector(rules: AlertRules): AlertDetector {
         const lift = share - baselineShare;
         const volumeOk = cur.n >= rules.minVolume && base.n >= rules.minVolume;
         const o = opened.get(channel);
-        const make = (status: Alert['status'], id: string, openedAtMs: number): Alert => ({
+        const make = (status: Alert['status'], id: string, openedAtMs: number): NegativeShareAlert => ({
           alertId: id,
           kind: 'negative_share',
           status,

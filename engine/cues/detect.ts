@@ -1,22 +1,17 @@
 import type { ScoredEvent } from '../event/types.ts';
 import { slope } from '../pipeline/index.ts';
 import { jargonFinding } from './clarity.ts';
-import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueLang, type CuePriority, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
+import { loadReplyTemplates, type ReplyTemplates } from './replies.ts';
+import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
+import { churnRisk, politeIrritation, suggestedReply, urgencyHigh, type SignalFinding } from './signals.ts';
+import type { Cue } from './types.ts';
 
-/** Customer-turn rules are pure functions of the conversation's recent customer turns. */
-type CustomerKind = Exclude<CueKind, 'long_message_jargon'>;
+export type { Cue };
 
-/** A type alias (not an interface) so it fits the feed protocol's `cue: Record<string, unknown>`. */
-export type Cue = {
-  kind: CueKind;
-  conversationId: string;
-  agentId?: string;
-  priority: CuePriority;
-  /** The advice in the customer's language (detected; English when unknown) and in the agent UI's language. */
-  text: { customer: string; agent: string; customerLang: CueLang; agentLang: CueLang };
-  evidence: { eventIds: string[]; scores: number[] };
-  tsMs: number;
-};
+/** Rules that are pure functions of the conversation's recent customer turns (sentiment history). */
+type CustomerKind = 'frustration_rising' | 'negative_spike' | 'escalation_advised';
+/** Rules that read the current customer message's other model outputs (signals.ts). */
+type SignalKind = 'polite_irritation' | 'urgency_high' | 'churn_risk' | 'suggested_reply';
 
 /** One customer turn as the rules see it. */
 export interface Turn {
@@ -80,10 +75,24 @@ const RULES: { [K in CustomerKind]: (h: readonly Turn[], r: CueRules[K]) => Find
   escalation_advised: escalationAdvised,
 };
 
+const SIGNAL_RULES: { [K in SignalKind]: (e: ScoredEvent, r: CueRules[K], replies: ReplyTemplates) => SignalFinding | null } = {
+  polite_irritation: politeIrritation,
+  urgency_high: urgencyHigh,
+  churn_risk: churnRisk,
+  suggested_reply: suggestedReply,
+};
+const isSignalKind = (k: CueKind): k is SignalKind => k in SIGNAL_RULES;
+
+interface Fired {
+  atMs: number;
+  severity: number;
+}
+
 interface ConvState {
   turns: Turn[];
   agentId?: string;
-  fired: Map<CueKind, { atMs: number; severity: number }>;
+  /** Keyed by kind; `suggested_reply:<topic>` so a new topic gets its own suggestion at once. */
+  fired: Map<string, Fired>;
 }
 
 export interface CueEngine {
@@ -93,6 +102,26 @@ export interface CueEngine {
 }
 
 export const DEFAULT_MAX_CONVERSATIONS = 50_000;
+/** Customers whose last churn cue is remembered (for its per-customer cooldown). */
+export const DEFAULT_MAX_CUSTOMERS = 100_000;
+
+export interface CueEngineOptions {
+  agentLang?: string;
+  maxConversations?: number;
+  maxCustomers?: number;
+  /** Suggested-reply templates; default: the shipped replies.default.json. */
+  replies?: ReplyTemplates;
+}
+
+/** Touches `key` in an insertion-ordered map used as an LRU, evicting the oldest past `max`. */
+function touch<V>(m: Map<string, V>, key: string, v: V, max: number): void {
+  m.delete(key);
+  m.set(key, v);
+  if (m.size > max) {
+    const oldest = m.keys().next().value;
+    if (oldest !== undefined) m.delete(oldest);
+  }
+}
 
 /**
  * Keeps a bounded history per conversation (the last `historySize` customer turns, at most
@@ -100,10 +129,14 @@ export const DEFAULT_MAX_CONVERSATIONS = 50_000;
  * customer rule on every customer turn; agent turns teach it the assigned agent and run the
  * clarity rule on the reply.
  */
-export function createCueEngine(cfg: CueConfig, opts: { agentLang?: string; maxConversations?: number } = {}): CueEngine {
+export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): CueEngine {
   const agentLang = cueLang(opts.agentLang);
   const max = opts.maxConversations ?? DEFAULT_MAX_CONVERSATIONS;
+  const maxCustomers = opts.maxCustomers ?? DEFAULT_MAX_CUSTOMERS;
+  const replies = opts.replies ?? loadReplyTemplates();
   const convs = new Map<string, ConvState>();
+  /** Churn risk is about the customer, not the conversation: one cue per customer per cooldown, across conversations. */
+  const churnFired = new Map<string, Fired>();
 
   const stateOf = (id: string): ConvState => {
     let s = convs.get(id);
@@ -132,22 +165,32 @@ export function createCueEngine(cfg: CueConfig, opts: { agentLang?: string; maxC
       for (const kind of CUE_KINDS) {
         const rule = cfg.rules[kind];
         if (!rule.enabled || AGENT_CUE_KINDS.includes(kind) !== byAgent) continue;
-        let f: Finding | null;
+        let f: SignalFinding | null;
         if (kind === 'long_message_jargon') {
           const j = jargonFinding(e.text, cfg.rules.long_message_jargon);
           f = j && { ...j, evidence: [self] };
+        } else if (isSignalKind(kind)) {
+          f = (SIGNAL_RULES[kind] as (e: ScoredEvent, r: CueRules[SignalKind], replies: ReplyTemplates) => SignalFinding | null)(e, cfg.rules[kind], replies);
         } else {
           f = (RULES[kind] as (h: readonly Turn[], r: CueRules[CustomerKind]) => Finding | null)(s.turns, cfg.rules[kind]);
         }
         if (!f) continue;
-        const prev = s.fired.get(kind);
-        if (prev && e.tsMs - prev.atMs < rule.cooldownMs && f.severity > prev.severity - cfg.worsenMargin) continue;
-        s.fired.set(kind, { atMs: e.tsMs, severity: f.severity });
+        if (kind === 'churn_risk') {
+          // Strict: at most once per customer per cooldown, even if the risk climbs (the agent already knows).
+          const prev = churnFired.get(e.customerId);
+          if (prev && e.tsMs - prev.atMs < rule.cooldownMs) continue;
+          touch(churnFired, e.customerId, { atMs: e.tsMs, severity: f.severity }, maxCustomers);
+        } else {
+          const key = kind === 'suggested_reply' && f.reply ? `${kind}:${f.reply.topic}` : kind;
+          const prev = s.fired.get(key);
+          if (prev && e.tsMs - prev.atMs < rule.cooldownMs && f.severity > prev.severity - cfg.worsenMargin) continue;
+          s.fired.set(key, { atMs: e.tsMs, severity: f.severity });
+        }
         const customerLang = cueLang(e.lang);
         const cue: Cue = {
           kind,
           conversationId: e.conversationId,
-          priority: rule.priority,
+          priority: f.priority ?? rule.priority,
           text: {
             customer: renderTemplate(rule.templates[customerLang], f.vars),
             agent: renderTemplate(rule.templates[agentLang], f.vars),
@@ -158,6 +201,8 @@ export function createCueEngine(cfg: CueConfig, opts: { agentLang?: string; maxC
           tsMs: e.tsMs,
         };
         if (s.agentId !== undefined) cue.agentId = s.agentId;
+        if (!byAgent) cue.customerId = e.customerId;
+        if (f.reply) cue.reply = f.reply;
         out.push(cue);
       }
       return out;

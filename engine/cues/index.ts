@@ -1,7 +1,30 @@
-export { createCueEngine, frustrationRising, negativeSpike, escalationAdvised, slope, type Cue, type CueEngine, type Finding, type Turn } from './detect.ts';
+export { createCueEngine, frustrationRising, negativeSpike, escalationAdvised, slope, type Cue, type CueEngine, type CueEngineOptions, type Finding, type Turn } from './detect.ts';
 export { clarityStats, jargonFinding, type ClarityStats } from './clarity.ts';
-export { createAlertDetector, type Alert, type AlertDetector } from './alerts.ts';
-export { AGENT_CUE_KINDS, CUE_KINDS, CUE_LANGS, CueRulesError, DEFAULT_CUES_FILE, cueLang, loadCueRules, parseCueRules, renderTemplate, type CueConfig, type CueKind, type CueLang, type CueRules, type AlertRules } from './rules.ts';
-
-/** NATS subject of supervisor alerts (open / update / resolved). */
-export const ALERTS_SUBJECT = 'cx.alerts';
+export { createAlertDetector, type AlertDetector } from './alerts.ts';
+export { createAlerting, type Alerting } from './alerting.ts';
+export { createWaitingDetector, type WaitingDetector } from './waiting.ts';
+export { createSpikeDetector, histQuantile, type SpikeDetector } from './spikes.ts';
+export { churnRisk, politeIrritation, suggestedReply, urgencyHigh, MAX_QUOTE_CHARS, type SignalFinding } from './signals.ts';
+export { DEFAULT_REPLIES_FILE, ReplyTemplatesError, loadReplyTemplates, parseReplyTemplates, type ReplyTemplates } from './replies.ts';
+export type { MoreAlertRules, SpikeRules, WaitingRules } from './alertRules.ts';
+export { ALERT_KINDS, type Alert, type AlertKind, type AlertStatus, type NegativeShareAlert, type SpikeAlert, type SuggestedReply, type WaitingTooLongAlert } from './types.ts';
+export {
+  AGENT_CUE_KINDS,
+  CUE_KINDS,
+  CUE_LANGS,
+  CUE_PRIORITIES,
+  CueRulesError,
+  DEFAULT_CUES_FILE,
+  LATER_CUE_KINDS,
+  cueLang,
+  loadCueRules,
+  parseCueRules,
+  renderTemplate,
+  type CueConfig,
+  type CueKind,
+  type CueLang,
+  type CuePriority,
+  type CueRules,
+  type AlertRules,
+} from './rules.ts';
+export { ALERTS_SUBJECT, createAdvice, type Advice, type AdviceOutlets } from './publish.ts';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseMoreAlertRules, type MoreAlertRules } from './alertRules.ts';
 
 /**
  * Cue rules and alert thresholds are data (`rules.default.json`, or the file in
@@ -25,20 +26,47 @@ export type FrustrationRisingRule = RuleBase & { minTurns: number; maxTrend: num
 export type NegativeSpikeRule = RuleBase & { maxScore: number; minConfidence: number };
 export type EscalationAdvisedRule = RuleBase & { consecutive: number; negativeBelow: number; veryNegative: number };
 export type LongMessageJargonRule = RuleBase & { minWords: number; maxWordsPerSentence: number; longWordChars: number; maxLongWordShare: number };
+/** Fires on `signals.politeNegative`, unless the sentiment is clearly positive (above `maxScore`). */
+export type PoliteIrritationRule = RuleBase & { maxScore: number };
+/** Fires on urgency `high` or `critical` with at least `minConfidence`. */
+export type UrgencyHighRule = RuleBase & { minConfidence: number };
+/** Fires on churn band `high` or probability >= `minProbability`; names up to `maxReasons` factors. Cooldown is per customer. */
+export type ChurnRiskRule = RuleBase & { minProbability: number; maxReasons: number };
+/** Fires when a topic (other than `other`) is detected with `minConfidence`; once per topic per conversation per cooldown. */
+export type SuggestedReplyRule = RuleBase & { minConfidence: number };
 
 export interface CueRules {
   frustration_rising: FrustrationRisingRule;
   negative_spike: NegativeSpikeRule;
   escalation_advised: EscalationAdvisedRule;
   long_message_jargon: LongMessageJargonRule;
+  polite_irritation: PoliteIrritationRule;
+  urgency_high: UrgencyHighRule;
+  churn_risk: ChurnRiskRule;
+  suggested_reply: SuggestedReplyRule;
 }
 export type CueKind = keyof CueRules;
 /** In the order they are checked (and sent) for one message: most urgent first. */
-export const CUE_KINDS: readonly CueKind[] = ['escalation_advised', 'negative_spike', 'frustration_rising', 'long_message_jargon'];
+export const CUE_KINDS: readonly CueKind[] = [
+  'escalation_advised',
+  'urgency_high',
+  'negative_spike',
+  'churn_risk',
+  'frustration_rising',
+  'polite_irritation',
+  'suggested_reply',
+  'long_message_jargon',
+];
+/**
+ * Kinds added after the first rules file: a rules file written before them may leave them out and
+ * gets the shipped defaults for them, so an upgrade does not refuse a customer's tuned file.
+ */
+export const LATER_CUE_KINDS: readonly CueKind[] = ['polite_irritation', 'urgency_high', 'churn_risk', 'suggested_reply'];
 /** Rules about the agent's own replies; the others read customer turns. */
 export const AGENT_CUE_KINDS: readonly CueKind[] = ['long_message_jargon'];
 
-export interface AlertRules {
+/** The negative-share alert's thresholds (flat, as first written) and the later alerts' sections. */
+export interface AlertRules extends MoreAlertRules {
   enabled: boolean;
   windowMinutes: number;
   baselineMinutes: number;
@@ -66,6 +94,10 @@ export const PLACEHOLDERS: Record<CueKind, readonly string[]> = {
   negative_spike: ['score', 'confidence'],
   escalation_advised: ['count', 'mean', 'score'],
   long_message_jargon: ['words', 'longShare'],
+  polite_irritation: ['score', 'evidence'],
+  urgency_high: ['urgency', 'confidence'],
+  churn_risk: ['probability', 'percent', 'reasons'],
+  suggested_reply: ['topic', 'confidence'],
 };
 
 const NUMBERS: Record<CueKind, readonly string[]> = {
@@ -73,6 +105,10 @@ const NUMBERS: Record<CueKind, readonly string[]> = {
   negative_spike: ['maxScore', 'minConfidence'],
   escalation_advised: ['consecutive', 'negativeBelow', 'veryNegative'],
   long_message_jargon: ['minWords', 'maxWordsPerSentence', 'longWordChars', 'maxLongWordShare'],
+  polite_irritation: ['maxScore'],
+  urgency_high: ['minConfidence'],
+  churn_risk: ['minProbability', 'maxReasons'],
+  suggested_reply: ['minConfidence'],
 };
 const ALERT_NUMBERS = ['windowMinutes', 'baselineMinutes', 'minVolume', 'minZ', 'minLift', 'resolveZ', 'updateStep'] as const;
 
@@ -116,16 +152,26 @@ export function parseCueRules(doc: unknown): CueConfig {
   if (!isObj(doc.rules)) throw new CueRulesError('rules: missing or not an object');
   for (const k of Object.keys(doc.rules)) if (!(CUE_KINDS as readonly string[]).includes(k)) throw new CueRulesError(`rules.${k}: unknown rule (known: ${CUE_KINDS.join(', ')})`);
   const rules = {} as Record<CueKind, unknown>;
-  for (const kind of CUE_KINDS) rules[kind] = parseRule(kind, doc.rules[kind]);
+  for (const kind of CUE_KINDS) {
+    const raw = doc.rules[kind] === undefined && LATER_CUE_KINDS.includes(kind) ? defaultRuleDoc(kind) : doc.rules[kind];
+    rules[kind] = parseRule(kind, raw);
+  }
   const r = rules as unknown as CueRules;
   if (r.frustration_rising.minTurns < 2) throw new CueRulesError('rules.frustration_rising.minTurns: must be >= 2 (a trend needs two points)');
   if (r.escalation_advised.consecutive < 1) throw new CueRulesError('rules.escalation_advised.consecutive: must be >= 1');
   const j = r.long_message_jargon;
   for (const k of ['maxWordsPerSentence', 'longWordChars', 'maxLongWordShare'] as const) if (!(j[k] > 0)) throw new CueRulesError(`rules.long_message_jargon.${k}: must be > 0`);
+  const unit = (kind: 'urgency_high' | 'churn_risk' | 'suggested_reply', k: string, v: number) => {
+    if (v < 0 || v > 1) throw new CueRulesError(`rules.${kind}.${k}: must be between 0 and 1, got ${v}`);
+  };
+  unit('urgency_high', 'minConfidence', r.urgency_high.minConfidence);
+  unit('churn_risk', 'minProbability', r.churn_risk.minProbability);
+  unit('suggested_reply', 'minConfidence', r.suggested_reply.minConfidence);
+  if (!Number.isInteger(r.churn_risk.maxReasons) || r.churn_risk.maxReasons < 0) throw new CueRulesError('rules.churn_risk.maxReasons: must be a whole number >= 0');
   if (!isObj(doc.alerts)) throw new CueRulesError('alerts: missing or not an object');
   const a = doc.alerts;
   if (typeof a.enabled !== 'boolean') throw new CueRulesError('alerts.enabled: expected true or false');
-  const alerts = { enabled: a.enabled } as AlertRules;
+  const alerts = { enabled: a.enabled, ...parseMoreAlertRules(a) } as AlertRules;
   for (const k of ALERT_NUMBERS) alerts[k] = num(a, k, 'alerts', 0);
   if (alerts.windowMinutes < 1 || alerts.baselineMinutes < 1) throw new CueRulesError('alerts.windowMinutes/baselineMinutes: must be >= 1');
   const historySize = doc.historySize === undefined ? 8 : num(doc, 'historySize', 'rules file', 2);
@@ -134,6 +180,13 @@ export function parseCueRules(doc: unknown): CueConfig {
     throw new CueRulesError(`historySize: ${historySize} is smaller than a rule's window (frustration_rising.minTurns, escalation_advised.consecutive)`);
   }
   return { historySize: Math.floor(historySize), worsenMargin, rules: r, alerts };
+}
+
+let shippedDoc: Record<string, unknown> | undefined;
+/** The shipped file's rule `kind`, as raw JSON, for rules files that predate the kind. */
+function defaultRuleDoc(kind: CueKind): unknown {
+  shippedDoc ??= JSON.parse(readFileSync(DEFAULT_CUES_FILE, 'utf8')) as Record<string, unknown>;
+  return (shippedDoc.rules as Record<string, unknown>)[kind];
 }
 
 /** Loads and checks the rules file (default: the one shipped beside this module). */

@@ -28,6 +28,7 @@ export const EVENT_ERRORS = {
   CX_ERR_NO_TEXT_PART: { status: 400, summary: 'a mail or message has no text a customer wrote (no text part, or empty after quotes were stripped)' },
   CX_ERR_MODEL_INVALID: { status: 422, summary: 'the candidate model folder failed to load or validate; the active model is unchanged' },
   CX_ERR_NO_SHADOW_MODEL: { status: 409, summary: 'there is no shadow model to promote' },
+  CX_ERR_REPORTS_UNAVAILABLE: { status: 503, summary: 'reports read ClickHouse; this engine runs on the embedded file store' },
 } as const;
 
 export type EventErrorCode = keyof typeof EVENT_ERRORS;

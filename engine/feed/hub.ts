@@ -2,6 +2,7 @@ import type { WebSocket } from 'ws';
 import type { ScoredEvent } from '../event/types.ts';
 import { DEFAULT_FEED_QUEUE_SIZE, DEFAULT_FEED_SLOW_GRACE_MS, DEFAULT_FEED_SNAPSHOT_SIZE } from '../config/index.ts';
 import { FeedClient, type ClientLimits } from './client.ts';
+import { createRecall, DEFAULT_RECALL_LIMITS, type RecallLimits } from './recall.ts';
 import { canSee, FEED_CLOSE, FEED_PROTOCOL_VERSION, TOO_SLOW_REASON, type FeedMessage, type FeedViewer, type HelloMessage } from './protocol.ts';
 
 export { DEFAULT_FEED_SNAPSHOT_SIZE, DEFAULT_FEED_QUEUE_SIZE, DEFAULT_FEED_SLOW_GRACE_MS };
@@ -11,7 +12,7 @@ export const DEFAULT_SEND_WINDOW_BYTES = 1 << 20;
 /** Conversation -> agent assignments remembered (oldest forgotten first). */
 export const DEFAULT_MAX_CONVERSATIONS = 100_000;
 
-export interface FeedHubOptions extends ClientLimits {
+export interface FeedHubOptions extends ClientLimits, RecallLimits {
   snapshotSize: number;
   maxConversations: number;
 }
@@ -23,6 +24,7 @@ export const DEFAULT_FEED_HUB_OPTIONS: FeedHubOptions = {
   maxBufferBytes: DEFAULT_MAX_CLIENT_BUFFER_BYTES,
   sendWindowBytes: DEFAULT_SEND_WINDOW_BYTES,
   maxConversations: DEFAULT_MAX_CONVERSATIONS,
+  ...DEFAULT_RECALL_LIMITS,
 };
 
 export interface FeedHubHooks {
@@ -41,8 +43,8 @@ export interface FeedClientStats {
 
 export interface FeedHub {
   /**
-   * Registers a connected socket: sends `hello` and the `snapshot` of recent events this viewer
-   * may see, then `score` messages as events arrive. Viewer defaults to the open (unauthenticated) feed.
+   * Registers a connected socket: sends `hello` and the `snapshot` of recent events, recent cues
+   * and open alerts this viewer may see, then `score`, `cue` and `alert` messages as they arrive. Viewer defaults to the open (unauthenticated) feed.
    */
   add(socket: WebSocket, viewer?: FeedViewer, hello?: Pick<HelloMessage, 'authenticated' | 'tfBackend'>): void;
   /** Called by the engine once rows are durable. Never waits for a client. */
@@ -75,6 +77,7 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
   const owners = new Map<string, string>();
   const recent: (Kept | undefined)[] = new Array<Kept | undefined>(opts.snapshotSize);
   let recentNext = 0;
+  const recall = createRecall(opts);
   let sweep: NodeJS.Timeout | undefined;
 
   const count = () => hooks.onClients?.(clients.size);
@@ -141,7 +144,7 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
       const h: HelloMessage = { type: 'hello', protocol: FEED_PROTOCOL_VERSION, role: viewer.role, ...hello };
       if (viewer.sub !== undefined) h.sub = viewer.sub;
       send(socket, h);
-      send(socket, { type: 'snapshot', events: snapshotFor(viewer) });
+      send(socket, { type: 'snapshot', events: snapshotFor(viewer), cues: recall.cuesFor(viewer, (id) => owners.get(id)), alerts: recall.alertsFor(viewer) });
       const c = new FeedClient(socket, viewer, opts, (n) => hooks.onDropped?.(n));
       clients.add(c);
       count();
@@ -166,11 +169,13 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
       checkSlow(now);
     },
     broadcastCue(conversationId, agentId, cue) {
-      if (clients.size === 0) return;
       const owner = agentId !== undefined && agentId !== '' ? agentId : owners.get(conversationId);
+      recall.cue(conversationId, owner, cue);
+      if (clients.size === 0) return;
       fanOut(JSON.stringify({ type: 'cue', conversationId, cue } satisfies FeedMessage), (v) => canSee(v, owner));
     },
     broadcastAlert(alert) {
+      recall.alert(alert);
       if (clients.size === 0) return;
       fanOut(JSON.stringify({ type: 'alert', alert } satisfies FeedMessage), (v) => v.role !== 'agent');
     },

@@ -9,4 +9,5 @@ export {
 } from './hub.ts';
 export { authenticateFeed, tokenFrom, type FeedAuthResult, type FeedRefusal } from './auth.ts';
 export { feedHubOptions, jwtSecretOf } from './settings.ts';
+export { createRecall, DEFAULT_RECALL_LIMITS, type Recall, type RecallLimits } from './recall.ts';
 export * from './protocol.ts';

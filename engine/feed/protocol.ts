@@ -2,8 +2,9 @@ import type { ScoredEvent } from '../event/types.ts';
 
 /**
  * The `/v1/feed` WebSocket protocol (README, "The live feed"). Version 1: `hello`, `snapshot`,
- * `score`; `cue` and `alert` are reserved here so clients can switch on `type` exhaustively now
- * and the hub can route them later without a protocol break.
+ * `score`, `cue`, `alert`. Fields are only ever added (the snapshot's `cues` and `alerts` came
+ * later), so a version 1 client keeps working. The cue and alert bodies are the `Cue` and `Alert`
+ * types of engine/cues/types.ts; the hub routes them without reading more than the ids.
  */
 export const FEED_PROTOCOL_VERSION = 1;
 
@@ -38,10 +39,20 @@ export interface HelloMessage {
   tfBackend: string;
 }
 
+/** One remembered cue in a snapshot: the same fields as a `cue` message, without `type`. */
+export interface SnapshotCue {
+  conversationId: string;
+  cue: Record<string, unknown>;
+}
+
 export interface SnapshotMessage {
   type: 'snapshot';
   /** Of the last scored events the engine keeps (CXPULSE_FEED_SNAPSHOT_SIZE), those this client may see, oldest first. */
   events: ScoredEvent[];
+  /** Recent cues this client may see (the last few per conversation, of the most recently advised conversations), oldest first. */
+  cues: SnapshotCue[];
+  /** Alerts open now, latest state of each (supervisor, admin and the open feed; always empty for agents). */
+  alerts: Record<string, unknown>[];
 }
 
 export interface ScoreMessage {
@@ -49,14 +60,14 @@ export interface ScoreMessage {
   event: ScoredEvent;
 }
 
-/** Reserved: advice for the agent of one conversation (issue 5). */
+/** Advice for the agent of one conversation (a `Cue`, engine/cues/types.ts); also to supervisors. */
 export interface CueMessage {
   type: 'cue';
   conversationId: string;
   cue: Record<string, unknown>;
 }
 
-/** Reserved: for supervisors and admins (issue 5). */
+/** An alert (`Alert`, engine/cues/types.ts) in state open, update or resolved: supervisors, admins and the open feed. */
 export interface AlertMessage {
   type: 'alert';
   alert: Record<string, unknown>;

@@ -9,6 +9,7 @@ import { FASTIFY_CODES, HttpEventError } from './errors.ts';
 import { eventsRoute } from './events.ts';
 import { modelsRoute, type ModelsRouteOptions } from './models.ts';
 import { staticPages } from './static.ts';
+import { registerReports, type ReportsOptions } from './reports.ts';
 
 export interface Readiness {
   ready: boolean;
@@ -28,6 +29,8 @@ export interface AppDeps {
   readiness(): Promise<Readiness>;
   /** Hot reload and shadow scoring routes (/v1/models...); absent: not served. */
   models?: ModelsRouteOptions['registry'];
+  /** GET /v1/reports/:kind behind the feed's token check (supervisor, admin); absent: not served. */
+  reports?: Omit<ReportsOptions, 'jwtSecret'>;
 }
 
 /** Builds the HTTP app without listening, so tests can use inject() and a real port alike. */
@@ -65,6 +68,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   registerFeed(app, deps);
+  if (deps.reports) await registerReports(app, { ...deps.reports, jwtSecret: deps.jwtSecret });
   await app.register(staticPages);
   return app;
 }

@@ -41,6 +41,11 @@ export function createMetrics() {
     tfBackend: new Gauge({ name: 'cxpulse_tf_backend_info', help: 'Active TensorFlow.js backend (value 1)', labelNames: ['backend'], registers: r }),
     modelInfo: new Gauge({ name: 'cxpulse_model_info', help: 'Loaded model version (value 1)', labelNames: ['version'], registers: r }),
     modelReloads: new Counter({ name: 'cxpulse_model_reloads_total', help: 'Model reload attempts, by result (ok, refused)', labelNames: ['result'], registers: r }),
+    cues: new Counter({ name: 'cxpulse_cues_total', help: 'Cues raised for agents, by kind', labelNames: ['kind'], registers: r }),
+    alerts: new Counter({ name: 'cxpulse_alerts_total', help: 'Alert states published (open, update, resolved), by kind and status', labelNames: ['kind', 'status'], registers: r }),
+    alertsOpen: new Gauge({ name: 'cxpulse_alerts_open', help: 'Alerts open now', registers: r }),
+    alertWriteFailures: new Counter({ name: 'cxpulse_alert_write_failures_total', help: 'Alert states the store failed to write (they still went to the feed and cx.alerts)', registers: r }),
+    waitingConversations: new Gauge({ name: 'cxpulse_waiting_conversations', help: 'Conversations whose last customer message awaits an agent reply (watched channels)', registers: r }),
     shadowAgreement: new Counter({ name: 'cxpulse_shadow_agreement_total', help: 'Events scored by both the active and the shadow model, by whether their labels agree', labelNames: ['result'], registers: r }),
   };
 }

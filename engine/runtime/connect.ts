@@ -3,7 +3,8 @@ import type { Config } from '../config/index.ts';
 import { DEFAULT_LOCAL_CLICKHOUSE_URL, DEFAULT_LOCAL_NATS_URL } from '../config/index.ts';
 import { createMemoryBus, createNatsBus, type EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
-import { createClickHouseStore } from '../sinks/clickhouse/index.ts';
+import { createClickHouseStore, type ClickHouseStore } from '../sinks/clickhouse/index.ts';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { createFileStore } from '../sinks/file/index.ts';
 import type { Logger } from '../observability/index.ts';
 
@@ -65,4 +66,9 @@ export async function connectStore(cfg: Config, log: Logger): Promise<ScoreStore
   if (await answers(DEFAULT_LOCAL_CLICKHOUSE_URL)) return clickhouse(DEFAULT_LOCAL_CLICKHOUSE_URL);
   log.warn(`no ClickHouse at ${DEFAULT_LOCAL_CLICKHOUSE_URL} and CLICKHOUSE_URL unset: using the embedded file store in ${cfg.CXPULSE_DATA_DIR}/store`);
   return fileStore();
+}
+
+/** The ClickHouse client behind the store, for readers such as the reports; undefined on the embedded file store. */
+export function clickHouseClientOf(store: ScoreStore): ClickHouseClient | undefined {
+  return 'client' in store ? (store as ClickHouseStore).client : undefined;
 }

@@ -9,15 +9,16 @@ import { buildApp } from '../http/index.ts';
 import { fromBus, scoringPipeline } from '../pipeline/index.ts';
 import { activeBackend, DEFAULT_MODEL_DIR, detectLanguage, initBackend } from '../model/index.ts';
 import { ModelRegistry, watchModelDir } from '../model/registry.ts';
-import { connectBus, connectStore } from './connect.ts';
-import { ALERTS_SUBJECT, createAlertDetector, createCueEngine, loadCueRules, type Alert } from '../cues/index.ts';
+import { clickHouseClientOf, connectBus, connectStore } from './connect.ts';
+import { ALERTS_SUBJECT, createAdvice, createAlerting, createCueEngine, loadCueRules, loadReplyTemplates, type Advice, type Alerting } from '../cues/index.ts';
 import { connectorRoutes, connectorsConfigFromEnv, createConnectorPublisher, startConnectorWorkers, type ConnectorPublisher } from '../../connectors/index.ts';
 import { emailConnectorFromEnv } from '../../connectors/email/index.ts';
+import { startChurn } from './churn.ts';
 
 export const LAG_POLL_MS = 5000;
 export const DRAIN_TIMEOUT_MS = 15_000;
 /** Alerts are re-tested on every delivered batch and on this timer, so an incident resolves even when traffic stops. */
-export const ALERT_TICK_MS = 30_000;
+export const ALERT_TICK_MS = 30_000; // default of CXPULSE_ALERT_TICK_MS
 
 export interface Engine {
   app: FastifyInstance;
@@ -35,8 +36,9 @@ export interface Engine {
 
 export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const metrics = createMetrics();
-  // Rules first: a bad rules file stops the start before anything connects.
+  // Rules and reply templates first: a bad file stops the start before anything connects.
   const cueRules = loadCueRules(cfg.CXPULSE_CUES_FILE);
+  const replies = loadReplyTemplates(cfg.CXPULSE_REPLIES_FILE);
   const backend = await initBackend(cfg.CXPULSE_TF_BACKEND);
   metrics.tfBackend.set({ backend }, 1);
   const modelDir = cfg.CXPULSE_MODEL_DIR ?? DEFAULT_MODEL_DIR;
@@ -57,18 +59,12 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   await bus.init();
   await store.init();
   log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
+  const churn = await startChurn(cfg, bus, log, metrics.registry);
 
   const enc = new TextEncoder();
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
-  const cues = createCueEngine(cueRules, { agentLang: cfg.CXPULSE_AGENT_LANG });
-  const alerts = createAlertDetector(cueRules.alerts);
-  const sendAlerts = (list: Alert[]) => {
-    for (const a of list) {
-      feed.broadcastAlert(a);
-      void bus.publish(ALERTS_SUBJECT, enc.encode(JSON.stringify(a))).catch(() => undefined);
-      log.info({ alertId: a.alertId, status: a.status, channel: a.channel }, `alert ${a.status}: ${a.text}`);
-    }
-  };
+  const alerting = createAlerting(cueRules.alerts);
+  const advice = createEngineAdvice({ log, metrics, bus, store, feed, alerting, cues: createCueEngine(cueRules, { agentLang: cfg.CXPULSE_AGENT_LANG, replies }) });
   const source = fromBus(bus, cfg.CXPULSE_MAX_IN_FLIGHT, (n) => metrics.inFlight.set(n));
   const channelOfSubject = (s: string) => s.split('.')[2] ?? 'unknown';
   const done = lastValueFrom(
@@ -85,6 +81,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
         dlq: {
           deadLetter: (entry) => bus.deadLetter(entry),
           onDeadLettered: (entry) => {
+            alerting.deadLettered(Date.now());
             metrics.eventsFailed.inc({ channel: channelOfSubject(entry.subject), error_type: entry.error.code });
             log.warn({ code: entry.error.code, field: entry.error.field, subject: entry.subject }, `dead-lettered: ${entry.error.message}`);
           },
@@ -94,6 +91,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
           onFailed: async (item, error) => {
             log.error({ err: error, id: item.event.id }, 'model failed on an event; dead-lettering it');
             metrics.eventsFailed.inc({ channel: item.event.channel, error_type: 'CX_ERR_SCORING_FAILED' });
+            alerting.deadLettered(Date.now());
             const entry = {
               error: { code: 'CX_ERR_SCORING_FAILED' as const, message: `model failed: ${error.message}` },
               subject: item.env.subject,
@@ -105,6 +103,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
           },
         },
         store,
+        ...churn.deps,
         business: {
           onStored: (rows) => metrics.eventsOut.inc({ channel: 'crm' }, rows.length),
           onRetry: (err, attempt) => {
@@ -124,17 +123,13 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
           onDelivered: (item, row, ackedAtMs) => {
             metrics.eventsOut.inc({ channel: row.channel });
             metrics.latency.observe({ channel: row.channel }, (ackedAtMs - item.env.receivedAtMs) / 1000);
+            alerting.latency(ackedAtMs - item.env.receivedAtMs, ackedAtMs);
           },
           publish: (rows) => {
             metrics.batchSize.observe({ stage: 'sink' }, rows.length);
             feed.broadcast(rows);
             for (const r of rows) void bus.publish(`${SCORES_SUBJECT_PREFIX}${r.channel}`, enc.encode(JSON.stringify(r))).catch(() => undefined);
-            // Cues and alerts only on durable rows, after their score message, so a client never sees advice before its evidence.
-            for (const r of rows) {
-              for (const c of cues.observe(r)) feed.broadcastCue(c.conversationId, c.agentId, c);
-              alerts.observe(r);
-            }
-            sendAlerts(alerts.evaluate(Date.now()));
+            advice.delivered(rows, Date.now());
           },
         },
       }),
@@ -150,7 +145,10 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const lagTimer = setInterval(() => {
     void bus.lag().then((n) => n !== undefined && metrics.consumerLag.set(n));
   }, LAG_POLL_MS).unref();
-  const alertTimer = setInterval(() => sendAlerts(alerts.evaluate(Date.now())), ALERT_TICK_MS).unref();
+  const alertTimer = setInterval(() => {
+    advice.tick(Date.now());
+    metrics.waitingConversations.set(alerting.waiting);
+  }, cfg.CXPULSE_ALERT_TICK_MS).unref();
 
   const app = await buildApp({
     log,
@@ -161,6 +159,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
     backend: activeBackend,
+    reports: { client: clickHouseClientOf(store), db: cfg.CLICKHOUSE_DB },
     models: {
       status: () => scorer.status(),
       get shadowVersion() {
@@ -227,13 +226,47 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
       await bus.stop();
       const drained = await Promise.race([done.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS).unref())]);
       if (!drained) log.warn(`drain did not finish in ${DRAIN_TIMEOUT_MS} ms; unacked events will be redelivered`);
+      await advice.flush();
       feed.closeAll(1001, 'engine shutting down');
       await app.close();
       await store.close();
+      await churn.stop();
       await bus.close();
       scorer.close();
       log.info('stopped');
     })());
 
   return { app, url, bus, store, models: scorer, metrics, feed, stop };
+}
+
+interface AdviceDeps {
+  log: Logger;
+  metrics: Metrics;
+  bus: EventBus;
+  store: ScoreStore;
+  feed: FeedHub;
+  alerting: Alerting;
+  cues: ReturnType<typeof createCueEngine>;
+}
+
+/** Cues to the feed; alerts to the feed, NATS cx.alerts and the store, with metrics and a log line each. */
+function createEngineAdvice(d: AdviceDeps): Advice {
+  const enc = new TextEncoder();
+  return createAdvice(d.cues, d.alerting, {
+    broadcastCue: (id, agentId, cue) => d.feed.broadcastCue(id, agentId, cue),
+    broadcastAlert: (a) => d.feed.broadcastAlert(a),
+    publishAlert: (a) => d.bus.publish(ALERTS_SUBJECT, enc.encode(JSON.stringify(a))),
+    writeAlerts: (list) => d.store.writeAlerts(list),
+    onCue: (c) => d.metrics.cues.inc({ kind: c.kind }),
+    onAlert: (a) => {
+      d.metrics.alerts.inc({ kind: a.kind, status: a.status });
+      d.metrics.alertsOpen.set(d.alerting.open().length);
+      d.metrics.waitingConversations.set(d.alerting.waiting);
+      d.log.info({ alertId: a.alertId, kind: a.kind, status: a.status }, `alert ${a.status}: ${a.text}`);
+    },
+    onAlertWriteFailed: (err, list) => {
+      d.metrics.alertWriteFailures.inc(list.length);
+      d.log.warn({ err, alerts: list.length }, 'store could not write alert states; they went to the feed and cx.alerts only');
+    },
+  });
 }

@@ -1,4 +1,5 @@
 import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
+import type { Alert } from '../cues/types.ts';
 
 /**
  * A durable store for scored events. The engine acks a JetStream message only after
@@ -14,6 +15,11 @@ export interface ScoreStore {
   write(rows: readonly ScoredEvent[]): Promise<void>;
   /** Same contract as `write`, for business (CRM) events: durable before resolving, a rewrite counts once. */
   writeBusinessEvents(rows: readonly BusinessEvent[]): Promise<void>;
+  /**
+   * Alert states (open, update, resolved), one row each. Not on the ack path: the engine logs a
+   * failure and goes on (an alert is advice; the feed and cx.alerts already carried it).
+   */
+  writeAlerts(rows: readonly Alert[]): Promise<void>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

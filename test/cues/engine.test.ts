@@ -64,4 +64,10 @@ describe('cues in the running engine', () => {
     await writeFile(bad, JSON.stringify({ rules: {}, alerts: {} }));
     await expect(startTestEngine({ NATS_URL: 'memory', CLICKHOUSE_URL: 'file', CXPULSE_DATA_DIR: dir, CXPULSE_CUES_FILE: bad })).rejects.toThrow(/cues\.json: rules\.escalation_advised: missing/);
   });
+
+  it('refuses to start with a replies file that does not validate, naming the entry', async () => {
+    const bad = join(dir, 'replies.json');
+    await writeFile(bad, JSON.stringify({ replies: { billing: { en: { formal: 'Dear customer' } } } }));
+    await expect(startTestEngine({ NATS_URL: 'memory', CLICKHOUSE_URL: 'file', CXPULSE_DATA_DIR: dir, CXPULSE_REPLIES_FILE: bad })).rejects.toThrow(/replies\.json: replies\.billing\.en\.informal: missing or empty/);
+  });
 });

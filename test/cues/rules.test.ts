@@ -32,7 +32,7 @@ describe('cue rules file', () => {
     expect(fails((d) => (d.rules.frustration_rising.priority = 'urgent'))).toMatch(/rules\.frustration_rising\.priority: expected one of low, medium, high, critical/);
     expect(fails((d) => delete d.rules.escalation_advised.templates.nb)).toMatch(/rules\.escalation_advised\.templates\.nb: missing or empty/);
     expect(fails((d) => (d.rules.negative_spike.templates.de = 'Wert {sccore}'))).toMatch(/templates\.de: unknown placeholder \{sccore\}/);
-    expect(fails((d) => (d.rules.polite_irritation = d.rules.negative_spike))).toMatch(/rules\.polite_irritation: unknown rule/);
+    expect(fails((d) => (d.rules.polite_irritaton = d.rules.negative_spike))).toMatch(/rules\.polite_irritaton: unknown rule/);
     expect(fails((d) => (d.rules.negative_spike.enabled = 'yes'))).toMatch(/rules\.negative_spike\.enabled/);
     expect(fails((d) => (d.alerts.minZ = 'three'))).toMatch(/alerts\.minZ: expected a number/);
     expect(fails((d) => (d.rules.frustration_rising.minTurns = 1))).toMatch(/minTurns: must be >= 2/);
@@ -59,7 +59,7 @@ describe('templates', () => {
 
   it('renders each rule in each of the five languages', () => {
     const cfg = loadCueRules();
-    const vars = { score: -0.9, confidence: 0.95, turns: 4, trend: -0.3, count: 3, mean: -0.7, words: 31, longShare: 24 };
+    const vars = { score: -0.9, confidence: 0.95, turns: 4, trend: -0.3, count: 3, mean: -0.7, words: 31, longShare: 24, evidence: 'x', urgency: 'high', probability: 0.8, percent: 80, reasons: 'r', topic: 'billing' };
     const spike = Object.fromEntries(CUE_LANGS.map((l) => [l, renderTemplate(cfg.rules.negative_spike.templates[l], vars)]));
     expect(spike.en).toContain('Strongly negative message (score -0.90)');
     expect(spike.sv).toContain('Mycket negativt meddelande (poäng -0.90)');

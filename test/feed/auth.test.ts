@@ -52,7 +52,7 @@ describe('feed authentication (CXPULSE_JWT_SECRET set)', () => {
     const viaQuery = await connect(feed.wsUrl, { query: await token({ role: 'supervisor', sub: 'sup-1' }) });
     await until(() => viaHeader.messages.length >= 2 && viaQuery.messages.length >= 2, 5000, () => 'hello and snapshot');
     expect(viaHeader.messages[0]).toMatchObject({ type: 'hello', protocol: 1, role: 'agent', sub: 'ag-7', authenticated: true });
-    expect(viaHeader.messages[1]).toEqual({ type: 'snapshot', events: [] });
+    expect(viaHeader.messages[1]).toEqual({ type: 'snapshot', events: [], cues: [], alerts: [] });
     expect(viaQuery.messages[0]).toMatchObject({ type: 'hello', role: 'supervisor', authenticated: true });
     viaHeader.ws.close();
     viaQuery.ws.close();

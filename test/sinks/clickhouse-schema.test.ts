@@ -61,6 +61,13 @@ describe('DDL text', () => {
         '  model_version LowCardinality(String),',
         '  text String,',
         '  meta String,',
+        '  topic LowCardinality(String),',
+        '  urgency LowCardinality(String),',
+        '  formality LowCardinality(String),',
+        '  emotion_labels Array(String),',
+        '  polite_negative UInt8,',
+        '  churn_probability Nullable(Float32),',
+        '  churn_band LowCardinality(String),',
         '  latency_ms Float32,',
         "  received_at DateTime64(3, 'UTC'),",
         "  inserted_at DateTime('UTC') DEFAULT now(),",
@@ -155,6 +162,21 @@ describe('DDL text', () => {
     }
     // Falls back to an earlier predecessor when the direct one is missing too.
     expect(planAddColumns('cxpulse', SCORED_EVENTS, modern, ['event_id', 'channel'])[0]?.sql).toMatch(/AFTER channel$/);
+  });
+
+  it('adds the issue-5 columns after meta, in order, and builds the alerts view as the latest state per alert', () => {
+    const names = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'churn_probability', 'churn_band'];
+    const old = columnsFor(SCORED_EVENTS, modern).map((c) => c.name).filter((n) => !names.includes(n));
+    const adds = planAddColumns('cxpulse', SCORED_EVENTS, modern, old);
+    expect(adds.map((a) => a.column)).toEqual(names);
+    expect(adds[0]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN topic LowCardinality(String) AFTER meta');
+    expect(adds[5]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN churn_probability Nullable(Float32) AFTER polite_negative');
+    const alerts = TABLES.find((t) => t.name === 'alerts');
+    if (!alerts) throw new Error('no alerts table');
+    expect(createTableSql('cxpulse', alerts, modern)).toMatch(/ORDER BY \(alert_id, state_ms, status\)/);
+    expect(createLatestViewSql('cxpulse', alerts, ['alert_id', 'status', 'state_ms'])).toBe(
+      'CREATE VIEW IF NOT EXISTS cxpulse.alerts_latest AS\nSELECT alert_id, status, state_ms\nFROM (SELECT alert_id, status, state_ms FROM cxpulse.alerts FINAL ORDER BY alert_id, state_ms DESC)\nLIMIT 1 BY alert_id',
+    );
   });
 
   it('rejects identifiers that could inject SQL', () => {

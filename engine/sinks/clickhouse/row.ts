@@ -7,6 +7,7 @@
  * escape and fractional epoch seconds, and NaN would serialise as JSON null.
  */
 import type { BusinessEvent, ScoredEvent } from '../../event/types.ts';
+import type { Alert } from '../../cues/types.ts';
 import { MAX_META_BYTES } from '../../event/validate.ts';
 
 export interface TableShape {
@@ -14,7 +15,7 @@ export interface TableShape {
   types: ReadonlyMap<string, string>;
 }
 
-export type Row = Record<string, string | number>;
+export type Row = Record<string, string | number | string[] | null>;
 
 /** The DateTime range (UInt32 seconds); DateTime64(3) covers it too. */
 const MAX_EPOCH_MS = 4_294_967_295_000;
@@ -45,6 +46,13 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     model_version: text(ev.modelVersion),
     text: text(ev.text),
     meta: metaJson(ev.meta),
+    topic: text(ev.topic?.label ?? ''),
+    urgency: text(ev.urgency?.label ?? ''),
+    formality: text(ev.formality?.label ?? ''),
+    emotion_labels: Array.isArray(ev.emotion?.labels) ? ev.emotion.labels.map((l) => text(l)) : [],
+    polite_negative: ev.signals?.politeNegative === true ? 1 : 0,
+    churn_probability: ev.churn && Number.isFinite(ev.churn.probability) ? ev.churn.probability : null,
+    churn_band: text(ev.churn?.band ?? ''),
     latency_ms: finite(ev.latencyMs),
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
   };
@@ -61,6 +69,37 @@ export function toBusinessRow(ev: BusinessEvent, shape: TableShape, writeTimeMs:
     ts_ms: tsMs % 1000,
     meta: metaJson(ev.meta),
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
+  };
+  return onlyExisting(full, shape);
+}
+
+/** One alert state -> a row of `alerts`; the kind-specific figures go to value / baseline / n (see tables.ts). */
+export function toAlertRow(a: Alert, shape: TableShape, writeTimeMs: number): Row {
+  const stateMs = clampEpochMs(a.tsMs);
+  const figures =
+    a.kind === 'negative_share'
+      ? { value: a.share, baseline: a.baselineShare, n: a.n }
+      : a.kind === 'waiting_too_long'
+        ? { value: a.waitedMinutes, baseline: a.thresholdMinutes, n: 0 }
+        : { value: a.value, baseline: a.baseline, n: a.n };
+  const full: Row = {
+    alert_id: text(a.alertId),
+    kind: text(a.kind),
+    status: text(a.status),
+    ts: dateTime(stateMs, shape.types.get('ts')),
+    ts_ms: stateMs % 1000,
+    state_ms: stateMs,
+    opened_at: dateTime(clampEpochMs(a.openedAtMs), shape.types.get('opened_at')),
+    channel: text('channel' in a ? a.channel : ''),
+    conversation_id: text(a.kind === 'waiting_too_long' ? a.conversationId : ''),
+    customer_id: text(a.kind === 'waiting_too_long' ? a.customerId : ''),
+    agent_id: text(a.kind === 'waiting_too_long' ? (a.agentId ?? '') : ''),
+    value: finite(figures.value),
+    baseline: finite(figures.baseline),
+    n: Math.min(MAX_UINT32, Math.max(0, Math.trunc(finite(figures.n)))),
+    text: text(a.text),
+    detail: text(JSON.stringify(a)),
+    ...writeColumns(a.tsMs, shape, writeTimeMs),
   };
   return onlyExisting(full, shape);
 }

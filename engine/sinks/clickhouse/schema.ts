@@ -63,10 +63,8 @@ export function createTableSql(db: string, t: TableDef, c: Capabilities, retenti
  */
 export function createLatestViewSql(db: string, t: TableDef, columns: readonly string[]): string {
   for (const c of columns) assertIdentifier(c, 'column name');
-  return (
-    `CREATE VIEW IF NOT EXISTS ${assertIdentifier(db)}.${t.view} AS\n` +
-    `SELECT ${columns.join(', ')}\nFROM ${db}.${t.name} FINAL`
-  );
+  const select = t.viewSelect ? t.viewSelect(db, columns) : `SELECT ${columns.join(', ')}\nFROM ${db}.${t.name} FINAL`;
+  return `CREATE VIEW IF NOT EXISTS ${assertIdentifier(db)}.${t.view} AS\n${select}`;
 }
 
 /**

@@ -15,9 +15,9 @@ import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
 import { ensureSchema, loadShape } from './migrate.ts';
 import type { SchemaContext } from './migrate.ts';
 import { errorCode, message, selectString } from './query.ts';
-import { toBusinessRow, toRow } from './row.ts';
+import { toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
-import { BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+import { ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
 import type { TableDef } from './tables.ts';
 
 export { errorCode } from './query.ts';
@@ -104,6 +104,7 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     init,
     write: (rows) => write(SCORED_EVENTS, rows, toRow),
     writeBusinessEvents: (rows) => write(BUSINESS_EVENTS, rows, toBusinessRow),
+    writeAlerts: (rows) => write(ALERTS, rows, toAlertRow),
     async ping() {
       try {
         // A SELECT (not /ping) so that bad credentials also count as not ready.

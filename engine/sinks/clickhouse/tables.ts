@@ -26,6 +26,11 @@ export interface TableDef {
    * ReplacingMergeTree folds them.
    */
   orderBy: string;
+  /**
+   * The `view`'s SELECT when it is not the plain FINAL copy of the table (alerts: the latest
+   * state per alert). Gets the table's columns as they exist.
+   */
+  viewSelect?: (db: string, columns: readonly string[]) => string;
 }
 
 const str = (): string => 'String';
@@ -68,6 +73,16 @@ export const SCORED_EVENTS: TableDef = {
     { name: 'text', type: str },
     // The source's metadata as JSON text, '' when absent (see row.ts for the size cap).
     { name: 'meta', type: str, added: true },
+    // The text model's other heads and the churn model (issue 5): '' / [] / 0 / NULL when the
+    // loaded models do not produce them, which is also what rows written before read.
+    { name: 'topic', type: dict, added: true },
+    { name: 'urgency', type: dict, added: true },
+    { name: 'formality', type: dict, added: true },
+    { name: 'emotion_labels', type: () => 'Array(String)', added: true },
+    { name: 'polite_negative', type: () => 'UInt8', added: true },
+    // Nullable: "no churn model" must not read as "no risk" in an average.
+    { name: 'churn_probability', type: () => 'Nullable(Float32)', added: true },
+    { name: 'churn_band', type: dict, added: true },
     { name: 'latency_ms', type: () => 'Float32' },
     ...WRITE_COLUMNS,
   ],
@@ -90,4 +105,43 @@ export const BUSINESS_EVENTS: TableDef = {
   ],
 };
 
-export const TABLES: readonly TableDef[] = [SCORED_EVENTS, BUSINESS_EVENTS];
+/**
+ * Supervisor alerts: one row per state (open, each update, resolved), so the history of an
+ * incident is kept. `ts` is when that state was evaluated. The same state written twice (an
+ * engine retry) folds on (alert_id, state_ms, status). `alerts_latest` is the current state of
+ * each alert (its newest row), e.g. open alerts:
+ * `SELECT * FROM cxpulse.alerts_latest WHERE status != 'resolved'`.
+ */
+export const ALERTS: TableDef = {
+  name: 'alerts',
+  view: 'alerts_latest',
+  orderBy: '(alert_id, state_ms, status)',
+  columns: [
+    { name: 'alert_id', type: str },
+    { name: 'kind', type: dict },
+    { name: 'status', type: dict },
+    { name: 'ts', type: time },
+    { name: 'ts_ms', type: tsMs },
+    // Epoch ms of the state: orders the states of one alert (ts may lack milliseconds on 18.16).
+    { name: 'state_ms', type: () => 'UInt64' },
+    { name: 'opened_at', type: time },
+    // The kind's subject; '' where it has none (engine-wide spikes have no channel).
+    { name: 'channel', type: dict },
+    { name: 'conversation_id', type: str },
+    { name: 'customer_id', type: str },
+    { name: 'agent_id', type: str },
+    // negative_share: share and baseline share; waiting_too_long: minutes waited and the limit;
+    // dlq_spike: events/min and baseline; latency_spike: p95 ms and baseline.
+    { name: 'value', type: () => 'Float64' },
+    { name: 'baseline', type: () => 'Float64' },
+    { name: 'n', type: () => 'UInt32' },
+    { name: 'text', type: str },
+    // The whole alert as sent on the feed and cx.alerts (JSON).
+    { name: 'detail', type: str },
+    ...WRITE_COLUMNS,
+  ],
+  // LIMIT BY and a subquery ORDER BY: both run on 18.16 (argMax over every column would too, but reads worse).
+  viewSelect: (db, columns) => `SELECT ${columns.join(', ')}\nFROM (SELECT ${columns.join(', ')} FROM ${db}.alerts FINAL ORDER BY alert_id, state_ms DESC)\nLIMIT 1 BY alert_id`,
+};
+
+export const TABLES: readonly TableDef[] = [SCORED_EVENTS, BUSINESS_EVENTS, ALERTS];

@@ -1,6 +1,6 @@
 /**
- * Embedded ScoreStore: JSON lines in `<dir>/scored_events.jsonl` and
- * `<dir>/business_events.jsonl`, the default when no ClickHouse is reachable so the engine
+ * Embedded ScoreStore: JSON lines in `<dir>/scored_events.jsonl`,
+ * `<dir>/business_events.jsonl` and `<dir>/alerts.jsonl`, the default when no ClickHouse is reachable so the engine
  * runs with nothing but Node. Durability and redelivery handling live in jsonl.ts.
  */
 import { mkdir, open } from 'node:fs/promises';
@@ -12,6 +12,8 @@ import type { JsonlFile, JsonlLog } from './jsonl.ts';
 
 export const FILE_NAME = 'scored_events.jsonl';
 export const BUSINESS_FILE_NAME = 'business_events.jsonl';
+/** Alert states, one line each (`id` is `<alertId>@<tsMs>:<status>`, so a rewrite of the same state is skipped). */
+export const ALERTS_FILE_NAME = 'alerts.jsonl';
 
 export type FileStoreLog = JsonlLog;
 
@@ -27,6 +29,9 @@ export type FileStore = ScoreStore & {
   countBusinessEvents(): number;
   readonly path: string;
   readonly businessPath: string;
+  /** Alert state lines held. */
+  countAlerts(): number;
+  readonly alertsPath: string;
 };
 
 const defaultLog: FileStoreLog = {
@@ -40,6 +45,7 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
   const log = opts.log ?? defaultLog;
   const scored = jsonlFile(join(opts.dir, FILE_NAME), log);
   const business = jsonlFile(join(opts.dir, BUSINESS_FILE_NAME), log);
+  const alerts = jsonlFile(join(opts.dir, ALERTS_FILE_NAME), log);
   let opened = false;
   let closed = false;
   // One operation at a time across both files, so each file's size bookkeeping and the
@@ -58,6 +64,7 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
     await mkdir(opts.dir, { recursive: true });
     await scored.open();
     await business.open();
+    await alerts.open();
     await syncDir(opts.dir);
     opened = true;
     log.info({ dir: opts.dir, events: scored.count(), businessEvents: business.count() }, 'file store ready');
@@ -76,18 +83,22 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
     init: () => serial(init),
     write: (rows) => serial(() => append(rows, scored)),
     writeBusinessEvents: (rows) => serial(() => append(rows, business)),
+    writeAlerts: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.alertId}@${a.tsMs}:${a.status}`, ...a })), alerts)),
     async ping() {
-      return !closed && scored.usable() && business.usable();
+      return !closed && scored.usable() && business.usable() && alerts.usable();
     },
     async close() {
       await serial(async () => {
         closed = true;
         await scored.close();
         await business.close();
+        await alerts.close();
       });
     },
     count: () => scored.count(),
     countBusinessEvents: () => business.count(),
+    countAlerts: () => alerts.count(),
+    alertsPath: alerts.path,
   };
 }
 
