@@ -1,7 +1,7 @@
 // Agent panel for one conversation: ?conversation=<id>, or ?agent=<id> for that agent's most
 // recent conversation (assignment as the engine does it: the latest event carrying an agentId).
 // Once a conversation is chosen it stays, so a new chat cannot yank the screen away mid-reply.
-import { connectFeed, clear, el, eventTime, fmtScore, labelClass, sentimentClass } from './feed.js';
+import { clear, connectFeed, el, eventTime, fmtScore, kindText, labelClass, priorityClass, sentimentClass } from './feed.js';
 import { sparkline } from './charts.js';
 
 const params = new URLSearchParams(location.search);
@@ -10,14 +10,16 @@ let conversationId = params.get('conversation');
 const MAX_MESSAGES = 200;
 /** Conversations buffered while waiting for the agent's first one (a busy floor must not grow this without end). */
 const MAX_PENDING = 500;
-/** A slope per turn below this counts as falling (the engine's trend is in sentiment points per turn). */
-const FALLING = -0.1;
+/** Engine cues kept per conversation, newest last (older advice is stale anyway). */
+const MAX_CUES = 50;
 
 /** conversationId -> agentId, kept until a conversation is chosen. */
 const assigned = new Map();
 const seen = new Set();
 /** Events of the chosen conversation, plus a short buffer per conversation until one is chosen. */
 const byConversation = new Map();
+/** Engine cues per conversation, buffered like the events until one is chosen. */
+const cuesByConversation = new Map();
 let latest;
 
 function ingest(e) {
@@ -29,6 +31,7 @@ function ingest(e) {
     if (!byConversation.has(e.conversationId) && byConversation.size >= MAX_PENDING) {
       const oldest = byConversation.keys().next().value;
       byConversation.delete(oldest);
+      cuesByConversation.delete(oldest);
       assigned.delete(oldest);
     }
   } else if (e.conversationId !== conversationId) return;
@@ -54,11 +57,44 @@ function choose() {
   if (!best) return;
   conversationId = best;
   for (const id of byConversation.keys()) if (id !== best) byConversation.delete(id);
+  for (const id of cuesByConversation.keys()) if (id !== best) cuesByConversation.delete(id);
   assigned.clear();
 }
 
 function time(ms) {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+}
+
+/** Topic and emotion of one message as chips (only what the engine sent; nothing is guessed here). */
+function chips(e) {
+  const row = el('div', 'chips');
+  if (typeof e.topic?.label === 'string') row.appendChild(el('span', 'chip topic', `topic: ${e.topic.label}`));
+  const emotions = Array.isArray(e.emotion?.labels) ? e.emotion.labels.filter((l) => l !== 'neutral') : [];
+  emotions.forEach((l, i) => row.appendChild(el('span', 'chip emotion', i === 0 && e.emotion.intensity ? `${l} · ${e.emotion.intensity}` : l)));
+  return row.firstChild ? row : undefined;
+}
+
+function messageItem(e) {
+  const li = el('li', `msg ${e.author}`);
+  li.dataset.id = e.id;
+  const meta = el('div', 'msg-meta');
+  meta.appendChild(el('span', 'author', e.author));
+  // When the message was written (the source's ts), which is what the agent talks about.
+  meta.appendChild(el('span', 'time', time(typeof e.tsMs === 'number' ? e.tsMs : eventTime(e))));
+  if (e.lang) meta.appendChild(el('span', 'badge lang', e.lang));
+  const s = e.sentiment;
+  if (s) meta.appendChild(el('span', `badge sent ${labelClass(s)}`, `${s.label} ${fmtScore(s.score)}`));
+  // Urgency only when it asks for action; "normal" and "low" would be noise on every line.
+  const u = e.urgency?.label;
+  if (u === 'high' || u === 'critical') meta.appendChild(el('span', `badge urgency ${priorityClass(u)}`, `urgency ${u}`));
+  if (e.signals?.politeNegative === true) meta.appendChild(el('span', 'badge polite', 'polite irritation'));
+  li.appendChild(meta);
+  // The customer's words go in as text only: they may contain markup, and it must stay inert.
+  li.appendChild(el('p', 'text', e.text));
+  if (e.signals?.politeNegative === true && typeof e.signals.evidence === 'string') li.appendChild(el('p', 'signal', e.signals.evidence));
+  const c = chips(e);
+  if (c) li.appendChild(c);
+  return li;
 }
 
 function render() {
@@ -75,21 +111,7 @@ function render() {
 
   const list = document.getElementById('messages');
   clear(list);
-  for (const e of events) {
-    const li = el('li', `msg ${e.author}`);
-    li.dataset.id = e.id;
-    const meta = el('div', 'msg-meta');
-    meta.appendChild(el('span', 'author', e.author));
-    // When the message was written (the source's ts), which is what the agent talks about.
-    meta.appendChild(el('span', 'time', time(typeof e.tsMs === 'number' ? e.tsMs : eventTime(e))));
-    if (e.lang) meta.appendChild(el('span', 'badge lang', e.lang));
-    const s = e.sentiment;
-    if (s) meta.appendChild(el('span', `badge sent ${labelClass(s)}`, `${s.label} ${fmtScore(s.score)}`));
-    li.appendChild(meta);
-    // The customer's words go in as text only: they may contain markup, and it must stay inert.
-    li.appendChild(el('p', 'text', e.text));
-    list.appendChild(li);
-  }
+  for (const e of events) list.appendChild(messageItem(e));
   document.getElementById('msg-empty').hidden = events.length > 0;
   if (events.length) list.lastElementChild?.scrollIntoView({ block: 'end' });
 
@@ -97,7 +119,7 @@ function render() {
   const withState = [...events].reverse().find((e) => e.conversation);
   latest = withState?.conversation;
   renderTrend();
-  renderCues();
+  renderCues(events);
 }
 
 function renderTrend() {
@@ -116,40 +138,112 @@ function renderTrend() {
   box.appendChild(row);
 }
 
-/** Consecutive falls at the end of the recent turns: "falling over the last N turns". */
-function fallingTurns(recent) {
-  let n = 0;
-  for (let i = recent.length - 1; i > 0 && recent[i] < recent[i - 1]; i--) n++;
-  return n === 0 ? 0 : n + 1;
+/** Keeps an engine cue for its conversation (before a conversation is chosen: for every one, bounded). */
+function ingestCue(cue, convId) {
+  if (typeof convId !== 'string') return;
+  if (conversationId && convId !== conversationId) return;
+  if (!conversationId) {
+    if (typeof cue.agentId === 'string' && cue.agentId) assigned.set(convId, cue.agentId);
+    if (!cuesByConversation.has(convId) && cuesByConversation.size >= MAX_PENDING) cuesByConversation.delete(cuesByConversation.keys().next().value);
+  }
+  const list = cuesByConversation.get(convId) ?? [];
+  list.push(cue);
+  if (list.length > MAX_CUES) list.shift();
+  cuesByConversation.set(convId, list);
 }
 
-function renderCues() {
+/** The sentence for the agent: in the agent UI's language, else the customer's, else the kind in words. */
+function cueSentences(c) {
+  const t = c.text;
+  if (typeof t === 'string') return { main: t };
+  const main = typeof t?.agent === 'string' ? t.agent : typeof t?.customer === 'string' ? t.customer : kindText(c.kind);
+  // The customer-language sentence too when it differs: useful when the agent answers in that language.
+  const alt = typeof t?.customer === 'string' && t.customer !== main ? `${t.customerLang ?? ''}: ${t.customer}` : undefined;
+  return { main, alt };
+}
+
+/** Evidence as chips: each message the cue rests on (a short excerpt when the page has it) and its score. */
+function evidenceRow(c, events) {
+  const ids = Array.isArray(c.evidence?.eventIds) ? c.evidence.eventIds : [];
+  const scores = Array.isArray(c.evidence?.scores) ? c.evidence.scores : [];
+  const row = el('div', 'evidence');
+  row.appendChild(el('span', 'label', 'evidence:'));
+  ids.forEach((id, i) => {
+    const text = events.find((e) => e.id === id)?.text;
+    const excerpt = typeof text === 'string' ? (text.length > 40 ? `${text.slice(0, 40)}…` : text) : String(id);
+    const chip = el('span', 'chip', `“${excerpt}” ${fmtScore(scores[i])}`);
+    chip.dataset.eventId = String(id);
+    row.appendChild(chip);
+  });
+  return ids.length ? row : undefined;
+}
+
+/**
+ * A suggested reply with a copy button. Copying only puts the text on the clipboard: the agent
+ * pastes and edits it; nothing is ever sent from this page. Without clipboard access (an http
+ * page on another host) the text is selected instead, ready for Ctrl+C.
+ */
+function replyBox(reply) {
+  const box = el('div', 'reply');
+  const p = el('p', 'reply-text', reply.text);
+  const meta = [reply.lang, reply.formality, reply.topic].filter((x) => typeof x === 'string').join(' · ');
+  if (meta) p.title = meta;
+  const btn = el('button', 'copy', 'copy');
+  btn.type = 'button';
+  btn.addEventListener('click', () => {
+    const select = () => {
+      const range = document.createRange();
+      range.selectNodeContents(p);
+      getSelection()?.removeAllRanges();
+      getSelection()?.addRange(range);
+      btn.textContent = 'selected: Ctrl+C';
+    };
+    if (!navigator.clipboard) return select();
+    navigator.clipboard.writeText(reply.text).then(() => (btn.textContent = 'copied'), select);
+  });
+  box.append(p, btn);
+  return box;
+}
+
+function cueItem(c, events) {
+  const li = el('li', `cue engine ${priorityClass(c.priority)}`);
+  li.dataset.kind = String(c.kind);
+  li.dataset.priority = String(c.priority ?? '');
+  const head = el('div', 'cue-head');
+  head.appendChild(el('span', `badge prio ${priorityClass(c.priority)}`, String(c.priority ?? 'cue')));
+  head.appendChild(el('span', 'kind', kindText(c.kind)));
+  if (typeof c.tsMs === 'number') head.appendChild(el('span', 'time', time(c.tsMs)));
+  li.appendChild(head);
+  const { main, alt } = cueSentences(c);
+  li.appendChild(el('p', 'cue-text', main));
+  if (alt) li.appendChild(el('p', 'cue-alt', alt));
+  if (typeof c.reply?.text === 'string') li.appendChild(replyBox(c.reply));
+  const ev = evidenceRow(c, events);
+  if (ev) li.appendChild(ev);
+  return li;
+}
+
+function renderCues(events) {
   const ul = document.getElementById('cues');
   clear(ul);
-  const add = (kind, text) => {
-    const li = el('li', `cue ${kind}`, text);
-    li.dataset.kind = kind;
-    ul.appendChild(li);
-  };
-  if (!latest) return add('none', 'No cue yet.');
-  const recent = latest.recent ?? [];
-  const t = latest.trend ?? 0;
-  const last = recent[recent.length - 1];
-  const falls = fallingTurns(recent);
-  if (recent.length >= 2 && t <= FALLING) add('falling', `Sentiment falling over the last ${Math.max(falls, 2)} customer turns (${fmtScore(t)} per turn).`);
-  if (typeof last === 'number' && last <= -0.5) add('negative', `Latest customer message is strongly negative (${fmtScore(last)}).`);
-  if (recent.length >= 2 && t >= -FALLING) add('rising', `Sentiment improving (${fmtScore(t)} per turn).`);
-  if (!ul.firstChild) add('none', 'No cue: sentiment steady.');
+  const cues = (conversationId && cuesByConversation.get(conversationId)) || [];
+  for (let i = cues.length - 1; i >= 0; i--) ul.appendChild(cueItem(cues[i], events));
+  if (!cues.length) ul.appendChild(el('li', 'cue none', 'No cue from the engine yet for this conversation.'));
 }
 
 connectFeed({
   statusEl: document.getElementById('status'),
-  onSnapshot: (events) => {
+  onSnapshot: (events, extra) => {
     for (const e of events) ingest(e);
+    for (const c of extra.cues) ingestCue(c, c.conversationId);
     render();
   },
   onScore: (e) => {
     ingest(e);
+    render();
+  },
+  onCue: (cue, convId) => {
+    ingestCue(cue, convId);
     render();
   },
 });

@@ -61,3 +61,28 @@ export function divergingBars(means, cls = 'bars') {
   });
   return s;
 }
+
+/**
+ * A ranked list of label -> count as meters (top languages, top topics): `entries` sorted by the
+ * caller. Built with DOM calls into `list` (an <ol>), replacing what was there.
+ */
+export function meterList(list, entries, badgeClass) {
+  while (list.firstChild) list.removeChild(list.firstChild);
+  const max = Math.max(1, ...entries.map(([, n]) => n));
+  for (const [label, n] of entries) {
+    const li = document.createElement('li');
+    li.className = 'lang-row';
+    li.dataset.label = label;
+    const b = document.createElement('span');
+    b.className = `badge ${badgeClass}`;
+    b.textContent = label;
+    const meter = document.createElement('meter');
+    meter.max = max;
+    meter.value = n;
+    const total = document.createElement('span');
+    total.className = 'total';
+    total.textContent = String(n);
+    li.append(b, meter, total);
+    list.appendChild(li);
+  }
+}

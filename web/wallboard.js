@@ -1,20 +1,40 @@
-// Supervisor wallboard: everything is derived in the browser from the feed's score events, so
-// a reload (snapshot) and a live stream give the same picture.
-import { connectFeed, clear, el, eventTime, fmtScore, sentimentClass } from './feed.js';
-import { bars, divergingBars, sparkline } from './charts.js';
+// Supervisor wallboard: everything is derived in the browser from the feed (score events, alerts
+// and the snapshot), so a reload and a live stream give the same picture.
+import { ago, clear, connectFeed, el, eventTime, fmtScore, kindText, pct, priorityClass, priorityRank, sentimentClass, throttled } from './feed.js';
+import { bars, divergingBars, meterList, sparkline } from './charts.js';
 
 const WINDOW_MIN = 15;
 const MINUTE = 60_000;
 const MAX_ROWS = 12;
+const MAX_CHURN_ROWS = 8;
 const CHANNELS = ['chat', 'email', 'call'];
 // Bounded memory for a screen left open for weeks: ids are only needed to drop a repeat after a reconnect.
 const MAX_SEEN = 20_000;
+const MAX_CUSTOMERS = 5_000;
+const MAX_ALERTS = 200;
+/** A resolved alert stays (faded) this long so the floor sees it end, then leaves the board. */
+const RESOLVED_KEEP_MS = 60_000;
+/** Churn risk is about the customer, not the conversation: kept longer than the 15-minute floor view. */
+const CHURN_KEEP_MS = 60 * MINUTE;
+/** Added to a conversation's risk by the urgency of its latest customer message. */
+const URGENCY_RISK = { critical: 0.6, high: 0.3, normal: 0, low: -0.1 };
+/** Weight of the customer's churn probability (0..1) in a conversation's risk. */
+const CHURN_RISK = 0.8;
 
 /** conversationId -> what the board shows about it. */
 const conversations = new Map();
-/** Per-minute buckets keyed by minute number: { total, byChannel: {ch: {n, sum, cust}}, langs: {lang: n}, custNeg, cust }. */
+/** Per-minute buckets keyed by minute number: { total, byChannel: {ch: {n, sum, cust}}, langs, topics, custNeg, cust }. */
 const minutes = new Map();
+/** customerId -> latest churn risk seen on one of their messages. */
+const customers = new Map();
+/** alertId -> { alert, li, resolvedAt? }: one row per incident, updated in place. */
+const alerts = new Map();
 const seen = new Set();
+const { schedule, now: render } = throttled(renderAll, 250);
+
+const count = (obj, key) => {
+  if (typeof key === 'string' && key) obj[key] = (obj[key] ?? 0) + 1;
+};
 
 function ingest(e) {
   if (!e || typeof e.id !== 'string' || seen.has(e.id)) return;
@@ -26,18 +46,19 @@ function ingest(e) {
 
   const m = Math.floor(t / MINUTE);
   let b = minutes.get(m);
-  if (!b) minutes.set(m, (b = { total: 0, byChannel: {}, langs: {}, cust: 0, custNeg: 0 }));
+  if (!b) minutes.set(m, (b = { total: 0, byChannel: {}, langs: {}, topics: {}, cust: 0, custNeg: 0 }));
   b.total++;
   const ch = (b.byChannel[e.channel] ??= { n: 0, sum: 0, cust: 0 });
   ch.n++;
-  if (e.lang) b.langs[e.lang] = (b.langs[e.lang] ?? 0) + 1;
-  // Sentiment figures are about the customer's experience, so agent and system turns only count as volume.
+  count(b.langs, e.lang);
+  // Sentiment and topics are about the customer's experience, so agent and system turns only count as volume.
   if (isCustomer && typeof score === 'number') {
     ch.sum += score;
     ch.cust++;
     b.cust++;
     if (e.sentiment.label === 'negative') b.custNeg++;
   }
+  if (isCustomer) count(b.topics, e.topic?.label);
 
   const c = conversations.get(e.conversationId) ?? { id: e.conversationId, recent: [], trend: 0 };
   c.channel = e.channel;
@@ -50,44 +71,118 @@ function ingest(e) {
     c.trend = typeof e.conversation.trend === 'number' ? e.conversation.trend : 0;
     c.turns = e.conversation.turns;
   }
+  if (isCustomer) {
+    if (typeof e.urgency?.label === 'string') c.urgency = e.urgency.label;
+    if (typeof e.topic?.label === 'string') c.topic = e.topic.label;
+    if (e.signals) c.politeNegative = e.signals.politeNegative === true;
+  }
+  if (isCustomer && Number.isFinite(e.churn?.probability)) ingestChurn(e, t, c);
   conversations.set(e.conversationId, c);
   schedule();
+}
+
+function ingestChurn(e, t, c) {
+  c.churn = e.churn.probability;
+  const top = Array.isArray(e.churn.factors) ? e.churn.factors.find((f) => typeof f?.text === 'string') : undefined;
+  customers.delete(e.customerId);
+  customers.set(e.customerId, { id: e.customerId, p: e.churn.probability, band: e.churn.band, reason: top?.text, conversationId: e.conversationId, lastMs: t });
+  if (customers.size > MAX_CUSTOMERS) customers.delete(customers.keys().next().value);
 }
 
 /**
  * Risk: how bad the customer's latest turns are plus how fast they are getting worse. The last
  * turn weighs most, the mean of the recent turns steadies it, and a falling trend (slope per
- * turn, negative when worsening) adds to it. Conversations without a scored customer turn yet rank last.
+ * turn, negative when worsening) adds to it; then the urgency of the latest customer message and
+ * the customer's churn probability, when the engine sends them. Conversations without a scored
+ * customer turn yet rank last.
  */
 function risk(c) {
   if (c.recent.length === 0) return -Infinity;
   const last = c.recent[c.recent.length - 1];
   const mean = c.recent.reduce((a, v) => a + v, 0) / c.recent.length;
-  return -(0.6 * last + 0.4 * mean) - 1.5 * c.trend;
+  const urgency = URGENCY_RISK[c.urgency] ?? 0;
+  const churn = typeof c.churn === 'number' ? CHURN_RISK * c.churn : 0;
+  return -(0.6 * last + 0.4 * mean) - 1.5 * c.trend + urgency + churn;
 }
 
-function prune(now) {
-  const oldest = Math.floor(now / MINUTE) - WINDOW_MIN + 1;
-  for (const k of minutes.keys()) if (k < oldest) minutes.delete(k);
-  for (const [id, c] of conversations) if (now - c.lastMs > WINDOW_MIN * MINUTE) conversations.delete(id);
+function onAlert(a) {
+  const id = typeof a.alertId === 'string' ? a.alertId : `${a.kind}-${a.channel ?? ''}`;
+  let row = alerts.get(id);
+  if (!row) {
+    if (a.status === 'resolved') return; // the end of an incident this screen never saw open
+    row = { li: el('li', 'alert') };
+    row.li.dataset.alertId = id;
+    alerts.set(id, row);
+  }
+  row.alert = a;
+  row.resolvedAt = a.status === 'resolved' ? Date.now() : undefined;
+  fillAlert(row);
+  if (alerts.size > MAX_ALERTS) alerts.delete(alerts.keys().next().value);
+  schedule();
 }
 
-const RENDER_EVERY_MS = 250;
-let pending = false;
-let lastRender = 0;
-function schedule() {
-  if (pending) return;
-  pending = true;
-  // At most one render per 250 ms, so a burst of events costs one render; the first event after
-  // a quiet spell renders at once (leading edge) rather than waiting out the interval.
-  setTimeout(() => {
-    pending = false;
-    render();
-  }, Math.max(0, lastRender + RENDER_EVERY_MS - Date.now()));
+/** Rewrites one alert row's content; the row element itself stays, so it updates in place. */
+function fillAlert(row) {
+  const a = row.alert;
+  const li = row.li;
+  clear(li);
+  li.className = `alert ${priorityClass(a.priority ?? a.severity ?? 'high')}${row.resolvedAt ? ' resolved' : ''}`;
+  li.dataset.kind = a.kind;
+  li.dataset.status = String(a.status ?? 'open');
+  const head = el('div', 'alert-head');
+  head.appendChild(el('span', 'badge kind', kindText(a.kind)));
+  if (typeof a.channel === 'string') head.appendChild(el('span', `badge ch-${a.channel}`, a.channel));
+  if (typeof a.conversationId === 'string') head.appendChild(el('span', 'meta', a.conversationId));
+  head.appendChild(el('span', 'badge alert-status', row.resolvedAt ? 'resolved' : String(a.status ?? 'open')));
+  const since = typeof a.openedAtMs === 'number' ? a.openedAtMs : a.tsMs;
+  if (typeof since === 'number') head.appendChild(el('span', 'age', `since ${ago(Date.now() - since)}`));
+  li.appendChild(head);
+  li.appendChild(el('p', 'alert-text', typeof a.text === 'string' ? a.text : kindText(a.kind)));
+}
+
+function renderAlerts(now) {
+  const list = document.getElementById('alerts');
+  for (const [id, row] of alerts) if (row.resolvedAt && now - row.resolvedAt > RESOLVED_KEEP_MS) alerts.delete(id);
+  const rank = (r) => (r.resolvedAt ? -1 : priorityRank(r.alert.priority ?? r.alert.severity ?? 'high'));
+  const rows = [...alerts.values()].sort((a, b) => rank(b) - rank(a) || (b.alert.tsMs ?? 0) - (a.alert.tsMs ?? 0));
+  // appendChild moves an existing row, so rows keep their element (and its fade) while re-ordering.
+  for (const r of rows) list.appendChild(r.li);
+  for (const li of [...list.children]) if (!alerts.has(li.dataset.alertId)) li.remove();
+  const open = rows.filter((r) => !r.resolvedAt).length;
+  document.getElementById('alerts-empty').hidden = rows.length > 0;
+  document.getElementById('alerts-open').textContent = open ? String(open) : '';
+}
+
+function renderChurn(now) {
+  for (const [id, c] of customers) if (now - c.lastMs > CHURN_KEEP_MS) customers.delete(id);
+  const top = [...customers.values()].sort((a, b) => b.p - a.p).slice(0, MAX_CHURN_ROWS);
+  const list = document.getElementById('churn');
+  clear(list);
+  for (const c of top) {
+    const li = el('li', `churn-row band-${['low', 'medium', 'high'].includes(c.band) ? c.band : 'medium'}`);
+    li.dataset.customer = c.id;
+    li.appendChild(el('span', 'churn-p', pct(c.p)));
+    const who = el('span', 'who');
+    who.appendChild(el('span', 'conv-id', c.id));
+    who.appendChild(el('span', 'meta reason', c.reason ?? kindText(c.band)));
+    li.appendChild(who);
+    list.appendChild(li);
+  }
+  document.getElementById('churn-empty').hidden = top.length > 0;
 }
 
 function badge(text, cls) {
   return el('span', `badge ${cls}`, text);
+}
+
+/** What the engine's extra heads say about the conversation, under its id: only what was received. */
+function signalBadges(c) {
+  const badges = el('span', 'badges signals');
+  if (c.urgency === 'high' || c.urgency === 'critical') badges.appendChild(badge(c.urgency, `urgency ${priorityClass(c.urgency)}`));
+  if (c.politeNegative) badges.appendChild(badge('polite irritation', 'polite'));
+  if (c.topic) badges.appendChild(badge(c.topic, 'topic'));
+  if (typeof c.churn === 'number') badges.appendChild(badge(`churn ${pct(c.churn)}`, 'churn'));
+  return badges.firstChild ? badges : undefined;
 }
 
 function renderConversations(now) {
@@ -104,6 +199,8 @@ function renderConversations(now) {
     const who = el('span', 'who');
     who.appendChild(el('span', 'conv-id', c.id));
     who.appendChild(el('span', 'meta', `${c.customerId ?? ''}${c.agentId ? ' · ' + c.agentId : ' · unassigned'}`));
+    const signals = signalBadges(c);
+    if (signals) who.appendChild(signals);
     li.appendChild(who);
     const badges = el('span', 'badges');
     badges.appendChild(badge(c.channel, `ch-${c.channel}`));
@@ -116,11 +213,6 @@ function renderConversations(now) {
   }
   document.getElementById('conv-empty').hidden = ranked.length > 0;
   document.getElementById('c-active').textContent = String(conversations.size);
-}
-
-function ago(ms) {
-  const s = Math.max(0, Math.round(ms / 1000));
-  return s < 60 ? `${s}s` : `${Math.floor(s / 60)}m`;
 }
 
 function renderChannels(now) {
@@ -148,23 +240,11 @@ function renderChannels(now) {
   }
 }
 
-function renderLanguages() {
+/** Sums one per-minute tally (langs, topics) over the window, largest first. */
+function top(field, n) {
   const counts = {};
-  for (const b of minutes.values()) for (const [l, n] of Object.entries(b.langs)) counts[l] = (counts[l] ?? 0) + n;
-  const top = Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, 6);
-  const max = Math.max(1, ...top.map(([, n]) => n));
-  const list = document.getElementById('languages');
-  clear(list);
-  for (const [lang, n] of top) {
-    const li = el('li', 'lang-row');
-    li.appendChild(el('span', 'badge lang', lang));
-    const meter = el('meter');
-    meter.max = max;
-    meter.value = n;
-    li.appendChild(meter);
-    li.appendChild(el('span', 'total', n));
-    list.appendChild(li);
-  }
+  for (const b of minutes.values()) for (const [k, v] of Object.entries(b[field])) counts[k] = (counts[k] ?? 0) + v;
+  return Object.entries(counts).sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
 function renderCounters(now) {
@@ -185,23 +265,38 @@ function renderCounters(now) {
   negEl.className = `value ${cust && neg / cust >= 0.3 ? 'neg' : ''}`;
 }
 
-function render() {
+function prune(now) {
+  const oldest = Math.floor(now / MINUTE) - WINDOW_MIN + 1;
+  for (const k of minutes.keys()) if (k < oldest) minutes.delete(k);
+  for (const [id, c] of conversations) if (now - c.lastMs > WINDOW_MIN * MINUTE) conversations.delete(id);
+}
+
+function renderAll() {
   const now = Date.now();
-  lastRender = now;
   prune(now);
   renderConversations(now);
   renderChannels(now);
-  renderLanguages();
+  meterList(document.getElementById('languages'), top('langs', 6), 'lang');
+  const topics = top('topics', 8);
+  meterList(document.getElementById('topics'), topics, 'topic');
+  document.getElementById('topics-empty').hidden = topics.length > 0;
+  renderAlerts(now);
+  renderChurn(now);
   renderCounters(now);
 }
 
 connectFeed({
   statusEl: document.getElementById('status'),
-  onSnapshot: (events) => {
+  onSnapshot: (events, extra) => {
     for (const e of events) ingest(e);
+    const open = new Set(extra.alerts.map((a) => a.alertId));
+    // After a reconnect: an incident that ended while the socket was down is not in the list.
+    if (extra.alertsKnown) for (const [id, r] of alerts) if (!r.resolvedAt && !open.has(id)) onAlert({ ...r.alert, status: 'resolved' });
+    for (const a of extra.alerts) onAlert(a);
     render();
   },
   onScore: ingest,
+  onAlert,
 });
 // Ages and windows move even when the floor is quiet.
 setInterval(render, 5000);

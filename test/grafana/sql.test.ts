@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { BusinessEvent, Channel, ScoredEvent } from '../../engine/event/types.ts';
-import { BUSINESS_EVENT_TYPES } from '../../engine/event/types.ts';
+import { BUSINESS_EVENT_TYPES, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/types.ts';
+import type { Alert } from '../../engine/cues/types.ts';
 import { allRawSql, datasourceRefs, extractQueries, loadDashboards } from './dashboards.ts';
 import type { ExtractedQuery } from './dashboards.ts';
 import { expandMacros, expandSql, interpolateVariables, MODERN_ONLY_MACROS } from './macros.ts';
@@ -28,8 +29,8 @@ const provisioned = (parse(readFileSync(new URL('../../grafana/provisioning/data
   datasources: { uid: string; type: string }[];
 }).datasources;
 
-/** Six customers over 24 hours, on every channel and in three languages, with CRM events. */
-function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[] } {
+/** Six customers over 24 hours, on every channel and in three languages, with CRM events and alerts; topic and urgency on most customer messages (not all: older rows and models without those heads write ''). */
+function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: Alert[] } {
   const channels: Channel[] = ['chat', 'email', 'call'];
   const langs = ['en', 'sv', 'de'];
   const scored: ScoredEvent[] = [];
@@ -56,13 +57,26 @@ function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[] } {
       modelVersion: 'grafana-test',
       latencyMs: 2,
       receivedAtMs: tsMs + 10,
+      ...(i % 5 !== 4 ? { topic: { label: TOPIC_LABELS[i % TOPIC_LABELS.length] ?? 'other', confidence: 0.8 }, urgency: { label: URGENCY_LABELS[Math.floor(i / 4) % URGENCY_LABELS.length] ?? 'normal', confidence: 0.7 } } : {}),
     });
   }
   for (let i = 0; i < 60; i++) {
     const tsMs = START + i * 24 * 60_000;
     business.push({ id: `b-${i}`, customerId: `cust-${i % 6}`, type: BUSINESS_EVENT_TYPES[i % BUSINESS_EVENT_TYPES.length] ?? 'order_placed', tsMs, meta: { n: i }, receivedAtMs: tsMs + 10 });
   }
-  return { scored, business };
+  const alerts: Alert[] = [];
+  for (let i = 0; i < 6; i++) {
+    const openedAtMs = START + i * 3 * HOUR;
+    const base = { alertId: `alert-${i}`, openedAtMs, text: `alert ${i} with an 'apostrophe'` };
+    const states = (['open', 'update', 'resolved'] as const).slice(0, 1 + (i % 3));
+    states.forEach((status, k) => {
+      const tsMs = openedAtMs + k * 10 * 60_000;
+      if (i % 3 === 0) alerts.push({ ...base, status, tsMs, kind: 'negative_share', channel: channels[i / 3] ?? 'chat', share: 0.5, baselineShare: 0.1, z: 4, n: 40, baselineN: 300, windowMinutes: 5, baselineMinutes: 60 });
+      else if (i % 3 === 1) alerts.push({ ...base, status, tsMs, kind: 'waiting_too_long', channel: 'chat', conversationId: `conv-${i}`, customerId: `cust-${i}`, eventId: `g-${i}`, waitingSinceMs: openedAtMs - 6 * 60_000, waitedMinutes: 6 + k * 5, thresholdMinutes: 5 });
+      else alerts.push({ ...base, status, tsMs, kind: 'latency_spike', value: 900, baseline: 120, unit: 'ms', n: 80, windowMinutes: 5, baselineMinutes: 60 });
+    });
+  }
+  return { scored, business, alerts };
 }
 
 let store: ClickHouseStore;
@@ -81,10 +95,12 @@ async function run(sql: string): Promise<Record<string, unknown>[]> {
 beforeAll(async () => {
   store = await createClickHouseStore({ url: CH_URL, database: DB });
   await store.init();
-  const { scored, business } = fixture();
+  const { scored, business, alerts } = fixture();
   await store.write(scored);
   await store.write(scored.slice(0, 40)); // a redelivery: the views count it once
   await store.writeBusinessEvents(business);
+  await store.writeAlerts(alerts);
+  await store.writeAlerts(alerts.slice(0, 3)); // an engine retry: alerts_latest still shows each alert once
   // Variables first, as Grafana does: each takes the values its own query returns (All for a
   // multi-value variable, the first value otherwise), so panel queries see realistic values.
   for (const q of queries.filter((x) => x.kind === 'variable')) {
@@ -160,6 +176,36 @@ describe('every dashboard query runs on the real schema and returns rows', () =>
     const want = fixture().scored.filter((e) => e.customerId === 'cust-5' && e.author === 'customer').length;
     expect(want).toBe(20);
     expect(Number(row?.messages)).toBe(want);
+  });
+});
+
+describe('issue 5 panels (topics, urgency, alerts)', () => {
+  const panel = (title: string) => {
+    const q = queries.find((x) => x.file === 'cxpulse-cx-overview.json' && x.where.includes(`"${title}"`));
+    expect(q, title).toBeDefined();
+    return run(forTestDb(expandSql(q?.sql ?? '', { ...RANGE, vars })));
+  };
+
+  it('the alerts table lists each alert once, in its latest state, newest first', async () => {
+    const rows = await panel('Alerts');
+    const want = fixture().alerts;
+    expect(rows.map((r) => r.incident).sort()).toEqual([...new Set(want.map((a) => a.alertId))].sort());
+    for (const r of rows) expect(r.state, String(r.incident)).toBe(['open', 'update', 'resolved'][Number(String(r.incident).slice(6)) % 3]);
+    expect(rows.map((r) => String(r.updated))).toEqual(rows.map((r) => String(r.updated)).sort().reverse());
+  });
+
+  it('top topics count each customer message with a topic once', async () => {
+    const rows = await panel('Top topics');
+    const want = fixture().scored.filter((e) => e.author === 'customer' && e.topic).length;
+    expect(rows.reduce((a, r) => a + Number(r.messages), 0)).toBe(want);
+    expect(rows.map((r) => r.label)).not.toContain('');
+  });
+
+  it('urgency over time splits customer messages by level', async () => {
+    const rows = await panel('Urgency over time');
+    expect(new Set(rows.map((r) => r.level))).toEqual(new Set(['low', 'normal', 'high', 'critical']));
+    const want = fixture().scored.filter((e) => e.author === 'customer' && e.urgency).length;
+    expect(rows.reduce((a, r) => a + Number(r.messages), 0)).toBe(want);
   });
 });
 
