@@ -68,3 +68,46 @@ export function fitTemperature(logits: Float32Array, labels: readonly number[], 
 export function foldTemperature(ws: readonly HeadWeights[], t: number): HeadWeights[] {
   return ws.map((w) => (w.name.startsWith('output/') ? { ...w, values: w.values.map((v) => v / t) } : w));
 }
+
+/** A labelled group of validation logits (one set): macro-F1 is computed per group, then averaged. */
+export interface BiasGroup { logits: Float32Array; labels: readonly number[]; binary: boolean }
+
+function groupMacroF1(g: BiasGroup, b0: number, b1: number): number {
+  const conf = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
+  for (let i = 0; i < g.labels.length; i++) {
+    const neg = g.logits[i * 3]! + b0, neu = g.logits[i * 3 + 1]! + b1, pos = g.logits[i * 3 + 2]!;
+    const p = g.binary ? (pos >= neg ? 2 : 0) : neg >= neu && neg >= pos ? 0 : pos >= neu ? 2 : 1;
+    conf[g.labels[i]!]![p]!++;
+  }
+  const f1 = (k: number): number => {
+    const tp = conf[k]![k]!, col = conf[0]![k]! + conf[1]![k]! + conf[2]![k]!, row = conf[k]![0]! + conf[k]![1]! + conf[k]![2]!;
+    return tp === 0 ? 0 : (2 * tp) / (col + row);
+  };
+  return g.binary ? (f1(0) + f1(2)) / 2 : (f1(0) + f1(1) + f1(2)) / 3;
+}
+
+/**
+ * Class offsets [negative, neutral, 0] added to the logits so that the mean per-set validation
+ * macro-F1 (the criterion that picks the epoch) is highest. Class weighting in training already
+ * aims at macro-F1 but a mean-pooled linear model still leans to the classes of the biggest sets;
+ * two numbers fitted on thousands of validation texts cannot overfit much. Grid search in
+ * [-range, range]; ties keep the offsets closest to zero, so "no change" wins when nothing helps.
+ */
+export function fitClassBias(groups: readonly BiasGroup[], range = 1, step = 0.05): [number, number, number] {
+  const score = (b0: number, b1: number): number => groups.reduce((a, g) => a + groupMacroF1(g, b0, b1), 0) / Math.max(1, groups.length);
+  let best = { f: score(0, 0), b0: 0, b1: 0 };
+  const n = Math.round(range / step);
+  for (let i = -n; i <= n; i++) {
+    for (let j = -n; j <= n; j++) {
+      const b0 = i * step, b1 = j * step;
+      const f = score(b0, b1);
+      if (f > best.f + 1e-9 || (Math.abs(f - best.f) <= 1e-9 && Math.abs(b0) + Math.abs(b1) < Math.abs(best.b0) + Math.abs(best.b1))) best = { f, b0, b1 };
+    }
+  }
+  return [best.b0, best.b1, 0];
+}
+
+/** A copy of the weights with `bias` added to the output bias (after any temperature folding). */
+export function foldClassBias(ws: readonly HeadWeights[], bias: readonly number[]): HeadWeights[] {
+  return ws.map((w) => (w.name === 'output/bias' ? { ...w, values: w.values.map((v, i) => v + (bias[i] ?? 0)) } : w));
+}

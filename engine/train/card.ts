@@ -4,11 +4,14 @@
  */
 import type { ModelManifest } from '../model/manifest.ts';
 import type { SetReport, TrainReport } from './index.ts';
+import { experimentTable } from './experiments.ts';
+import { issueBars, languageTable, perLanguage, reproduceCommand, sideBySideTable } from './card-sections.ts';
 
 /** Licence / terms and attribution of each set, as stated in the data README. */
 export const SET_SOURCES: Record<string, { licence: string; source: string }> = {
   'en-goemotions': { licence: 'CC BY 4.0', source: 'GoEmotions, Demszky et al., ACL 2020; splits as redistributed in RhiM1/GoEmotions-pytorch `data/group`' },
-  'en-uci-sentences': { licence: 'see the set\'s readme.txt (cite the paper)', source: 'Sentiment Labelled Sentences (Amazon, Yelp, IMDb), Kotzias et al., KDD 2015, UCI repository; via kvrao/sentiment_analysis' },
+  'en-uci-yelp-imdb': { licence: 'see the set\'s readme.txt (cite the paper)', source: 'Sentiment Labelled Sentences (Yelp and IMDb files), Kotzias et al., KDD 2015, UCI repository; via kvrao/sentiment_analysis' },
+  'en-uci-amazon': { licence: 'see the set\'s readme.txt (cite the paper)', source: 'Sentiment Labelled Sentences (Amazon cell-phone reviews file), Kotzias et al., KDD 2015, UCI repository; via kvrao/sentiment_analysis' },
   'nb-norec-sentence': { licence: 'CC BY-NC 4.0; models trained on it may be used commercially (the authors\' terms)', source: 'NoReC_fine sentence-level 3-class, ltgoslo/norec_sentence `3class/`' },
   'sv-twitter': { licence: 'no licence stated by the author: research use only', source: 'Swedish tweets from a master\'s thesis corpus, niklas-palm/sentiment-classification `data/train_set.csv`' },
   'sv-swe-sentiment': { licence: '"free to use for research or hobby projects" (the authors\' README)', source: 'Swedish tweets and YouTube comments with emojis, lovisaberggren/swe-sentiment-dataset' },
@@ -73,7 +76,9 @@ maps the sign of its -2..2 score (0 = neutral); UCI sentences are binary (no neu
 - NoReC: trained on \`train\` (10% carved out for epoch choice), reported on \`dev\` (its \`test\` is kept aside upstream).
 - All other sets: a seeded split on a hash of the normalised text (FNV-1a of seed + text): 15% held out, 10%
   validation, 75% train. Hashing the text means duplicates (retweets) always land on the same side.
-- GermEval 2017 (Deutsche Bahn customer feedback) is never trained on: an out-of-domain test.
+- UCI Amazon cell-phone review sentences (the whole file) and GermEval 2017 (Deutsche Bahn customer feedback) are never
+  trained on: out-of-domain tests. The other two UCI files (Yelp, IMDb) are trained on with an own 15% split.
+- Hyper-parameters, set weights and the epoch were chosen on the validation parts only, never on a held-out part.
 - Of the ${report.epochsRun} epochs run, the one with the best mean validation macro-F1 was kept: epoch ${report.bestEpoch}.
 
 ## Held-out results (${report.trainExamples} training texts, ${report.wallSec} s wall time on ${report.backend})
@@ -85,8 +90,40 @@ Binary sets (UCI) are scored by the sign of \`score\` and their macro-F1 is over
 Pooled over the 3-class held-out parts: accuracy ${pct(report.overall.accuracy)}, macro-F1 ${pct(report.overall.macroF1)}
 (n = ${report.overall.n}); mean of per-set macro-F1 ${pct(report.overall.meanSetMacroF1)}.
 
+### Per language (3-class held-out parts pooled)
+${languageTable(report)}
+
+## Against the lexicon baselines, on the same lines
+The model, \`sentiment\` (AFINN) and \`vader-sentiment\` on every held-out part, computed by \`cxpulse eval\`'s own code
+(\`engine/eval\`; binary sets use its polarity view). Reproduce any row, e.g. the English out-of-domain one:
+
+\`\`\`
+${reproduceCommand('en-uci-amazon', report.seed)}
+\`\`\`
+
+${sideBySideTable(report.baselines)}
+
+### Issue 3's bars
+${issueBars(report)}
+
 ### Out of domain: ${report.outOfDomain.map((r) => `${r.name} (n = ${r.n}): accuracy ${pct(r.accuracy)}, macro-F1 ${pct(r.macroF1)}`).join('; ') || 'none'}
-${report.outOfDomain.map(perClass).join('\n\n')}
+${report.outOfDomain.map((r) => `#### ${r.name}\n${perClass(r)}`).join('\n\n')}
+
+## How the configuration was chosen (validation only)
+Each row changes the previous default (dim 32, linear head, feature dropout 0.1, 4 epochs) as shown; seed 42, UCI
+Amazon held out. The chosen row is now the default in \`engine/train/config.ts\`. The training log also prints the
+held-out and out-of-domain figures of every run; they were not used to choose. A change was adopted only if it
+raised the validation mean by more than 0.003 (smaller differences are not trustworthy at these validation sizes;
+run-to-run variation across seeds was not measured).
+
+${experimentTable()}
+
+With the featurizer fixed (it is shared with the other heads), every change moved the validation mean by less than
+0.01: this model family is at its plateau on these data, and no configuration tried reached a bar marked
+not met above, even on validation.
+
+## Danish and German: what the model does and how it was checked
+${danishGerman(report)}
 
 ## Known limits
 - A bag of n-grams: no word order beyond bigrams, so sarcasm, irony and "polite but irritated" phrasing are mostly
@@ -97,12 +134,34 @@ ${report.outOfDomain.map(perClass).join('\n\n')}
 - German tweets are hard for every model (a German BERT reaches about 0.65 micro-F1 on PotTS); Danish and Swedish
   training sets are small. Scores of different languages are not calibrated against each other.
 - Unknown words still get character n-gram features, but spelling far from the training data scores near neutral.
+- The English out-of-domain test is product-review sentences (binary), the closest labelled English text to customer
+  messages in \`../shared/data\`: there is no labelled English support-conversation set there (Banking77 has intents,
+  not sentiment). On those polar sentences the model also predicts neutral fairly often (see \`cxpulse eval\`'s
+  "as is" column), so 3-way figures on real tickets will be lower than the polarity view.
+- Norwegian (NoReC, professional reviews, neutral-heavy) is the weakest language.
 
 ## How to retrain
 \`\`\`
-npx tsx engine/train/main.ts --data ../shared/data --out models/sentiment [--seed 42] [--epochs 4] [--sets en-goemotions,de-sb10k]
+npx tsx engine/train/main.ts --data ../shared/data --out models/sentiment [--seed 42] [--epochs 4] [--sets en-goemotions,de-sb10k] [--hyper featureDropout=0.3,...]
 \`\`\`
 Training is seeded and deterministic for a given data folder and backend; it writes manifest.json, weights.bin,
 metrics.json and this card. Run \`npx vitest run test/model\` afterwards: the fixture sentences must still pass.
 `;
+}
+
+/** Plain statement of the Danish and German figures and where they come from. */
+function danishGerman(report: TrainReport): string {
+  const langs = perLanguage(report.sets);
+  const da = langs.find((l) => l.lang === 'da'), de = langs.find((l) => l.lang === 'de');
+  const ge = report.outOfDomain.find((r) => r.name === 'de-germeval2017');
+  const out: string[] = [];
+  if (da) out.push(`- Danish: trained on da-political (political social-media comments) and, through shared character n-grams, on the other Nordic sets; held-out macro-F1 ${pct(da.macroF1)} (n = ${da.n}). No Danish customer-service set exists to test on, so expect lower figures on tickets.`);
+  if (de) out.push(`- German: trained on SB10k and PotTS tweets; pooled held-out macro-F1 ${pct(de.macroF1)} (n = ${de.n}).${ge ? ` On GermEval 2017 (Deutsche Bahn customer feedback, never trained on) macro-F1 is ${pct(ge.macroF1)}; ${predictedVsTrue(ge)} (matrix above).` : ''}`);
+  out.push('- Checked by: the seeded held-out splits above; the out-of-domain GermEval set; and the hand-written Danish and German sentences (negation included) in `test/model/fixtures.ts`, which `npx vitest run test/model` scores with the shipped weights.');
+  return out.join('\n');
+}
+
+/** "predicted positive N times for M true positives; ..." per class, so skews are visible in words. */
+function predictedVsTrue(r: SetReport): string {
+  return r.perClass.map((c, k) => `${c.label}: predicted ${r.confusion.reduce((a, row) => a + row[k]!, 0)}, true ${c.support}`).join('; ');
 }

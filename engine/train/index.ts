@@ -10,9 +10,11 @@ import { SENTIMENT_LABELS } from '../event/types.ts';
 import { initBackend } from '../model/backend.ts';
 import { defaultFeaturizerSpec, featurizeWith } from '../model/featurize.ts';
 import { loadTextScorer } from '../model/scorer.ts';
+import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
+import { resolveHyper, type Hyper } from './config.ts';
 import { loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, type LabelledSet } from './data.ts';
-import { fitTemperature, foldTemperature, forwardLogits } from './calibrate.ts';
+import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
@@ -21,6 +23,8 @@ export { classificationReport, confusionMatrix, perClassMetrics, macroF1, report
 export type { ClassificationReport, ClassMetrics } from './metrics.ts';
 export { loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
 export type { LabelledSet, Example } from './data.ts';
+export { DEFAULT_HYPER, parseHyper, resolveHyper } from './config.ts';
+export type { Hyper } from './config.ts';
 
 export interface TrainOptions {
   dataDir: string;
@@ -32,6 +36,8 @@ export interface TrainOptions {
   timeBudgetSec?: number;
   /** Train on these sets only (default: all); e.g. the permissively licensed ones. */
   sets?: string[];
+  /** Overrides of the shipped hyper-parameters (experiments; see config.ts). */
+  hyper?: Partial<Hyper>;
   log?: (line: string) => void;
   progress?: (done: number, total: number, info: string) => void;
 }
@@ -56,23 +62,27 @@ export interface TrainReport {
   wallSec: number;
   /** In-domain held-out parts, one per set. */
   sets: SetReport[];
-  /** Sets never trained on (GermEval 2017, Deutsche Bahn feedback). */
+  /** Sets never trained on (UCI Amazon reviews, GermEval 2017 Deutsche Bahn feedback). */
   outOfDomain: SetReport[];
+  /** Every held-out part scored by the model, AFINN and VADER with `cxpulse eval`'s code. */
+  baselines: SideBySide[];
   /** Pooled over the in-domain 3-class held-out parts, plus the mean of per-set macro-F1. */
   overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
 }
 
-const HYPER = { dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004, featureDropout: 0.1, weightDecay: 0, classWeightCap: 3 };
-
-/** Class weights within each set (balanced, capped) so macro-F1, not the majority, is optimised. */
-function trainItems(sets: readonly LabelledSet[], feats: (t: string) => Int32Array): TrainItem[] {
+/**
+ * Class weights within each set (balanced, capped) so macro-F1, not the majority, is optimised,
+ * times the set's own weight (default 1); normalised to mean 1 so learning rates keep their meaning.
+ */
+function trainItems(sets: readonly LabelledSet[], feats: (t: string) => Int32Array, hp: Hyper): TrainItem[] {
   const items: TrainItem[] = [];
   for (const s of sets) {
     const counts = [0, 0, 0];
     for (const ex of s.train) counts[ex.label]!++;
     const k = counts.filter((c) => c > 0).length;
+    const setWeight = hp.setWeights[s.name] ?? 1;
     for (const ex of s.train) {
-      items.push({ features: feats(ex.text), label: ex.label, weight: Math.min(HYPER.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+      items.push({ features: feats(ex.text), label: ex.label, weight: setWeight * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
     }
   }
   const mean = items.reduce((a, it) => a + it.weight, 0) / Math.max(1, items.length);
@@ -93,6 +103,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const seed = opts.seed ?? 42;
   const maxEpochs = opts.epochs ?? 4;
   const budgetMs = (opts.timeBudgetSec ?? 480) * 1000;
+  const hp = resolveHyper(opts.hyper);
   const backend = await initBackend();
   log(`TF.js backend: ${backend}`);
 
@@ -102,16 +113,16 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   if (inDomain.length === 0) throw new Error('no training data: every selected set is held out');
   for (const s of sets) log(`${s.name}: train ${s.train.length}, valid ${s.valid.length}, held-out ${s.test.length} (${s.heldOut})`);
 
-  const spec = defaultFeaturizerSpec(HYPER.buckets, HYPER.maxFeatures);
+  const spec = defaultFeaturizerSpec(hp.buckets, hp.maxFeatures);
   const feats = (t: string): Int32Array => featurizeWith(spec, t);
-  const items = trainItems(inDomain, feats);
+  const items = trainItems(inDomain, feats, hp);
   const validFeats = inDomain.map((s) => s.valid.map((ex) => feats(ex.text)));
   log(`featurized ${items.length} training texts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-  const stepsPerEpoch = Math.ceil(items.length / HYPER.batchSize);
+  const stepsPerEpoch = Math.ceil(items.length / hp.batchSize);
   const cfg: TrainConfig = {
-    buckets: spec.buckets, dim: HYPER.dim, hidden: HYPER.hidden, numClasses: SENTIMENT_LABELS.length, batchSize: HYPER.batchSize,
-    lr: HYPER.lr, embLr: HYPER.embLr, featureDropout: HYPER.featureDropout, weightDecay: HYPER.weightDecay,
+    buckets: spec.buckets, dim: hp.dim, hidden: hp.hidden, numClasses: SENTIMENT_LABELS.length, batchSize: hp.batchSize,
+    lr: hp.lr, embLr: hp.embLr, featureDropout: hp.featureDropout, weightDecay: hp.weightDecay,
     decaySteps: stepsPerEpoch * maxEpochs, seed,
   };
   const trainer = new EmbeddingBagTrainer(cfg);
@@ -130,7 +141,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
       }
       let loss = 0;
       for (let b = 0; b < stepsPerEpoch; b++) {
-        loss += trainer.trainBatch(items.slice(b * HYPER.batchSize, (b + 1) * HYPER.batchSize));
+        loss += trainer.trainBatch(items.slice(b * hp.batchSize, (b + 1) * hp.batchSize));
         if (b % 20 === 0 || b === stepsPerEpoch - 1) {
           opts.progress?.((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, `epoch ${epoch}/${maxEpochs} loss ${(loss / (b + 1)).toFixed(3)}`);
         }
@@ -151,14 +162,21 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   // Calibrate confidences on the pooled validation parts (labels are unchanged by this).
   const temperature = fitTemperature(forwardLogits(best.weights, validFeats.flat()), inDomain.flatMap((s) => s.valid.map((e) => e.label)));
   log(`temperature scaling: T = ${temperature.toFixed(3)} (folded into the output layer)`);
+  let shipped = foldTemperature(best.weights, temperature);
+  let classBias = [0, 0, 0];
+  if (hp.tuneClassBias) {
+    classBias = fitClassBias(inDomain.map((s, k) => ({ logits: forwardLogits(shipped, validFeats[k]!), labels: s.valid.map((e) => e.label), binary: s.binary })));
+    shipped = foldClassBias(shipped, classBias);
+    log(`class offsets for validation macro-F1: negative ${classBias[0]!.toFixed(2)}, neutral ${classBias[1]!.toFixed(2)} (added to the output bias)`);
+  }
   const manifest = await exportModel({
-    outDir: opts.outDir, name: 'sentiment-v1', weights: foldTemperature(best.weights, temperature), featurizer: spec,
-    architecture: { type: 'embedding-bag', pooling: 'mean', dim: HYPER.dim, hidden: HYPER.hidden },
+    outDir: opts.outDir, name: 'sentiment-v1', weights: shipped, featurizer: spec,
+    architecture: { type: 'embedding-bag', pooling: 'mean', dim: hp.dim, hidden: hp.hidden },
     training: {
       seed, sets: inDomain.map((s) => s.name), heldOutOnly: sets.filter((s) => s.outOfDomain).map((s) => s.name),
       trainExamples: items.length, epochsRun: byEpoch.length, bestEpoch: best.epoch, validMacroF1: Number(best.f1.toFixed(4)),
-      temperature: Number(temperature.toFixed(4)), backend,
-      hyperparameters: { ...HYPER, optimizer: 'adam (head: tf.train.adam; embedding rows: lazy Adam)', lrSchedule: 'linear decay of embedding lr over maxEpochs', maxEpochs },
+      temperature: Number(temperature.toFixed(4)), classBias, backend,
+      hyperparameters: { ...hp, optimizer: 'adam (head: tf.train.adam; embedding rows: lazy Adam)', lrSchedule: 'linear decay of embedding lr over maxEpochs', maxEpochs },
     },
   });
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
@@ -183,6 +201,8 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   for (const s of inDomain) setReports.push(await evaluate(s));
   const ood: SetReport[] = [];
   for (const s of sets.filter((x) => x.outOfDomain)) ood.push(await evaluate(s));
+  const baselines: SideBySide[] = [];
+  for (const s of [...sets.filter((x) => x.outOfDomain), ...inDomain]) baselines.push(await sideBySide(scorer, s));
   scorer.dispose();
 
   const pooled = setReports.filter((r) => !r.binary);
@@ -190,7 +210,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const report: TrainReport = {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
     validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
-    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, outOfDomain: ood,
+    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, outOfDomain: ood, baselines,
     overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: setReports.reduce((a, r) => a + r.macroF1, 0) / setReports.length },
   };
   // The committed metrics.json leaves out the machine-specific output path.

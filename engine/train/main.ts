@@ -2,12 +2,13 @@
  * CLI for training the sentiment model:
  *   npx tsx engine/train/main.ts --data ../shared/data --out models/sentiment [--seed 42]
  *     [--epochs 4] [--time-budget 480] [--sets en-goemotions,de-sb10k]
+ *     [--hyper dim=48,hidden=16,set.nb-norec-sentence=2]   (overrides of engine/train/config.ts)
  * Relative paths are resolved from the current directory; defaults from the repo root.
  */
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { trainSentiment } from './index.ts';
+import { parseHyper, trainSentiment } from './index.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const { values } = parseArgs({
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     epochs: { type: 'string', default: '4' },
     'time-budget': { type: 'string', default: '480' },
     sets: { type: 'string' },
+    hyper: { type: 'string' },
   },
 });
 
@@ -49,6 +51,7 @@ const report = await trainSentiment({
   epochs: Number(values.epochs),
   timeBudgetSec: Number(values['time-budget']),
   ...(values.sets ? { sets: values.sets.split(',').map((s) => s.trim()) } : {}),
+  ...(values.hyper ? { hyper: parseHyper(values.hyper) } : {}),
   log,
   progress,
 });
@@ -61,5 +64,9 @@ for (const r of [...report.sets, ...report.outOfDomain]) {
 }
 for (const r of report.outOfDomain) {
   console.log(`  ${r.name} per class: ${r.perClass.map((c) => `${c.label} P ${f(c.precision)} R ${f(c.recall)}`).join('; ')}`);
+}
+console.log('model vs sentiment (AFINN) vs vader-sentiment, macro-F1 on the same held-out lines (cxpulse eval code):');
+for (const b of report.baselines) {
+  console.log(`  ${b.name.padEnd(18)} n=${String(b.n).padStart(5)}  model ${f(b.systems[0]!.macroF1)}  AFINN ${f(b.systems[1]!.macroF1)}  VADER ${f(b.systems[2]!.macroF1)}  margin ${f(b.marginOverBest)}`);
 }
 console.log(`overall (pooled 3-class in-domain, n=${report.overall.n}): acc ${f(report.overall.accuracy)}, macro-F1 ${f(report.overall.macroF1)}; mean per-set macro-F1 ${f(report.overall.meanSetMacroF1)}`);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { featurizeWith, defaultFeaturizerSpec, tokenize } from '../../engine/model/index.ts';
-import { classificationReport, macroF1 } from '../../engine/train/metrics.ts';
+import { classificationReport, macroF1, reportFromConfusion } from '../../engine/train/metrics.ts';
+import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../engine/train/config.ts';
+import { issueBars, perLanguage } from '../../engine/train/card-sections.ts';
+import type { TrainReport } from '../../engine/train/index.ts';
 import { parseDelimited } from '../../engine/train/csv.ts';
 import { quantizeUint8 } from '../../engine/train/export.ts';
 import { fitTemperature } from '../../engine/train/calibrate.ts';
@@ -59,5 +62,52 @@ describe('export helpers', () => {
     const labels = Array.from({ length: 100 }, (_, i) => (i % 10 < 7 ? 0 : 1));
     const logits = Float32Array.from(labels.flatMap(() => [10, 0, 0]));
     expect(fitTemperature(logits, labels)).toBeGreaterThan(5);
+  });
+});
+
+describe('hyper-parameters', () => {
+  it('parses overrides, set weights included, and keeps the featurizer fixed', () => {
+    const over = parseHyper('dim=48, hidden=16,featureDropout=0.3,set.nb-norec-sentence=2');
+    expect(over).toEqual({ dim: 48, hidden: 16, featureDropout: 0.3, setWeights: { 'nb-norec-sentence': 2 } });
+    const hp = resolveHyper(over);
+    expect(hp).toMatchObject({ dim: 48, hidden: 16, buckets: DEFAULT_HYPER.buckets, maxFeatures: DEFAULT_HYPER.maxFeatures });
+    expect(hp.setWeights['nb-norec-sentence']).toBe(2);
+    expect(resolveHyper()).toEqual(DEFAULT_HYPER);
+  });
+
+  it('refuses unknown keys, featurizer fields and bad values clearly', () => {
+    expect(() => parseHyper('buckets=1024')).toThrow(/unknown hyper-parameter buckets/);
+    expect(() => parseHyper('dim')).toThrow(/expected key=value/);
+    expect(() => parseHyper('lr=-1')).toThrow(/not a non-negative number/);
+    expect(() => parseHyper('lr=abc')).toThrow(/not a non-negative number/);
+    expect(() => parseHyper('hidden=1.5')).toThrow(/must be an integer/);
+    expect(() => parseHyper('dim=0')).toThrow(/at least 1/);
+  });
+});
+
+describe('model card sections', () => {
+  const set = (name: string, lang: string, confusion: number[][], binary = false) => {
+    const r = reportFromConfusion(confusion, ['negative', 'neutral', 'positive']);
+    return { name, lang, heldOut: 'x', binary, trainExamples: 1, ...r };
+  };
+
+  it('pools a language over its 3-class sets by summing confusion matrices', () => {
+    const a = set('sv-a', 'sv', [[8, 2, 0], [1, 8, 1], [0, 2, 8]]);
+    const b = set('sv-b', 'sv', [[2, 0, 0], [0, 2, 0], [0, 0, 2]]);
+    const [sv] = perLanguage([a, b, set('en-bin', 'en', [[5, 0, 0], [0, 0, 0], [0, 0, 5]], true)]);
+    expect(sv).toMatchObject({ lang: 'sv', sets: ['sv-a', 'sv-b'], n: 36 });
+    expect(sv!.macroF1).toBeCloseTo(reportFromConfusion([[10, 2, 0], [1, 10, 1], [0, 2, 10]], ['n', 'u', 'p']).macroF1);
+  });
+
+  it('states each issue bar as met or not met from the figures', () => {
+    const base = { lang: 'en', binary: true, n: 10, marginOverBest: 0.1 };
+    const text = issueBars({
+      sets: [set('nb-norec-sentence', 'nb', [[6, 4, 0], [0, 10, 0], [0, 4, 6]]), set('sv-x', 'sv', [[10, 0, 0], [0, 10, 0], [0, 0, 10]])],
+      baselines: [{ ...base, name: 'en-uci-amazon', systems: [{ name: 'm', accuracy: 0.8, macroF1: 0.8 }, { name: 'a', accuracy: 0.7, macroF1: 0.7 }, { name: 'v', accuracy: 0.7, macroF1: 0.7 }] }],
+    } as unknown as TrainReport);
+    expect(text).toContain('model macro-F1 0.800 (bar 0.70: met)');
+    expect(text).toContain('margin over the better lexicon 0.100 (bar 0.15: **not met**)');
+    expect(text).toMatch(/Norwegian \(NoReC `dev`\): macro-F1 0\.\d{3} \(bar 0\.60: met\)/);
+    expect(text).toContain('pooled macro-F1 1.000 (bar 0.60: met)');
   });
 });
