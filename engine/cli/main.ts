@@ -85,6 +85,9 @@ program
   .option('--stability <seeds>', 'churn: also report held-out AUC over these extra split seeds, e.g. 1,2,3', (v: string) => v.split(',').map(Number))
   .option('--seed <n>', 'random seed', positiveInt, 42)
   .option('--epochs <n>', 'training epochs', positiveInt)
+  .option('--no-heads', 'train the main sentiment model only, not its heads')
+  .option('--heads-only', 'retrain only the heads (emotion, topic, urgency, formality) against the existing model in --out')
+  .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
   .action((o) => runTrain(o));
 

@@ -24,18 +24,23 @@ function parseLine(raw: string, n: number): Line {
   return { n, text: rec.text, lang: rec.lang as string | undefined };
 }
 
-/** Scores a batch of parsed lines: the engine's featurize + predict, one forward pass. */
+/**
+ * Scores a batch of parsed lines: the engine's featurize + predictAll, one forward pass. Each
+ * line carries sentiment and, when the model has them, emotion, urgency, topic, formality and
+ * signals (the text is used as given: this command does not redact).
+ */
 async function scoreLines(scorer: TextScorer, lines: readonly Line[]): Promise<string> {
   const ok = lines.filter((l) => l.text !== undefined);
   const langs = ok.map((l) => (l.lang ? { lang: l.lang.toLowerCase(), confidence: 1 } : detectLanguage(l.text!)));
-  const scores = await scorer.predict(ok.map((l, i) => scorer.featurize(l.text!, langs[i]!.lang)));
+  const texts = ok.map((l) => l.text!);
+  const scores = await scorer.predictAll(ok.map((l, i) => scorer.featurize(l.text!, langs[i]!.lang)), texts, langs.map((g) => g.lang));
   let k = 0;
   return lines
     .map((l) => {
       if (l.error) return JSON.stringify({ error: { code: 'CX_ERR_INVALID_VALUE', message: l.error } });
       const lang = langs[k]!;
       const s = scores[k++]!;
-      return JSON.stringify({ sentiment: s, lang: lang.lang, langConfidence: lang.confidence, modelVersion: scorer.version });
+      return JSON.stringify({ ...s, lang: lang.lang, langConfidence: lang.confidence, modelVersion: scorer.version });
     })
     .join('\n') + '\n';
 }

@@ -1,14 +1,21 @@
 /**
  * Text models of cxpulse: TF.js backend selection, the sentiment scorer (hashed n-gram
- * embedding bag, weights in models/sentiment) and the rule-based language guess.
+ * embedding bag, weights in models/sentiment) with its heads (emotion, urgency, topic,
+ * formality in models/sentiment/heads, plus the polite-but-negative signal) and the rule-based
+ * language guess.
  *
  *   await initBackend();                      // 'tensorflow' | 'wasm' | 'cpu'
  *   const scorer = await loadTextScorer();     // models/sentiment next to this repo
  *   const [s] = await scorer.score(['Tack, det löste sig!'], ['sv']);
+ *   const [all] = await scorer.predictAll([scorer.featurize(text, 'sv')], [text], ['sv']);
  */
 export { initBackend, activeBackend } from './backend.ts';
 export { loadTextScorer, readModelFolder, DEFAULT_MODEL_DIR } from './scorer.ts';
-export type { TextScorer } from './scorer.ts';
+export type { TextScorer, LoadOptions } from './scorer.ts';
+export { HEAD_NAMES, HEADS_DIR, combinedVersion, readModelVersion, sameFeaturizer } from './heads.ts';
+export type { HeadName } from './heads.ts';
+export { hiddenSignals, tailClause, politeMarker, CONTRAST_MARKERS, POLITENESS_MARKERS } from './signals.ts';
+export { INTENSITY_CUTS, intensityOf } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
 export { featurizeWith, defaultFeaturizerSpec, hashString } from './featurize.ts';
 export type { FeaturizerSpec } from './featurize.ts';
@@ -16,4 +23,4 @@ export { tokenize, normalizeText, TOKENIZER_VERSION } from './tokenize.ts';
 export {
   MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest,
 } from './manifest.ts';
-export type { ModelManifest, Architecture } from './manifest.ts';
+export type { ModelManifest, Architecture, ModelTask } from './manifest.ts';

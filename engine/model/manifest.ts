@@ -22,10 +22,13 @@ export interface Architecture {
   hidden: number;
 }
 
+/** What a model folder predicts: the main sentiment model or one of its heads (models/sentiment/heads/<task>). */
+export type ModelTask = 'sentiment' | 'emotion' | 'urgency' | 'topic' | 'formality';
+
 export interface ModelManifest {
   format: typeof MODEL_FORMAT;
   formatVersion: number;
-  task: 'sentiment';
+  task: ModelTask;
   /** Model name plus the first 8 hex digits of the SHA-256 of weights.bin. */
   version: string;
   labels: string[];
@@ -35,6 +38,9 @@ export interface ModelManifest {
   weightsSha256: string;
   /** TF.js weight specs, in the order the tensors sit in weights.bin. */
   weightSpecs: tf.io.WeightsManifestEntry[];
+  /** Multi-label heads (emotion): sigmoid outputs, one decision threshold per label (chosen on validation). */
+  multiLabel?: boolean;
+  thresholds?: number[];
   /** Free-form provenance (data sets, seed, hyper-parameters, epochs). */
   training?: Record<string, unknown>;
 }
@@ -61,8 +67,17 @@ export function expectedShapes(a: Architecture, buckets: number, numClasses: num
 
 const isPosInt = (x: unknown): x is number => typeof x === 'number' && Number.isInteger(x) && x > 0;
 
+/** What the loader expects of a folder; the main model's default is the sentiment task. */
+export interface ManifestExpectation {
+  task: ModelTask;
+  labels: readonly string[];
+  multiLabel?: boolean;
+}
+
+const SENTIMENT_EXPECTATION: ManifestExpectation = { task: 'sentiment', labels: SENTIMENT_LABELS };
+
 /** Checks a parsed manifest; the error names the file and the first problem found. */
-export function validateManifest(raw: unknown, file: string): ModelManifest {
+export function validateManifest(raw: unknown, file: string, expect: ManifestExpectation = SENTIMENT_EXPECTATION): ModelManifest {
   const fail = (why: string): never => {
     throw new Error(`invalid model manifest ${file}: ${why}`);
   };
@@ -71,7 +86,16 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (m.format !== MODEL_FORMAT) fail(`format is ${JSON.stringify(m.format)}, expected "${MODEL_FORMAT}"`);
   if (m.formatVersion !== MODEL_FORMAT_VERSION) fail(`formatVersion ${m.formatVersion} is not supported (expected ${MODEL_FORMAT_VERSION})`);
   if (typeof m.version !== 'string' || m.version === '') fail('missing version');
-  if (JSON.stringify(m.labels) !== JSON.stringify(SENTIMENT_LABELS)) fail(`labels must be ${JSON.stringify(SENTIMENT_LABELS)}`);
+  // Older sentiment manifests may omit nothing, but a head must say what it is.
+  if ((m.task ?? 'sentiment') !== expect.task) fail(`task is ${JSON.stringify(m.task)}, expected "${expect.task}"`);
+  if (JSON.stringify(m.labels) !== JSON.stringify(expect.labels)) fail(`labels must be ${JSON.stringify(expect.labels)}`);
+  if (expect.multiLabel) {
+    const t = m.thresholds;
+    if (m.multiLabel !== true) fail('multiLabel must be true for this head');
+    if (!Array.isArray(t) || t.length !== expect.labels.length || !t.every((x) => typeof x === 'number' && x > 0 && x < 1)) {
+      fail(`thresholds must be ${expect.labels.length} numbers in (0, 1)`);
+    }
+  }
   const f = m.featurizer;
   if (!f || f.kind !== 'hashed-ngrams' || f.hash !== 'fnv1a32') fail('featurizer must be hashed-ngrams/fnv1a32');
   if (f!.tokenizerVersion !== TOKENIZER_VERSION) fail(`tokenizerVersion ${f!.tokenizerVersion} differs from this code's ${TOKENIZER_VERSION}; retrain the model`);
@@ -82,7 +106,7 @@ export function validateManifest(raw: unknown, file: string): ModelManifest {
   if (typeof m.weightsFile !== 'string' || /[\\/]/.test(m.weightsFile)) fail('weightsFile must be a plain file name');
   if (typeof m.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) fail('weightsSha256 must be 64 hex digits');
   if (!Array.isArray(m.weightSpecs)) fail('weightSpecs missing');
-  const want = expectedShapes(a!, f!.buckets, SENTIMENT_LABELS.length);
+  const want = expectedShapes(a!, f!.buckets, expect.labels.length);
   const got = new Map(m.weightSpecs!.map((s) => [s.name, s]));
   for (const [name, shape] of Object.entries(want)) {
     const spec = got.get(name);

@@ -5,9 +5,10 @@
  * that pinned it is done (its tensors would otherwise vanish under a running predict).
  */
 import { watch } from 'node:fs';
-import type { SentimentScore } from '../event/types.ts';
+import type { SentimentScore, TextScores } from '../event/types.ts';
 import { MANIFEST_FILE } from './manifest.ts';
-import { SENTIMENT_LABELS } from '../event/types.ts';
+import { validateScorer } from './canary.ts';
+import { headFolders } from './heads.ts';
 import { loadTextScorer, type TextScorer } from './scorer.ts';
 
 /** One loaded model with the number of batches using it right now. */
@@ -20,7 +21,7 @@ interface Slot {
 
 /** A model pinned for one batch; `compare` (shadow mode) must be awaited before release(). */
 export interface ModelLease {
-  readonly model: Pick<TextScorer, 'version' | 'featurize' | 'predict'>;
+  readonly model: Pick<TextScorer, 'version' | 'featurize' | 'predict' | 'predictAll'>;
   compare?(inputs: readonly { text: string; lang?: string | undefined }[], scores: readonly SentimentScore[]): Promise<void>;
   release(): void;
 }
@@ -48,37 +49,7 @@ export class ModelInvalidError extends Error {
   }
 }
 
-/** Sentences every usable model must score sanely, one obviously positive and negative per language. */
-export const CANARY: readonly { text: string; lang: string; label: 'negative' | 'positive'; strict: boolean }[] = [
-  { text: 'Thank you so much, this is wonderful, I love it!', lang: 'en', label: 'positive', strict: true },
-  { text: 'This is terrible, the worst service ever. I am very angry.', lang: 'en', label: 'negative', strict: true },
-  { text: 'Tack så mycket, jättebra service, jag är supernöjd!', lang: 'sv', label: 'positive', strict: false },
-  { text: 'Helt värdelöst, jag är så besviken och arg.', lang: 'sv', label: 'negative', strict: false },
-  { text: 'Tusen takk, fantastisk hjelp, jeg er veldig fornøyd!', lang: 'nb', label: 'positive', strict: false },
-  { text: 'Dette er elendig, jeg er veldig skuffet og sint.', lang: 'nb', label: 'negative', strict: false },
-  { text: 'Tusind tak, fantastisk service, jeg er meget glad!', lang: 'da', label: 'positive', strict: false },
-  { text: 'Det er elendigt, jeg er meget skuffet og vred.', lang: 'da', label: 'negative', strict: false },
-  { text: 'Vielen Dank, super Service, ich bin sehr zufrieden!', lang: 'de', label: 'positive', strict: false },
-  { text: 'Das ist furchtbar, ich bin sehr enttäuscht und wütend.', lang: 'de', label: 'negative', strict: false },
-];
-/** Non-strict canaries may miss (the smaller languages are weaker), but not most of them. */
-const MIN_CANARY_HITS = 0.6;
-
-/** Scores the canary set; throws a sentence naming the first failed check. */
-export async function validateScorer(scorer: Pick<TextScorer, 'featurize' | 'predict'>): Promise<void> {
-  const scores = await scorer.predict(CANARY.map((c) => scorer.featurize(c.text, c.lang)));
-  if (scores.length !== CANARY.length) throw new Error(`canary: ${scores.length} scores for ${CANARY.length} sentences`);
-  let hits = 0;
-  for (const [i, c] of CANARY.entries()) {
-    const s = scores[i]!;
-    if (!Number.isFinite(s.score) || s.score < -1 || s.score > 1) throw new Error(`canary: score ${s.score} for "${c.text}" is not a number in -1..1`);
-    if (!Number.isFinite(s.confidence) || s.confidence < 0 || s.confidence > 1) throw new Error(`canary: confidence ${s.confidence} for "${c.text}" is not in 0..1`);
-    if (!SENTIMENT_LABELS.includes(s.label)) throw new Error(`canary: unknown label ${String(s.label)}`);
-    if (s.label === c.label) hits++;
-    else if (c.strict) throw new Error(`sanity check failed: "${c.text}" (${c.lang}) scored ${s.label}, expected ${c.label}`);
-  }
-  if (hits < MIN_CANARY_HITS * CANARY.length) throw new Error(`sanity check failed: only ${hits} of ${CANARY.length} canary sentences got their obvious label`);
-}
+export { CANARY, validateScorer } from './canary.ts';
 
 export class ModelRegistry {
   private active: Slot;
@@ -92,9 +63,19 @@ export class ModelRegistry {
     this.active = { scorer: first, dir, refs: 0, retired: false };
   }
 
-  /** Loads and validates the first model; a start-up failure throws as loadTextScorer does. */
+  /**
+   * Loads the first model and runs the same canary check a reload gets, so a broken model
+   * refuses to start (ModelInvalidError naming the folder and the failed check) instead of
+   * scoring garbage. Load failures throw as loadTextScorer does (naming the file).
+   */
   static async open(dir: string, hooks: RegistryHooks = {}): Promise<ModelRegistry> {
     const scorer = await loadTextScorer(dir);
+    try {
+      await validateScorer(scorer);
+    } catch (err) {
+      scorer.dispose();
+      throw new ModelInvalidError(dir, `start-up canary check failed: ${(err as Error).message}`);
+    }
     return new ModelRegistry(scorer, dir, dir, hooks);
   }
 
@@ -121,6 +102,21 @@ export class ModelRegistry {
     } finally {
       lease.release();
     }
+  }
+
+  /** Sentiment plus heads with the active model, pinned for the call (used outside the pipeline). */
+  async predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]> {
+    const lease = this.acquire();
+    try {
+      return await lease.model.predictAll(features, texts, langs);
+    } finally {
+      lease.release();
+    }
+  }
+
+  /** Names of the active model's heads. */
+  get heads(): readonly string[] {
+    return this.active.scorer.heads;
   }
 
   /** Pins the active model (and the shadow, if any) until release(). */
@@ -259,23 +255,25 @@ function emptyStats(version: string): ShadowSummary {
 }
 
 /**
- * CXPULSE_MODEL_WATCH: reloads when manifest.json in `dir` changes. The trainer writes
- * weights.bin before manifest.json, and the debounce lets a copy finish; a half-written folder
- * is refused by the checksum and retried on the next change. Returns a stop function.
+ * CXPULSE_MODEL_WATCH: reloads when manifest.json in `dir` or in one of its head folders
+ * (`heads/<head>/`, present at start) changes. The trainer writes weights.bin before
+ * manifest.json, and the debounce lets a copy finish; a half-written folder is refused by the
+ * checksum and retried on the next change. Returns a stop function.
  */
 export function watchModelDir(registry: ModelRegistry, dir: string, onResult: (err: Error | undefined, r?: { active: string; previous: string }) => void, debounceMs = 500): () => void {
   let timer: NodeJS.Timeout | undefined;
-  const watcher = watch(dir, (_event, file) => {
+  const onChange = (_event: string, file: string | null): void => {
     if (file !== null && file !== MANIFEST_FILE) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
       registry.reload({ dir }).then((r) => onResult(undefined, r), (e: Error) => onResult(e));
     }, debounceMs);
     timer.unref();
-  });
-  watcher.on('error', (e) => onResult(e));
+  };
+  const watchers = [dir, ...headFolders(dir).map((h) => h.dir)].map((d) => watch(d, onChange));
+  for (const w of watchers) w.on('error', (e) => onResult(e));
   return () => {
     clearTimeout(timer);
-    watcher.close();
+    for (const w of watchers) w.close();
   };
 }

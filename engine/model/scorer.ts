@@ -1,15 +1,20 @@
 /**
- * Loads a model folder and scores texts with one batched TF.js forward pass:
- * mean of each text's embedding rows (sparseSegmentMean) -> (optional ReLU layer) -> dense -> softmax.
+ * Loads a model folder (plus its heads, see heads.ts) and scores texts with one batched TF.js
+ * forward pass: mean of each text's embedding rows (sparseSegmentMean, one for every head) ->
+ * per head: (optional ReLU layer) -> dense -> softmax (sigmoid for the multi-label emotion head).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { SENTIMENT_LABELS, type SentimentScore } from '../event/types.ts';
+import { FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS, type SentimentScore, type TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';
+import { CombinedModel } from './combined.ts';
 import { featurizeWith } from './featurize.ts';
-import { MANIFEST_FILE, sha256, validateManifest, weightsByteLength, type ModelManifest } from './manifest.ts';
+import { assertSameFeaturizer, combinedVersion, headFolders, HEAD_EXPECTATIONS, type LoadedHead } from './heads.ts';
+import { MANIFEST_FILE, sha256, validateManifest, weightsByteLength, type ManifestExpectation, type ModelManifest } from './manifest.ts';
+import { classAt, emotionAt, sentimentAt } from './outputs.ts';
+import { hiddenSignals, tailClause, type TailClause } from './signals.ts';
 
 export interface TextScorer {
   readonly version: string;
@@ -18,6 +23,14 @@ export interface TextScorer {
   featurize(text: string, lang?: string): Int32Array;
   /** One batched forward pass; [] for an empty batch. */
   predict(features: readonly Int32Array[]): Promise<SentimentScore[]>;
+  /**
+   * Sentiment plus every loaded head, one forward pass. With `texts` (the same texts the
+   * features came from, already redacted) the clause after a contrast marker is scored too and
+   * `signals` (polite but negative) is set; without it `signals` is left out.
+   */
+  predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]>;
+  /** Names of the loaded heads, in name order (empty: sentiment only). */
+  readonly heads: readonly string[];
   score(texts: readonly string[], langs?: readonly (string | undefined)[]): Promise<SentimentScore[]>;
   dispose(): void;
 }
@@ -25,28 +38,29 @@ export interface TextScorer {
 /** <repo>/models/sentiment, found from this file's location rather than the working directory. */
 export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/sentiment');
 
-function readOrThrow(path: string, what: string): Buffer {
+function readOrThrow(path: string, what: string, model: string): Buffer {
   try {
     return readFileSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`cannot load sentiment model: ${what} ${path} ${code === 'ENOENT' ? 'does not exist' : `is unreadable (${code ?? String(err)})`}`);
+    throw new Error(`cannot load ${model}: ${what} ${path} ${code === 'ENOENT' ? 'does not exist' : `is unreadable (${code ?? String(err)})`}`);
   }
 }
 
 /** Reads and checks manifest.json and weights.bin; returns the manifest and decoded tensors. */
-export function readModelFolder(modelDir: string): { manifest: ModelManifest; weights: tf.NamedTensorMap } {
+export function readModelFolder(modelDir: string, expect?: ManifestExpectation): { manifest: ModelManifest; weights: tf.NamedTensorMap } {
+  const model = expect && expect.task !== 'sentiment' ? `model head "${expect.task}"` : 'sentiment model';
   const manifestPath = join(modelDir, MANIFEST_FILE);
-  const text = readOrThrow(manifestPath, 'manifest').toString('utf8');
+  const text = readOrThrow(manifestPath, 'manifest', model).toString('utf8');
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (err) {
     throw new Error(`invalid model manifest ${manifestPath}: not valid JSON (${(err as Error).message})`);
   }
-  const manifest = validateManifest(raw, manifestPath);
+  const manifest = validateManifest(raw, manifestPath, expect);
   const weightsPath = join(modelDir, manifest.weightsFile);
-  const bytes = readOrThrow(weightsPath, 'weights file');
+  const bytes = readOrThrow(weightsPath, 'weights file', model);
   const expected = weightsByteLength(manifest.weightSpecs);
   if (bytes.byteLength !== expected) {
     throw new Error(`invalid weights file ${weightsPath}: ${bytes.byteLength} bytes, manifest ${manifestPath} describes ${expected}`);
@@ -60,56 +74,73 @@ export function readModelFolder(modelDir: string): { manifest: ModelManifest; we
 
 class EmbeddingBagScorer implements TextScorer {
   readonly version: string;
+  readonly heads: readonly string[];
   private disposed = false;
+  private readonly thresholds: readonly number[];
 
   constructor(
     private readonly manifest: ModelManifest,
-    private readonly w: tf.NamedTensorMap,
+    private readonly net: CombinedModel,
+    heads: readonly LoadedHead[],
     readonly backend: string,
   ) {
-    this.version = manifest.version;
+    this.version = combinedVersion(manifest.version, heads);
+    this.heads = heads.map((h) => h.name);
+    this.thresholds = heads.find((h) => h.name === 'emotion')?.manifest.thresholds ?? [];
   }
 
   featurize(text: string, lang?: string): Int32Array {
     return featurizeWith(this.manifest.featurizer, text, lang);
   }
 
-  async predict(features: readonly Int32Array[]): Promise<SentimentScore[]> {
+  private alive(): void {
     if (this.disposed) throw new Error(`sentiment model ${this.version} was disposed`);
+  }
+
+  async predict(features: readonly Int32Array[]): Promise<SentimentScore[]> {
+    this.alive();
+    if (features.length === 0) return [];
+    const p = (await this.net.forward(features, ['sentiment'])).get('sentiment')!;
+    return features.map((_, i) => sentimentAt(p, i));
+  }
+
+  async predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]> {
+    this.alive();
     const n = features.length;
     if (n === 0) return [];
-    // Flat ids + segment ids: tf.sparse.sparseSegmentMean gathers and averages each text's rows
-    // in one kernel, with no padding to the longest text of the batch. An empty text uses the
-    // padding row 0 (all zeros), which keeps every text's segment present.
-    let total = 0;
-    for (const f of features) total += Math.max(1, f.length);
-    const ids = new Int32Array(total);
-    const segments = new Int32Array(total);
-    let at = 0;
-    features.forEach((f, i) => {
-      if (f.length === 0) { segments[at++] = i; return; }
-      ids.set(f, at);
-      segments.fill(i, at, at + f.length);
-      at += f.length;
+    if (texts && texts.length !== n) throw new Error(`predictAll: ${texts.length} texts for ${n} feature arrays`);
+    // Tail clauses ride in the same batch, after the whole texts.
+    const tails: (TailClause & { row: number })[] = [];
+    const extra: Int32Array[] = [];
+    texts?.forEach((t, i) => {
+      const c = tailClause(t, langs?.[i]);
+      if (!c) return;
+      tails[i] = { ...c, row: n + extra.length };
+      extra.push(this.featurize(c.tail, langs?.[i]));
     });
-    const probs = tf.tidy(() => {
-      const emb = this.w['embedding'] as tf.Tensor2D;
-      let h = tf.sparse.sparseSegmentMean(emb, tf.tensor1d(ids, 'int32'), tf.tensor1d(segments, 'int32')) as tf.Tensor2D;
-      if (this.w['hidden/kernel']) h = tf.relu(tf.add(tf.matMul(h, this.w['hidden/kernel'] as tf.Tensor2D), this.w['hidden/bias']!)) as tf.Tensor2D;
-      return tf.softmax(tf.add(tf.matMul(h, this.w['output/kernel'] as tf.Tensor2D), this.w['output/bias']!));
-    });
-    try {
-      const p = await probs.data();
-      const out: SentimentScore[] = new Array(n);
-      for (let i = 0; i < n; i++) {
-        const neg = p[i * 3]!, neu = p[i * 3 + 1]!, pos = p[i * 3 + 2]!;
-        const best = neg >= neu && neg >= pos ? 0 : pos >= neu ? 2 : 1;
-        out[i] = { label: SENTIMENT_LABELS[best]!, score: pos - neg, confidence: p[i * 3 + best]! };
+    const probs = await this.net.forward(extra.length > 0 ? [...features, ...extra] : features);
+    const at = (i: number): Omit<TextScores, 'signals'> => {
+      const out: TextScores = { sentiment: sentimentAt(probs.get('sentiment')!, i) };
+      for (const h of this.heads) {
+        const p = probs.get(h)!;
+        if (h === 'emotion') out.emotion = emotionAt(p, i, this.thresholds);
+        else if (h === 'urgency') out.urgency = classAt(URGENCY_LABELS, p, i);
+        else if (h === 'topic') out.topic = classAt(TOPIC_LABELS, p, i);
+        else if (h === 'formality') out.formality = classAt(FORMALITY_LABELS, p, i);
       }
       return out;
-    } finally {
-      probs.dispose();
+    };
+    const out: TextScores[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const s: TextScores = at(i);
+      if (texts) {
+        const tc = tails[i];
+        const tail = tc ? { ...tc, ...at(tc.row) } : undefined;
+        s.signals = hiddenSignals({ text: texts[i]!, lang: langs?.[i], overall: s.sentiment, emotion: s.emotion, tail });
+      }
+      out[i] = s;
     }
+    return out;
   }
 
   score(texts: readonly string[], langs?: readonly (string | undefined)[]): Promise<SentimentScore[]> {
@@ -119,16 +150,48 @@ class EmbeddingBagScorer implements TextScorer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const t of Object.values(this.w)) t.dispose();
+    this.net.dispose();
   }
+}
+
+/** Reads every head folder present under `modelDir/heads`; disposes what it read if one is refused. */
+function readHeads(modelDir: string, main: ModelManifest): LoadedHead[] {
+  const heads: LoadedHead[] = [];
+  try {
+    for (const { name, dir } of headFolders(modelDir)) {
+      const { manifest, weights } = readModelFolder(dir, HEAD_EXPECTATIONS[name]);
+      heads.push({ name, dir, manifest, weights });
+      assertSameFeaturizer(manifest, dir, main, modelDir);
+    }
+  } catch (err) {
+    for (const h of heads) for (const t of Object.values(h.weights)) t.dispose();
+    throw err;
+  }
+  return heads;
+}
+
+export interface LoadOptions {
+  /** Load the heads under `<modelDir>/heads` (default true); false gives the sentiment-only model. */
+  heads?: boolean;
 }
 
 /**
  * Loads the model in `modelDir` (default DEFAULT_MODEL_DIR) on the backend chosen by
  * initBackend (called here if nobody did). Throws an Error naming the offending file.
  */
-export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR): Promise<TextScorer> {
+export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts: LoadOptions = {}): Promise<TextScorer> {
   const backend = await initBackend();
   const { manifest, weights } = readModelFolder(modelDir);
-  return new EmbeddingBagScorer(manifest, weights, backend);
+  let heads: LoadedHead[];
+  try {
+    heads = opts.heads === false ? [] : readHeads(modelDir, manifest);
+  } catch (err) {
+    for (const t of Object.values(weights)) t.dispose();
+    throw err;
+  }
+  const net = new CombinedModel([
+    { name: 'sentiment', multiLabel: false, numClasses: manifest.labels.length, weights },
+    ...heads.map((h) => ({ name: h.name, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
+  ]);
+  return new EmbeddingBagScorer(manifest, net, heads, backend);
 }

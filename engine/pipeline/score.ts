@@ -1,5 +1,5 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
-import type { SentimentScore } from '../event/types.ts';
+import type { TextScores } from '../event/types.ts';
 import type { Featurized, ModelLease, PipelineModel, Scored } from './types.ts';
 
 export interface ScoreHooks {
@@ -9,7 +9,8 @@ export interface ScoreHooks {
 }
 
 /**
- * Scores each micro-batch with one forward pass of the model. When a batch fails, each item is
+ * Scores each micro-batch with one forward pass of the model: sentiment plus whichever heads
+ * the model has, and the hidden signals from the redacted texts. When a batch fails, each item is
  * retried alone so one poisonous input cannot hold back the others.
  *
  * A model that supports hot reload (acquire) is pinned for the whole batch. Features are made
@@ -24,18 +25,21 @@ export function score(model: PipelineModel, hooks: ScoreHooks): OperatorFunction
     try {
       const m = lease.model;
       const items = batch.map((b) => (b.featuresVersion === m.version ? b : { ...b, features: m.featurize(b.text, b.language.lang), featuresVersion: m.version }));
-      const withScores = (part: Featurized[], scores: SentimentScore[]): Scored[] => {
+      const predict = (part: readonly Featurized[]): Promise<TextScores[]> =>
+        m.predictAll(part.map((b) => b.features), part.map((b) => b.text), part.map((b) => b.language.lang));
+      const withScores = (part: Featurized[], scores: TextScores[]): Scored[] => {
         const scoredAtMs = Date.now();
-        return part.map((item, i) => ({ ...item, sentiment: scores[i]!, modelVersion: m.version, scoredAtMs }));
+        // Spread only the heads the model produced, so a sentiment-only model adds no undefined keys.
+        return part.map((item, i) => ({ ...item, ...scores[i]!, modelVersion: m.version, scoredAtMs }));
       };
       let out: Scored[];
       try {
-        out = withScores(items, await m.predict(items.map((b) => b.features)));
+        out = withScores(items, await predict(items));
       } catch {
         out = [];
         for (const item of items) {
           try {
-            out.push(...withScores([item], await m.predict([item.features])));
+            out.push(...withScores([item], await predict([item])));
           } catch (e) {
             await hooks.onFailed(item, e as Error);
           }

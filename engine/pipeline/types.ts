@@ -41,6 +41,11 @@ export interface PipelineModel {
   featurize(text: string, lang?: string): Int32Array;
   predict(features: readonly Int32Array[]): Promise<SentimentScore[]>;
   /**
+   * Sentiment plus the heads the model has (emotion, urgency, topic, formality); with the
+   * (redacted) texts also the hidden signals, whose tail clause the model featurizes itself.
+   */
+  predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]>;
+  /**
    * Optional (engine/model/registry.ts): pins one model for a whole batch, so a hot reload
    * swaps models between batches and disposes the old one only after the batch released it.
    */
@@ -48,7 +53,7 @@ export interface PipelineModel {
 }
 
 export interface ModelLease {
-  readonly model: Pick<PipelineModel, 'version' | 'featurize' | 'predict'>;
+  readonly model: Pick<PipelineModel, 'version' | 'featurize' | 'predict' | 'predictAll'>;
   /** Shadow scoring: a second model scores the same batch; never throws. */
   compare?(inputs: readonly { text: string; lang?: string | undefined }[], scores: readonly SentimentScore[]): Promise<void>;
   release(): void;

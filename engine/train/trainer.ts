@@ -5,6 +5,9 @@
  * any useful speed: the gather gradient (UnsortedSegmentSum) is missing on the wasm backend and
  * is O(rows x batch elements) on the cpu backend (minutes per step for our table), and a dense
  * Adam step would touch all rows although a batch only touches a few thousand.
+ *
+ * Multi-label (`multiLabel: true`, the emotion head): independent sigmoid outputs trained with
+ * binary cross-entropy against each item's `targets`; everything else is shared.
  */
 import * as tf from '@tensorflow/tfjs';
 
@@ -26,9 +29,12 @@ export interface TrainConfig {
   /** Embedding learning rate decays linearly over this many steps, to 2% of its start (as fastText decays to ~0); 0 = constant. */
   decaySteps: number;
   seed: number;
+  /** Sigmoid outputs + binary cross-entropy over `TrainItem.targets` instead of softmax over `label`. Default false. */
+  multiLabel?: boolean;
 }
 
-export interface TrainItem { features: Int32Array; label: number; weight: number }
+/** `targets` (0/1 per class, length numClasses) is required when the config is multi-label; `label` is then ignored. */
+export interface TrainItem { features: Int32Array; label: number; weight: number; targets?: Float32Array }
 
 /** Small seeded PRNG (mulberry32): reproducible shuffles and dropout. */
 export function rng(seed: number): () => number {
@@ -97,9 +103,28 @@ export class EmbeddingBagTrainer {
     return tf.add(tf.matMul(h, params[0] as tf.Tensor2D), params[1]!);
   }
 
+  /** Targets of a batch: one-hot labels, or the items' multi-label targets. */
+  private targets(items: readonly TrainItem[]): tf.Tensor2D {
+    const k = this.cfg.numClasses;
+    if (!this.cfg.multiLabel) return tf.oneHot(tf.tensor1d(items.map((it) => it.label), 'int32'), k) as tf.Tensor2D;
+    const y = new Float32Array(items.length * k);
+    items.forEach((it, i) => {
+      if (!it.targets || it.targets.length !== k) throw new Error(`multi-label training item ${i} needs targets of length ${k}`);
+      y.set(it.targets, i * k);
+    });
+    return tf.tensor2d(y, [items.length, k]);
+  }
+
+  /** Per-item loss [B]: softmax cross-entropy, or binary cross-entropy summed over labels (numerically stable form). */
+  private itemLoss(z: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
+    if (!this.cfg.multiLabel) return tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(z)), 1)) as tf.Tensor1D;
+    const bce = tf.sub(tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z))))), tf.mul(z, y));
+    return tf.sum(bce, 1);
+  }
+
   /** One Adam step on a batch; returns the weighted mean cross-entropy. */
   trainBatch(items: readonly TrainItem[]): number {
-    const { dim: d, featureDropout: p, numClasses } = this.cfg;
+    const { dim: d, featureDropout: p } = this.cfg;
     const kept = items.map((it) => {
       if (p <= 0 || it.features.length < 2) return it.features;
       const k = it.features.filter(() => this.rand() >= p);
@@ -110,12 +135,9 @@ export class EmbeddingBagTrainer {
     let loss = 0;
     const dh = tf.tidy(() => {
       const hT = tf.tensor2d(h, [items.length, d]);
-      const y = tf.oneHot(tf.tensor1d(items.map((it) => it.label), 'int32'), numClasses);
+      const y = this.targets(items);
       const w = tf.tensor1d(items.map((it) => it.weight / wsum));
-      const f = (...args: tf.Tensor[]): tf.Scalar => {
-        const logp = tf.logSoftmax(this.logits(args[0] as tf.Tensor2D, args.slice(1)));
-        return tf.neg(tf.sum(tf.mul(tf.sum(tf.mul(y, logp), 1), w))) as tf.Scalar;
-      };
+      const f = (...args: tf.Tensor[]): tf.Scalar => tf.sum(tf.mul(this.itemLoss(this.logits(args[0] as tf.Tensor2D, args.slice(1)), y), w)) as tf.Scalar;
       const { value, grads } = tf.valueAndGrads(f)([hT, ...this.head]);
       loss = value.dataSync()[0]!;
       this.opt.applyGradients(this.head.map((v, i) => ({ name: v.name, tensor: grads[i + 1]! })));
@@ -154,14 +176,17 @@ export class EmbeddingBagTrainer {
     }
   }
 
-  /** Class probabilities for texts (no dropout), in batches. */
+  /** Class probabilities (sigmoid per label when multi-label) for texts (no dropout), in batches. */
   predict(features: readonly Int32Array[], batch = 512): Float32Array {
     const k = this.cfg.numClasses;
     const out = new Float32Array(features.length * k);
     for (let s = 0; s < features.length; s += batch) {
       const part = features.slice(s, s + batch);
       const h = this.pool(part, []);
-      const probs = tf.tidy(() => tf.softmax(this.logits(tf.tensor2d(h, [part.length, this.cfg.dim]), this.head)).dataSync());
+      const probs = tf.tidy(() => {
+        const z = this.logits(tf.tensor2d(h, [part.length, this.cfg.dim]), this.head);
+        return (this.cfg.multiLabel ? tf.sigmoid(z) : tf.softmax(z)).dataSync();
+      });
       out.set(probs, s * k);
     }
     return out;

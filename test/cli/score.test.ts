@@ -30,6 +30,20 @@ describe('cxpulse score', () => {
     expect(lines.map((l) => l.lang)).toEqual(['en', 'en', 'sv', 'de']);
   });
 
+  it('prints every head of the committed model in each line', () => {
+    const { status, lines } = score('{"text":"Thanks, it works in principle, but the answers are sometimes slow","lang":"en"}\n{"text":"Ich möchte meinen Vertrag kündigen.","lang":"de"}\n');
+    expect(status).toBe(0);
+    for (const l of lines) {
+      expect(Object.keys(l).sort()).toEqual(['emotion', 'formality', 'lang', 'langConfidence', 'modelVersion', 'sentiment', 'signals', 'topic', 'urgency']);
+      expect(Object.keys(l.emotion).sort()).toEqual(['intensity', 'intensityScore', 'labels', 'probs']);
+      expect(Object.keys(l.topic).sort()).toEqual(['confidence', 'label']);
+      expect(l.modelVersion).toMatch(/^sentiment-v1-[0-9a-f]{8}\+[0-9a-f]{8}$/);
+    }
+    expect(lines[0]!.signals.politeNegative).toBe(true);
+    expect(lines[0]!.signals.evidence).toContain('the answers are sometimes slow');
+    expect(lines[1]!.topic.label).toBe('cancellation');
+  });
+
   it('answers a bad line with an error line in its place and goes on', () => {
     const { status, lines } = score('{"text":"Great, thanks!"}\nnot json\n{"txt":"x"}\n{"text":"Awful."}\n');
     expect(status).toBe(0);

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import type { Engine } from '../../engine/runtime/index.ts';
 import { openFeed, startTestEngine, waitUntil } from '../helpers/engine.ts';
 import { modelFolders } from '../helpers/modelFolders.ts';
+import { DEFAULT_MODEL_DIR, readModelVersion } from '../../engine/model/index.ts';
 
 // Hot reload and shadow scoring on a real engine (in-process bus, embedded file store).
 let engine: Engine;
 let dir: string;
 const folders = modelFolders();
-const v0 = folders.manifest['version'] as string;
+const v0 = readModelVersion(DEFAULT_MODEL_DIR);
 let seq = 0;
 
 const TEXTS = ['Thank you so much, great help!', 'Third time I ask: where is my refund?', 'Tack, det löste sig!', 'Das ist leider sehr enttäuschend.', 'Ok, I will check tomorrow.'];

@@ -2,14 +2,15 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { firstValueFrom, of } from 'rxjs';
 import { score } from '../../engine/pipeline/score.ts';
 import type { Featurized } from '../../engine/pipeline/types.ts';
-import { DEFAULT_MODEL_DIR, initBackend } from '../../engine/model/index.ts';
+import { DEFAULT_MODEL_DIR, initBackend, readModelVersion } from '../../engine/model/index.ts';
 import { CANARY, ModelInvalidError, ModelRegistry, validateScorer, watchModelDir } from '../../engine/model/registry.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { modelFolders } from '../helpers/modelFolders.ts';
 
 const folders = modelFolders();
-const v0 = folders.manifest['version'] as string;
+// The committed folder's version includes its heads' hash (models/sentiment/heads).
+const v0 = readModelVersion(DEFAULT_MODEL_DIR);
 
 beforeAll(async () => {
   await initBackend('wasm');
