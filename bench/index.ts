@@ -23,7 +23,11 @@ export interface BenchOptions {
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
 
-/** Model-only throughput: featurize + one forward pass per batch of 64, on one thread. */
+/**
+ * Model-only throughput on one thread, batches of 64: featurize + the sentiment head alone
+ * (`predict`), and featurize + every head with the hidden-signal clauses (`predictAll`, what the
+ * engine runs).
+ */
 async function modelThroughput(n: number) {
   const backend = await initBackend();
   const scorer = await loadTextScorer();
@@ -34,14 +38,18 @@ async function modelThroughput(n: number) {
   const t1 = performance.now();
   for (let i = 0; i < feats.length; i += 64) await scorer.predict(feats.slice(i, i + 64));
   const t2 = performance.now();
+  for (let i = 0; i < feats.length; i += 64) await scorer.predictAll(feats.slice(i, i + 64), texts.slice(i, i + 64));
+  const t3 = performance.now();
   scorer.dispose();
   return {
     backend,
     model: scorer.version,
     texts: n,
     textsPerSec: Math.round(n / ((t2 - t0) / 1000)),
+    allHeadsTextsPerSec: Math.round(n / ((t1 - t0 + t3 - t2) / 1000)),
     featurizeUsPerText: Math.round(((t1 - t0) * 1000) / n),
     predictUsPerText: Math.round(((t2 - t1) * 1000) / n),
+    predictAllUsPerText: Math.round(((t3 - t2) * 1000) / n),
   };
 }
 
@@ -143,6 +151,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   say(`1/2 model throughput over ${o.texts} simulated texts ...`);
   const model = await modelThroughput(o.texts);
   say(`    ${model.textsPerSec} texts/s on one thread (${model.backend}); featurize ${model.featurizeUsPerText} µs, predict ${model.predictUsPerText} µs per text`);
+  say(`    all heads + hidden signals (the engine's path): ${model.allHeadsTextsPerSec} texts/s; predictAll ${model.predictAllUsPerText} µs per text`);
   say(`2/2 end to end: ${o.events} events through NATS -> engine -> store -> feed ...`);
   const e2e = await endToEnd(o.events, o.rate);
   say(`    ${e2e.received}/${e2e.events} scored, ${e2e.eventsPerSec} events/s; publish->feed p50 ${e2e.publishToFeedMs.p50} ms, p99 ${e2e.publishToFeedMs.p99} ms`);
