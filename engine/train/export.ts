@@ -30,7 +30,8 @@ export function quantizeUint8(values: Float32Array): { bytes: Uint8Array; min: n
   return { bytes, min, scale };
 }
 
-function writeAtomic(path: string, data: string | Uint8Array): void {
+/** Writes via a temporary file and a rename, so a reader never sees half a file. */
+export function writeAtomic(path: string, data: string | Uint8Array): void {
   writeFileSync(`${path}.tmp`, data);
   renameSync(`${path}.tmp`, path);
 }
@@ -46,13 +47,15 @@ export interface ExportInput {
   quantize?: boolean;
 }
 
-/** Writes weights.bin then manifest.json; returns the manifest. */
-export async function exportModel(input: ExportInput): Promise<ModelManifest> {
-  mkdirSync(input.outDir, { recursive: true });
+/**
+ * Encodes named weights into one TF.js weights binary: the embedding table as uint8 (TF.js's own
+ * quantization spec) unless `quantize` is false, every other tensor as float32.
+ */
+export async function encodeWeightsBinary(weights: readonly HeadWeights[], quantize = true): Promise<{ bin: Uint8Array; specs: tf.io.WeightsManifestEntry[] }> {
   const parts: Uint8Array[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
-  for (const w of input.weights) {
-    if (w.name === 'embedding' && input.quantize !== false) {
+  for (const w of weights) {
+    if (w.name === 'embedding' && quantize) {
       const q = quantizeUint8(w.values);
       parts.push(q.bytes);
       specs.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'uint8', min: q.min, scale: q.scale } });
@@ -67,6 +70,13 @@ export async function exportModel(input: ExportInput): Promise<ModelManifest> {
   const bin = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
   let off = 0;
   for (const p of parts) { bin.set(p, off); off += p.byteLength; }
+  return { bin, specs };
+}
+
+/** Writes weights.bin then manifest.json; returns the manifest. */
+export async function exportModel(input: ExportInput): Promise<ModelManifest> {
+  mkdirSync(input.outDir, { recursive: true });
+  const { bin, specs } = await encodeWeightsBinary(input.weights, input.quantize !== false);
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,

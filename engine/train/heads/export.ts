@@ -3,21 +3,15 @@
  * head's task and labels, the embedding table uint8-quantized as the main model's is
  * (quantizeUint8 keeps untouched rows exactly zero), the dense layer float32.
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import {
   MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type ModelManifest,
 } from '../../model/index.ts';
 import type { FeaturizerSpec } from '../../model/index.ts';
 import type { HeadName } from '../../model/heads.ts';
-import { quantizeUint8 } from '../export.ts';
+import { encodeWeightsBinary, writeAtomic } from '../export.ts';
 import type { HeadWeights } from '../trainer.ts';
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
-}
 
 export interface HeadExport {
   outDir: string;
@@ -32,24 +26,7 @@ export interface HeadExport {
 
 export async function exportHead(x: HeadExport): Promise<ModelManifest> {
   mkdirSync(x.outDir, { recursive: true });
-  const parts: Uint8Array[] = [];
-  const specs: tf.io.WeightsManifestEntry[] = [];
-  for (const w of x.weights) {
-    if (w.name === 'embedding') {
-      const q = quantizeUint8(w.values);
-      parts.push(q.bytes);
-      specs.push({ name: w.name, shape: w.shape, dtype: 'float32', quantization: { dtype: 'uint8', min: q.min, scale: q.scale } });
-    } else {
-      const t = tf.tensor(w.values, w.shape, 'float32');
-      const enc = await tf.io.encodeWeights({ [w.name]: t });
-      t.dispose();
-      parts.push(new Uint8Array(enc.data));
-      specs.push(...enc.specs);
-    }
-  }
-  const bin = new Uint8Array(parts.reduce((a, p) => a + p.byteLength, 0));
-  let off = 0;
-  for (const p of parts) { bin.set(p, off); off += p.byteLength; }
+  const { bin, specs } = await encodeWeightsBinary(x.weights);
   const manifest: ModelManifest = {
     format: MODEL_FORMAT,
     formatVersion: MODEL_FORMAT_VERSION,
