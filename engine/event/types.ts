@@ -111,8 +111,12 @@ export interface ConversationState {
   trend: number;
 }
 
-/** What the engine produces per event: the row in ClickHouse, the feed message, cx.scores.<channel>. */
-export interface ScoredEvent {
+/**
+ * What the engine produces per event: the row in ClickHouse, the feed message, cx.scores.<channel>.
+ * The text model's other heads (emotion, urgency, topic, formality, signals; see TextScores) are
+ * present when the loaded model has them.
+ */
+export interface ScoredEvent extends Omit<TextScores, 'sentiment'> {
   id: string;
   channel: Channel;
   conversationId: string;
@@ -126,12 +130,6 @@ export interface ScoredEvent {
   lang: string;
   langConfidence: number;
   sentiment: SentimentScore;
-  /** The text model's other heads, when the loaded model has them (see TextScores). */
-  emotion?: EmotionScore;
-  urgency?: ClassScore<UrgencyLabel>;
-  topic?: ClassScore<TopicLabel>;
-  formality?: ClassScore<FormalityLabel>;
-  signals?: HiddenSignals;
   /** Customer messages only, when the churn model is on: the customer's risk after this message. */
   churn?: ChurnRisk;
   conversation: ConversationState;
