@@ -29,7 +29,7 @@ const provisioned = (parse(readFileSync(new URL('../../grafana/provisioning/data
   datasources: { uid: string; type: string }[];
 }).datasources;
 
-/** Six customers over 24 hours, on every channel and in three languages, with CRM events and alerts; topic and urgency on most customer messages (not all: older rows and models without those heads write ''). */
+/** Six customers over 24 hours, on every channel and in three languages, with CRM events and alerts; topic and urgency on most customer messages (not all: older rows and models without those heads write ''), churn risk on five customers' messages. */
 function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: Alert[] } {
   const channels: Channel[] = ['chat', 'email', 'call'];
   const langs = ['en', 'sv', 'de'];
@@ -57,6 +57,8 @@ function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: 
       modelVersion: 'grafana-test',
       latencyMs: 2,
       receivedAtMs: tsMs + 10,
+      // Churn risk on customer messages of five customers (cust-0 has none: a customer scored without the churn model).
+      ...(i % 4 !== 3 && i % 6 !== 0 ? { churn: { probability: ((i * 13) % 100) / 100, band: ((i * 13) % 100) / 100 >= 0.6 ? 'high' : ((i * 13) % 100) / 100 >= 0.3 ? 'medium' : 'low', factors: [], modelVersion: 'grafana-test' } } : {}),
       ...(i % 5 !== 4 ? { topic: { label: TOPIC_LABELS[i % TOPIC_LABELS.length] ?? 'other', confidence: 0.8 }, urgency: { label: URGENCY_LABELS[Math.floor(i / 4) % URGENCY_LABELS.length] ?? 'normal', confidence: 0.7 } } : {}),
     });
   }
@@ -199,6 +201,25 @@ describe('issue 5 panels (topics, urgency, alerts)', () => {
     const want = fixture().scored.filter((e) => e.author === 'customer' && e.topic).length;
     expect(rows.reduce((a, r) => a + Number(r.messages), 0)).toBe(want);
     expect(rows.map((r) => r.label)).not.toContain('');
+  });
+
+  it('mean sentiment by topic averages the customer messages of each topic', async () => {
+    const rows = await panel('Mean sentiment by topic');
+    expect(new Set(rows.map((r) => r.topic_label))).toEqual(new Set(fixture().scored.filter((e) => e.author === 'customer' && e.topic).map((e) => e.topic?.label)));
+    for (const r of rows) expect(Number(r.sentiment)).toBeGreaterThanOrEqual(-1);
+  });
+
+  it('churn risk distribution counts each customer once, in the bucket of their latest probability', async () => {
+    const rows = await panel('Churn risk distribution');
+    const latest = new Map<string, ScoredEvent>();
+    for (const e of fixture().scored) if (e.author === 'customer' && e.churn && (latest.get(e.customerId)?.tsMs ?? -1) < e.tsMs) latest.set(e.customerId, e);
+    expect(latest.size).toBe(5);
+    const want = new Map<string, number>();
+    for (const e of latest.values()) {
+      const b = Math.min(9, Math.floor((e.churn?.probability ?? 0) * 10));
+      want.set(`${b * 10}-${b * 10 + 10} %`, (want.get(`${b * 10}-${b * 10 + 10} %`) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(rows.map((r) => [String(r.risk), Number(r.customers)]))).toEqual(Object.fromEntries(want));
   });
 
   it('urgency over time splits customer messages by level', async () => {
