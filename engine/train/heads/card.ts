@@ -41,6 +41,12 @@ export function renderHeadsCard(r: Report): string {
   (urgency) and ${Math.round(100 * (1 - cov.formality))}% (formality) of texts` : 'they abstain on most real texts';
   const sig = m['signals'] as { n: number; precision: number; recall: number; alreadyNegative: string[]; missed: string[]; falseFlags: string[] } | undefined;
   const t = (h: string): Record<string, unknown> => (r.training[h] ?? {}) as Record<string, unknown>;
+  const seedAll = (h: string): ClassificationReport | undefined => (m[h] as Record<string, ClassificationReport> | undefined)?.['seed held-out (all)'];
+  const nSeed = (h: string): number => seedAll(h)?.n ?? 0;
+  // Half-width of a 95% interval for an accuracy near 0.5 on n texts (normal approximation).
+  const ci = (n: number): string => (n > 0 ? (1.96 * Math.sqrt(0.25 / n)).toFixed(2) : '?');
+  const perTopicLang = nSeed('topic') / 45;
+  const lowRecall = seedAll('urgency')?.perClass.find((c) => c.label === 'low')?.recall;
   return `# Model card: cxpulse text heads (emotion, topic, urgency, formality)
 
 Combined model version \`${r.modelVersion}\` = main sentiment model \`${r.mainModel}\` + the heads below
@@ -88,7 +94,7 @@ Adam with a lazy row-sparse update of the embedding (engine/train/trainer.ts), f
   mapped to topics by \`engine/train/heads/banking77-topics.json\` (the full 77-intent mapping, as
   data), plus hand-written examples of every topic in en, sv, nb, da, de
   (\`engine/train/heads/seed/topic.jsonl\`; usability, communication and praise exist only there).
-  Held out: Banking77 \`test\` (mapped), and the seed lines marked \`"split":"test"\` (2 per topic and language).
+  Held out: Banking77 \`test\` (mapped), and the seed lines marked \`"split":"test"\` (${nSeed('topic')} lines, ${Number.isInteger(perTopicLang) ? perTopicLang : `about ${Math.round(perTopicLang)}`} per topic and language).
 - **Urgency and formality: no public labels exist. The labels are made up by us.** Keyword rules
   (\`engine/train/heads/rules.ts\`, with Banking77 intents such as lost/stolen card or unrecognised
   payment for urgency) label real texts — Banking77 and GoEmotions \`train\`, and the training parts
@@ -98,8 +104,10 @@ Adam with a lazy row-sparse update of the embedding (engine/train/trainer.ts), f
   labelled by hand, not by the rules, and are the only figures reported. Rule-labelled counts:
   urgency ${JSON.stringify(t('urgency')['ruleLabelled'] ?? {})}, formality ${JSON.stringify(t('formality')['ruleLabelled'] ?? {})}.
   What this means: the heads learn the rules' notion of urgency/formality (plus what co-occurs with
-  the cues); they are weak signals, not judgements. The hand-written test sets are small (40 and 20
-  texts), so their figures carry wide error bars (±0.1 or more).
+  the cues); they are weak signals, not judgements. The hand-written test sets are small (${nSeed('urgency')} and ${nSeed('formality')}
+  texts, a fifth of that per language), so their figures carry wide error bars (about ±${ci(nSeed('urgency'))} pooled and
+  ±${ci(nSeed('urgency') / 5)} per language for urgency, at 95%). They were written by the same author as the hand-written
+  training lines (different sentences, same habits), so they flatter the heads compared with real traffic.
 
 ## Held-out results (through loadTextScorer on the shipped, quantized folders)
 ### Emotion
@@ -133,7 +141,7 @@ English text as a whole carries one of those emotions (the emotion head is Engli
   The "rules alone" rows score the keyword rules on the same hand-written texts. Those texts were
   written with the very cues the rules list (sign-offs, "Sie", "lol"; "stolen", "third time"), so
   that comparison flatters the rules; ${abstain}, while the heads always answer and generalise somewhat
-  beyond the cue lists. Urgency "low" (no request, no rush) is rarely predicted: the rules label few such texts.
+  beyond the cue lists. ${lowRecall !== undefined && lowRecall < 0.5 ? 'Urgency "low" (no request, no rush) is rarely predicted: the rules label few such texts.' : 'Urgency "low" (no request, no rush) comes mostly from the hand-written lines: the rules label few such texts.'}
 - Emotion labels follow Reddit's usage in GoEmotions; sarcasm and irony are often missed.
 - Licences: GoEmotions and Banking77 CC BY 4.0; the Nordic/German texts used for the weak labels
   carry their own terms (see models/sentiment/MODEL_CARD.md and ../shared/data/README.md):
