@@ -87,6 +87,8 @@ program
   .option('--epochs <n>', 'training epochs', positiveInt)
   .option('--no-heads', 'train the main sentiment model only, not its heads')
   .option('--heads-only', 'retrain only the heads (emotion, topic, urgency, formality) against the existing model in --out')
+  .option('--sets <names>', "public sets to train on, comma-separated (default: all in --data); 'none' trains on --own files alone")
+  .option('--own <files>', "your own labelled tickets (JSONL {\"text\",\"label\",\"lang\"?} or CSV, as eval reads them), comma-separated; added to the training data")
   .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
   .action((o) => runTrain(o));

@@ -16,7 +16,13 @@ export interface TrainCliOptions {
   headsOnly?: boolean;
   /** `--hyper k=v,...`: sentiment hyper-parameter overrides (engine/train/config.ts). */
   hyper?: string;
+  /** `--sets a,b` or `none`: the public sets to train on. */
+  sets?: string;
+  /** `--own a.jsonl,b.csv`: a company's own labelled tickets. */
+  own?: string;
 }
+
+const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
 /** A progress bar on a TTY, a line every 5% otherwise (CI logs). */
 function progressPrinter(tty: boolean): (done: number, total: number, info: string) => void {
@@ -42,10 +48,18 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
   const progress = progressPrinter(tty);
   const result: Record<string, unknown> = {};
   if (!o.headsOnly) {
-    result['sentiment'] = await trainSentiment({ dataDir: o.data, outDir, seed: o.seed, epochs: o.epochs, timeBudgetSec: o.budget, log, progress, ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}) });
+    result['sentiment'] = await trainSentiment({ dataDir: o.data, outDir, seed: o.seed, epochs: o.epochs, timeBudgetSec: o.budget, log, progress,
+      ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}),
+      ...(o.sets ? { sets: o.sets === 'none' ? [] : list(o.sets) } : {}),
+      ...(o.own ? { ownFiles: list(o.own) } : {}),
+    });
     if (tty) process.stderr.write('\n');
   }
-  if (o.heads !== false) {
+  // The heads learn from the public sets (GoEmotions, Banking77 ...): with none of them, the
+  // heads already in --out are kept as they are (same featurizer, so they still load).
+  const headsFromPublicData = o.sets !== 'none';
+  if (!headsFromPublicData && o.heads !== false && !o.headsOnly) log('--sets none: the heads are not retrained (they need the public sets); the heads already in --out are kept');
+  if (o.heads !== false && (headsFromPublicData || o.headsOnly)) {
     result['heads'] = await trainHeads({ dataDir: o.data, modelDir: outDir, seed: o.seed, log, progress });
     if (tty) process.stderr.write('\n');
   }

@@ -21,6 +21,12 @@ export const SET_SOURCES: Record<string, { licence: string; source: string }> = 
   'de-germeval2017': { licence: 'GermEval 2017 shared-task data; check its terms before commercial use', source: 'GermEval 2017 (Deutsche Bahn customer feedback) dev set, via oliverguhr/german-sentiment `source-data/germeval2017`' },
 };
 
+/** A public set's entry, or for a company's own file (`own:<file>`) a line saying so. */
+function sourceOf(name: string): { licence: string; source: string } {
+  if (name.startsWith('own:')) return { licence: 'your own data', source: `\`${name.slice(4)}\`, given with \`--own\`` };
+  return SET_SOURCES[name] ?? { licence: 'see ../shared/data/README.md', source: '' };
+}
+
 const pct = (x: number): string => x.toFixed(3);
 
 function row(r: SetReport): string {
@@ -60,7 +66,7 @@ Norwegian Bokmål, Danish and German. Written by \`engine/train\` (seed ${report
 ## Training data
 | set | language | used for | licence / terms | source and attribution |
 | --- | --- | --- | --- | --- |
-${used.map((r) => `| ${r.name} | ${r.lang} | ${r.trainExamples > 0 ? 'training + held-out test' : 'held-out test only'} | ${SET_SOURCES[r.name]?.licence ?? 'see ../shared/data/README.md'} | ${SET_SOURCES[r.name]?.source ?? ''} |`).join('\n')}
+${used.map((r) => `| ${r.name} | ${r.lang} | ${r.trainExamples > 0 ? 'training + held-out test' : 'held-out test only'} | ${sourceOf(r.name).licence} | ${sourceOf(r.name).source} |`).join('\n')}
 
 **Licence of these weights.** Several training sets are non-commercial or research-only (NoReC is CC BY-NC but
 its authors allow commercial use of trained models; da-political is CC BY-NC-SA; the Swedish sets are research/hobby

@@ -4,10 +4,11 @@
  * only ever used for the reported figures; `valid` (carved from training data) picks the epoch.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { hashString } from '../model/featurize.ts';
 import { normalizeText } from '../model/tokenize.ts';
 import { parseDelimited } from './csv.ts';
+import { readLabelledFile } from '../eval/read.ts';
 
 /** Index into SENTIMENT_LABELS: 0 negative, 1 neutral, 2 positive. */
 export type LabelId = 0 | 1 | 2;
@@ -200,4 +201,24 @@ export function loadSentimentSets(dataDir: string, seed: number, names: readonly
     if (!loader) throw new Error(`unknown data set ${n}; known: ${SENTIMENT_SETS.join(', ')}`);
     return loader(dataDir, seed);
   });
+}
+
+/**
+ * A company's own labelled tickets, in the format `cxpulse eval` reads (JSONL `{"text","label","lang"?}`
+ * or CSV with a header): split like the public sets (seeded 15% held out, 10% validation, on a
+ * hash of the text). Bad lines are skipped and reported through `log`, never fatal; a file with
+ * no usable line is an error naming it.
+ */
+export function loadOwnSet(path: string, seed: number, log: (line: string) => void = () => {}): LabelledSet {
+  const f = readLabelledFile(path);
+  const first = f.skipped[0];
+  if (f.rows.length === 0) {
+    throw new Error(`${path}: no usable labelled line${first ? ` (${f.skipped.length} skipped; line ${first.line}: ${first.reason})` : ' (the file is empty)'}`);
+  }
+  if (first) log(`${path}: ${f.skipped.length} line(s) skipped, e.g. line ${first.line}: ${first.reason}`);
+  const langs = new Map<string, number>();
+  for (const r of f.rows) if (r.lang) langs.set(r.lang, (langs.get(r.lang) ?? 0) + 1);
+  const lang = [...langs.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'und';
+  const all = f.rows.map((r): Example => ({ text: r.text, label: r.label }));
+  return { name: `own:${basename(path)}`, lang, binary: f.binary, outOfDomain: false, heldOut: 'own seeded 15% split', ...splitOwn(all, seed) };
 }

@@ -13,7 +13,7 @@ import { loadTextScorer } from '../model/scorer.ts';
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
-import { loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, type LabelledSet } from './data.ts';
+import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
@@ -21,7 +21,7 @@ import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './tr
 
 export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from './metrics.ts';
 export type { ClassificationReport, ClassMetrics } from './metrics.ts';
-export { loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
+export { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
 export type { LabelledSet, Example } from './data.ts';
 export { DEFAULT_HYPER, parseHyper, resolveHyper } from './config.ts';
 export type { Hyper } from './config.ts';
@@ -34,8 +34,13 @@ export interface TrainOptions {
   epochs?: number;
   /** No new epoch starts once this much time has passed. Default 480 s. */
   timeBudgetSec?: number;
-  /** Train on these sets only (default: all); e.g. the permissively licensed ones. */
+  /**
+   * Train on these public sets only (default: all); e.g. the permissively licensed ones. An empty
+   * list trains on `ownFiles` alone (no public set, no out-of-domain test).
+   */
   sets?: string[];
+  /** A company's own labelled tickets (JSONL/CSV, as `cxpulse eval` reads them), added to the training data. */
+  ownFiles?: string[];
   /** Overrides of the shipped hyper-parameters (experiments; see config.ts). */
   hyper?: Partial<Hyper>;
   log?: (line: string) => void;
@@ -107,8 +112,8 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const backend = await initBackend();
   log(`TF.js backend: ${backend}`);
 
-  const names = opts.sets ? [...new Set([...opts.sets, ...OUT_OF_DOMAIN_SETS])] : SENTIMENT_SETS;
-  const sets = loadSentimentSets(opts.dataDir, seed, names);
+  const names = !opts.sets ? SENTIMENT_SETS : opts.sets.length === 0 ? [] : [...new Set([...opts.sets, ...OUT_OF_DOMAIN_SETS])];
+  const sets = [...loadSentimentSets(opts.dataDir, seed, names), ...(opts.ownFiles ?? []).map((f) => loadOwnSet(f, seed, log))];
   const inDomain = sets.filter((s) => !s.outOfDomain && s.train.length > 0);
   if (inDomain.length === 0) throw new Error('no training data: every selected set is held out');
   for (const s of sets) log(`${s.name}: train ${s.train.length}, valid ${s.valid.length}, held-out ${s.test.length} (${s.heldOut})`);
