@@ -1,13 +1,18 @@
 /**
- * The main model and its heads as one network: their embedding tables are concatenated
- * column-wise into one [buckets, sum of dims] tensor at load time, so a batch needs one
- * sparseSegmentMean (the gather that dominates the cost); each part then reads its own columns
- * of the pooled vectors through its small dense layer(s).
+ * The main model and its heads as one network. Parts with plain tables (`buckets` rows, mean
+ * pooling: the heads, and older main models) are concatenated column-wise into one
+ * [buckets, sum of dims] tensor at load time, so a batch needs one sparseSegmentMean (the gather
+ * that dominates the cost) over the base feature ids; each part then reads its own columns of the
+ * pooled vectors through its small dense layer(s). A part with language rows or sqrt-n pooling
+ * (the wide linear sentiment model) keeps its own table and is pooled over every id, language
+ * copies included: sum / sqrt(n), computed as mean x sqrt(n) with the same kernel.
  */
 import * as tf from '@tensorflow/tfjs';
 
 export interface PartWeights {
   name: string;
+  /** Default mean. */
+  pooling?: 'mean' | 'sqrtn';
   /** Output activation: softmax for single-label parts, sigmoid for multi-label ones. */
   multiLabel: boolean;
   numClasses: number;
@@ -18,27 +23,56 @@ interface Part {
   name: string;
   multiLabel: boolean;
   numClasses: number;
+  /** Columns of the shared table, or the part's own table. */
   offset: number;
   dim: number;
+  own?: { table: tf.Tensor2D; sqrtn: boolean };
   dense: tf.NamedTensorMap;
 }
 
+/** Ids and segment numbers of a batch (an empty text uses the padding row 0), plus each text's feature count. */
+function segmentsOf(features: readonly Int32Array[]): { ids: Int32Array; segments: Int32Array; counts: Float32Array } {
+  let total = 0;
+  for (const f of features) total += Math.max(1, f.length);
+  const ids = new Int32Array(total);
+  const segments = new Int32Array(total);
+  const counts = new Float32Array(features.length);
+  let at = 0;
+  features.forEach((f, i) => {
+    counts[i] = Math.max(1, f.length);
+    if (f.length === 0) { segments[at++] = i; return; }
+    ids.set(f, at);
+    segments.fill(i, at, at + f.length);
+    at += f.length;
+  });
+  return { ids, segments, counts };
+}
+
 export class CombinedModel {
-  private readonly embedding: tf.Tensor2D;
+  private readonly embedding: tf.Tensor2D | undefined;
   private readonly parts: Part[] = [];
 
-  /** Takes ownership of every tensor in `parts` (the embedding tables are disposed after the concat). */
-  constructor(parts: readonly PartWeights[]) {
+  /**
+   * Takes ownership of every tensor in `parts` (plain tables are disposed after the concat).
+   * `buckets` is the featurizer's id range: ids at or above it are language copies, which only
+   * parts with their own table see.
+   */
+  constructor(parts: readonly PartWeights[], private readonly buckets: number) {
     let offset = 0;
     const tables: tf.Tensor2D[] = [];
     for (const p of parts) {
       const { embedding, ...dense } = p.weights;
       const table = embedding as tf.Tensor2D;
+      const base = { name: p.name, multiLabel: p.multiLabel, numClasses: p.numClasses, dim: table.shape[1], dense };
+      if (p.pooling === 'sqrtn' || table.shape[0] !== buckets) {
+        this.parts.push({ ...base, offset: 0, own: { table, sqrtn: p.pooling === 'sqrtn' } });
+        continue;
+      }
       tables.push(table);
-      this.parts.push({ name: p.name, multiLabel: p.multiLabel, numClasses: p.numClasses, offset, dim: table.shape[1], dense });
+      this.parts.push({ ...base, offset });
       offset += table.shape[1];
     }
-    this.embedding = tables.length === 1 ? tables[0]! : tf.concat2d(tables, 1);
+    this.embedding = tables.length === 0 ? undefined : tables.length === 1 ? tables[0]! : tf.concat2d(tables, 1);
     if (tables.length > 1) tables.forEach((t) => t.dispose());
   }
 
@@ -52,23 +86,28 @@ export class CombinedModel {
    */
   async forward(features: readonly Int32Array[], only?: readonly string[]): Promise<Map<string, Float32Array>> {
     const n = features.length;
-    let total = 0;
-    for (const f of features) total += Math.max(1, f.length);
-    const ids = new Int32Array(total);
-    const segments = new Int32Array(total);
-    let at = 0;
-    features.forEach((f, i) => {
-      if (f.length === 0) { segments[at++] = i; return; }
-      ids.set(f, at);
-      segments.fill(i, at, at + f.length);
-      at += f.length;
-    });
+    const all = segmentsOf(features);
     const wanted = this.parts.filter((p) => !only || only.includes(p.name));
+    const embedding = this.embedding;
+    const sharedWanted = embedding !== undefined && wanted.some((p) => !p.own);
+    // Plain tables see the base ids only (the language copies sit at or above `buckets`).
+    const hasCopies = sharedWanted && all.ids.some((id) => id >= this.buckets);
+    const base = hasCopies ? segmentsOf(features.map((f) => f.filter((id) => id < this.buckets))) : all;
     // All parts' probabilities side by side in one [n, sum of classes] tensor: one download.
     const probs = tf.tidy(() => {
-      const pooled = tf.sparse.sparseSegmentMean(this.embedding, tf.tensor1d(ids, 'int32'), tf.tensor1d(segments, 'int32')) as tf.Tensor2D;
+      const idsT = tf.tensor1d(all.ids, 'int32');
+      const segT = tf.tensor1d(all.segments, 'int32');
+      const pooled = sharedWanted
+        ? tf.sparse.sparseSegmentMean(embedding, hasCopies ? tf.tensor1d(base.ids, 'int32') : idsT, hasCopies ? tf.tensor1d(base.segments, 'int32') : segT) as tf.Tensor2D
+        : undefined;
       const outs = wanted.map((p) => {
-        let h = this.parts.length === 1 ? pooled : tf.slice(pooled, [0, p.offset], [n, p.dim]);
+        let h: tf.Tensor2D;
+        if (p.own) {
+          h = tf.sparse.sparseSegmentMean(p.own.table, idsT, segT) as tf.Tensor2D;
+          if (p.own.sqrtn) h = tf.mul(h, tf.tensor2d(all.counts.map(Math.sqrt), [n, 1]));
+        } else {
+          h = pooled!.shape[1] === p.dim ? pooled! : tf.slice(pooled!, [0, p.offset], [n, p.dim]);
+        }
         const w = p.dense;
         if (w['hidden/kernel']) h = tf.relu(tf.add(tf.matMul(h, w['hidden/kernel'] as tf.Tensor2D), w['hidden/bias']!)) as tf.Tensor2D;
         const logits = tf.add(tf.matMul(h, w['output/kernel'] as tf.Tensor2D), w['output/bias']!);
@@ -96,7 +135,10 @@ export class CombinedModel {
   }
 
   dispose(): void {
-    this.embedding.dispose();
-    for (const p of this.parts) for (const t of Object.values(p.dense)) t.dispose();
+    this.embedding?.dispose();
+    for (const p of this.parts) {
+      p.own?.table.dispose();
+      for (const t of Object.values(p.dense)) t.dispose();
+    }
   }
 }

@@ -18,10 +18,13 @@ export interface FeaturizerSpec {
   /** Character n-gram lengths, taken over "<word>" with boundary marks. */
   charNgrams: number[];
   negationScope: number;
+  /** Longest word n-gram: 2 (unigrams and bigrams; also when absent, as in older manifests) or 3 (adds trigrams). */
+  wordNgrams?: number;
 }
 
-export function defaultFeaturizerSpec(buckets = 1 << 18, maxFeatures = 1024): FeaturizerSpec {
-  return { kind: 'hashed-ngrams', tokenizerVersion: TOKENIZER_VERSION, hash: 'fnv1a32', buckets, maxFeatures, charNgrams: [3, 4], negationScope: NEGATION_SCOPE };
+export function defaultFeaturizerSpec(buckets = 1 << 18, maxFeatures = 1024, charNgrams: number[] = [3, 4], wordNgrams = 2): FeaturizerSpec {
+  const spec: FeaturizerSpec = { kind: 'hashed-ngrams', tokenizerVersion: TOKENIZER_VERSION, hash: 'fnv1a32', buckets, maxFeatures, charNgrams, negationScope: NEGATION_SCOPE };
+  return wordNgrams === 2 ? spec : { ...spec, wordNgrams };
 }
 
 const FNV_OFFSET = 0x811c9dc5;
@@ -41,6 +44,7 @@ export function hashString(s: string): number {
 // Namespace tags keep a unigram "ok" apart from the char n-gram "<ok" and so on.
 const NS_WORD = fnv(FNV_OFFSET, 'w\u0001');
 const NS_BIGRAM = fnv(FNV_OFFSET, 'b\u0001');
+const NS_TRIGRAM = fnv(FNV_OFFSET, 't\u0001');
 const NS_CHAR = fnv(FNV_OFFSET, 'c\u0001');
 const NEG_MARK = 'NEG_';
 
@@ -51,6 +55,7 @@ function unit(t: { text: string; neg: boolean }): string {
 
 /**
  * Feature ids of one text, deduplicated, in a fixed order, at most spec.maxFeatures long.
+ * Intensifiers (tokenize.ts) get no unigram or character n-grams, only bigrams.
  * Empty text gives an empty array. `lang` is accepted for API stability: the v1 featurizer is
  * language-independent on purpose, so misdetected or mixed-language text is scored the same.
  */
@@ -67,9 +72,7 @@ export function featurizeWith(spec: FeaturizerSpec, text: string, _lang?: string
     }
     return out.length < spec.maxFeatures;
   };
-  const units: string[] = [];
-  for (const t of tokens) if (t.kind !== 'break') units.push(unit(t));
-  for (const u of units) if (!add(fnv(NS_WORD, u))) return Int32Array.from(out);
+  for (const t of tokens) if (t.kind !== 'break' && !t.intensifier && !add(fnv(NS_WORD, unit(t)))) return Int32Array.from(out);
   // Bigrams do not cross clause breaks: "good. not" is not a phrase.
   let prev: string | undefined;
   for (const t of tokens) {
@@ -78,8 +81,18 @@ export function featurizeWith(spec: FeaturizerSpec, text: string, _lang?: string
     if (prev !== undefined && !add(fnv(fnv(fnv(NS_BIGRAM, prev), ' '), u))) return Int32Array.from(out);
     prev = u;
   }
+  if ((spec.wordNgrams ?? 2) >= 3) {
+    let p1: string | undefined, p2: string | undefined;
+    for (const t of tokens) {
+      if (t.kind === 'break') { p1 = p2 = undefined; continue; }
+      const u = unit(t);
+      if (p1 !== undefined && p2 !== undefined && !add(fnv(fnv(fnv(fnv(fnv(NS_TRIGRAM, p2), ' '), p1), ' '), u))) return Int32Array.from(out);
+      p2 = p1;
+      p1 = u;
+    }
+  }
   for (const t of tokens) {
-    if (t.kind !== 'word') continue;
+    if (t.kind !== 'word' || t.intensifier) continue;
     const w = `<${t.text}>`;
     const base = t.neg ? fnv(NS_CHAR, NEG_MARK) : NS_CHAR;
     for (const n of spec.charNgrams) {
@@ -89,4 +102,28 @@ export function featurizeWith(spec: FeaturizerSpec, text: string, _lang?: string
     }
   }
   return Int32Array.from(out);
+}
+
+/** Language code as the language rows know it: lower case, primary subtag; Norwegian variants are nb. */
+export function rowLanguage(lang: string | undefined): string | undefined {
+  if (!lang) return undefined;
+  const l = lang.toLowerCase().split(/[-_]/)[0]!;
+  return l === 'no' || l === 'nn' ? 'nb' : l;
+}
+
+/**
+ * Feature ids for a model with language rows (manifest architecture.languageRows): the base ids
+ * followed by each id's copy in the block of the text's language, `id + (i + 1) * buckets`. A
+ * language the model has no block for (or none given) gets the base ids only, which the model
+ * was also trained on (language-row dropout), so an unknown language degrades, never fails.
+ */
+export function withLanguageRows(base: Int32Array, buckets: number, languages: readonly string[] | undefined, lang: string | undefined): Int32Array {
+  if (!languages || languages.length === 0 || base.length === 0) return base;
+  const i = languages.indexOf(rowLanguage(lang) ?? '');
+  if (i < 0) return base;
+  const out = new Int32Array(base.length * 2);
+  out.set(base);
+  const shift = (i + 1) * buckets;
+  for (let k = 0; k < base.length; k++) out[base.length + k] = base[k]! + shift;
+  return out;
 }

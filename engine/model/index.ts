@@ -17,7 +17,7 @@ export type { HeadName } from './heads.ts';
 export { hiddenSignals, tailClause, politeMarker, CONTRAST_MARKERS, POLITENESS_MARKERS } from './signals.ts';
 export { INTENSITY_CUTS, intensityOf } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
-export { featurizeWith, defaultFeaturizerSpec, hashString } from './featurize.ts';
+export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';
 export type { FeaturizerSpec } from './featurize.ts';
 export { tokenize, normalizeText, TOKENIZER_VERSION } from './tokenize.ts';
 export {

@@ -16,10 +16,22 @@ export const MODEL_FORMAT_VERSION = 1;
 
 export interface Architecture {
   type: 'embedding-bag';
-  pooling: 'mean';
+  /**
+   * How a text's rows are pooled: `mean` (fastText, the heads) or `sqrtn`, the sum divided by
+   * the square root of the number of features (the wide linear sentiment model: a text's evidence
+   * adds up instead of being diluted by its many character n-grams).
+   */
+  pooling: 'mean' | 'sqrtn';
   dim: number;
   /** 0 = linear head. */
   hidden: number;
+  /**
+   * Languages that have their own copy of every row (feature augmentation by language): the
+   * table has buckets x (1 + languageRows.length) rows, and a text in language i also uses row
+   * `id + (i + 1) * buckets` of each of its features (featurize.ts withLanguageRows). Absent: one
+   * block, language-independent.
+   */
+  languageRows?: string[];
 }
 
 /** What a model folder predicts: the main sentiment model or one of its heads (models/sentiment/heads/<task>). */
@@ -55,7 +67,7 @@ export function modelVersion(name: string, weights: Uint8Array): string {
 
 /** The tensor shapes an architecture needs, by weight name. */
 export function expectedShapes(a: Architecture, buckets: number, numClasses: number): Record<string, number[]> {
-  const out: Record<string, number[]> = { embedding: [buckets, a.dim] };
+  const out: Record<string, number[]> = { embedding: [buckets * (1 + (a.languageRows?.length ?? 0)), a.dim] };
   if (a.hidden > 0) {
     out['hidden/kernel'] = [a.dim, a.hidden];
     out['hidden/bias'] = [a.hidden];
@@ -101,8 +113,14 @@ export function validateManifest(raw: unknown, file: string, expect: ManifestExp
   if (f!.tokenizerVersion !== TOKENIZER_VERSION) fail(`tokenizerVersion ${f!.tokenizerVersion} differs from this code's ${TOKENIZER_VERSION}; retrain the model`);
   if (!isPosInt(f!.buckets) || f!.buckets < 2 || !isPosInt(f!.maxFeatures)) fail('featurizer buckets/maxFeatures must be positive integers');
   if (!Array.isArray(f!.charNgrams) || !f!.charNgrams.every(isPosInt) || !Number.isInteger(f!.negationScope)) fail('featurizer charNgrams/negationScope malformed');
+  if (f!.wordNgrams !== undefined && f!.wordNgrams !== 2 && f!.wordNgrams !== 3) fail(`featurizer wordNgrams must be 2 or 3, got ${JSON.stringify(f!.wordNgrams)}`);
   const a = m.architecture;
-  if (!a || a.type !== 'embedding-bag' || a.pooling !== 'mean' || !isPosInt(a.dim) || !Number.isInteger(a.hidden) || a.hidden < 0) fail('architecture malformed');
+  if (!a || a.type !== 'embedding-bag' || !isPosInt(a.dim) || !Number.isInteger(a.hidden) || a.hidden < 0) fail('architecture malformed');
+  if (a!.pooling !== 'mean' && a!.pooling !== 'sqrtn') fail(`architecture pooling ${JSON.stringify(a!.pooling)} is not "mean" or "sqrtn"`);
+  const lr = a!.languageRows;
+  if (lr !== undefined && (!Array.isArray(lr) || lr.length > 16 || new Set(lr).size !== lr.length || !lr.every((l) => typeof l === 'string' && /^[a-z]{2,3}$/.test(l)))) {
+    fail('architecture languageRows must be at most 16 distinct lower-case language codes');
+  }
   if (typeof m.weightsFile !== 'string' || /[\\/]/.test(m.weightsFile)) fail('weightsFile must be a plain file name');
   if (typeof m.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) fail('weightsSha256 must be 64 hex digits');
   if (!Array.isArray(m.weightSpecs)) fail('weightSpecs missing');

@@ -1,7 +1,8 @@
 /**
  * Loads a model folder (plus its heads, see heads.ts) and scores texts with one batched TF.js
- * forward pass: mean of each text's embedding rows (sparseSegmentMean, one for every head) ->
- * per head: (optional ReLU layer) -> dense -> softmax (sigmoid for the multi-label emotion head).
+ * forward pass (combined.ts): each part pools its embedding rows (mean, or sum / sqrt(n) for the
+ * wide linear sentiment model with language rows) -> (optional ReLU layer) -> dense -> softmax
+ * (sigmoid for the multi-label emotion head).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -10,7 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS, type SentimentScore, type TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';
 import { CombinedModel } from './combined.ts';
-import { featurizeWith } from './featurize.ts';
+import { featurizeWith, withLanguageRows } from './featurize.ts';
 import { assertSameFeaturizer, combinedVersion, headFolders, HEAD_EXPECTATIONS, type LoadedHead } from './heads.ts';
 import { MANIFEST_FILE, sha256, validateManifest, weightsByteLength, type ManifestExpectation, type ModelManifest } from './manifest.ts';
 import { classAt, emotionAt, sentimentAt } from './outputs.ts';
@@ -90,7 +91,8 @@ class EmbeddingBagScorer implements TextScorer {
   }
 
   featurize(text: string, lang?: string): Int32Array {
-    return featurizeWith(this.manifest.featurizer, text, lang);
+    const f = this.manifest.featurizer;
+    return withLanguageRows(featurizeWith(f, text, lang), f.buckets, this.manifest.architecture.languageRows, lang);
   }
 
   private alive(): void {
@@ -190,8 +192,8 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
     throw err;
   }
   const net = new CombinedModel([
-    { name: 'sentiment', multiLabel: false, numClasses: manifest.labels.length, weights },
-    ...heads.map((h) => ({ name: h.name, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
-  ]);
+    { name: 'sentiment', pooling: manifest.architecture.pooling, multiLabel: false, numClasses: manifest.labels.length, weights },
+    ...heads.map((h) => ({ name: h.name, pooling: h.manifest.architecture.pooling, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
+  ], manifest.featurizer.buckets);
   return new EmbeddingBagScorer(manifest, net, heads, backend);
 }

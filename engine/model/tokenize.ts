@@ -2,8 +2,14 @@
  * Tokenizer shared by training and inference (one code path, so a model always sees the tokens
  * it was trained on). Bump TOKENIZER_VERSION whenever the output for any text changes: the
  * model manifest records it and loading refuses a mismatch.
+ *
+ * Version 2: negators that follow the verb in the verb-second languages ("det fungerar inte",
+ * "es funktioniert nicht") also mark the two words before them; intensifiers ("very", "helt",
+ * "sehr") are flagged so the featurizer gives them no unigram of their own (they still form
+ * bigrams): in review and social-media data they lean positive, which made "helt elendigt"
+ * positive.
  */
-export const TOKENIZER_VERSION = 1;
+export const TOKENIZER_VERSION = 2;
 
 export type TokenKind = 'word' | 'symbol' | 'break';
 
@@ -12,6 +18,8 @@ export interface Token {
   kind: TokenKind;
   /** Inside the scope of a preceding negator ("not good" -> good is negated). */
   neg: boolean;
+  /** An intensifier ("very", "helt", "sehr"): no polarity of its own, so no unigram or character features; it still forms bigrams. */
+  intensifier?: boolean;
 }
 
 /** Negators of en, sv, nb, da, de in one set: one featurizer for all five languages. */
@@ -31,11 +39,28 @@ const NEGATORS = new Set([
   'ohne', 'weder', 'niemand',
 ]);
 
+/** Degree adverbs of en, sv, nb, da, de (ambiguous ones like "so", "för", "zu" left out). */
+const INTENSIFIERS = new Set([
+  'very', 'really', 'extremely', 'totally', 'completely', 'absolutely', 'incredibly', 'highly', 'truly', 'super', 'utterly',
+  'mycket', 'väldigt', 'jätte', 'helt', 'otroligt', 'riktigt', 'extremt', 'verkligen', 'fruktansvärt',
+  'veldig', 'svært', 'utrolig', 'skikkelig', 'ekstremt', 'virkelig',
+  'meget', 'rigtig', 'vildt', 'særdeles',
+  'sehr', 'total', 'völlig', 'echt', 'wirklich', 'extrem', 'absolut', 'ganz', 'unglaublich', 'äußerst',
+]);
+
 /** Contrast words end a negation scope ("not cheap but good"). */
 const CONTRAST = new Set(['but', 'however', 'men', 'aber', 'doch', 'sondern', 'dennoch']);
 
 /** How many following words a negator marks. */
 export const NEGATION_SCOPE = 3;
+
+/**
+ * Negators that also follow what they negate: in the verb-second languages the finite verb comes
+ * before the negation ("det fungerar inte", "det virker ikke", "es funktioniert nicht", "das
+ * gefällt mir nicht"), so these also mark up to BACK_SCOPE words before them in the same clause.
+ */
+const POST_NEGATORS = new Set(['inte', 'ej', 'icke', 'ikke', 'ikkje', 'nicht', 'nie', 'niemals', 'aldrig', 'aldri']);
+export const BACK_SCOPE = 2;
 
 // One pass over the text; alternation order matters (URL before emoticon, emoticon before break).
 const TOKEN_RE = new RegExp(
@@ -72,7 +97,15 @@ export function tokenize(text: string): Token[] {
       // Elongations ("soooo goood") collapse to two letters so they share features.
       const word = m[5].replace(/(.)\1{2,}/gu, '$1$1');
       if (CONTRAST.has(word)) negLeft = 0;
-      out.push({ text: word, kind: 'word', neg: negLeft > 0 });
+      if (POST_NEGATORS.has(word)) {
+        for (let k = out.length - 1, left = BACK_SCOPE; k >= 0 && left > 0; k--) {
+          const t = out[k]!;
+          if (t.kind !== 'word' || CONTRAST.has(t.text) || isNegator(t.text)) break;
+          t.neg = true;
+          left--;
+        }
+      }
+      out.push(INTENSIFIERS.has(word) ? { text: word, kind: 'word', neg: negLeft > 0, intensifier: true } : { text: word, kind: 'word', neg: negLeft > 0 });
       if (negLeft > 0) negLeft--;
       if (isNegator(word)) negLeft = NEGATION_SCOPE;
     } else if (m[6] !== undefined) {

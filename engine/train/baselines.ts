@@ -22,11 +22,11 @@ export interface SideBySide {
 
 const BATCH = 256;
 
-/** Scores a set's test part with the three systems; the file's language is given, as in the exported JSONL. */
+/** Scores a set's test part with the three systems; each line's language is given (its own, else the set's), as in the exported JSONL. */
 export async function sideBySide(scorer: TextScorer, set: LabelledSet): Promise<SideBySide> {
   const rows = set.test;
   const texts = rows.map((r) => r.text);
-  const langs = rows.map(() => set.lang);
+  const langs = rows.map((r) => r.lang ?? set.lang);
   const truth = rows.map((r) => r.label);
   const binary = set.binary;
   const results: SystemResult[] = [];

@@ -8,8 +8,8 @@ import type { HeadWeights } from './trainer.ts';
 
 const get = (ws: readonly HeadWeights[], name: string): HeadWeights | undefined => ws.find((w) => w.name === name);
 
-/** Logits of the embedding bag computed in plain JS from a weight snapshot. */
-export function forwardLogits(ws: readonly HeadWeights[], features: readonly Int32Array[]): Float32Array {
+/** Logits of the embedding bag computed in plain JS from a weight snapshot (pooling as in the manifest). */
+export function forwardLogits(ws: readonly HeadWeights[], features: readonly Int32Array[], pooling: 'mean' | 'sqrtn' = 'mean'): Float32Array {
   const emb = get(ws, 'embedding')!;
   const d = emb.shape[1]!;
   const hid = get(ws, 'hidden/kernel'), hidB = get(ws, 'hidden/bias');
@@ -18,7 +18,8 @@ export function forwardLogits(ws: readonly HeadWeights[], features: readonly Int
   const logits = new Float32Array(features.length * k);
   features.forEach((f, i) => {
     let h = new Float32Array(d);
-    for (const id of f) for (let j = 0; j < d; j++) h[j]! += emb.values[id * d + j]! / f.length;
+    const div = pooling === 'mean' ? f.length : Math.sqrt(f.length);
+    for (const id of f) for (let j = 0; j < d; j++) h[j]! += emb.values[id * d + j]! / div;
     if (hid && hidB) {
       const units = hid.shape[1]!;
       const z = new Float32Array(units);

@@ -3,6 +3,7 @@
  * apart from card.ts so each file stays readable; every figure comes from the training report,
  * i.e. was measured on the shipped (quantized) weights.
  */
+import type { ModelManifest } from '../model/manifest.ts';
 import type { SideBySide } from './baselines.ts';
 import type { SetReport, TrainReport } from './index.ts';
 import { reportFromConfusion } from './metrics.ts';
@@ -18,7 +19,8 @@ export function reproduceCommand(set: string, seed: number): string {
 
 /** Pooled figures per language over the 3-class held-out parts (summed confusion matrices). */
 export function perLanguage(sets: readonly SetReport[]): { lang: string; sets: string[]; n: number; accuracy: number; macroF1: number }[] {
-  const langs = [...new Set(sets.filter((s) => !s.binary).map((s) => s.lang))];
+  // 'mul': a set of several languages (the seed, own tickets), reported per language elsewhere.
+  const langs = [...new Set(sets.filter((s) => !s.binary && s.lang !== 'mul').map((s) => s.lang))];
   return langs.map((lang) => {
     const of = sets.filter((s) => s.lang === lang && !s.binary);
     const conf = [0, 1, 2].map((t) => [0, 1, 2].map((p) => of.reduce((a, r) => a + r.confusion[t]![p]!, 0)));
@@ -27,9 +29,33 @@ export function perLanguage(sets: readonly SetReport[]): { lang: string; sets: s
   });
 }
 
+/** The "What it is" lines about the network, from the manifest. */
+export function architectureText(m: ModelManifest): string {
+  const a = m.architecture;
+  if (a.pooling === 'mean') {
+    return `- fastText-style embedding bag in TF.js: hashed features -> ${a.dim}-dim embedding rows -> mean -> ${a.hidden > 0 ? `ReLU ${a.hidden} -> ` : ''}dense -> softmax.`;
+  }
+  const langs = a.languageRows ?? [];
+  return [
+    `- Wide linear model in TF.js (\`engine/train/linear.ts\`): one weight per hashed feature and class; logits = sum of a`,
+    `  text's rows / sqrt(number of features) + bias -> softmax. Trained with per-example AdaGrad and balanced class weights.`,
+    ...(langs.length > 0 ? [
+      `- Language rows: besides the shared rows, each of ${langs.join(', ')} has its own copy of every row, and a text also`,
+      `  uses the copies of its language (feature augmentation, Daumé III, ACL 2007): shared rows learn what holds in every`,
+      `  language, the copies what is particular to one. The language comes from the event (or \`lang\` in \`cxpulse score\`/\`eval\`),`,
+      `  else from the engine's language guess; 10% of training texts are seen without their copies, so a language without`,
+      `  a block (or a wrong guess) falls back on the shared rows.`,
+    ] : []),
+  ].join('\n');
+}
+
 export function languageTable(report: TrainReport): string {
   const rows = perLanguage(report.sets).map((l) => `| ${LANG_NAMES[l.lang] ?? l.lang} | ${l.sets.join(', ')} | ${l.n} | ${f3(l.accuracy)} | ${f3(l.macroF1)} |`);
-  return ['| language | held-out parts pooled | n | accuracy | macro-F1 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const table = ['| language | held-out parts pooled | n | accuracy | macro-F1 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const detected = report.sets.filter((s) => s.detectedLangMacroF1 !== undefined);
+  if (detected.length === 0) return table;
+  return `${table}\n\nThe rows above give each text its set's language. With the engine's own language guess choosing the language rows
+instead (what happens to an event that carries no language), macro-F1 per set is: ${detected.map((s) => `${s.name} ${f3(s.detectedLangMacroF1!)} (${s.macroF1 >= s.detectedLangMacroF1! ? '-' : '+'}${f3(Math.abs(s.macroF1 - s.detectedLangMacroF1!))})`).join(', ')}.`;
 }
 
 export function sideBySideTable(rows: readonly SideBySide[]): string {
@@ -58,4 +84,26 @@ export function issueBars(report: TrainReport): string {
       svSets.map((s) => `${s.name} ${f3(s.macroF1)} (${mark(s.macroF1 >= 0.6)})`).join(', ') + '.');
   }
   return lines.join('\n');
+}
+
+/** The hand-written customer-service set (never trained on), overall and per language, beside the lexicons. */
+export function handwrittenSection(report: TrainReport): string {
+  const all = report.outOfDomain.find((s) => s.name === 'cx-handwritten');
+  if (!all) return 'The hand-written customer-service set (`engine/eval/cx-handwritten.jsonl`) was not evaluated in this run.';
+  const parts = [all, ...report.byLanguage.filter((r) => r.name.startsWith('cx-handwritten '))];
+  const side = new Map(report.baselines.map((b) => [b.name, b]));
+  return [
+    `Our own hand-written customer-service messages (\`engine/eval/cx-handwritten.jsonl\`, ${all.n} lines: chat lines, emails,`,
+    'reviews and survey comments about deliveries, bills, faults, accounts, cancellations and agents, with negation both ways,',
+    'intensifiers, contrast, polite complaints and emojis; 20 per label and language). Never trained on or used to choose',
+    'anything: it is the only support-domain test in the Nordic languages and German. It was written by the team that wrote',
+    'the model, so it is a supplement to the real-data figures, not a substitute. Reproduce: `node bin/cxpulse.js eval --data engine/eval/cx-handwritten.jsonl`.',
+    '',
+    '| part | n | model accuracy | model macro-F1 | AFINN macro-F1 | VADER macro-F1 |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...parts.map((r) => {
+      const b = side.get(r.name);
+      return `| ${r.name} | ${r.n} | ${f3(r.accuracy)} | ${f3(r.macroF1)} | ${b ? f3(b.systems[1]!.macroF1) : '–'} | ${b ? f3(b.systems[2]!.macroF1) : '–'} |`;
+    }),
+  ].join('\n');
 }

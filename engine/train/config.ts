@@ -27,6 +27,26 @@ export interface Hyper {
   setWeights: Record<string, number>;
   /** 1 = fit per-class logit offsets on validation for macro-F1 (calibrate.ts fitClassBias); 0 = off. */
   tuneClassBias: number;
+  /**
+   * 1 = the wide linear model (linear.ts: one weight per feature and class, sqrt-n pooling,
+   * AdaGrad); 0 = the fastText-style embedding bag of `dim` columns (trainer.ts). dim, hidden,
+   * lr, embLr, featureDropout and weightDecay only apply to the embedding bag.
+   */
+  linear: number;
+  /** Linear model: 1 = a block of rows per language (feature augmentation by language); 0 = shared rows only. */
+  langRows: number;
+  /** Linear model: chance that a training text is seen without its language rows. */
+  langDropout: number;
+  /** Linear model: learning-rate factor of the language rows (1 = as the shared rows). */
+  langLrScale: number;
+  /** Linear model: AdaGrad learning rate. */
+  linearLr: number;
+  /** Linear model: L2 penalty on the touched rows. */
+  l2: number;
+  /** Featurizer: longest character n-gram (from 3), e.g. 5 gives 3/4/5-grams. The heads follow the main model's featurizer. */
+  charMax: number;
+  /** Featurizer: longest word n-gram, 2 or 3. */
+  wordNgrams: number;
 }
 
 /**
@@ -36,13 +56,17 @@ export interface Hyper {
 export const DEFAULT_HYPER: Hyper = {
   dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004,
   featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: {}, tuneClassBias: 0,
+  linear: 1, langRows: 1, langDropout: 0.1, langLrScale: 1, linearLr: 0.1, l2: 1e-6, charMax: 4, wordNgrams: 2,
 };
 
 /** Hyper-parameters the caller may change (not the featurizer's). */
-export const TUNABLE = ['dim', 'hidden', 'batchSize', 'lr', 'embLr', 'featureDropout', 'weightDecay', 'classWeightCap', 'tuneClassBias'] as const;
+export const TUNABLE = [
+  'dim', 'hidden', 'batchSize', 'lr', 'embLr', 'featureDropout', 'weightDecay', 'classWeightCap', 'tuneClassBias',
+  'linear', 'langRows', 'langDropout', 'langLrScale', 'linearLr', 'l2', 'charMax', 'wordNgrams',
+] as const;
 type Tunable = (typeof TUNABLE)[number];
 
-const INTEGER: ReadonlySet<Tunable> = new Set(['dim', 'hidden', 'batchSize', 'tuneClassBias']);
+const INTEGER: ReadonlySet<Tunable> = new Set(['dim', 'hidden', 'batchSize', 'tuneClassBias', 'linear', 'langRows', 'charMax', 'wordNgrams']);
 
 /**
  * Parses "dim=48,hidden=16,set.nb-norec-sentence=2" into overrides; throws a clear error on an
@@ -65,6 +89,10 @@ export function parseHyper(spec: string): Partial<Hyper> {
     const k = key as Tunable;
     if (INTEGER.has(k) && !Number.isInteger(value)) throw new Error(`hyper-parameter ${key} must be an integer, got ${raw}`);
     if ((k === 'dim' || k === 'batchSize') && value < 1) throw new Error(`hyper-parameter ${key} must be at least 1`);
+    if ((k === 'linear' || k === 'langRows' || k === 'tuneClassBias') && value > 1) throw new Error(`hyper-parameter ${key} must be 0 or 1, got ${raw}`);
+    if (k === 'langDropout' && value > 1) throw new Error(`hyper-parameter ${key} is a probability, got ${raw}`);
+    if (k === 'charMax' && (value < 3 || value > 6)) throw new Error(`hyper-parameter ${key} must be 3..6, got ${raw}`);
+    if (k === 'wordNgrams' && value !== 2 && value !== 3) throw new Error(`hyper-parameter ${key} must be 2 or 3, got ${raw}`);
     out[k] = value;
   }
   return out;

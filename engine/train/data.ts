@@ -4,7 +4,8 @@
  * only ever used for the reported figures; `valid` (carved from training data) picks the epoch.
  */
 import { readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hashString } from '../model/featurize.ts';
 import { normalizeText } from '../model/tokenize.ts';
 import { parseDelimited } from './csv.ts';
@@ -12,7 +13,8 @@ import { readLabelledFile } from '../eval/read.ts';
 
 /** Index into SENTIMENT_LABELS: 0 negative, 1 neutral, 2 positive. */
 export type LabelId = 0 | 1 | 2;
-export interface Example { text: string; label: LabelId }
+/** `lang`: only where a file says it per line (own tickets); public sets have one language per set. */
+export interface Example { text: string; label: LabelId; lang?: string }
 
 export interface LabelledSet {
   name: string;
@@ -59,10 +61,17 @@ function splitOwn(all: Example[], seed: number): Pick<LabelledSet, 'train' | 'va
   return out;
 }
 
-/** Carve `valid` out of a given training file; the set's own dev/test file stays the test. */
-function splitValid(train: Example[], seed: number): { train: Example[]; valid: Example[] } {
+/**
+ * Carve `valid` out of a given training file; the set's own dev/test file stays the test. With
+ * `groupOf`, whole groups (e.g. all sentences of one review) go to one side, so validation is
+ * judged on unseen documents as the official test split is.
+ */
+function splitValid(train: Example[], seed: number, groupOf?: (index: number) => string): { train: Example[]; valid: Example[] } {
   const out = { train: [] as Example[], valid: [] as Example[] };
-  for (const ex of train) (bucketOf(ex.text, seed) < VALID_PCT ? out.valid : out.train).push(ex);
+  train.forEach((ex, i) => {
+    const b = groupOf ? hashString(`${seed}\u0000${groupOf(i)}`) % 100 : bucketOf(ex.text, seed);
+    (b < VALID_PCT ? out.valid : out.train).push(ex);
+  });
   return out;
 }
 
@@ -107,7 +116,25 @@ export function uciFile(dataDir: string, file: string): Example[] {
 
 type Loader = (dataDir: string, seed: number) => LabelledSet;
 
+/**
+ * Our own hand-written customer-service messages (engine/eval/cx-handwritten.jsonl, `cxpulse eval`'s
+ * JSONL format): 60 per language (en, sv, nb, da, de), 20 per label. Never trained on: an
+ * out-of-domain test of the support domain, which no public set covers in the Nordic languages
+ * and German. Written by the same team as the fixtures, so it is a supplement, not a real-data figure.
+ */
+export const HANDWRITTEN_SET = 'cx-handwritten';
+export const HANDWRITTEN_FILE = join(dirname(fileURLToPath(import.meta.url)), '..', 'eval', 'cx-handwritten.jsonl');
+
+export function loadHandwrittenSet(file = HANDWRITTEN_FILE): LabelledSet {
+  const f = readLabelledFile(file);
+  const first = f.skipped[0];
+  if (first) throw bad(file, first.line, first.reason);
+  const test = f.rows.map((r): Example => ({ text: r.text, label: r.label, lang: r.lang ?? 'und' }));
+  return { name: HANDWRITTEN_SET, lang: 'mul', binary: false, outOfDomain: true, heldOut: 'hand-written, never trained on (out of domain)', train: [], valid: [], test };
+}
+
 const LOADERS: Record<string, Loader> = {
+  [HANDWRITTEN_SET]: () => loadHandwrittenSet(),
   'en-goemotions': (d) => ({
     name: 'en-goemotions', lang: 'en', binary: false, outOfDomain: false,
     heldOut: 'official test split (dev split used for epoch choice)',
@@ -124,17 +151,21 @@ const LOADERS: Record<string, Loader> = {
     heldOut: 'whole set held out (out of domain)', train: [], valid: [], test: uciFile(d, 'amazon_cells_labelled.txt'),
   }),
   'nb-norec-sentence': (d, seed) => {
+    // sent_id is "<review>-<paragraph>-<sentence>": validation takes whole reviews, as the dev split does.
+    const reviews: string[] = [];
     const load = (part: string): Example[] => {
       const file = `nb-norec-sentence/${part}.json`;
-      const rows = JSON.parse(read(d, file)) as { text?: unknown; label?: unknown }[];
+      const rows = JSON.parse(read(d, file)) as { sent_id?: unknown; text?: unknown; label?: unknown }[];
       const map: Record<string, LabelId> = { Negative: NEG, Neutral: NEU, Positive: POS };
       return rows.map((r, i) => {
         const label = map[String(r.label)];
         if (typeof r.text !== 'string' || label === undefined) throw bad(file, i + 1, 'expected {text, label}');
+        if (part === 'train') reviews.push(String(r.sent_id ?? i).split('-')[0]!);
         return { text: r.text, label };
       });
     };
-    return { name: 'nb-norec-sentence', lang: 'nb', binary: false, outOfDomain: false, heldOut: 'official dev split', ...splitValid(load('train'), seed), test: load('dev') };
+    const train = load('train');
+    return { name: 'nb-norec-sentence', lang: 'nb', binary: false, outOfDomain: false, heldOut: 'official dev split', ...splitValid(train, seed, (i) => reviews[i]!), test: load('dev') };
   },
   'sv-twitter': (d, seed) => {
     const file = 'sv-twitter/train.csv';
@@ -192,7 +223,7 @@ function germanTweets(d: string, seed: number, name: string): LabelledSet {
 
 export const SENTIMENT_SETS = Object.keys(LOADERS);
 /** Sets that are only ever held out; always evaluated, whatever sets are trained on. */
-export const OUT_OF_DOMAIN_SETS = ['en-uci-amazon', 'de-germeval2017'];
+export const OUT_OF_DOMAIN_SETS = ['en-uci-amazon', 'de-germeval2017', HANDWRITTEN_SET];
 
 /** Loads the named sets (default: all). Throws naming the file on any format surprise. */
 export function loadSentimentSets(dataDir: string, seed: number, names: readonly string[] = SENTIMENT_SETS): LabelledSet[] {
@@ -219,6 +250,6 @@ export function loadOwnSet(path: string, seed: number, log: (line: string) => vo
   const langs = new Map<string, number>();
   for (const r of f.rows) if (r.lang) langs.set(r.lang, (langs.get(r.lang) ?? 0) + 1);
   const lang = [...langs.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'und';
-  const all = f.rows.map((r): Example => ({ text: r.text, label: r.label }));
+  const all = f.rows.map((r): Example => (r.lang ? { text: r.text, label: r.label, lang: r.lang } : { text: r.text, label: r.label }));
   return { name: `own:${basename(path)}`, lang, binary: f.binary, outOfDomain: false, heldOut: 'own seeded 15% split', ...splitOwn(all, seed) };
 }

@@ -1,9 +1,13 @@
 /**
- * How the shipped configuration was chosen: each run differs from the previous shipped default
- * (dim 32, linear head, feature dropout 0.1, 4 epochs) in the overrides shown, trained with seed 42
- * and the UCI Amazon file held out, and is judged only by the mean validation macro-F1 over the
- * training sets (the best epoch's). Held-out and out-of-domain parts played no part in the choice.
+ * How the shipped configuration was chosen: each run differs from a stated default in the
+ * overrides shown, trained with seed 42 and the out-of-domain files held out, and is judged only by
+ * the mean validation macro-F1 over the training sets (the best epoch's). Held-out and
+ * out-of-domain parts played no part in the choice.
  * Reproduce a row: `npx tsx engine/train/main.ts --out /tmp/run --epochs N --hyper OVERRIDES`.
+ *
+ * LINEAR_EXPERIMENTS (the current family) were run with NoReC validated on whole reviews;
+ * EXPERIMENTS (the embedding bag, the family shipped before) with NoReC validated on random
+ * sentences, which overstated it, so the two tables' NoReC columns are not comparable.
  */
 export interface ExperimentRow { overrides: string; epochs: number; bestEpoch: number; validMean: number; validNb: number; note?: string }
 
@@ -26,7 +30,56 @@ export const EXPERIMENTS: readonly ExperimentRow[] = [
   { overrides: 'featureDropout=0.3,dim=64', epochs: 4, bestEpoch: 3, validMean: 0.6410, validNb: 0.560, note: 'within noise, twice the weights' },
 ];
 
+/** Overrides are from the linear default before tuning: linear=1, langRows=1, linearLr=0.2, langDropout=0.1, l2=1e-6, features as shipped before. */
+export const LINEAR_EXPERIMENTS: readonly ExperimentRow[] = [
+  { overrides: 'linear=0', epochs: 4, bestEpoch: 3, validMean: 0.6265, validNb: 0.539, note: 'the embedding bag shipped before, on this validation' },
+  { overrides: '(linear default)', epochs: 4, bestEpoch: 2, validMean: 0.6605, validNb: 0.626 },
+  { overrides: 'langDropout=0', epochs: 6, bestEpoch: 4, validMean: 0.6588, validNb: 0.602 },
+  { overrides: 'langDropout=0.3', epochs: 6, bestEpoch: 4, validMean: 0.6595, validNb: 0.617 },
+  { overrides: 'l2=0.00001', epochs: 6, bestEpoch: 2, validMean: 0.6604, validNb: 0.626 },
+  { overrides: 'set.nb-norec-sentence=2', epochs: 6, bestEpoch: 3, validMean: 0.6605, validNb: 0.610 },
+  { overrides: 'classWeightCap=10', epochs: 6, bestEpoch: 2, validMean: 0.6605, validNb: 0.626 },
+  { overrides: 'linearLr=0.05', epochs: 8, bestEpoch: 8, validMean: 0.6644, validNb: 0.631 },
+  { overrides: 'linearLr=0.1', epochs: 6, bestEpoch: 5, validMean: 0.6665, validNb: 0.626, note: 'chosen (6 epochs is now the default)' },
+  { overrides: 'linearLr=0.1', epochs: 8, bestEpoch: 5, validMean: 0.6665, validNb: 0.626, note: 'same run, longer: no later gain' },
+  { overrides: 'linearLr=0.1,langRows=0', epochs: 6, bestEpoch: 6, validMean: 0.6407, validNb: 0.577, note: 'without language rows' },
+  { overrides: 'linearLr=0.1,charMax=5', epochs: 6, bestEpoch: 2, validMean: 0.6646, validNb: 0.624, note: 'character 3/4/5-grams' },
+  { overrides: 'linearLr=0.1,wordNgrams=3', epochs: 6, bestEpoch: 2, validMean: 0.6631, validNb: 0.615, note: 'word trigrams' },
+  { overrides: 'linearLr=0.1,langRows=1 + Nordic block', epochs: 6, bestEpoch: 2, validMean: 0.6683, validNb: 0.628, note: 'a shared sv/nb/da block besides the language blocks (prototype): within noise, more fixture errors; not adopted' },
+  { overrides: 'linearLr=0.1,langLrScale=0.5', epochs: 6, bestEpoch: 5, validMean: 0.6604, validNb: 0.614, note: 'language rows learning at half speed (tokenizer v2)' },
+  { overrides: 'linearLr=0.1,langLrScale=0.25', epochs: 6, bestEpoch: 6, validMean: 0.6514, validNb: 0.613, note: 'tokenizer v2' },
+  { overrides: 'linearLr=0.1, tokenizer v1 + back negation 1 word', epochs: 6, bestEpoch: 5, validMean: 0.6663, validNb: 0.616, note: 'seed 7: 0.6567 (v1: 0.6621)' },
+  { overrides: 'linearLr=0.1, tokenizer v1 + back negation 2 words', epochs: 6, bestEpoch: 2, validMean: 0.6652, validNb: 0.627, note: 'seed 7: 0.6578' },
+  { overrides: 'linearLr=0.1, tokenizer v1 + intensifiers without unigrams', epochs: 6, bestEpoch: 5, validMean: 0.6615, validNb: 0.620 },
+  { overrides: 'linearLr=0.1, tokenizer v2 (both)', epochs: 6, bestEpoch: 6, validMean: 0.6628, validNb: 0.619, note: 'shipped; seed 7: 0.6578 (v1: 0.6621); see below' },
+];
+
 export function experimentTable(rows: readonly ExperimentRow[] = EXPERIMENTS): string {
   const body = rows.map((r) => `| \`${r.overrides}\` | ${r.epochs} | ${r.bestEpoch} | ${r.validMean.toFixed(4)} | ${r.validNb.toFixed(3)} | ${r.note ?? ''} |`);
   return ['| overrides | epochs | best epoch | validation mean macro-F1 | NoReC validation macro-F1 | note |', '| --- | --- | --- | --- | --- | --- |', ...body].join('\n');
+}
+
+/** The card section: the current family's runs, then the earlier family's. */
+export function experimentsSection(): string {
+  return `Current family (wide linear model). Each row changes the untuned linear default (linearLr 0.2, language rows with
+dropout 0.1, l2 1e-6, character 3/4-grams, word bigrams) as shown; seed 42. The chosen row's values are now the
+defaults in \`engine/train/config.ts\`. A change was adopted only if it raised the validation mean by more than 0.003
+(smaller differences are not trustworthy at these validation sizes; run-to-run variation across seeds was not measured).
+The training log also prints held-out and out-of-domain figures; they were not used to choose. (While deciding whether
+to build this family at all, quick prototypes of it were also scored on the held-out parts once; the rows below, the
+choice among them and every figure in this card come from the validation parts and the shipped trainer.)
+
+${experimentTable(LINEAR_EXPERIMENTS)}
+
+Tokenizer v2 is shipped although it costs about 0.004 validation macro-F1 (seed 42: 0.6628 against 0.6665; seed 7:
+0.6578 against 0.6621): the validation data are tweets, Reddit and reviews, while v2 is about short support messages,
+and with v1 the model got hand-written negations such as "Jag är inte nöjd med tjänsten." (neutral), "Det fungerer
+ikke." (positive) and "Det er helt elendigt, jeg er meget skuffet." (positive) wrong, which \`test/model/fixtures.ts\`
+checks. Issue 3 asks for negation and intensifiers to be handled; this is the measured price of doing it by rule.
+
+Earlier family (fastText-style embedding bag, dim 32; NoReC then validated on random sentences). Each row changes that
+family's earlier default (dim 32, linear head, feature dropout 0.1, 4 epochs); every change moved the validation mean by
+less than 0.01, which is why the family was replaced.
+
+${experimentTable(EXPERIMENTS)}`;
 }

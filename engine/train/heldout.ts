@@ -20,7 +20,7 @@ export interface HeldOutFile {
 
 /** JSONL lines for examples of one language; the label is spelled out so no numeric convention is needed. */
 export function toEvalJsonl(examples: readonly Example[], lang: string): string {
-  return examples.map((e) => JSON.stringify({ text: e.text, label: SENTIMENT_LABELS[e.label], lang })).join('\n') + (examples.length > 0 ? '\n' : '');
+  return examples.map((e) => JSON.stringify({ text: e.text, label: SENTIMENT_LABELS[e.label], lang: e.lang ?? lang })).join('\n') + (examples.length > 0 ? '\n' : '');
 }
 
 /** The chosen part of a named set (seeded split as in training); throws on an unknown set or an empty part. */

@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SENTIMENT_LABELS } from '../event/types.ts';
 import { initBackend } from '../model/backend.ts';
-import { defaultFeaturizerSpec, featurizeWith } from '../model/featurize.ts';
+import { defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows } from '../model/featurize.ts';
+import { detectLanguage, DETECTED_LANGUAGES } from '../model/langid.ts';
 import { loadTextScorer } from '../model/scorer.ts';
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
@@ -17,6 +18,7 @@ import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, type
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
+import { LinearBagTrainer } from './linear.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
 export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from './metrics.ts';
@@ -30,7 +32,7 @@ export interface TrainOptions {
   dataDir: string;
   outDir: string;
   seed?: number;
-  /** Maximum epochs (the best one on validation is kept). Default 4. */
+  /** Maximum epochs (the best one on validation is kept). Default 6. */
   epochs?: number;
   /** No new epoch starts once this much time has passed. Default 480 s. */
   timeBudgetSec?: number;
@@ -53,6 +55,8 @@ export interface SetReport extends ClassificationReport {
   heldOut: string;
   binary: boolean;
   trainExamples: number;
+  /** Models with language rows: macro-F1 when the engine's language guess picks the rows instead of the set's language. */
+  detectedLangMacroF1?: number | undefined;
 }
 
 export interface TrainReport {
@@ -67,11 +71,13 @@ export interface TrainReport {
   wallSec: number;
   /** In-domain held-out parts, one per set. */
   sets: SetReport[];
+  /** Held-out parts of multi-language sets (the hand-written set, own tickets), one row per language. */
+  byLanguage: SetReport[];
   /** Sets never trained on (UCI Amazon reviews, GermEval 2017 Deutsche Bahn feedback). */
   outOfDomain: SetReport[];
   /** Every held-out part scored by the model, AFINN and VADER with `cxpulse eval`'s code. */
   baselines: SideBySide[];
-  /** Pooled over the in-domain 3-class held-out parts, plus the mean of per-set macro-F1. */
+  /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
   overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
 }
 
@@ -79,7 +85,7 @@ export interface TrainReport {
  * Class weights within each set (balanced, capped) so macro-F1, not the majority, is optimised,
  * times the set's own weight (default 1); normalised to mean 1 so learning rates keep their meaning.
  */
-function trainItems(sets: readonly LabelledSet[], feats: (t: string) => Int32Array, hp: Hyper): TrainItem[] {
+function trainItems(sets: readonly LabelledSet[], feats: (t: string, lang: string) => Int32Array, hp: Hyper): TrainItem[] {
   const items: TrainItem[] = [];
   for (const s of sets) {
     const counts = [0, 0, 0];
@@ -87,12 +93,23 @@ function trainItems(sets: readonly LabelledSet[], feats: (t: string) => Int32Arr
     const k = counts.filter((c) => c > 0).length;
     const setWeight = hp.setWeights[s.name] ?? 1;
     for (const ex of s.train) {
-      items.push({ features: feats(ex.text), label: ex.label, weight: setWeight * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+      items.push({ features: feats(ex.text, langOf(ex, s)), label: ex.label, weight: setWeight * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
     }
   }
   const mean = items.reduce((a, it) => a + it.weight, 0) / Math.max(1, items.length);
   for (const it of items) it.weight /= mean;
   return items;
+}
+
+/** A training text's language: its own line's, else its set's, else the engine's guess (as at inference). */
+function langOf(ex: { text: string; lang?: string }, s: LabelledSet): string {
+  return ex.lang ?? (s.lang !== 'und' ? s.lang : detectLanguage(ex.text).lang);
+}
+
+/** Language blocks of the linear model: the five the engine detects, then any other language of the training data. */
+function languageBlocks(sets: readonly LabelledSet[]): string[] {
+  const extra = sets.flatMap((s) => [s.lang, ...s.train.map((e) => e.lang ?? '')]).map((l) => rowLanguage(l) ?? '').filter((l) => /^[a-z]{2,3}$/.test(l));
+  return [...new Set([...DETECTED_LANGUAGES, ...extra.sort()])].slice(0, 16);
 }
 
 /** Predicted label id from class probabilities (same rule as the scorer); binary sets use the sign of p(pos) - p(neg). */
@@ -106,7 +123,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const t0 = performance.now();
   const log = opts.log ?? (() => {});
   const seed = opts.seed ?? 42;
-  const maxEpochs = opts.epochs ?? 4;
+  const maxEpochs = opts.epochs ?? 6;
   const budgetMs = (opts.timeBudgetSec ?? 480) * 1000;
   const hp = resolveHyper(opts.hyper);
   const backend = await initBackend();
@@ -118,10 +135,13 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   if (inDomain.length === 0) throw new Error('no training data: every selected set is held out');
   for (const s of sets) log(`${s.name}: train ${s.train.length}, valid ${s.valid.length}, held-out ${s.test.length} (${s.heldOut})`);
 
-  const spec = defaultFeaturizerSpec(hp.buckets, hp.maxFeatures);
-  const feats = (t: string): Int32Array => featurizeWith(spec, t);
+  const spec = defaultFeaturizerSpec(hp.buckets, hp.maxFeatures, Array.from({ length: hp.charMax - 2 }, (_, i) => i + 3), hp.wordNgrams);
+  const linear = hp.linear === 1;
+  const languageRows = linear && hp.langRows === 1 ? languageBlocks(inDomain) : undefined;
+  const feats = (t: string, lang: string): Int32Array => withLanguageRows(featurizeWith(spec, t), spec.buckets, languageRows, lang);
   const items = trainItems(inDomain, feats, hp);
-  const validFeats = inDomain.map((s) => s.valid.map((ex) => feats(ex.text)));
+  const validFeats = inDomain.map((s) => s.valid.map((ex) => feats(ex.text, langOf(ex, s))));
+  if (languageRows) log(`language rows: ${languageRows.join(', ')} (a block of ${spec.buckets} rows each, language-row dropout ${hp.langDropout})`);
   log(`featurized ${items.length} training texts in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
   const stepsPerEpoch = Math.ceil(items.length / hp.batchSize);
@@ -130,7 +150,11 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     lr: hp.lr, embLr: hp.embLr, featureDropout: hp.featureDropout, weightDecay: hp.weightDecay,
     decaySteps: stepsPerEpoch * maxEpochs, seed,
   };
-  const trainer = new EmbeddingBagTrainer(cfg);
+  const rows = spec.buckets * (1 + (languageRows?.length ?? 0));
+  const trainer = linear
+    ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed })
+    : new EmbeddingBagTrainer(cfg);
+  const pooling = linear ? 'sqrtn' : 'mean';
   const shuffle = rng(seed ^ 0x5eed);
   const byEpoch: number[] = [];
   let best = { f1: -1, epoch: 0, weights: trainer.snapshot() };
@@ -151,13 +175,15 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
           opts.progress?.((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, `epoch ${epoch}/${maxEpochs} loss ${(loss / (b + 1)).toFixed(3)}`);
         }
       }
-      const f1s = inDomain.map((s, k) => {
+      // Sets without a validation part (the hand-written seed) take no part in the choice.
+      const judged = inDomain.map((s, k) => ({ s, k })).filter(({ s }) => s.valid.length > 0);
+      const f1s = judged.map(({ s, k }) => {
         const p = trainer.predict(validFeats[k]!);
         return classificationReport(s.valid.map((e) => e.label), s.valid.map((_, i) => decide(p, i, s.binary)), SENTIMENT_LABELS).macroF1;
       });
-      const mean = f1s.reduce((a, b) => a + b, 0) / f1s.length;
+      const mean = f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length);
       byEpoch.push(mean);
-      log(`epoch ${epoch}: loss ${(loss / stepsPerEpoch).toFixed(4)}, validation mean macro-F1 ${mean.toFixed(4)} (${inDomain.map((s, k) => `${s.name} ${f1s[k]!.toFixed(3)}`).join(', ')})`);
+      log(`epoch ${epoch}: loss ${(loss / stepsPerEpoch).toFixed(4)}, validation mean macro-F1 ${mean.toFixed(4)} (${judged.map(({ s }, j) => `${s.name} ${f1s[j]!.toFixed(3)}`).join(', ')})`);
       if (mean > best.f1) best = { f1: mean, epoch, weights: trainer.snapshot() };
     }
   } finally {
@@ -165,34 +191,43 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   }
 
   // Calibrate confidences on the pooled validation parts (labels are unchanged by this).
-  const temperature = fitTemperature(forwardLogits(best.weights, validFeats.flat()), inDomain.flatMap((s) => s.valid.map((e) => e.label)));
+  const temperature = fitTemperature(forwardLogits(best.weights, validFeats.flat(), pooling), inDomain.flatMap((s) => s.valid.map((e) => e.label)));
   log(`temperature scaling: T = ${temperature.toFixed(3)} (folded into the output layer)`);
   let shipped = foldTemperature(best.weights, temperature);
   let classBias = [0, 0, 0];
   if (hp.tuneClassBias) {
-    classBias = fitClassBias(inDomain.map((s, k) => ({ logits: forwardLogits(shipped, validFeats[k]!), labels: s.valid.map((e) => e.label), binary: s.binary })));
+    classBias = fitClassBias(inDomain.map((s, k) => ({ logits: forwardLogits(shipped, validFeats[k]!, pooling), labels: s.valid.map((e) => e.label), binary: s.binary })));
     shipped = foldClassBias(shipped, classBias);
     log(`class offsets for validation macro-F1: negative ${classBias[0]!.toFixed(2)}, neutral ${classBias[1]!.toFixed(2)} (added to the output bias)`);
   }
   const manifest = await exportModel({
     outDir: opts.outDir, name: 'sentiment-v1', weights: shipped, featurizer: spec,
-    architecture: { type: 'embedding-bag', pooling: 'mean', dim: hp.dim, hidden: hp.hidden },
+    architecture: linear
+      ? { type: 'embedding-bag', pooling, dim: SENTIMENT_LABELS.length, hidden: 0, ...(languageRows ? { languageRows } : {}) }
+      : { type: 'embedding-bag', pooling, dim: hp.dim, hidden: hp.hidden },
     training: {
       seed, sets: inDomain.map((s) => s.name), heldOutOnly: sets.filter((s) => s.outOfDomain).map((s) => s.name),
       trainExamples: items.length, epochsRun: byEpoch.length, bestEpoch: best.epoch, validMacroF1: Number(best.f1.toFixed(4)),
       temperature: Number(temperature.toFixed(4)), classBias, backend,
-      hyperparameters: { ...hp, optimizer: 'adam (head: tf.train.adam; embedding rows: lazy Adam)', lrSchedule: 'linear decay of embedding lr over maxEpochs', maxEpochs },
+      hyperparameters: linear
+        ? { ...hp, optimizer: 'per-example AdaGrad on the rows, SGD on the bias', maxEpochs }
+        : { ...hp, optimizer: 'adam (head: tf.train.adam; embedding rows: lazy Adam)', lrSchedule: 'linear decay of embedding lr over maxEpochs', maxEpochs },
     },
   });
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
 
   // Held-out figures through the shipped inference path.
-  const scorer = await loadTextScorer(opts.outDir);
-  const evaluate = async (s: LabelledSet, part: 'test' | 'valid' = 'test'): Promise<SetReport> => {
+  // The main model alone: heads in the folder may be from an older featurizer until they are retrained next.
+  const scorer = await loadTextScorer(opts.outDir, { heads: false });
+  // The set's language is given, as `cxpulse eval` reads it from the exported JSONL; `detected`
+  // lets the engine's language guess choose instead (what happens to events without a language).
+  const evaluate = async (s: LabelledSet, part: 'test' | 'valid' = 'test', detected = false): Promise<SetReport> => {
     const exs = s[part];
     const pred: number[] = [];
     for (let i = 0; i < exs.length; i += 256) {
-      for (const sc of await scorer.score(exs.slice(i, i + 256).map((e) => e.text))) {
+      const batch = exs.slice(i, i + 256);
+      const langs = batch.map((e) => (detected ? detectLanguage(e.text).lang : langOf(e, s)));
+      for (const sc of await scorer.score(batch.map((e) => e.text), langs)) {
         pred.push(s.binary ? (sc.score >= 0 ? 2 : 0) : SENTIMENT_LABELS.indexOf(sc.label));
       }
     }
@@ -200,23 +235,38 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     return { name: s.name, lang: s.lang, heldOut: s.heldOut, binary: s.binary, trainExamples: s.train.length, ...r };
   };
   let quantValid = 0;
-  for (const s of inDomain) quantValid += (await evaluate(s, 'valid')).macroF1 / inDomain.length;
+  const validated = inDomain.filter((s) => s.valid.length > 0);
+  for (const s of validated) quantValid += (await evaluate(s, 'valid')).macroF1 / validated.length;
   log(`shipped (uint8) weights: validation mean macro-F1 ${quantValid.toFixed(4)} (float32 weights ${best.f1.toFixed(4)})`);
   const setReports: SetReport[] = [];
-  for (const s of inDomain) setReports.push(await evaluate(s));
+  for (const s of inDomain) setReports.push({ ...(await evaluate(s)), detectedLangMacroF1: languageRows ? (await evaluate(s, 'test', true)).macroF1 : undefined });
+  // A set of several languages (the hand-written set, own tickets) is also reported per language, lexicons beside.
+  const byLanguage: SetReport[] = [];
+  const perLanguageBaselines: SideBySide[] = [];
+  for (const s of sets) {
+    const langs = [...new Set(s.test.map((e) => e.lang).filter((l): l is string => l !== undefined))].sort();
+    if (langs.length < 2) continue;
+    for (const l of langs) {
+      const part = { ...s, name: `${s.name} ${l}`, lang: l, test: s.test.filter((e) => e.lang === l) };
+      byLanguage.push(await evaluate(part));
+      perLanguageBaselines.push(await sideBySide(scorer, part));
+    }
+  }
   const ood: SetReport[] = [];
   for (const s of sets.filter((x) => x.outOfDomain)) ood.push(await evaluate(s));
   const baselines: SideBySide[] = [];
   for (const s of [...sets.filter((x) => x.outOfDomain), ...inDomain]) baselines.push(await sideBySide(scorer, s));
+  baselines.push(...perLanguageBaselines);
   scorer.dispose();
 
-  const pooled = setReports.filter((r) => !r.binary);
+  const real = setReports;
+  const pooled = real.filter((r) => !r.binary);
   const all = reportFromConfusion([0, 1, 2].map((t) => [0, 1, 2].map((p) => pooled.reduce((a, r) => a + r.confusion[t]![p]!, 0))), SENTIMENT_LABELS);
   const report: TrainReport = {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
     validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
-    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, outOfDomain: ood, baselines,
-    overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: setReports.reduce((a, r) => a + r.macroF1, 0) / setReports.length },
+    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, byLanguage, outOfDomain: ood, baselines,
+    overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: real.reduce((a, r) => a + r.macroF1, 0) / Math.max(1, real.length) },
   };
   // The committed metrics.json leaves out the machine-specific output path.
   const { outDir: _outDir, ...portable } = report;

@@ -1,7 +1,7 @@
 /**
  * CLI for training the sentiment model:
  *   npx tsx engine/train/main.ts --data ../shared/data --out models/sentiment [--seed 42]
- *     [--epochs 4] [--time-budget 480] [--sets en-goemotions,de-sb10k]
+ *     [--epochs 6] [--time-budget 480] [--sets en-goemotions,de-sb10k]
  *     [--hyper dim=48,hidden=16,set.nb-norec-sentence=2]   (overrides of engine/train/config.ts)
  * Relative paths are resolved from the current directory; defaults from the repo root.
  */
@@ -16,7 +16,7 @@ const { values } = parseArgs({
     data: { type: 'string', default: resolve(repoRoot, '../shared/data') },
     out: { type: 'string', default: resolve(repoRoot, 'models/sentiment') },
     seed: { type: 'string', default: '42' },
-    epochs: { type: 'string', default: '4' },
+    epochs: { type: 'string', default: '6' },
     'time-budget': { type: 'string', default: '480' },
     sets: { type: 'string' },
     hyper: { type: 'string' },

@@ -1,8 +1,8 @@
 /**
  * Hand-written sentences (not from any data set) with clear polarity. Only sentences the
- * committed model gets right are listed; Norwegian is the weakest language (see the model
- * card): e.g. "Elendig kundeservice, jeg er sint." and "Den verste kundeservicen jeg har
- * opplevd." are scored positive by sentiment-v1 and are therefore not here.
+ * committed model gets right are listed; the ones it gets wrong are in KNOWN_MISSES below, so
+ * the limits stay written down (the model card measures the general picture on held-out data and
+ * on engine/eval/cx-handwritten.jsonl).
  */
 export type Polar = 'positive' | 'negative';
 
@@ -59,7 +59,6 @@ export const SENTIMENT_FIXTURES: Record<string, [Polar, string][]> = {
     ['negative', 'Den værste kundeservice jeg nogensinde har oplevet.'],
     ['negative', 'Sikke noget pjat, det er simpelthen for dårligt.'],
     ['negative', 'Forfærdeligt, ingen svarer på mine mails.'],
-    ['negative', 'Jeg er ikke tilfreds med servicen.'],
     ['negative', 'Det var slet ikke godt.'],
   ],
   de: [
@@ -108,5 +107,21 @@ export const LANGUAGE_FIXTURES: Record<string, string[]> = {
     'Vielen Dank für die schnelle Hilfe, jetzt funktioniert es!',
     'Warum wurde meine Karte diesen Monat zweimal belastet?',
     'Ich möchte mein Abo kündigen, bitte.',
+  ],
+};
+
+/**
+ * Clear sentences the committed model (sentiment-v1, wide linear model with language rows,
+ * tokenizer v2) labels wrongly, with what it says: Norwegian customer-service words barely occur
+ * in NoReC's professional reviews, and Danish training data is political comments.
+ * scorer.test.ts prints these when they start passing, so they can move up.
+ */
+export const KNOWN_MISSES: Record<string, [Polar, string, string][]> = {
+  nb: [
+    ['negative', 'Elendig kundeservice, jeg er sint.', 'positive'],
+    ['negative', 'Den verste kundeservicen jeg har opplevd.', 'positive'],
+  ],
+  da: [
+    ['negative', 'Jeg er ikke tilfreds med servicen.', 'neutral'],
   ],
 };

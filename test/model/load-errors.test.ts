@@ -46,7 +46,7 @@ describe('loadTextScorer on broken folders', () => {
 
   it('rejects a weight of the wrong shape', async () => {
     const specs = (manifest['weightSpecs'] as { name: string; shape: number[] }[]).map((s) => (s.name === 'output/kernel' ? { ...s, shape: [16, 3] } : s));
-    await expect(loadTextScorer(folder({ ...manifest, weightSpecs: specs }))).rejects.toThrow(/weight "output\/kernel" has shape \[16,3\], expected \[32,3\]/);
+    await expect(loadTextScorer(folder({ ...manifest, weightSpecs: specs }))).rejects.toThrow(/weight "output\/kernel" has shape \[16,3\], expected \[3,3\]/);
   });
 
   it('rejects a featurizer/embedding mismatch', async () => {

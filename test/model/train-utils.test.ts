@@ -31,12 +31,30 @@ describe('parseDelimited', () => {
 });
 
 describe('featurizer', () => {
-  it('marks the words after a negator in each language', () => {
+  it('marks the words after a negator in each language, and before a post-verbal one', () => {
     const neg = (t: string): string[] => tokenize(t).filter((x) => x.neg).map((x) => x.text);
     expect(neg("I don't like it. Fine")).toEqual(['like', 'it']);
-    expect(neg('Det var inte bra')).toEqual(['bra']);
-    expect(neg('Det er ikke godt, men ok')).toEqual(['godt']);
-    expect(neg('Das ist nicht gut aber billig')).toEqual(['gut']);
+    expect(neg('Det var inte bra')).toEqual(['det', 'var', 'bra']);
+    expect(neg('Det er ikke godt, men ok')).toEqual(['det', 'er', 'godt']);
+    expect(neg('Das ist nicht gut aber billig')).toEqual(['das', 'ist', 'gut']);
+    // Verb-second: the verb comes before the negation.
+    expect(neg('Es funktioniert nicht.')).toEqual(['es', 'funktioniert']);
+    expect(neg('Ja, das gefällt mir nicht')).toEqual(['gefällt', 'mir']);
+    expect(neg('Appen fungerar inte')).toEqual(['appen', 'fungerar']);
+    // Not across a clause break or a contrast word.
+    expect(neg('Billigt men fungerar inte')).toEqual(['fungerar']);
+    expect(neg('Leveransen var snabb. Inte bra förpackad')).toEqual(['bra', 'förpackad']);
+  });
+
+  it('gives intensifiers no features of their own, only bigrams', () => {
+    const spec = defaultFeaturizerSpec();
+    expect(tokenize('Helt elendigt').map((t) => t.intensifier === true)).toEqual([true, false]);
+    expect(featurizeWith(spec, 'helt')).toHaveLength(0);
+    expect(featurizeWith(spec, 'sehr')).toHaveLength(0);
+    const alone = new Set(featurizeWith(spec, 'elendigt'));
+    const both = featurizeWith(spec, 'helt elendigt');
+    expect(both.length).toBe(alone.size + 1); // + the bigram "helt elendigt"
+    for (const id of alone) expect(both).toContain(id);
   });
 
   it('gives ids in [1, buckets) and respects maxFeatures', () => {

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HANDWRITTEN_SET, loadHandwrittenSet } from '../../engine/train/data.ts';
+import { SENTIMENT_FIXTURES } from './fixtures.ts';
+
+const norm = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N} ]/gu, '').replace(/\s+/g, ' ').trim();
+
+describe('the hand-written customer-service test set', () => {
+  const seed = loadHandwrittenSet();
+
+  it('has 20 lines per language and label, all of them test lines (never trained on)', () => {
+    expect(seed.name).toBe(HANDWRITTEN_SET);
+    expect(seed.outOfDomain).toBe(true);
+    expect(seed.train).toEqual([]);
+    expect(seed.valid).toEqual([]);
+    for (const lang of ['en', 'sv', 'nb', 'da', 'de']) {
+      for (const label of [0, 1, 2]) expect(seed.test.filter((e) => e.lang === lang && e.label === label)).toHaveLength(20);
+    }
+  });
+
+  it('shares no sentence with the test fixtures or the signals test set, and none twice', () => {
+    const all = seed.test.map((e) => norm(e.text));
+    expect(new Set(all).size).toBe(all.length);
+    const fixtures = Object.values(SENTIMENT_FIXTURES).flat().map(([, t]) => norm(t));
+    const signals = readFileSync(new URL('../../engine/train/heads/seed/signals.jsonl', import.meta.url), 'utf8')
+      .split('\n').filter((l) => l.trim() !== '').map((l) => norm((JSON.parse(l) as { text: string }).text));
+    expect(fixtures.length).toBeGreaterThan(40);
+    for (const t of [...fixtures, ...signals]) expect(all).not.toContain(t);
+  });
+
+  it('names the file and line of a malformed entry', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'cxpulse-seed-')), 'bad.jsonl');
+    writeFileSync(file, '{"lang":"en","label":"negative","text":"late again"}\n{"lang":"en","label":"angry","text":"x"}\n');
+    expect(() => loadHandwrittenSet(file)).toThrow(/bad\.jsonl: row 2: .*angry/);
+  });
+});
