@@ -83,7 +83,7 @@ describe.skipIf(!haveChromium)('engine cues and alerts in Chromium', () => {
     // Newest first: the page lists them in the reverse of their arrival on the feed.
     expect(await page.locator('#cues li.engine').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.kind))).toEqual([...kinds].reverse());
     const spike = page.locator('#cues li.engine[data-kind="negative_spike"]');
-    expect(await spike.locator('.cue-text').textContent()).toMatch(/^Strongly negative message \(score -0\.9\d\)/);
+    expect(await spike.locator('.cue-text').textContent()).toMatch(/^Strongly negative message \(score -(0\.9\d|1\.00)\)/);
     expect(await spike.locator('.kind').textContent()).toBe('negative spike');
     expect(await spike.getAttribute('class')).toContain('prio-high');
     const spikeCue = feed.messages.find((m) => m.type === 'cue' && m.cue.kind === 'negative_spike');

@@ -4,6 +4,7 @@
  */
 import type { ClassificationReport } from '../metrics.ts';
 import type { MultiLabelReport } from './evaluate.ts';
+import { TAIL_NEGATIVE_SCORE } from '../../model/signals.ts';
 
 type Report = { modelVersion: string; mainModel: string; seed: number; wallSec: number; training: Record<string, unknown>; metrics: Record<string, unknown> };
 
@@ -40,6 +41,7 @@ export function renderHeadsCard(r: Report): string {
   const abstain = cov ? `on the ${cov.texts} real training texts they abstain on ${Math.round(100 * (1 - cov.urgency))}%
   (urgency) and ${Math.round(100 * (1 - cov.formality))}% (formality) of texts` : 'they abstain on most real texts';
   const sig = m['signals'] as { n: number; precision: number; recall: number; alreadyNegative: string[]; missed: string[]; falseFlags: string[] } | undefined;
+  const sigValid = m['signalsValid'] as { precision: number; recall: number } | undefined;
   const t = (h: string): Record<string, unknown> => (r.training[h] ?? {}) as Record<string, unknown>;
   const seedAll = (h: string): ClassificationReport | undefined => (m[h] as Record<string, ClassificationReport> | undefined)?.['seed held-out (all)'];
   const nSeed = (h: string): number => seedAll(h)?.n ?? 0;
@@ -57,8 +59,9 @@ in ${r.wallSec} s by \`cxpulse train --heads-only\` (\`engine/train/heads/\`).
 Four small heads on the main model's featurizer (hashed word uni/bigrams and char 3/4-grams, the
 exact spec of \`models/sentiment/manifest.json\`; the loader refuses a head whose spec differs).
 Each head is its own embedding bag (dim 16, mean pooling, linear output) stored in
-\`heads/<head>/\` (uint8-quantized embedding, float32 output layer). At load time the tables are
-concatenated column-wise with the main one, so one gather per batch serves every head.
+\`heads/<head>/\` (uint8-quantized embedding, float32 output layer). At load time the heads' tables are
+concatenated column-wise, so one gather per batch serves every head (over the base features; the main
+model's per-language rows are its own, engine/model/combined.ts).
 
 - **emotion** — multi-label (sigmoid, binary cross-entropy). Thresholds per label chosen on the
   GoEmotions dev split (max F1 per label): ${JSON.stringify(t('emotion')['thresholds'] ?? [])} for
@@ -131,8 +134,10 @@ Missed: ${sig.missed.length ? sig.missed.map((s) => `"${s}"`).join('; ') : 'none
 Rule: flagged when a politeness marker (per language: please, thanks, kindly, tack, takk, tak,
 venligst, bitte, danke …) is present, the whole text is not negative, and the clause after the last
 contrast marker (but, however, men, dock, aber, jedoch, allerdings …) is negative by sentiment (label
-negative or score <= -0.25) or, in English, by a frustration/disappointment/anger emotion — or an
-English text as a whole carries one of those emotions (the emotion head is English-only).
+negative or score < ${TAIL_NEGATIVE_SCORE}) or, in English, by a frustration/disappointment/anger emotion — or an
+English text as a whole carries one of those emotions (the emotion head is English-only). The tail
+threshold was chosen on 50 other hand-written sentences (\`seed/signals-valid.jsonl\`), where the
+rule now scores ${sigValid ? `precision ${f(sigValid.precision)}, recall ${f(sigValid.recall)}` : '(not measured)'}.
 
 ## Limits
 - Banking77 is one bank's customer queries: topics elsewhere (telecom, retail) rely on the few

@@ -29,7 +29,7 @@ export function bucket(text: string, seed: number): number {
   return hashString(`${seed}\u0000${text.trim().toLowerCase()}`) % 100;
 }
 
-export interface SeedLine { lang: string; label: string; split: 'train' | 'test'; text: string }
+export interface SeedLine { lang: string; label: string; split: 'train' | 'valid' | 'test'; text: string }
 
 /** Reads seed/<name>.jsonl; every label must be one of `labels`. */
 export function readSeed(name: string, labels: readonly string[], dir = SEED_DIR): SeedLine[] {
@@ -42,7 +42,7 @@ export function readSeed(name: string, labels: readonly string[], dir = SEED_DIR
       throw new Error(`${file}: line ${i + 1}: not valid JSON`);
     }
     if (!labels.includes(o.label)) throw new Error(`${file}: line ${i + 1}: unknown label ${JSON.stringify(o.label)}`);
-    if (o.split !== 'train' && o.split !== 'test') throw new Error(`${file}: line ${i + 1}: split must be "train" or "test"`);
+    if (o.split !== 'train' && o.split !== 'test' && o.split !== 'valid') throw new Error(`${file}: line ${i + 1}: split must be "train", "valid" or "test"`);
     if (typeof o.text !== 'string' || o.text.trim() === '') throw new Error(`${file}: line ${i + 1}: empty text`);
     return o;
   });

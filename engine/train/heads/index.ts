@@ -119,6 +119,8 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
     }
     metrics['signals'] = await evaluateSignals(scorer);
     log(`politeNegative on seed/signals.jsonl: ${JSON.stringify(metrics['signals'])}`);
+    metrics['signalsValid'] = await evaluateSignals(scorer, 'signals-valid');
+    log(`politeNegative on seed/signals-valid.jsonl (where the rule's threshold was chosen): ${JSON.stringify(metrics['signalsValid'])}`);
   } finally {
     scorer.dispose();
   }
@@ -130,11 +132,12 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
 
 /**
  * Precision and recall of signals.politeNegative on the hand-written seed/signals.jsonl (never
- * trained on). A "flag" text whose overall label is already negative is not a hidden signal by
- * the rule's definition; those are counted apart (`alreadyNegative`) and left out of recall.
+ * trained on or tuned on; `signals-valid` is where the rule's tail threshold was chosen). A "flag"
+ * text whose overall label is already negative is not a hidden signal by the rule's definition;
+ * those are counted apart (`alreadyNegative`) and left out of recall.
  */
-async function evaluateSignals(scorer: Awaited<ReturnType<typeof loadTextScorer>>): Promise<{ n: number; precision: number; recall: number; alreadyNegative: string[]; missed: string[]; falseFlags: string[] }> {
-  const lines = readSeed('signals', ['flag', 'none']);
+async function evaluateSignals(scorer: Awaited<ReturnType<typeof loadTextScorer>>, file = 'signals'): Promise<{ n: number; precision: number; recall: number; alreadyNegative: string[]; missed: string[]; falseFlags: string[] }> {
+  const lines = readSeed(file, ['flag', 'none']);
   const s = await scoreAll(scorer, lines.map((l) => ({ text: l.text, lang: l.lang, label: l.label === 'flag' ? 1 : 0, source: 'seed/signals' })), true);
   let tp = 0, fp = 0, fn = 0;
   const missed: string[] = [], falseFlags: string[] = [], alreadyNegative: string[] = [];
