@@ -55,7 +55,7 @@ export interface Hyper {
  */
 export const DEFAULT_HYPER: Hyper = {
   dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004,
-  featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: {}, tuneClassBias: 0,
+  featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: { 'cx-seed': 10 }, tuneClassBias: 0,
   linear: 1, langRows: 1, langDropout: 0.1, langLrScale: 1, linearLr: 0.1, l2: 1e-6, charMax: 4, wordNgrams: 2,
 };
 

@@ -14,7 +14,7 @@ import { loadTextScorer } from '../model/scorer.ts';
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
-import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, type LabelledSet } from './data.ts';
+import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
@@ -71,6 +71,8 @@ export interface TrainReport {
   wallSec: number;
   /** In-domain held-out parts, one per set. */
   sets: SetReport[];
+  /** Training lines of our written seed (cx-seed), per language; absent when it was not used. */
+  seedTrain?: Record<string, number>;
   /** Held-out parts of multi-language sets (the hand-written set, own tickets), one row per language. */
   byLanguage: SetReport[];
   /** Sets never trained on (UCI Amazon reviews, GermEval 2017 Deutsche Bahn feedback). */
@@ -99,6 +101,14 @@ function trainItems(sets: readonly LabelledSet[], feats: (t: string, lang: strin
   const mean = items.reduce((a, it) => a + it.weight, 0) / Math.max(1, items.length);
   for (const it of items) it.weight /= mean;
   return items;
+}
+
+function seedTrainCounts(sets: readonly LabelledSet[]): { seedTrain?: Record<string, number> } {
+  const seed = sets.find((s) => s.name === SEED_SET);
+  if (!seed) return {};
+  const counts: Record<string, number> = {};
+  for (const e of seed.train) counts[e.lang ?? 'und'] = (counts[e.lang ?? 'und'] ?? 0) + 1;
+  return { seedTrain: counts };
 }
 
 /** A training text's language: its own line's, else its set's, else the engine's guess (as at inference). */
@@ -239,7 +249,9 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   for (const s of validated) quantValid += (await evaluate(s, 'valid')).macroF1 / validated.length;
   log(`shipped (uint8) weights: validation mean macro-F1 ${quantValid.toFixed(4)} (float32 weights ${best.f1.toFixed(4)})`);
   const setReports: SetReport[] = [];
-  for (const s of inDomain) setReports.push({ ...(await evaluate(s)), detectedLangMacroF1: languageRows ? (await evaluate(s, 'test', true)).macroF1 : undefined });
+  // Sets without a test part (our written training seed, tested on cx-handwritten) get no row.
+  const tested = inDomain.filter((s) => s.test.length > 0);
+  for (const s of tested) setReports.push({ ...(await evaluate(s)), detectedLangMacroF1: languageRows ? (await evaluate(s, 'test', true)).macroF1 : undefined });
   // A set of several languages (the hand-written set, own tickets) is also reported per language, lexicons beside.
   const byLanguage: SetReport[] = [];
   const perLanguageBaselines: SideBySide[] = [];
@@ -255,7 +267,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const ood: SetReport[] = [];
   for (const s of sets.filter((x) => x.outOfDomain)) ood.push(await evaluate(s));
   const baselines: SideBySide[] = [];
-  for (const s of [...sets.filter((x) => x.outOfDomain), ...inDomain]) baselines.push(await sideBySide(scorer, s));
+  for (const s of [...sets.filter((x) => x.outOfDomain), ...tested]) baselines.push(await sideBySide(scorer, s));
   baselines.push(...perLanguageBaselines);
   scorer.dispose();
 
@@ -266,6 +278,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
     validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
     wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, byLanguage, outOfDomain: ood, baselines,
+    ...seedTrainCounts(inDomain),
     overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: real.reduce((a, r) => a + r.macroF1, 0) / Math.max(1, real.length) },
   };
   // The committed metrics.json leaves out the machine-specific output path.
