@@ -73,7 +73,8 @@ ${used.map((r) => `| ${r.name} | ${r.lang} | ${r.trainExamples > 0 ? 'training +
 **Licence of these weights.** Several training sets are non-commercial or research-only (NoReC is CC BY-NC but
 its authors allow commercial use of trained models; da-political is CC BY-NC-SA; the Swedish sets are research/hobby
 use; PotTS is a research corpus). Treat the committed weights as research/evaluation weights. For commercial use,
-retrain on permissively licensed data or your own tickets, e.g. \`--sets en-goemotions,de-sb10k\` (see below).
+retrain on permissively licensed data, our written seed and your own tickets, e.g. \`--sets en-goemotions,de-sb10k,cx-seed --own tickets.jsonl\`
+(\`--sets\` takes exactly the sets named; the out-of-domain tests are always run).
 
 Label mapping: GoEmotions \`sentiment_group\` with 'ambiguous' removed, keeping rows with exactly one remaining
 polarity (rows labelled both e.g. negative and positive are dropped); PotTS and SB10k drop 'mixed'; da-political
@@ -149,7 +150,7 @@ ${danishGerman(report)}
 
 ## How to retrain
 \`\`\`
-npx tsx engine/train/main.ts --data ../shared/data --out models/sentiment [--seed 42] [--epochs 4] [--sets en-goemotions,de-sb10k] [--hyper featureDropout=0.3,...]
+node bin/cxpulse.js train --data ../shared/data --out models/sentiment [--seed 42] [--epochs 6] [--sets en-goemotions,de-sb10k,cx-seed] [--own tickets.jsonl] [--hyper linearLr=0.1,...]
 \`\`\`
 Training is seeded and deterministic for a given data folder and backend; it writes manifest.json, weights.bin,
 metrics.json and this card. Run \`npx vitest run test/model\` afterwards: the fixture sentences must still pass.
