@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
-import { takeEvents } from '../connectors/simulator/index.ts';
+import { takeEvents } from '../simulator/index.ts';
 import { initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { loadConfig } from '../engine/config/index.ts';
 import { createLogger } from '../engine/observability/index.ts';

@@ -9,17 +9,14 @@
  *   const [r] = await scorer.score([{ profile: profileFeatures(state), stream: streamFeatures(state) }]);
  *   r.probability; r.band; r.factors[0].text;                        // e.g. "2 late payments in the last 90 days"
  *
- *   await trainChurn({ dataDir: '../shared/data', outDir: 'models/churn', seed: 42 });
+ * Serving only: fitting, model cards and the simulation live in training/churn.
  */
-export { trainChurn, EXAMPLE_CUSTOMERS } from './train.ts';
-export type { ChurnTrainReport, DatasetReport, HeldOut, TrainChurnOptions } from './train.ts';
 export { loadChurnModel, DEFAULT_CHURN_MODEL_DIR } from './model.ts';
 export type { ChurnModel, ChurnPrediction, ChurnFactor } from './model.ts';
 export { TELCO_SCHEMA, UNMAPPED_STREAM_FEATURES } from './features.ts';
 export type { ChurnFeatures, Contract, PaymentMethod, InternetService } from './features.ts';
 export { CHURN_FORMAT, CHURN_FORMAT_VERSION, readChurnFolder, validateChurnManifest } from './manifest.ts';
 export type { ChurnManifest } from './manifest.ts';
-export { rocAuc, brier, ece, reliability, fitPlatt, accuracyAt } from './metrics.ts';
 export { loadChurnScorer, createChurnScorer, bandOf, CHURN_BANDS, DEFAULT_CHURN_FACTORS } from './scorer.ts';
 export type { ChurnScorer, ChurnInput, ChurnResult, ChurnBand } from './scorer.ts';
 export { reduceCustomer, replay, emptyState, contractOfPlan } from './state.ts';
@@ -31,6 +28,5 @@ export type { CustomerStateStore, StateBackend, StateStoreOptions } from './stat
 export { createCustomerTracker } from './tracker.ts';
 export type { CustomerTracker, CustomerUpdate } from './tracker.ts';
 export { messageObservation, businessObservation, customerSinceOf, isEscalated } from './observe.ts';
-export { simulateHistory, simulateCustomers, SIMULATION } from './simulate.ts';
 export { readStreamModel, STREAM_FILE } from './streamModel.ts';
 export type { StreamModelFile } from './streamModel.ts';

@@ -5,6 +5,7 @@
  * churn) drops when that feature alone is reset to the training mean. For logistic regression
  * this is exactly weight x standardised value; for an MLP it is the usual occlusion estimate.
  */
+import { fromPackageRoot } from '../config/paths.ts';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
@@ -13,7 +14,7 @@ import { columnCount, encodeInto, factorText, isKnown, width, type ChurnFeatures
 import { readChurnFolder, type ChurnManifest } from './manifest.ts';
 
 /** <repo>/models/churn, found from this file's location rather than the working directory. */
-export const DEFAULT_CHURN_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/churn');
+export const DEFAULT_CHURN_MODEL_DIR = fromPackageRoot('models', 'churn');
 
 export interface ChurnFactor {
   /** Input feature name (a ChurnFeatures key). */

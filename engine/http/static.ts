@@ -1,3 +1,4 @@
+import { fromPackageRoot } from '../config/paths.ts';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -9,7 +10,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
  * traversal to think about) and needs no new runtime dependency. Files are read per request so
  * an edited page shows on reload; they are small and the pages are opened rarely.
  */
-const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
+const WEB_DIR = fromPackageRoot('web') + '/';
 
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

@@ -4,6 +4,7 @@
  * wide linear sentiment model with language rows) -> (optional ReLU layer) -> dense -> softmax
  * (sigmoid for the multi-label emotion head).
  */
+import { fromPackageRoot } from '../config/paths.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,7 +38,7 @@ export interface TextScorer {
 }
 
 /** <repo>/models/sentiment, found from this file's location rather than the working directory. */
-export const DEFAULT_MODEL_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../models/sentiment');
+export const DEFAULT_MODEL_DIR = fromPackageRoot('models', 'sentiment');
 
 function readOrThrow(path: string, what: string, model: string): Buffer {
   try {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { SignJWT } from 'jose';
 import type { Engine } from '../../engine/runtime/index.ts';
-import { takeEvents, type RawEvent } from '../../connectors/simulator/index.ts';
+import { takeEvents, type RawEvent } from '../../simulator/index.ts';
 import { openFeed, startTestEngine } from '../helpers/engine.ts';
 import { haveChromium, launch, LIVE_MS, openLive, pageErrors, SCREENSHOTS } from './chromium.ts';
 

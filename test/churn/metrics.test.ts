@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../engine/churn/data.ts';
-import { accuracyAt, brier, ece, fitPlatt, hanleyMcNeil, reliability, rocAuc } from '../../engine/churn/metrics.ts';
+import { rng } from '../../training/churn/data.ts';
+import { accuracyAt, brier, ece, fitPlatt, hanleyMcNeil, reliability, rocAuc } from '../../training/churn/metrics.ts';
 
 describe('churn metrics', () => {
   it('ROC-AUC equals the hand-counted share of correctly ordered (positive, negative) pairs', () => {

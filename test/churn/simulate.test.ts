@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rng } from '../../engine/churn/data.ts';
-import { simulateCustomers, simulateHistory } from '../../engine/churn/simulate.ts';
+import { rng } from '../../training/churn/data.ts';
+import { simulateCustomers, simulateHistory } from '../../training/churn/simulate.ts';
 import { fitStream, streamLogit } from '../../engine/churn/streamModel.ts';
-import { rocAuc } from '../../engine/churn/metrics.ts';
+import { rocAuc } from '../../training/churn/metrics.ts';
 
 // Hand-made profiles (not from any data set): half churners.
 const rows = Array.from({ length: 800 }, (_, i) => ({ features: { tenureMonths: 1 + (i % 60) }, label: (i % 2) as 0 | 1 }));

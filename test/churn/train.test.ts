@@ -2,8 +2,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { rng, stratifiedSplit, telcoRow } from '../../engine/churn/data.ts';
-import { loadChurnModel, trainChurn } from '../../engine/churn/index.ts';
+import { rng, stratifiedSplit, telcoRow } from '../../training/churn/data.ts';
+import { loadChurnModel } from '../../engine/churn/index.ts';
+import { trainChurn } from '../../training/churn/index.ts';
 
 const HEADER = 'gender,SeniorCitizen,Partner,Dependents,tenure,PhoneService,MultipleLines,InternetService,OnlineSecurity,OnlineBackup,DeviceProtection,TechSupport,StreamingTV,StreamingMovies,Contract,PaperlessBilling,PaymentMethod,MonthlyCharges,TotalCharges,Churn';
 

@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { importCrmCsv, parseCsv, readCrmCsv } from '../../connectors/crm/index.ts';
 import { createConnectorPublisher } from '../../connectors/index.ts';
-import { runConnector } from '../../engine/cli/connector.ts';
+import { runConnector } from '../../cli/connector.ts';
 import { startNatsServer } from '../../engine/devtools/index.ts';
 import { connectorApp, fixture, fixtureJson, recordingBus } from './helpers.ts';
 

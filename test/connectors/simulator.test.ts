@@ -8,8 +8,8 @@ import {
   generateEvents,
   runSimulation,
   takeEvents,
-} from '../../connectors/simulator/index.ts';
-import type { RawEvent } from '../../connectors/simulator/index.ts';
+} from '../../simulator/index.ts';
+import type { RawEvent } from '../../simulator/index.ts';
 
 const START = Date.UTC(2025, 2, 3, 8, 0, 0);
 const events = takeEvents(5000, { seed: 42, startMs: START });

@@ -6,11 +6,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseLabelled } from '../../engine/eval/read.ts';
-import { heldOutFile, toEvalJsonl } from '../../engine/train/heldout.ts';
-import { loadSentimentSets, uciFile } from '../../engine/train/data.ts';
-import { sideBySide } from '../../engine/train/baselines.ts';
-import { evaluateFile } from '../../engine/eval/run.ts';
+import { parseLabelled } from '../../training/eval/read.ts';
+import { heldOutFile, toEvalJsonl } from '../../training/sentiment/heldout.ts';
+import { loadSentimentSets, uciFile } from '../../training/sentiment/data.ts';
+import { sideBySide } from '../../training/sentiment/baselines.ts';
+import { evaluateFile } from '../../training/eval/run.ts';
 import { initBackend, loadTextScorer } from '../../engine/model/index.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cxpulse-heldout-'));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
-import { normalizeLabel, numericScheme } from '../../engine/eval/labels.ts';
-import { detectDelimiter, parseCsvRecords, parseLabelled, readLabelledFile } from '../../engine/eval/read.ts';
+import { normalizeLabel, numericScheme } from '../../training/eval/labels.ts';
+import { detectDelimiter, parseCsvRecords, parseLabelled, readLabelledFile } from '../../training/eval/read.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/eval/${name}`, import.meta.url));
 

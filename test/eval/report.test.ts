@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildResult, formatSummary, formatSystem, polarity } from '../../engine/eval/report.ts';
-import type { EvalLabel } from '../../engine/eval/labels.ts';
-import type { Prediction } from '../../engine/eval/systems.ts';
+import { buildResult, formatSummary, formatSystem, polarity } from '../../training/eval/report.ts';
+import type { EvalLabel } from '../../training/eval/labels.ts';
+import type { Prediction } from '../../training/eval/systems.ts';
 
 const p = (label: EvalLabel, score = 0): Prediction => ({ label, score });
 

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runEval } from '../../engine/cli/eval.ts';
-import { evaluateFile } from '../../engine/eval/run.ts';
-import { afinnSystem, threeWay, vaderSystem } from '../../engine/eval/systems.ts';
+import { runEval } from '../../cli/eval.ts';
+import { evaluateFile } from '../../training/eval/run.ts';
+import { afinnSystem, threeWay, vaderSystem } from '../../training/eval/systems.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/eval/${name}`, import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'cxpulse-eval-'));

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/runtime/index.ts';
-import { takeEvents } from '../../connectors/simulator/index.ts';
+import { takeEvents } from '../../simulator/index.ts';
 import { startTestEngine } from '../helpers/engine.ts';
 import { connect, scored, until } from './helpers.ts';
 

@@ -3,7 +3,7 @@ import { mkdtemp, rm, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/runtime/index.ts';
-import { takeEvents } from '../../connectors/simulator/index.ts';
+import { takeEvents } from '../../simulator/index.ts';
 import { openFeed, startTestEngine, waitUntil } from '../helpers/engine.ts';
 
 // With nothing but Node: the in-process bus and the embedded file store.

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import type { Engine } from '../../engine/runtime/index.ts';
-import { takeEvents } from '../../connectors/simulator/index.ts';
+import { takeEvents } from '../../simulator/index.ts';
 import { openFeed, queryNumber, startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
 
 // End to end through real servers: a private nats-server with JetStream, the real ClickHouse,

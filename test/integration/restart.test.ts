@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { startNatsServer, freePort, type NatsServerHandle } from '../../engine/devtools/index.ts';
-import { takeEvents, type RawEvent } from '../../connectors/simulator/index.ts';
+import { takeEvents, type RawEvent } from '../../simulator/index.ts';
 import { queryNumber, startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/cxpulse.js', import.meta.url));

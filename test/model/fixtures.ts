@@ -2,7 +2,7 @@
  * Hand-written sentences (not from any data set) with clear polarity. Only sentences the
  * committed model gets right are listed; the ones it gets wrong are in KNOWN_MISSES below, so
  * the limits stay written down (the model card measures the general picture on held-out data and
- * on engine/eval/cx-handwritten.jsonl).
+ * on data/eval/cx-handwritten.jsonl).
  */
 export type Polar = 'positive' | 'negative';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HANDWRITTEN_SET, loadHandwrittenSet, loadSeedSet, SEED_SET } from '../../engine/train/data.ts';
+import { HANDWRITTEN_SET, loadHandwrittenSet, loadSeedSet, SEED_SET } from '../../training/sentiment/data.ts';
 import { SENTIMENT_FIXTURES } from './fixtures.ts';
 
 const norm = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N} ]/gu, '').replace(/\s+/g, ' ').trim();
@@ -24,7 +24,7 @@ describe('the hand-written customer-service test set', () => {
     const all = seed.test.map((e) => norm(e.text));
     expect(new Set(all).size).toBe(all.length);
     const fixtures = Object.values(SENTIMENT_FIXTURES).flat().map(([, t]) => norm(t));
-    const signals = readFileSync(new URL('../../engine/train/heads/seed/signals.jsonl', import.meta.url), 'utf8')
+    const signals = readFileSync(new URL('../../data/heads/signals.jsonl', import.meta.url), 'utf8')
       .split('\n').filter((l) => l.trim() !== '').map((l) => norm((JSON.parse(l) as { text: string }).text));
     expect(fixtures.length).toBeGreaterThan(40);
     for (const t of [...fixtures, ...signals]) expect(all).not.toContain(t);

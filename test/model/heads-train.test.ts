@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/types.ts';
 import { defaultFeaturizerSpec, featurizeWith, initBackend, loadTextScorer } from '../../engine/model/index.ts';
-import { EmbeddingBagTrainer, type TrainItem } from '../../engine/train/trainer.ts';
-import { exportModel } from '../../engine/train/export.ts';
-import { exportHead } from '../../engine/train/heads/export.ts';
-import { readMapping, readSeed } from '../../engine/train/heads/data.ts';
-import { chooseThresholds, formalityRule, urgencyRule } from '../../engine/train/heads/index.ts';
+import { EmbeddingBagTrainer, type TrainItem } from '../../training/sentiment/trainer.ts';
+import { exportModel } from '../../training/sentiment/export.ts';
+import { exportHead } from '../../training/heads/export.ts';
+import { readMapping, readSeed } from '../../training/heads/data.ts';
+import { chooseThresholds, formalityRule, urgencyRule } from '../../training/heads/index.ts';
 
 const dirs: string[] = [];
 beforeAll(async () => {

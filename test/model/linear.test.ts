@@ -5,11 +5,11 @@ import { join } from 'node:path';
 import { EMOTION_LABELS } from '../../engine/event/types.ts';
 import { defaultFeaturizerSpec, featurizeWith, initBackend, loadTextScorer, rowLanguage, withLanguageRows } from '../../engine/model/index.ts';
 import { validateManifest } from '../../engine/model/manifest.ts';
-import { forwardLogits } from '../../engine/train/calibrate.ts';
-import { exportModel } from '../../engine/train/export.ts';
-import { exportHead } from '../../engine/train/heads/export.ts';
-import { LinearBagTrainer } from '../../engine/train/linear.ts';
-import type { TrainItem } from '../../engine/train/trainer.ts';
+import { forwardLogits } from '../../training/sentiment/calibrate.ts';
+import { exportModel } from '../../training/sentiment/export.ts';
+import { exportHead } from '../../training/heads/export.ts';
+import { LinearBagTrainer } from '../../training/sentiment/linear.ts';
+import type { TrainItem } from '../../training/sentiment/trainer.ts';
 
 const dirs: string[] = [];
 beforeAll(async () => {

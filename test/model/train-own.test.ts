@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadOwnSet, trainSentiment } from '../../engine/train/index.ts';
+import { loadOwnSet, trainSentiment } from '../../training/sentiment/index.ts';
 import { loadTextScorer } from '../../engine/model/index.ts';
 
 // A company retrains on its own tickets alone (`cxpulse train --sets none --own tickets.jsonl`):

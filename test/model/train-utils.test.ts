@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { featurizeWith, defaultFeaturizerSpec, tokenize } from '../../engine/model/index.ts';
-import { classificationReport, macroF1, reportFromConfusion } from '../../engine/train/metrics.ts';
-import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../engine/train/config.ts';
-import { issueBars, perLanguage } from '../../engine/train/card-sections.ts';
-import type { TrainReport } from '../../engine/train/index.ts';
-import { parseDelimited } from '../../engine/train/csv.ts';
-import { quantizeUint8 } from '../../engine/train/export.ts';
-import { fitTemperature } from '../../engine/train/calibrate.ts';
+import { classificationReport, macroF1, reportFromConfusion } from '../../training/sentiment/metrics.ts';
+import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../training/sentiment/config.ts';
+import { issueBars, perLanguage } from '../../training/sentiment/card-sections.ts';
+import type { TrainReport } from '../../training/sentiment/index.ts';
+import { parseDelimited } from '../../training/sentiment/csv.ts';
+import { quantizeUint8 } from '../../training/sentiment/export.ts';
+import { fitTemperature } from '../../training/sentiment/calibrate.ts';
 
 describe('metrics', () => {
   it('computes confusion, per-class P/R/F1 and macro-F1', () => {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { buildDailyReport, buildWeeklyReport, dailySql, weeklySql, writeReport } from '../../engine/report/index.ts';
-import { runReport } from '../../engine/cli/report.ts';
+import { runReport } from '../../cli/report.ts';
 import { reportRoute } from '../../engine/report/route.ts';
 import Fastify from 'fastify';
 import { PER_DAY, REPORT_DATE, reportEvents } from './fixtures.ts';

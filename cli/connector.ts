@@ -1,0 +1,116 @@
+import { Registry } from 'prom-client';
+import {
+  connectorsConfigFromEnv,
+  createConnectorPublisher,
+  DEFAULT_CONNECTOR_PORT,
+  HTTP_CONNECTORS,
+  importCrmCsv,
+  startConnector,
+  type HttpConnectorName,
+} from '../connectors/index.ts';
+import { createNatsBus, type EventBus } from '../engine/bus/index.ts';
+import { emailConnectorFromEnv } from '../connectors/email/index.ts';
+import { DEFAULT_LOCAL_NATS_URL, loadConfig, type Config } from '../engine/config/index.ts';
+import { createLogger, type Logger } from '../engine/observability/index.ts';
+
+export interface ConnectorCliOptions {
+  port?: number;
+  host?: string;
+  /** crm: import this CSV file and exit. */
+  csv?: string;
+  /** calls: watch this folder (overrides CXPULSE_CALLS_DIR). */
+  dir?: string;
+  /** NATS server (overrides NATS_URL). */
+  nats?: string;
+}
+
+/** A file import has no sender waiting on an answer: it may wait out a longer outage than HTTP. */
+const IMPORT_RETRY = { giveUpAfterMs: 5 * 60_000, maxDelayMs: 10_000 };
+
+/**
+ * A standalone connector publishes to NATS (`--nats`, else NATS_URL, else the local default);
+ * there is no in-process fallback, since events published into a process of their own would
+ * reach no engine. The stream is created if the engine has not done so yet.
+ */
+async function connectNats(cfg: Config, url: string, log: Logger): Promise<EventBus> {
+  if (url === 'memory') throw new Error('a standalone connector needs NATS: NATS_URL=memory only works inside `cxpulse start`');
+  try {
+    const bus = await createNatsBus({ url, stream: cfg.CXPULSE_STREAM, consumer: cfg.CXPULSE_CONSUMER, maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT, ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS, log });
+    await bus.init();
+    return bus;
+  } catch (e) {
+    throw new Error(`cannot connect to NATS at ${url}: ${(e as Error).message}`);
+  }
+}
+
+/** `cxpulse connector <name>`: run one connector on its own, or (crm --csv) import a file. */
+export async function runConnector(name: string, o: ConnectorCliOptions): Promise<void> {
+  if (name === 'email') return runEmail(o);
+  if (!(HTTP_CONNECTORS as readonly string[]).includes(name)) {
+    throw new Error(`unknown connector '${name}': expected one of ${[...HTTP_CONNECTORS, 'email'].join(', ')}`);
+  }
+  if (o.csv && name !== 'crm') throw new Error('--csv is for the crm connector');
+  if (o.dir && name !== 'calls') throw new Error('--dir is for the calls connector');
+  const cfg = loadConfig();
+  const log = createLogger(cfg.LOG_LEVEL);
+  const config = connectorsConfigFromEnv();
+  if (o.dir) config.calls = { ...config.calls, dir: o.dir };
+  const bus = await connectNats(cfg, o.nats ?? cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, log);
+
+  if (o.csv) {
+    const publisher = createConnectorPublisher({ connector: 'crm', bus, registry: new Registry(), retry: IMPORT_RETRY, log });
+    try {
+      const r = await importCrmCsv(o.csv, publisher);
+      for (const { line, error } of r.rejected) process.stderr.write(`  line ${line}: ${error.code}${error.field ? ` (${error.field})` : ''}: ${error.message}\n`);
+      process.stderr.write(`${o.csv}: ${r.rows} rows, ${r.published} published, ${r.duplicates} already there, ${r.rejected.length} refused (in the DLQ)\n`);
+      if (r.rejected.length > 0) process.exitCode = 1;
+    } finally {
+      await bus.close();
+    }
+    return;
+  }
+
+  const envPort = Number(process.env.CXPULSE_CONNECTOR_PORT);
+  const running = await startConnector(name as HttpConnectorName, {
+    bus,
+    log,
+    config,
+    port: o.port ?? (Number.isInteger(envPort) && envPort > 0 ? envPort : DEFAULT_CONNECTOR_PORT),
+    host: o.host ?? cfg.HOST,
+    maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
+  });
+  let stopping = false;
+  const onSignal = (sig: string) => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    log.info(`${sig} received: stopping connector ${name}`);
+    void running
+      .stop()
+      .then(() => bus.close())
+      .then(() => process.exit(0), (e: unknown) => {
+        log.error({ err: e }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+/** The IMAP connector: configured by CXPULSE_IMAP_* (connectors/README.md); the mailbox is its buffer. */
+async function runEmail(o: ConnectorCliOptions): Promise<void> {
+  const cfg = loadConfig();
+  const log = createLogger(cfg.LOG_LEVEL);
+  const bus = await connectNats(cfg, o.nats ?? cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, log);
+  const publisher = createConnectorPublisher({ connector: 'email', bus, registry: new Registry(), retry: IMPORT_RETRY, log });
+  const email = emailConnectorFromEnv({ publisher, log });
+  await email.start();
+  const onSignal = (sig: string) => {
+    log.info(`${sig} received: stopping the e-mail connector`);
+    void email
+      .stop()
+      .then(() => bus.close())
+      .then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+}

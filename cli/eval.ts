@@ -1,0 +1,17 @@
+import { writeFileSync } from 'node:fs';
+import { evaluateFile } from '../training/eval/run.ts';
+
+/**
+ * `cxpulse eval --data FILE`: figures for the model and (unless baselines is false) the
+ * `sentiment` and `vader-sentiment` packages on the same labelled lines; stdout, and all the
+ * figures as JSON in `json` when given.
+ */
+export async function runEval(opts: { data: string; model?: string; json?: string; baselines?: boolean }): Promise<void> {
+  const { text, json } = await evaluateFile({
+    data: opts.data,
+    ...(opts.model !== undefined ? { model: opts.model } : {}),
+    ...(opts.baselines !== undefined ? { baselines: opts.baselines } : {}),
+  });
+  process.stdout.write(text);
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(json, null, 2) + '\n');
+}

@@ -1,0 +1,81 @@
+import { connect } from '@nats-io/transport-node';
+import { jetstream } from '@nats-io/jetstream';
+import { runSimulation, type RawEvent } from '../simulator/index.ts';
+import { DEFAULT_LOCAL_NATS_URL, DEFAULT_PORT } from '../engine/config/index.ts';
+import { EVENTS_SUBJECT_PREFIX } from '../engine/bus/index.ts';
+
+export interface SimulateOptions {
+  rate: number;
+  count?: number;
+  duration?: number;
+  seed?: number;
+  languages?: string[];
+  channels?: string[];
+  target?: string;
+}
+
+type Publish = (ev: RawEvent) => Promise<void>;
+
+async function natsPublisher(url: string): Promise<{ publish: Publish; close(): Promise<void> }> {
+  const nc = await connect({ servers: url, timeout: 2000 });
+  const js = jetstream(nc);
+  return {
+    publish: async (ev) => void (await js.publish(`${EVENTS_SUBJECT_PREFIX}${ev.channel}`, JSON.stringify(ev), { msgID: ev.id })),
+    close: () => nc.drain(),
+  };
+}
+
+function httpPublisher(base: string): { publish: Publish; close(): Promise<void> } {
+  const url = new URL('/v1/events', base);
+  return {
+    publish: async (ev) => {
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev) });
+      if (res.status !== 202) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Picks where to send: the explicit target, else local NATS if it answers, else the local engine's HTTP ingest. */
+async function publisherFor(target: string | undefined) {
+  if (target?.startsWith('http')) return { where: target, ...httpPublisher(target) };
+  if (target) return { where: target, ...(await natsPublisher(target)) };
+  try {
+    return { where: DEFAULT_LOCAL_NATS_URL, ...(await natsPublisher(DEFAULT_LOCAL_NATS_URL)) };
+  } catch {
+    const http = `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`;
+    return { where: http, ...httpPublisher(http) };
+  }
+}
+
+export async function runSimulate(o: SimulateOptions): Promise<void> {
+  const p = await publisherFor(o.target);
+  const ac = new AbortController();
+  process.once('SIGINT', () => ac.abort());
+  process.stderr.write(`simulating ${o.rate} events/s to ${p.where}${o.count ? `, ${o.count} events` : ''}${o.duration ? `, ${o.duration} s` : ''} (Ctrl-C stops)\n`);
+  let lastReport = 0;
+  let firstError: string | undefined;
+  const result = await runSimulation({
+    rate: o.rate,
+    count: o.count,
+    durationSec: o.duration,
+    seed: o.seed,
+    languages: o.languages,
+    channels: o.channels,
+    signal: ac.signal,
+    publish: (ev) =>
+      p.publish(ev).catch((e: Error) => {
+        firstError ??= e.message;
+        throw e;
+      }),
+    onProgress: (sent, elapsedMs) => {
+      if (elapsedMs - lastReport < 1000) return;
+      lastReport = elapsedMs;
+      process.stderr.write(`  ${sent} sent in ${(elapsedMs / 1000).toFixed(1)} s\n`);
+    },
+  });
+  await p.close();
+  process.stderr.write(`done: ${result.sent - result.failed} published, ${result.failed} failed, ${(result.elapsedMs / 1000).toFixed(1)} s (seed ${result.seed}: --seed ${result.seed} replays it)\n`);
+  if (firstError) process.stderr.write(`first failure: ${firstError}\n`);
+  if (result.failed > 0) process.exitCode = 1;
+}

@@ -1,1 +1,0 @@
-export { runBench } from '../../bench/index.ts';

@@ -1,0 +1,110 @@
+/**
+ * `cxpulse eval` core: read a labelled file, score it with each system in batches, build the
+ * figures. Kept apart from the CLI so tests can call it and inspect text and JSON alike.
+ */
+import { detectLanguage, initBackend, loadTextScorer } from '../../engine/model/index.ts';
+import { readLabelledFile, type SkippedLine } from './read.ts';
+import { buildResult, formatSummary, formatSystem, type SystemResult } from './report.ts';
+import { afinnSystem, modelSystem, vaderSystem, type EvalSystem, type Prediction } from './systems.ts';
+
+export interface EvalOptions {
+  data: string;
+  model?: string;
+  /** Run the npm baselines too (default true). */
+  baselines?: boolean;
+  /** Texts per forward pass (as `cxpulse score --batch`). */
+  batch?: number;
+  /** Where progress lines go (default: stderr, only for files over PROGRESS_MIN_ROWS). */
+  progress?: (line: string) => void;
+}
+
+export interface EvalJson {
+  file: string;
+  format: string;
+  delimiter?: string;
+  numericLabels: string;
+  binary: boolean;
+  binaryNote?: string;
+  langSource: string;
+  modelVersion: string;
+  rows: number;
+  skipped: number;
+  skippedLines: SkippedLine[];
+  systems: SystemResult[];
+}
+
+const SKIPPED_SHOWN = 5;
+const PROGRESS_MIN_ROWS = 2000;
+export const BINARY_NOTE =
+  'binary file (truth has only negative/positive): headline figures resolve a neutral prediction by the sign of the ' +
+  "system's score (model: larger of p(negative), p(positive)); 'as is' keeps neutral predictions as errors; " +
+  'macro-F1 is over negative/positive';
+
+async function runSystem(
+  sys: EvalSystem, texts: readonly string[], langs: readonly string[], batch: number, progress?: (l: string) => void,
+): Promise<{ preds: Prediction[]; seconds: number }> {
+  const t0 = performance.now();
+  let lastReport = t0;
+  const preds: Prediction[] = [];
+  for (let i = 0; i < texts.length; i += batch) {
+    preds.push(...(await sys.predict(texts.slice(i, i + batch), langs.slice(i, i + batch))));
+    const now = performance.now();
+    if (progress && (now - lastReport > 1000 || preds.length === texts.length)) {
+      lastReport = now;
+      progress(`${sys.name}: ${preds.length}/${texts.length} lines, ${Math.round(preds.length / ((now - t0) / 1000))} lines/s`);
+    }
+  }
+  return { preds, seconds: (performance.now() - t0) / 1000 };
+}
+
+export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json: EvalJson }> {
+  const file = readLabelledFile(o.data);
+  const { rows } = file;
+  if (rows.length === 0) {
+    throw new Error(`${o.data}: no usable labelled lines (${file.skipped.length} skipped${file.skipped[0] ? `, e.g. line ${file.skipped[0].line}: ${file.skipped[0].reason}` : ''})`);
+  }
+  const texts = rows.map((r) => r.text);
+  const truth = rows.map((r) => r.label);
+  // The model is fed the file's language when given, else the engine's own guess (as `cxpulse score`).
+  const langs = rows.map((r) => r.lang ?? detectLanguage(r.text).lang);
+  const withLang = rows.filter((r) => r.lang !== undefined).length;
+  const langSource = withLang === rows.length ? 'lang from the file' : withLang === 0 ? 'lang detected' : 'lang from the file, detected where missing';
+
+  await initBackend();
+  const scorer = await loadTextScorer(o.model);
+  const systems = [modelSystem(scorer), ...(o.baselines === false ? [] : [afinnSystem(), vaderSystem()])];
+  const progress = o.progress ?? (rows.length >= PROGRESS_MIN_ROWS ? (l: string) => process.stderr.write(`${l}\n`) : undefined);
+  const results: SystemResult[] = [];
+  try {
+    for (const sys of systems) {
+      const { preds, seconds } = await runSystem(sys, texts, langs, o.batch ?? 256, progress);
+      results.push(buildResult(sys, truth, langs, preds, file.binary, seconds));
+    }
+  } finally {
+    scorer.dispose();
+  }
+
+  const head: string[] = [
+    `file: ${o.data} (${file.format}${file.delimiter ? `, delimiter ${JSON.stringify(file.delimiter)}` : ''}${file.numericScheme === 'none' ? '' : `, numeric labels read as ${file.numericScheme}`})`,
+    `rows: ${rows.length} evaluated, ${file.skipped.length} skipped`,
+  ];
+  for (const s of file.skipped.slice(0, SKIPPED_SHOWN)) head.push(`  skipped line ${s.line}: ${s.reason}`);
+  if (file.skipped.length > SKIPPED_SHOWN) head.push(`  ... and ${file.skipped.length - SKIPPED_SHOWN} more`);
+  if (file.binary) head.push(BINARY_NOTE);
+  const text = [head.join('\n'), ...results.map((r) => formatSystem(r, file.binary, langSource)), formatSummary(results, file.binary)].join('\n\n') + '\n';
+  const json: EvalJson = {
+    file: o.data,
+    format: file.format,
+    ...(file.delimiter ? { delimiter: file.delimiter } : {}),
+    numericLabels: file.numericScheme,
+    binary: file.binary,
+    ...(file.binary ? { binaryNote: BINARY_NOTE } : {}),
+    langSource,
+    modelVersion: scorer.version,
+    rows: rows.length,
+    skipped: file.skipped.length,
+    skippedLines: file.skipped,
+    systems: results,
+  };
+  return { text, json };
+}

@@ -1,0 +1,91 @@
+/**
+ * How the shipped configuration was chosen: each run differs from a stated default in the
+ * overrides shown, trained with seed 42 and the out-of-domain files held out, and is judged only by
+ * the mean validation macro-F1 over the training sets (the best epoch's). Held-out and
+ * out-of-domain parts played no part in the choice.
+ * Reproduce a row: `npx tsx training/sentiment/main.ts --out /tmp/run --epochs N --hyper OVERRIDES`.
+ *
+ * LINEAR_EXPERIMENTS (the current family) were run with NoReC validated on whole reviews;
+ * EXPERIMENTS (the embedding bag, the family shipped before) with NoReC validated on random
+ * sentences, which overstated it, so the two tables' NoReC columns are not comparable.
+ */
+export interface ExperimentRow { overrides: string; epochs: number; bestEpoch: number; validMean: number; validNb: number; note?: string }
+
+export const EXPERIMENTS: readonly ExperimentRow[] = [
+  { overrides: '(previous default)', epochs: 4, bestEpoch: 3, validMean: 0.6366, validNb: 0.568 },
+  { overrides: '(previous default)', epochs: 8, bestEpoch: 3, validMean: 0.6382, validNb: 0.572, note: 'overfits after epoch 3' },
+  { overrides: 'dim=64', epochs: 4, bestEpoch: 3, validMean: 0.6358, validNb: 0.564 },
+  { overrides: 'hidden=32', epochs: 4, bestEpoch: 2, validMean: 0.6369, validNb: 0.589 },
+  { overrides: 'set.nb-norec-sentence=3', epochs: 4, bestEpoch: 3, validMean: 0.6302, validNb: 0.572 },
+  { overrides: 'embLr=0.008,lr=0.01', epochs: 4, bestEpoch: 2, validMean: 0.6342, validNb: 0.557 },
+  { overrides: 'featureDropout=0.3', epochs: 4, bestEpoch: 3, validMean: 0.6396, validNb: 0.567, note: 'chosen' },
+  { overrides: 'featureDropout=0.5', epochs: 4, bestEpoch: 4, validMean: 0.6311, validNb: 0.564 },
+  { overrides: 'tuneClassBias=1', epochs: 4, bestEpoch: 3, validMean: 0.6366, validNb: 0.568, note: 'offsets -> 0.6386 on the same validation data (fitted there, so optimistic); not adopted' },
+  { overrides: 'featureDropout=0.3,hidden=32', epochs: 4, bestEpoch: 3, validMean: 0.6327, validNb: 0.572 },
+  { overrides: 'featureDropout=0.3,weightDecay=1', epochs: 4, bestEpoch: 3, validMean: 0.6318, validNb: 0.560 },
+  { overrides: 'featureDropout=0.3', epochs: 5, bestEpoch: 3, validMean: 0.6382, validNb: 0.564 },
+  { overrides: 'featureDropout=0.3,batchSize=64', epochs: 4, bestEpoch: 3, validMean: 0.6396, validNb: 0.562 },
+  { overrides: 'featureDropout=0.3,classWeightCap=10', epochs: 4, bestEpoch: 3, validMean: 0.6396, validNb: 0.567, note: 'same as cap 3' },
+  { overrides: 'featureDropout=0.3,set.en-goemotions=0.5', epochs: 4, bestEpoch: 3, validMean: 0.6402, validNb: 0.576, note: 'within noise (rule: adopt only above +0.003)' },
+  { overrides: 'featureDropout=0.3,dim=64', epochs: 4, bestEpoch: 3, validMean: 0.6410, validNb: 0.560, note: 'within noise, twice the weights' },
+];
+
+/** Overrides are from the linear default before tuning: linear=1, langRows=1, linearLr=0.2, langDropout=0.1, l2=1e-6, features as shipped before. */
+export const LINEAR_EXPERIMENTS: readonly ExperimentRow[] = [
+  { overrides: 'linear=0', epochs: 4, bestEpoch: 3, validMean: 0.6265, validNb: 0.539, note: 'the embedding bag shipped before, on this validation' },
+  { overrides: '(linear default)', epochs: 4, bestEpoch: 2, validMean: 0.6605, validNb: 0.626 },
+  { overrides: 'langDropout=0', epochs: 6, bestEpoch: 4, validMean: 0.6588, validNb: 0.602 },
+  { overrides: 'langDropout=0.3', epochs: 6, bestEpoch: 4, validMean: 0.6595, validNb: 0.617 },
+  { overrides: 'l2=0.00001', epochs: 6, bestEpoch: 2, validMean: 0.6604, validNb: 0.626 },
+  { overrides: 'set.nb-norec-sentence=2', epochs: 6, bestEpoch: 3, validMean: 0.6605, validNb: 0.610 },
+  { overrides: 'classWeightCap=10', epochs: 6, bestEpoch: 2, validMean: 0.6605, validNb: 0.626 },
+  { overrides: 'linearLr=0.05', epochs: 8, bestEpoch: 8, validMean: 0.6644, validNb: 0.631 },
+  { overrides: 'linearLr=0.1', epochs: 6, bestEpoch: 5, validMean: 0.6665, validNb: 0.626, note: 'chosen (6 epochs is now the default)' },
+  { overrides: 'linearLr=0.1', epochs: 8, bestEpoch: 5, validMean: 0.6665, validNb: 0.626, note: 'same run, longer: no later gain' },
+  { overrides: 'linearLr=0.1,langRows=0', epochs: 6, bestEpoch: 6, validMean: 0.6407, validNb: 0.577, note: 'without language rows' },
+  { overrides: 'linearLr=0.1,charMax=5', epochs: 6, bestEpoch: 2, validMean: 0.6646, validNb: 0.624, note: 'character 3/4/5-grams' },
+  { overrides: 'linearLr=0.1,wordNgrams=3', epochs: 6, bestEpoch: 2, validMean: 0.6631, validNb: 0.615, note: 'word trigrams' },
+  { overrides: 'linearLr=0.1,langRows=1 + Nordic block', epochs: 6, bestEpoch: 2, validMean: 0.6683, validNb: 0.628, note: 'a shared sv/nb/da block besides the language blocks (prototype): within noise, more fixture errors; not adopted' },
+  { overrides: 'linearLr=0.1,langLrScale=0.5', epochs: 6, bestEpoch: 5, validMean: 0.6604, validNb: 0.614, note: 'language rows learning at half speed (tokenizer v2)' },
+  { overrides: 'linearLr=0.1,langLrScale=0.25', epochs: 6, bestEpoch: 6, validMean: 0.6514, validNb: 0.613, note: 'tokenizer v2' },
+  { overrides: 'linearLr=0.1, tokenizer v1 + back negation 1 word', epochs: 6, bestEpoch: 5, validMean: 0.6663, validNb: 0.616, note: 'seed 7: 0.6567 (v1: 0.6621)' },
+  { overrides: 'linearLr=0.1, tokenizer v1 + back negation 2 words', epochs: 6, bestEpoch: 2, validMean: 0.6652, validNb: 0.627, note: 'seed 7: 0.6578' },
+  { overrides: 'linearLr=0.1, tokenizer v1 + intensifiers without unigrams', epochs: 6, bestEpoch: 5, validMean: 0.6615, validNb: 0.620 },
+  { overrides: 'linearLr=0.1, tokenizer v2 (both)', epochs: 6, bestEpoch: 6, validMean: 0.6628, validNb: 0.619, note: 'seed 7: 0.6578 (v1: 0.6621); see below' },
+  { overrides: '+ GermEval 2017 trained on (own split)', epochs: 6, bestEpoch: 6, validMean: 0.6458, validNb: 0.600, note: 'mean now over 9 sets incl. GermEval validation 0.505; the other 8 sets: 0.6635' },
+  { overrides: '+ set.cx-seed=10 (375 support messages we wrote)', epochs: 6, bestEpoch: 4, validMean: 0.6402, validNb: 0.603, note: 'shipped: -0.006 on the real sets\' validation; cx-handwritten (test) 0.636 -> 0.708; weight 10 set a priori, as for the heads\' seeds' },
+];
+
+export function experimentTable(rows: readonly ExperimentRow[] = EXPERIMENTS): string {
+  const body = rows.map((r) => `| \`${r.overrides}\` | ${r.epochs} | ${r.bestEpoch} | ${r.validMean.toFixed(4)} | ${r.validNb.toFixed(3)} | ${r.note ?? ''} |`);
+  return ['| overrides | epochs | best epoch | validation mean macro-F1 | NoReC validation macro-F1 | note |', '| --- | --- | --- | --- | --- | --- |', ...body].join('\n');
+}
+
+/** The card section: the current family's runs, then the earlier family's. */
+export function experimentsSection(): string {
+  return `Current family (wide linear model). Each row changes the untuned linear default (linearLr 0.2, language rows with
+dropout 0.1, l2 1e-6, character 3/4-grams, word bigrams) as shown; seed 42. The chosen row's values are now the
+defaults in \`training/sentiment/config.ts\`. A change was adopted only if it raised the validation mean by more than 0.003
+(smaller differences are not trustworthy at these validation sizes; run-to-run variation across seeds was not measured).
+The training log also prints held-out and out-of-domain figures; they were not used to choose. (While deciding whether
+to build this family at all, quick prototypes of it were also scored on the held-out parts once; the rows below, the
+choice among them and every figure in this card come from the validation parts and the shipped trainer.)
+
+${experimentTable(LINEAR_EXPERIMENTS)}
+
+The last two rows change the data, not the model: GermEval 2017 is the only real customer-feedback set in a language we
+serve, and \`cx-seed\` brings the support domain to all five languages; both cost a little on the tweet/review
+validation and are kept for the domain the product serves (held-out figures above show the net effect).
+
+Tokenizer v2 is shipped although it costs about 0.004 validation macro-F1 (seed 42: 0.6628 against 0.6665; seed 7:
+0.6578 against 0.6621): the validation data are tweets, Reddit and reviews, while v2 is about short support messages,
+and with v1 the model got hand-written negations such as "Jag är inte nöjd med tjänsten." (neutral), "Det fungerer
+ikke." (positive) and "Det er helt elendigt, jeg er meget skuffet." (positive) wrong, which \`test/model/fixtures.ts\`
+checks. Issue 3 asks for negation and intensifiers to be handled; this is the measured price of doing it by rule.
+
+Earlier family (fastText-style embedding bag, dim 32; NoReC then validated on random sentences). Each row changes that
+family's earlier default (dim 32, linear head, feature dropout 0.1, 4 epochs); every change moved the validation mean by
+less than 0.01, which is why the family was replaced.
+
+${experimentTable(EXPERIMENTS)}`;
+}
