@@ -2,6 +2,8 @@
  * The event contract (SPEC, "The event"): what connectors publish on `cx.events.<channel>`
  * and what the engine turns into a {@link ScoredEvent}.
  */
+import { HEAD_NAMES, type EmotionLabel, type HeadScores, type MultiLabelScore } from './heads.ts';
+
 export const CHANNELS = ['chat', 'email', 'call'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
@@ -34,38 +36,16 @@ export interface SentimentScore {
   confidence: number;
 }
 
-/** Emotion head (issue 3): multi-label, GoEmotions-derived for English. */
-export const EMOTION_LABELS = ['anger', 'frustration', 'disappointment', 'confusion', 'joy', 'enthusiasm', 'gratitude', 'neutral'] as const;
-export type EmotionLabel = (typeof EMOTION_LABELS)[number];
-export const INTENSITY_LABELS = ['mild', 'moderate', 'strong'] as const;
-export type IntensityLabel = (typeof INTENSITY_LABELS)[number];
-export const URGENCY_LABELS = ['low', 'normal', 'high', 'critical'] as const;
-export type UrgencyLabel = (typeof URGENCY_LABELS)[number];
-/**
- * Topic head: billing and pricing, delivery, technical fault, usability ("confusing"), account and
- * access, cancellation, communication and response time, praise, other.
- */
-export const TOPIC_LABELS = ['billing', 'delivery', 'technical', 'usability', 'account', 'cancellation', 'communication', 'praise', 'other'] as const;
-export type TopicLabel = (typeof TOPIC_LABELS)[number];
-export const FORMALITY_LABELS = ['formal', 'informal'] as const;
-export type FormalityLabel = (typeof FORMALITY_LABELS)[number];
+export {
+  EMOTION_LABELS, FORMALITY_LABELS, INTENSITY_LABELS, TOPIC_LABELS, URGENCY_LABELS, HEADS, HEAD_ENTRIES, HEAD_NAMES, headDef,
+} from './heads.ts';
+export type {
+  ClassScore, EmotionLabel, FormalityLabel, HeadDef, HeadName, HeadScore, HeadScores, IntensityLabel, MultiLabelScore,
+  TopicLabel, UrgencyLabel,
+} from './heads.ts';
 
-/** A single-label head's output: the most probable class and its (calibrated where stated) probability. */
-export interface ClassScore<L extends string> {
-  label: L;
-  confidence: number;
-}
-
-export interface EmotionScore {
-  /** Labels whose probability passed the head's threshold, most probable first (at least one). */
-  labels: EmotionLabel[];
-  /** Independent (sigmoid) probability of each label, 0..1. */
-  probs: Record<EmotionLabel, number>;
-  /** How strongly the dominant non-neutral emotion is expressed. */
-  intensity: IntensityLabel;
-  /** 0..1 behind `intensity`. */
-  intensityScore: number;
-}
+/** The emotion head's output (multi-label, GoEmotions-derived for English). */
+export type EmotionScore = MultiLabelScore<EmotionLabel>;
 
 /** Signals a single sentiment label hides. */
 export interface HiddenSignals {
@@ -75,15 +55,17 @@ export interface HiddenSignals {
   evidence?: string;
 }
 
-/** Everything the text model says about one text: sentiment always, the other heads when the model has them. */
-export interface TextScores {
+/**
+ * Everything the text model says about one text: sentiment always, one field per head of
+ * engine/event/heads.ts when the model has it, and the rule-based `signals` when the texts were given.
+ */
+export interface TextScores extends HeadScores {
   sentiment: SentimentScore;
-  emotion?: EmotionScore;
-  urgency?: ClassScore<UrgencyLabel>;
-  topic?: ClassScore<TopicLabel>;
-  formality?: ClassScore<FormalityLabel>;
   signals?: HiddenSignals;
 }
+
+/** TextScores' optional fields: copied onto a scored event only when present. */
+export const OPTIONAL_TEXT_SCORES: readonly Exclude<keyof TextScores, 'sentiment'>[] = [...HEAD_NAMES, 'signals'];
 
 /** The churn model's view of a customer, attached to that customer's scored messages. */
 export interface ChurnRisk {
@@ -113,8 +95,8 @@ export interface ConversationState {
 
 /**
  * What the engine produces per event: the row in ClickHouse, the feed message, cx.scores.<channel>.
- * The text model's other heads (emotion, urgency, topic, formality, signals; see TextScores) are
- * present when the loaded model has them.
+ * The text model's heads (engine/event/heads.ts) and `signals` are present when the loaded
+ * model has them (see TextScores).
  */
 export interface ScoredEvent extends Omit<TextScores, 'sentiment'> {
   id: string;

@@ -4,10 +4,7 @@
  * numbers in 0..1, and predictAll must agree with predict on sentiment. A head whose weights
  * decode to NaN (a corrupt re-quantization) or that was wired to the wrong columns fails here.
  */
-import {
-  EMOTION_LABELS, FORMALITY_LABELS, SENTIMENT_LABELS, TOPIC_LABELS, URGENCY_LABELS,
-  type SentimentScore, type TextScores,
-} from '../event/types.ts';
+import { SENTIMENT_LABELS, headDef, type HeadName, type SentimentScore, type TextScores } from '../event/types.ts';
 import type { TextScorer } from './scorer.ts';
 
 /** Sentences whose heads must be sane; one per language, varied in topic and tone. */
@@ -27,16 +24,25 @@ function checkClass(head: string, labels: readonly string[], s: { label: string;
   if (!inUnit(s.confidence)) throw new Error(`canary: head "${head}" confidence ${s.confidence} for "${text}" is not in 0..1`);
 }
 
-function checkOne(heads: readonly string[], s: TextScores, text: string): void {
+interface AnyMultiLabelScore {
+  labels: string[];
+  probs: Record<string, number>;
+  intensityScore: number;
+}
+
+function checkMultiLabel(head: string, labels: readonly string[], s: AnyMultiLabelScore | undefined, text: string): void {
+  if (!s || s.labels.length === 0) throw new Error(`canary: head "${head}" gave no labels for "${text}"`);
+  for (const l of s.labels) if (!labels.includes(l)) throw new Error(`canary: head "${head}" gave unknown label ${JSON.stringify(l)} for "${text}"`);
+  for (const l of labels) if (!inUnit(s.probs[l]!)) throw new Error(`canary: head "${head}" p(${l}) = ${s.probs[l]} for "${text}" is not in 0..1`);
+  if (!inUnit(s.intensityScore)) throw new Error(`canary: head "${head}" intensity ${s.intensityScore} for "${text}" is not in 0..1`);
+}
+
+function checkOne(heads: readonly HeadName[], s: TextScores, text: string): void {
   for (const h of heads) {
-    if (h === 'emotion') {
-      const e = s.emotion;
-      if (!e || e.labels.length === 0) throw new Error(`canary: head "emotion" gave no labels for "${text}"`);
-      for (const l of EMOTION_LABELS) if (!inUnit(e.probs[l])) throw new Error(`canary: head "emotion" p(${l}) = ${e.probs[l]} for "${text}" is not in 0..1`);
-      if (!inUnit(e.intensityScore)) throw new Error(`canary: head "emotion" intensity ${e.intensityScore} for "${text}" is not in 0..1`);
-    } else if (h === 'urgency') checkClass(h, URGENCY_LABELS, s.urgency, text);
-    else if (h === 'topic') checkClass(h, TOPIC_LABELS, s.topic, text);
-    else if (h === 'formality') checkClass(h, FORMALITY_LABELS, s.formality, text);
+    const def = headDef(h);
+    const out: unknown = s[h];
+    if (def.kind === 'multi') checkMultiLabel(h, def.labels, out as AnyMultiLabelScore | undefined, text);
+    else checkClass(h, def.labels, out as { label: string; confidence: number } | undefined, text);
   }
 }
 
@@ -45,7 +51,7 @@ function checkOne(heads: readonly string[], s: TextScores, text: string): void {
  * give the same labels for them, then every head is checked on those sentences and HEAD_CANARY.
  */
 export async function checkHeads(
-  scorer: Pick<TextScorer, 'featurize' | 'predictAll'> & { heads?: readonly string[] },
+  scorer: Pick<TextScorer, 'featurize' | 'predictAll'> & { heads?: readonly HeadName[] },
   sentences: readonly { text: string; lang: string }[],
   sentiment: readonly SentimentScore[],
 ): Promise<void> {

@@ -1,6 +1,6 @@
 /**
- * The text model's other heads (issue 3): emotion, urgency, topic and formality, each an
- * embedding-bag model folder under `<main model>/heads/<head>/`. A head must use exactly the
+ * Loading the text model's heads (the table in engine/event/heads.ts), each a model folder
+ * under `<main model>/heads/<head>/`. A head must use exactly the
  * main model's featurizer spec, because at load time its embedding table is glued column-wise
  * onto the main one and one sparseSegmentMean per batch serves every head: a head hashed into
  * other buckets would silently read the wrong rows.
@@ -8,21 +8,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../event/types.ts';
+import { HEAD_NAMES, HEADS, type HeadName } from '../event/heads.ts';
 import { MANIFEST_FILE, sha256, type ManifestExpectation, type ModelManifest } from './manifest.ts';
 import type { FeaturizerSpec } from './featurize.ts';
 
-export const HEADS_DIR = 'heads';
-export type HeadName = 'emotion' | 'urgency' | 'topic' | 'formality';
-/** Name order: also the order the version hash is taken in. */
-export const HEAD_NAMES: readonly HeadName[] = ['emotion', 'formality', 'topic', 'urgency'];
+export { HEAD_NAMES, type HeadName };
 
-export const HEAD_EXPECTATIONS: Record<HeadName, ManifestExpectation> = {
-  emotion: { task: 'emotion', labels: EMOTION_LABELS, multiLabel: true },
-  urgency: { task: 'urgency', labels: URGENCY_LABELS },
-  topic: { task: 'topic', labels: TOPIC_LABELS },
-  formality: { task: 'formality', labels: FORMALITY_LABELS },
-};
+export const HEADS_DIR = 'heads';
+
+/** What a head's manifest must declare: its name as task, the table's labels, multiLabel for `multi` heads. */
+export function headExpectation(name: HeadName): ManifestExpectation {
+  const h = HEADS[name];
+  return { task: name, labels: h.labels, ...(h.kind === 'multi' ? { multiLabel: true } : {}) };
+}
 
 export interface LoadedHead {
   name: HeadName;

@@ -1,8 +1,8 @@
 /**
- * Text models of cxpulse: TF.js backend selection, the sentiment scorer (hashed n-gram
- * embedding bag, weights in models/sentiment) with its heads (emotion, urgency, topic,
- * formality in models/sentiment/heads, plus the polite-but-negative signal) and the rule-based
- * language guess.
+ * Text models of cxpulse: TF.js backend selection, the sentiment scorer (linear models over
+ * hashed n-gram features, weights in models/sentiment) with its heads (the table in
+ * engine/event/heads.ts, weights in models/sentiment/heads, plus the polite-but-negative signal)
+ * and the rule-based language guess.
  *
  *   await initBackend();                      // 'tensorflow' | 'wasm' | 'cpu'
  *   const scorer = await loadTextScorer();     // models/sentiment next to this repo
@@ -12,10 +12,10 @@
 export { initBackend, activeBackend } from './backend.ts';
 export { loadTextScorer, readModelFolder, DEFAULT_MODEL_DIR } from './scorer.ts';
 export type { TextScorer, LoadOptions } from './scorer.ts';
-export { HEAD_NAMES, HEADS_DIR, combinedVersion, readModelVersion, sameFeaturizer } from './heads.ts';
+export { HEAD_NAMES, HEADS_DIR, combinedVersion, headExpectation, readModelVersion, sameFeaturizer } from './heads.ts';
 export type { HeadName } from './heads.ts';
 export { hiddenSignals, tailClause, politeMarker, CONTRAST_MARKERS, POLITENESS_MARKERS } from './signals.ts';
-export { INTENSITY_CUTS, intensityOf } from './outputs.ts';
+export { INTENSITY_CUTS, intensityOf, headScoreAt } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
 export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';
 export type { FeaturizerSpec } from './featurize.ts';

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type * as tf from '@tensorflow/tfjs';
-import { SENTIMENT_LABELS } from '../event/types.ts';
+import { SENTIMENT_LABELS, type HeadName } from '../event/types.ts';
 import type { FeaturizerSpec } from './featurize.ts';
 import { TOKENIZER_VERSION } from './tokenize.ts';
 
@@ -35,7 +35,7 @@ export interface Architecture {
 }
 
 /** What a model folder predicts: the main sentiment model or one of its heads (models/sentiment/heads/<task>). */
-export type ModelTask = 'sentiment' | 'emotion' | 'urgency' | 'topic' | 'formality';
+export type ModelTask = 'sentiment' | HeadName;
 
 export interface ModelManifest {
   format: typeof MODEL_FORMAT;

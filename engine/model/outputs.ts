@@ -1,10 +1,10 @@
 /**
  * Turns the probabilities of one forward pass into the event contract's score objects
- * (SentimentScore, EmotionScore, ClassScore), one row at a time.
+ * (SentimentScore, and per head kind a ClassScore or a MultiLabelScore), one row at a time.
  */
 import {
-  EMOTION_LABELS, INTENSITY_LABELS, SENTIMENT_LABELS,
-  type EmotionLabel, type EmotionScore, type IntensityLabel, type SentimentScore, type ClassScore,
+  INTENSITY_LABELS, SENTIMENT_LABELS, headDef,
+  type ClassScore, type HeadName, type HeadScore, type IntensityLabel, type MultiLabelScore, type SentimentScore,
 } from '../event/types.ts';
 
 /** Argmax of softmax probabilities; score = p(positive) - p(negative). */
@@ -23,10 +23,11 @@ export function classAt<L extends string>(labels: readonly L[], p: ArrayLike<num
 }
 
 /**
- * Intensity rule: the probability of the most probable non-neutral emotion, split at
- * INTENSITY_CUTS (below 0.5 mild, below 0.8 moderate, else strong). The sigmoid probabilities
- * are how sure the head is the emotion is expressed at all; GoEmotions has no intensity labels,
- * so a clearer (more probable) expression is the best proxy we have for a stronger one.
+ * Intensity rule: the probability of the most probable label other than the head's neutral one,
+ * split at INTENSITY_CUTS (below 0.5 mild, below 0.8 moderate, else strong). The sigmoid
+ * probabilities are how sure the head is the label is expressed at all; GoEmotions has no
+ * intensity labels, so a clearer (more probable) expression is the best proxy we have for a
+ * stronger one.
  */
 export const INTENSITY_CUTS = [0.5, 0.8] as const;
 
@@ -35,21 +36,28 @@ export function intensityOf(score: number): IntensityLabel {
 }
 
 /**
- * Multi-label emotion: every label whose sigmoid passes its threshold, most probable first; when
- * none does, the single most probable label relative to its threshold (the contract promises one).
+ * Multi-label: every label whose sigmoid passes its threshold, most probable first; when none
+ * does, the single most probable label relative to its threshold (the contract promises one).
  */
-export function emotionAt(p: ArrayLike<number>, i: number, thresholds: readonly number[]): EmotionScore {
-  const k = EMOTION_LABELS.length;
-  const probs = {} as Record<EmotionLabel, number>;
-  const passed: EmotionLabel[] = [];
-  let bestRel = -Infinity, fallback: EmotionLabel = 'neutral', top = 0;
-  EMOTION_LABELS.forEach((label, j) => {
+export function multiLabelAt<L extends string>(labels: readonly L[], neutral: L, p: ArrayLike<number>, i: number, thresholds: readonly number[]): MultiLabelScore<L> {
+  const k = labels.length;
+  const probs = {} as Record<L, number>;
+  const passed: L[] = [];
+  let bestRel = -Infinity, fallback: L = neutral, top = 0;
+  labels.forEach((label, j) => {
     const v = p[i * k + j]!;
     probs[label] = v;
     if (v >= thresholds[j]!) passed.push(label);
     if (v / thresholds[j]! > bestRel) { bestRel = v / thresholds[j]!; fallback = label; }
-    if (label !== 'neutral' && v > top) top = v;
+    if (label !== neutral && v > top) top = v;
   });
   passed.sort((a, b) => probs[b] - probs[a]);
   return { labels: passed.length > 0 ? passed : [fallback], probs, intensity: intensityOf(top), intensityScore: top };
+}
+
+/** Row `i` of head `name`'s probabilities as the score the event carries; `thresholds` for multi-label heads. */
+export function headScoreAt<K extends HeadName>(name: K, p: ArrayLike<number>, i: number, thresholds: readonly number[]): HeadScore<K> {
+  const h = headDef(name);
+  const score = h.kind === 'multi' ? multiLabelAt(h.labels, h.neutral, p, i, thresholds) : classAt(h.labels, p, i);
+  return score as HeadScore<K>;
 }

@@ -2,20 +2,21 @@
  * Loads a model folder (plus its heads, see heads.ts) and scores texts with one batched TF.js
  * forward pass (combined.ts): each part pools its embedding rows (mean, or sum / sqrt(n) for the
  * wide linear sentiment model with language rows) -> (optional ReLU layer) -> dense -> softmax
- * (sigmoid for the multi-label emotion head).
+ * (sigmoid for multi-label heads). Every shipped model has no hidden layer, so each part is a
+ * linear model over hashed n-gram features.
  */
 import { fromPackageRoot } from '../config/paths.ts';
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS, type SentimentScore, type TextScores } from '../event/types.ts';
+import type { HeadName, SentimentScore, TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';
 import { CombinedModel } from './combined.ts';
 import { featurizeWith, withLanguageRows } from './featurize.ts';
-import { assertSameFeaturizer, combinedVersion, headFolders, HEAD_EXPECTATIONS, type LoadedHead } from './heads.ts';
+import { assertSameFeaturizer, combinedVersion, headExpectation, headFolders, type LoadedHead } from './heads.ts';
 import { MANIFEST_FILE, sha256, validateManifest, weightsByteLength, type ManifestExpectation, type ModelManifest } from './manifest.ts';
-import { classAt, emotionAt, sentimentAt } from './outputs.ts';
+import { headScoreAt, sentimentAt } from './outputs.ts';
 import { hiddenSignals, tailClause, type TailClause } from './signals.ts';
 
 export interface TextScorer {
@@ -32,7 +33,7 @@ export interface TextScorer {
    */
   predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]>;
   /** Names of the loaded heads, in name order (empty: sentiment only). */
-  readonly heads: readonly string[];
+  readonly heads: readonly HeadName[];
   score(texts: readonly string[], langs?: readonly (string | undefined)[]): Promise<SentimentScore[]>;
   dispose(): void;
 }
@@ -74,11 +75,13 @@ export function readModelFolder(modelDir: string, expect?: ManifestExpectation):
   return { manifest, weights: tf.io.decodeWeights(buf, manifest.weightSpecs) };
 }
 
-class EmbeddingBagScorer implements TextScorer {
+/** The sentiment model and its heads as linear models over one text's hashed n-gram features. */
+class LinearTextScorer implements TextScorer {
   readonly version: string;
-  readonly heads: readonly string[];
+  readonly heads: readonly HeadName[];
   private disposed = false;
-  private readonly thresholds: readonly number[];
+  /** Per-label decision thresholds of the multi-label heads, from their manifests. */
+  private readonly thresholds: ReadonlyMap<HeadName, readonly number[]>;
 
   constructor(
     private readonly manifest: ModelManifest,
@@ -88,7 +91,7 @@ class EmbeddingBagScorer implements TextScorer {
   ) {
     this.version = combinedVersion(manifest.version, heads);
     this.heads = heads.map((h) => h.name);
-    this.thresholds = heads.find((h) => h.name === 'emotion')?.manifest.thresholds ?? [];
+    this.thresholds = new Map(heads.map((h) => [h.name, h.manifest.thresholds ?? []]));
   }
 
   featurize(text: string, lang?: string): Int32Array {
@@ -124,13 +127,8 @@ class EmbeddingBagScorer implements TextScorer {
     const probs = await this.net.forward(extra.length > 0 ? [...features, ...extra] : features);
     const at = (i: number): Omit<TextScores, 'signals'> => {
       const out: TextScores = { sentiment: sentimentAt(probs.get('sentiment')!, i) };
-      for (const h of this.heads) {
-        const p = probs.get(h)!;
-        if (h === 'emotion') out.emotion = emotionAt(p, i, this.thresholds);
-        else if (h === 'urgency') out.urgency = classAt(URGENCY_LABELS, p, i);
-        else if (h === 'topic') out.topic = classAt(TOPIC_LABELS, p, i);
-        else if (h === 'formality') out.formality = classAt(FORMALITY_LABELS, p, i);
-      }
+      const heads = out as Record<HeadName, unknown>;
+      for (const h of this.heads) heads[h] = headScoreAt(h, probs.get(h)!, i, this.thresholds.get(h)!);
       return out;
     };
     const out: TextScores[] = new Array(n);
@@ -162,7 +160,7 @@ function readHeads(modelDir: string, main: ModelManifest): LoadedHead[] {
   const heads: LoadedHead[] = [];
   try {
     for (const { name, dir } of headFolders(modelDir)) {
-      const { manifest, weights } = readModelFolder(dir, HEAD_EXPECTATIONS[name]);
+      const { manifest, weights } = readModelFolder(dir, headExpectation(name));
       heads.push({ name, dir, manifest, weights });
       assertSameFeaturizer(manifest, dir, main, modelDir);
     }
@@ -196,5 +194,5 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
     { name: 'sentiment', pooling: manifest.architecture.pooling, multiLabel: false, numClasses: manifest.labels.length, weights },
     ...heads.map((h) => ({ name: h.name, pooling: h.manifest.architecture.pooling, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
   ], manifest.featurizer.buckets);
-  return new EmbeddingBagScorer(manifest, net, heads, backend);
+  return new LinearTextScorer(manifest, net, heads, backend);
 }

@@ -6,7 +6,7 @@
  * (a failed write is retried and never acked): 18.16 rejects a lone UTF-16 surrogate
  * escape and fractional epoch seconds, and NaN would serialise as JSON null.
  */
-import type { BusinessEvent, ScoredEvent } from '../../event/types.ts';
+import { HEAD_ENTRIES, type BusinessEvent, type ScoredEvent } from '../../event/types.ts';
 import type { Alert } from '../../cues/types.ts';
 import { MAX_META_BYTES } from '../../event/validate.ts';
 
@@ -46,10 +46,7 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     model_version: text(ev.modelVersion),
     text: text(ev.text),
     meta: metaJson(ev.meta),
-    topic: text(ev.topic?.label ?? ''),
-    urgency: text(ev.urgency?.label ?? ''),
-    formality: text(ev.formality?.label ?? ''),
-    emotion_labels: Array.isArray(ev.emotion?.labels) ? ev.emotion.labels.map((l) => text(l)) : [],
+    ...headColumns(ev),
     polite_negative: ev.signals?.politeNegative === true ? 1 : 0,
     churn_probability: ev.churn && Number.isFinite(ev.churn.probability) ? ev.churn.probability : null,
     churn_band: text(ev.churn?.band ?? ''),
@@ -57,6 +54,18 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
   };
   return onlyExisting(full, shape);
+}
+
+/** One column per head (engine/event/heads.ts): the label ('' when absent) or the labels ([]). */
+function headColumns(ev: ScoredEvent): Row {
+  const row: Row = {};
+  for (const { name, kind, column } of HEAD_ENTRIES) {
+    const score = ev[name] as { label?: unknown; labels?: unknown } | undefined;
+    row[column] = kind === 'multi'
+      ? (Array.isArray(score?.labels) ? score.labels.map((l) => text(l as string)) : [])
+      : text(typeof score?.label === 'string' ? score.label : '');
+  }
+  return row;
 }
 
 export function toBusinessRow(ev: BusinessEvent, shape: TableShape, writeTimeMs: number): Row {

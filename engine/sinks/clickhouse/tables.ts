@@ -2,6 +2,7 @@
  * The tables the store owns, as data: schema.ts turns a {@link TableDef} into DDL for the
  * running server's capabilities.
  */
+import { HEAD_ENTRIES, type HeadDef } from '../../event/types.ts';
 import type { Capabilities } from './capabilities.ts';
 
 export interface ColumnDef {
@@ -39,6 +40,11 @@ const time = (c: Capabilities): string => (c.dateTime64 ? "DateTime64(3, 'UTC')"
 // Millisecond part of `ts` where DateTime64 is missing.
 const tsMs = (c: Capabilities): string | null => (c.dateTime64 ? null : 'UInt16');
 
+/** A head's column (engine/event/heads.ts): the label of a single-label head, the labels of a multi-label one. */
+function headColumn(h: HeadDef): ColumnDef {
+  return { name: h.column, type: h.kind === 'multi' ? () => 'Array(String)' : dict, added: true };
+}
+
 /** Columns every table ends with: when the engine saw the event and when it wrote it. */
 const WRITE_COLUMNS: readonly ColumnDef[] = [
   { name: 'received_at', type: time },
@@ -73,12 +79,9 @@ export const SCORED_EVENTS: TableDef = {
     { name: 'text', type: str },
     // The source's metadata as JSON text, '' when absent (see row.ts for the size cap).
     { name: 'meta', type: str, added: true },
-    // The text model's other heads and the churn model (issue 5): '' / [] / 0 / NULL when the
-    // loaded models do not produce them, which is also what rows written before read.
-    { name: 'topic', type: dict, added: true },
-    { name: 'urgency', type: dict, added: true },
-    { name: 'formality', type: dict, added: true },
-    { name: 'emotion_labels', type: () => 'Array(String)', added: true },
+    // The text model's heads, the polite-but-negative signal and the churn model: '' / [] / 0 /
+    // NULL when the loaded models do not produce them, which is also what rows written before read.
+    ...HEAD_ENTRIES.map(headColumn),
     { name: 'polite_negative', type: () => 'UInt8', added: true },
     // Nullable: "no churn model" must not read as "no risk" in an average.
     { name: 'churn_probability', type: () => 'Nullable(Float32)', added: true },
