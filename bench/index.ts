@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { takeEvents } from '../simulator/index.ts';
 import { initBackend, loadTextScorer } from '../engine/model/index.ts';
-import { loadConfig } from '../engine/config/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting } from '../engine/config/index.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
@@ -65,14 +65,13 @@ async function endToEnd(n: number, rate: number) {
   } catch (e) {
     say(`bench: ${(e as Error).message}; measuring with the in-process bus instead`);
   }
-  const chUrl = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+  const chUrl = readSetting('CLICKHOUSE_URL') ?? DEFAULT_LOCAL_CLICKHOUSE_URL;
   const useClickHouse = await clickhouseReachable(chUrl);
   const dataDir = await mkdtemp(join(tmpdir(), 'cxpulse-bench-'));
   const db = 'cxpulse_bench';
   const ch = useClickHouse ? createClient({ url: chUrl }) : undefined;
   await ch?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
-  const cfg = loadConfig({
-    ...process.env,
+  const cfg = loadConfig(environmentWith({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -80,7 +79,7 @@ async function endToEnd(n: number, rate: number) {
     CLICKHOUSE_URL: useClickHouse ? chUrl : 'file',
     CLICKHOUSE_DB: db,
     CXPULSE_DATA_DIR: dataDir,
-  });
+  }));
   const engine = await startEngine(cfg, createLogger('warn'));
   const sentAt = new Map<string, number>();
   const clientLatency: number[] = [];

@@ -1,4 +1,4 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 /** Defaults for a local machine: every setting can be left unset. */
@@ -19,6 +19,8 @@ export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_FEED_SNAPSHOT_SIZE = 200;
 export const DEFAULT_FEED_QUEUE_SIZE = 1000;
 export const DEFAULT_FEED_SLOW_GRACE_MS = 10_000;
+/** A hundred years: anything longer is a typo. */
+export const MAX_RETENTION_DAYS = 36_500;
 
 const Int = (def: number, min = 1) => Type.Integer({ default: def, minimum: min });
 
@@ -33,10 +35,13 @@ export const EnvSchema = Type.Object({
   CLICKHOUSE_DB: Type.String({ default: DEFAULT_CLICKHOUSE_DB, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
   CLICKHOUSE_USER: Type.Optional(Type.String()),
   CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
+  /** Drop rows this many days after their event time (a TTL; ClickHouse 19.6+). Unset: keep forever. */
+  CLICKHOUSE_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS })),
   CXPULSE_DATA_DIR: Type.String({ default: DEFAULT_DATA_DIR }),
   CXPULSE_MODEL_DIR: Type.Optional(Type.String()),
   /** 1: reload the model when manifest.json in CXPULSE_MODEL_DIR changes (engine/model/registry.ts). */
   CXPULSE_MODEL_WATCH: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  /** TF.js backend to try first; unset: tensorflow (tfjs-node, when installed), wasm, cpu in that order. */
   CXPULSE_TF_BACKEND: Type.Optional(Type.Union([Type.Literal('tensorflow'), Type.Literal('wasm'), Type.Literal('cpu')])),
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
@@ -71,15 +76,14 @@ export const EnvSchema = Type.Object({
   CXPULSE_FEED_QUEUE_SIZE: Int(DEFAULT_FEED_QUEUE_SIZE),
   /** A feed client whose queue stays full this long is closed (code 4008). */
   CXPULSE_FEED_SLOW_GRACE_MS: Int(DEFAULT_FEED_SLOW_GRACE_MS, 0),
-  // --- cues, alerts and reports (issue 5) ---
+  // Cues, alerts and reports.
   /** Suggested-reply templates (JSON, topic x language x formal/informal); unset: engine/cues/replies.default.json. */
   CXPULSE_REPLIES_FILE: Type.Optional(Type.String()),
   /** Alerts are re-evaluated on every delivered batch and at this interval, so they open and resolve when traffic stops. */
   CXPULSE_ALERT_TICK_MS: Int(30_000, 100),
   /** Cues kept per conversation for the feed's snapshot on connect (0: none). */
   CXPULSE_FEED_SNAPSHOT_CUES: Int(10, 0),
-  // --- end issue 5 ---
-  // --- churn model and customer state (issue 3) ---
+  // Churn model and customer state.
   /** `off`: no customer state and no churn risk on scored events. */
   CXPULSE_CHURN: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Churn model folder (Telco part + stream.json); unset: models/churn. */
@@ -88,7 +92,6 @@ export const EnvSchema = Type.Object({
   CXPULSE_CHURN_KV_BUCKET: Type.String({ default: 'cxpulse-customers', pattern: '^[A-Za-z0-9_-]+$' }),
   /** Write-behind delay: changed customer states are written to the KV bucket this long after the first change. */
   CXPULSE_CHURN_FLUSH_MS: Int(1000, 10),
-  // --- end issue 3 ---
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
     default: 'info',
   }),
@@ -99,16 +102,41 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Reads the configuration from environment variables (strings), converting and checking each one. */
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const keys = Object.keys(EnvSchema.properties);
+export type Env = Record<string, string | undefined>;
+
+/** Set variables among `keys` (an empty value counts as unset). */
+function pick(env: Env, keys: readonly string[]): Record<string, unknown> {
   const picked: Record<string, unknown> = {};
   for (const k of keys) if (env[k] !== undefined && env[k] !== '') picked[k] = env[k];
-  const withDefaults = Value.Default(EnvSchema, Value.Convert(EnvSchema, picked));
-  const errors = [...Value.Errors(EnvSchema, withDefaults)];
+  return picked;
+}
+
+function check<S extends TSchema>(schema: S, picked: Record<string, unknown>): Static<S> {
+  const withDefaults = Value.Default(schema, Value.Convert(schema, picked));
+  const errors = [...Value.Errors(schema, withDefaults)];
   if (errors.length > 0) {
     const lines = errors.map((e) => `${e.path.slice(1)}=${JSON.stringify(picked[e.path.slice(1)] ?? '')}: ${e.message}`);
     throw new ConfigError(`invalid configuration: ${[...new Set(lines)].join('; ')}`);
   }
-  return withDefaults as Config;
+  return withDefaults as Static<S>;
+}
+
+/** The process environment with some variables replaced: for tools that start an engine with their own settings. */
+export function environmentWith(overrides: Env): Env {
+  return { ...process.env, ...overrides };
+}
+
+/** Reads the configuration from environment variables (strings), converting and checking each one. */
+export function loadConfig(env: Env = process.env): Config {
+  return check(EnvSchema, pick(env, Object.keys(EnvSchema.properties)));
+}
+
+/**
+ * One setting, converted and checked by its schema entry like loadConfig does, without checking
+ * the others: for code that runs outside the engine (the CLI's commands, training, tools) and
+ * needs a single setting.
+ */
+export function readSetting<K extends keyof Config>(key: K, env: Env = process.env): Config[K] {
+  const schema = Type.Object({ [key]: EnvSchema.properties[key] });
+  return (check(schema, pick(env, [key])) as Record<string, unknown>)[key] as Config[K];
 }

@@ -45,6 +45,8 @@ async function waitForNats(url: string, timeoutMs: number): Promise<void> {
 /**
  * Starts a private `nats-server -js` on a free loopback port with its store in a temp dir: for
  * tests and benchmarks that must not touch (or may kill) the shared server on 4222.
+ * `NATS_SERVER_BIN` names the binary when it is not `nats-server` on PATH. It is read here, not in
+ * the config schema, because only tests and the bench start servers: the engine never does.
  */
 export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? 'nats-server'): Promise<NatsServerHandle> {
   const port = await freePort();

@@ -4,6 +4,7 @@
  * and its absence is a normal outcome, never an error.
  */
 import * as tf from '@tensorflow/tfjs';
+import { readSetting } from '../config/index.ts';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 
@@ -29,7 +30,8 @@ async function tryBackend(name: string): Promise<boolean> {
 async function choose(preferred: string | undefined): Promise<string> {
   // Production mode silences TF.js's console banner ("install tfjs-node ...") and debug checks.
   tf.enableProdMode();
-  const wanted = process.env['CXPULSE_TF_BACKEND']?.trim() || preferred?.trim();
+  // The setting wins over `preferred`, so CXPULSE_TF_BACKEND also applies to the CLI's commands and training.
+  const wanted = readSetting('CXPULSE_TF_BACKEND') ?? (preferred?.trim() || undefined);
   const order = wanted ? [wanted, ...BACKENDS.filter((b) => b !== wanted)] : [...BACKENDS];
   for (const name of order) {
     if (await tryBackend(name)) {
@@ -42,8 +44,8 @@ async function choose(preferred: string | undefined): Promise<string> {
 }
 
 /**
- * Picks the TF.js backend once: env CXPULSE_TF_BACKEND, else `preferred`, else tfjs-node,
- * wasm, cpu in that order; a wanted backend that fails falls back along the same order.
+ * Picks the TF.js backend once: the setting CXPULSE_TF_BACKEND (engine/config), else
+ * `preferred`, else tfjs-node, wasm, cpu in that order; a wanted backend that fails falls back along the same order.
  * Later calls return the first call's result whatever they ask for.
  */
 export function initBackend(preferred?: string): Promise<string> {

@@ -54,7 +54,7 @@ export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
 export async function connectStore(cfg: Config, log: Logger): Promise<ScoreStore> {
   const fileStore = () => createFileStore({ dir: join(cfg.CXPULSE_DATA_DIR, 'store'), log });
   const clickhouse = (url: string) =>
-    createClickHouseStore({ url, database: cfg.CLICKHOUSE_DB, username: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD, log });
+    createClickHouseStore({ url, database: cfg.CLICKHOUSE_DB, username: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD, retentionDays: cfg.CLICKHOUSE_RETENTION_DAYS, log });
   if (cfg.CLICKHOUSE_URL === 'file') return fileStore();
   if (cfg.CLICKHOUSE_URL) {
     try {

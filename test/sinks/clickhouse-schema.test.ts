@@ -164,7 +164,7 @@ describe('DDL text', () => {
     expect(planAddColumns('cxpulse', SCORED_EVENTS, modern, ['event_id', 'channel'])[0]?.sql).toMatch(/AFTER channel$/);
   });
 
-  it('adds the issue-5 columns after meta, in order, and builds the alerts view as the latest state per alert', () => {
+  it('adds the head, signal and churn columns after meta, in order, and builds the alerts view as the latest state per alert', () => {
     const names = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'churn_probability', 'churn_band'];
     const old = columnsFor(SCORED_EVENTS, modern).map((c) => c.name).filter((n) => !names.includes(n));
     const adds = planAddColumns('cxpulse', SCORED_EVENTS, modern, old);
@@ -289,10 +289,13 @@ describe('options from the environment', () => {
         CLICKHOUSE_URL: 'http://ch:8123',
         CLICKHOUSE_DB: 'cx',
         CLICKHOUSE_USER: 'u',
-        CLICKHOUSE_PASSWORD: '',
+        CLICKHOUSE_PASSWORD: 'p',
         CLICKHOUSE_RETENTION_DAYS: '90',
       }),
-    ).toEqual({ url: 'http://ch:8123', database: 'cx', username: 'u', password: '', retentionDays: 90 });
+    ).toEqual({ url: 'http://ch:8123', database: 'cx', username: 'u', password: 'p', retentionDays: 90 });
+    // Empty is unset, as in the engine's configuration; the client then sends '' anyway.
+    expect(clickHouseOptionsFromEnv({ CLICKHOUSE_PASSWORD: '' })).not.toHaveProperty('password');
+    expect(() => clickHouseOptionsFromEnv({ CLICKHOUSE_DB: 'a-b' })).toThrow(/CLICKHOUSE_DB/);
     expect(parseRetentionDays(' ')).toBeUndefined();
     expect(() => parseRetentionDays('30d')).toThrow(/CLICKHOUSE_RETENTION_DAYS/);
     expect(() => parseRetentionDays('0')).toThrow();

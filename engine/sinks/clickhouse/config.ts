@@ -1,4 +1,5 @@
-/** Options of the ClickHouse store and how they are read from the environment. */
+/** Options of the ClickHouse store and how they are read from the settings (engine/config). */
+import { readSetting, type Env } from '../../config/index.ts';
 
 export interface SinkLog {
   info(o: object, msg?: string): void;
@@ -12,11 +13,8 @@ export interface ClickHouseStoreOptions {
   database: string;
   username?: string;
   password?: string;
-  /**
-   * Drop rows this many days after their event time (a TTL; ClickHouse 19.6+ only).
-   * Undefined: read `CLICKHOUSE_RETENTION_DAYS`, so the setting works however the store is wired.
-   */
-  retentionDays?: number;
+  /** Drop rows this many days after their event time (a TTL; ClickHouse 19.6+ only). Undefined: keep forever. */
+  retentionDays?: number | undefined;
   log?: SinkLog;
 }
 
@@ -25,32 +23,28 @@ export const DEFAULT_CLICKHOUSE_DATABASE = 'cxpulse';
 
 /**
  * Reads CLICKHOUSE_URL, CLICKHOUSE_DB, CLICKHOUSE_USER, CLICKHOUSE_PASSWORD and
- * CLICKHOUSE_RETENTION_DAYS. Throws on a malformed value rather than guessing.
+ * CLICKHOUSE_RETENTION_DAYS through their schema entries. Throws on a malformed value rather
+ * than guessing.
  */
-export function clickHouseOptionsFromEnv(
-  env: Record<string, string | undefined> = process.env,
-): ClickHouseStoreOptions {
+export function clickHouseOptionsFromEnv(env?: Env): ClickHouseStoreOptions {
   const opts: ClickHouseStoreOptions = {
-    url: nonEmpty(env.CLICKHOUSE_URL) ?? DEFAULT_CLICKHOUSE_URL,
-    database: nonEmpty(env.CLICKHOUSE_DB) ?? DEFAULT_CLICKHOUSE_DATABASE,
+    url: nonEmpty(readSetting('CLICKHOUSE_URL', env)) ?? DEFAULT_CLICKHOUSE_URL,
+    database: nonEmpty(readSetting('CLICKHOUSE_DB', env)) ?? DEFAULT_CLICKHOUSE_DATABASE,
   };
-  const username = nonEmpty(env.CLICKHOUSE_USER);
+  const username = nonEmpty(readSetting('CLICKHOUSE_USER', env));
   if (username !== undefined) opts.username = username;
-  // An empty password is a legitimate value (the stock `default` user has none).
-  if (env.CLICKHOUSE_PASSWORD !== undefined) opts.password = env.CLICKHOUSE_PASSWORD;
-  const days = parseRetentionDays(env.CLICKHOUSE_RETENTION_DAYS);
+  // Empty counts as unset, as everywhere in the settings: the client sends '' then, which is the
+  // stock `default` user's password.
+  const password = readSetting('CLICKHOUSE_PASSWORD', env);
+  if (password !== undefined) opts.password = password;
+  const days = readSetting('CLICKHOUSE_RETENTION_DAYS', env);
   if (days !== undefined) opts.retentionDays = days;
   return opts;
 }
 
-/** `undefined`/empty means "keep forever"; anything else must be a positive integer. */
+/** `undefined`/blank means "keep forever"; anything else must be a whole number of days (the setting's schema). */
 export function parseRetentionDays(raw: string | undefined): number | undefined {
-  const s = nonEmpty(raw);
-  if (s === undefined) return undefined;
-  if (!/^\d+$/.test(s) || Number(s) < 1 || Number(s) > 36_500) {
-    throw new Error(`CLICKHOUSE_RETENTION_DAYS must be a whole number of days (1..36500), got "${s}"`);
-  }
-  return Number(s);
+  return readSetting('CLICKHOUSE_RETENTION_DAYS', { CLICKHOUSE_RETENTION_DAYS: raw?.trim() });
 }
 
 /**

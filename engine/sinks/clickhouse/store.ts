@@ -10,7 +10,7 @@ import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient, Logger } from '@clickhouse/client';
 import type { ScoreStore } from '../types.ts';
 import { capabilitiesFor, parseServerVersion } from './capabilities.ts';
-import { assertIdentifier, parseRetentionDays, redactUrl } from './config.ts';
+import { assertIdentifier, redactUrl } from './config.ts';
 import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
 import { ensureSchema, loadShape } from './migrate.ts';
 import type { SchemaContext } from './migrate.ts';
@@ -33,7 +33,7 @@ type ToRow<E> = (ev: E, shape: TableShape, writeTimeMs: number) => Row;
 /** Connects and reads the server version; throws when ClickHouse is not reachable. */
 export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promise<ClickHouseStore> {
   const db = assertIdentifier(opts.database);
-  const retentionDays = opts.retentionDays ?? parseRetentionDays(process.env.CLICKHOUSE_RETENTION_DAYS);
+  const retentionDays = opts.retentionDays;
   const log: SinkLog = opts.log ?? { info() {}, warn() {} };
   const client = createClient({
     url: opts.url,
