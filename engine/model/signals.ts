@@ -89,7 +89,7 @@ const COMPLAINT_EMOTIONS = ['frustration', 'disappointment', 'anger'] as const;
  * a short clause like "svaren är ibland långsamma" rarely gets a confident negative. 0 means the
  * clause merely leans negative (p(negative) > p(positive)). Chosen for sentiment-v1 (wide linear
  * model) on the 50 validation sentences of data/heads/signals-valid.jsonl: F1 0.80 at
- * 0 against 0.76 at -0.05 and 0.47 at -0.25 (the value chosen for the earlier embedding bag).
+ * 0 against 0.76 at -0.05 and 0.47 at -0.25.
  */
 export const TAIL_NEGATIVE_SCORE = 0;
 

@@ -4,7 +4,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium driven by playwright-core, shared by the browser tests: one place for the
- * binary, its flags, the screenshot folder and the "live within 2 s" budget of issue 5.
+ * binary, its flags, the screenshot folder and the "live within 2 s" budget of the pages.
  */
 export const CHROMIUM = process.env.CXPULSE_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'];

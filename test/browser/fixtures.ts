@@ -31,7 +31,7 @@ export function customerEvent(id: string, channel: string, conversationId: strin
   return { id, channel, conversationId, customerId, author: 'customer', text, lang: 'en', ts: new Date().toISOString() };
 }
 
-/** A scored customer message carrying every optional head and churn risk (issue 3 and the churn model). */
+/** A scored customer message carrying every head of engine/event/heads.ts, the polite-but-negative signal and churn risk. */
 export function richEvent(id: string, conversationId: string): ScoredEvent {
   const now = Date.now();
   return {

@@ -1,5 +1,5 @@
 /**
- * Alerts and the issue-5 scored_events columns against a real ClickHouse (CI: 18.16; the same
+ * Alerts and the scored_events columns of the heads, signal and churn model against a real ClickHouse (CI: 18.16; the same
  * statements run on current releases, see the capability gates in schema.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
