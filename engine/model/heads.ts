@@ -1,14 +1,14 @@
 /**
- * Loading the text model's heads (the table in engine/event/heads.ts), each a model folder
- * under `<main model>/heads/<head>/`. A head must use exactly the
- * main model's featurizer spec, because at load time its embedding table is glued column-wise
- * onto the main one and one sparseSegmentMean per batch serves every head: a head hashed into
- * other buckets would silently read the wrong rows.
+ * Loading the text model's heads (the table in engine/event/heads.ts), each a model folder under
+ * `<main model>/heads/<head>/`. A head must use exactly the main model's featurizer spec, because
+ * at load time its embedding table is glued column-wise onto the main one and one
+ * sparseSegmentMean per batch serves every head: a head hashed into other buckets would silently
+ * read the wrong rows.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { HEAD_NAMES, HEADS, type HeadName } from '../event/heads.ts';
+import { HEAD_NAMES, HEADS, type HeadName } from '../event/types.ts';
 import { MANIFEST_FILE, sha256, type ManifestExpectation, type ModelManifest } from './manifest.ts';
 import type { FeaturizerSpec } from './featurize.ts';
 
