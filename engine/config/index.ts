@@ -26,31 +26,46 @@ const Int = (def: number, min = 1) => Type.Integer({ default: def, minimum: min 
 
 /** Environment schema: validated at start so a typo fails fast with the variable's name. */
 export const EnvSchema = Type.Object({
+  /** HTTP port (0: any free port). */
   PORT: Int(DEFAULT_PORT, 0),
+  /** HTTP listen address. */
   HOST: Type.String({ default: DEFAULT_HOST }),
   /** Unset: use NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process. */
   NATS_URL: Type.Optional(Type.String()),
   /** Unset: use ClickHouse on 127.0.0.1:8123 if it answers, else the embedded file store. `file`: force embedded. */
   CLICKHOUSE_URL: Type.Optional(Type.String()),
+  /** Database holding the tables; created at start with them. */
   CLICKHOUSE_DB: Type.String({ default: DEFAULT_CLICKHOUSE_DB, pattern: '^[A-Za-z_][A-Za-z0-9_]*$' }),
+  /** ClickHouse credentials; unset: the client's `default` user. */
   CLICKHOUSE_USER: Type.Optional(Type.String()),
   CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
   /** Drop rows this many days after their event time (a TTL; ClickHouse 19.6+). Unset: keep forever. */
   CLICKHOUSE_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS })),
+  /** Embedded file store (`store/`) and the in-process bus's DLQ file. */
   CXPULSE_DATA_DIR: Type.String({ default: DEFAULT_DATA_DIR }),
+  /** Text model folder; unset: models/sentiment. */
   CXPULSE_MODEL_DIR: Type.Optional(Type.String()),
   /** 1: reload the model when manifest.json in CXPULSE_MODEL_DIR changes (engine/model/registry.ts). */
   CXPULSE_MODEL_WATCH: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
   /** TF.js backend to try first; unset: tensorflow (tfjs-node, when installed), wasm, cpu in that order. */
   CXPULSE_TF_BACKEND: Type.Optional(Type.Union([Type.Literal('tensorflow'), Type.Literal('wasm'), Type.Literal('cpu')])),
+  /** JetStream stream of the inbound events. */
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
+  /** Durable consumer; instances sharing it share the work. */
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
+  /** Largest `text` accepted (UTF-8 bytes). */
   CXPULSE_MAX_TEXT_BYTES: Int(DEFAULT_MAX_TEXT_BYTES),
+  /** Largest HTTP body accepted. */
   CXPULSE_MAX_BODY_BYTES: Int(DEFAULT_MAX_BODY_BYTES),
+  /** Scoring micro-batch: up to this many events per forward pass. */
   CXPULSE_BATCH_SIZE: Int(DEFAULT_BATCH_SIZE),
+  /** How long a started scoring batch waits to fill up. */
   CXPULSE_BATCH_LINGER_MS: Int(DEFAULT_BATCH_LINGER_MS, 0),
+  /** Store write batch: up to this many rows per insert. */
   CXPULSE_SINK_BATCH_SIZE: Int(DEFAULT_SINK_BATCH_SIZE),
+  /** How long a started write batch waits to fill up. */
   CXPULSE_SINK_LINGER_MS: Int(DEFAULT_SINK_LINGER_MS, 0),
+  /** Events taken from the bus and not yet acked (also the consumer's max_ack_pending). */
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
   CXPULSE_ACK_WAIT_MS: Int(DEFAULT_ACK_WAIT_MS, 1000),
