@@ -1,7 +1,7 @@
 import type { ScoredEvent } from '../event/types.ts';
 import type { Alerting } from './alerting.ts';
 import type { CueEngine } from './detect.ts';
-import type { Alert, Cue } from './types.ts';
+import type { Alert, Cue } from '../event/index.ts';
 
 /** NATS subject of supervisor alerts (open / update / resolved). */
 export const ALERTS_SUBJECT = 'cx.alerts';

@@ -1,6 +1,9 @@
 import type { Envelope } from '../bus/types.ts';
 import type { ChurnRisk, ConversationState, CxEvent, LanguageGuess, SentimentScore, TextScores } from '../event/types.ts';
 import type { Validation } from '../event/validate.ts';
+import type { ModelLease } from '../model/registry.ts';
+
+export type { ModelLease };
 
 /** The stages' payloads, in pipeline order: each stage adds what it computed. */
 export interface Decoded {
@@ -50,11 +53,4 @@ export interface PipelineModel {
    * swaps models between batches and disposes the old one only after the batch released it.
    */
   acquire?(): ModelLease;
-}
-
-export interface ModelLease {
-  readonly model: Pick<PipelineModel, 'version' | 'featurize' | 'predict' | 'predictAll'>;
-  /** Shadow scoring: a second model scores the same batch; never throws. */
-  compare?(inputs: readonly { text: string; lang?: string | undefined }[], scores: readonly SentimentScore[]): Promise<void>;
-  release(): void;
 }
