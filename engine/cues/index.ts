@@ -27,4 +27,4 @@ export {
   type CueRules,
   type AlertRules,
 } from './rules.ts';
-export { ALERTS_SUBJECT, createAdvice, type Advice, type AdviceOutlets } from './publish.ts';
+export { ALERTS_SUBJECT, createAlertPublisher, type AlertOutlets, type AlertPublisher } from './publish.ts';

@@ -1,4 +1,5 @@
 import type { Envelope } from '../bus/types.ts';
+import type { EventError } from '../event/errors.ts';
 import type { ChurnRisk, ConversationState, CxEvent, LanguageGuess, SentimentScore, TextScores } from '../event/types.ts';
 import type { Validation } from '../event/validate.ts';
 import type { ModelLease } from '../model/registry.ts';
@@ -31,6 +32,16 @@ export interface Scored extends Featurized, Omit<TextScores, 'sentiment'> {
   sentiment: SentimentScore;
   modelVersion: string;
   scoredAtMs: number;
+}
+/** A message the model could not score, even alone: the DLQ stage dead-letters it. */
+export interface Failed {
+  env: Envelope;
+  error: EventError;
+}
+/** What `score` emits per micro-batch: the scored events in batch order, and the ones that failed. */
+export interface ScoredBatch {
+  scored: Scored[];
+  failed: Failed[];
 }
 export interface Tracked extends Scored {
   conversation: ConversationState;
