@@ -74,7 +74,12 @@ function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
 /** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */
 function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Featurized[], Tracked[]> {
   return (source) =>
-    source.pipe(score(d.model, { onBatch: d.hooks?.onScoreBatch }), deadLetterFailed(dlq), trackConversation(), d.churn ? scoreChurn(d.churn) : identity);
+    source.pipe(
+      score(d.model, { onBatch: d.hooks?.onScoreBatch }),
+      deadLetterFailed(dlq),
+      trackConversation(),
+      d.churn ? scoreChurn(d.churn) : identity,
+    );
 }
 
 /**
@@ -84,7 +89,12 @@ function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Feat
 function publishStored(d: PipelineDeps): MonoTypeOperatorFunction<ScoredEvent[]> {
   const onError = d.hooks?.onStageError;
   return (source) =>
-    source.pipe(broadcastToFeed(d.feed, onError), publishScores(d.bus, onError), adviseCues(d.cues, d.feed, { onCue: d.hooks?.onCue, onError }), raiseAlerts(d.alerts, onError));
+    source.pipe(
+      broadcastToFeed(d.feed, onError),
+      publishScores(d.bus, onError),
+      adviseCues(d.cues, d.feed, { onCue: d.hooks?.onCue, onError }),
+      raiseAlerts(d.alerts, onError),
+    );
 }
 
 /** The business hooks, plus the churn stage's state update once rows are stored. */
