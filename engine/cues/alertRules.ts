@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { CueRulesError, DEFAULT_CUES_FILE } from './rules.ts';
+import { CueRulesError, isObj, num, shippedRulesDoc } from './rulesFile.ts';
 
 /**
- * Thresholds of the alerts added after the negative-share alert, nested in the rules file's
- * `alerts` object (`alerts.waiting_too_long`, `alerts.dlq_spike`, `alerts.latency_spike`). A rules
- * file written before them may leave them out and gets the shipped defaults.
+ * Thresholds of the waiting and spike alerts, each a section of the rules file's `alerts` object
+ * (`alerts.waiting_too_long`, `alerts.dlq_spike`, `alerts.latency_spike`). A rules file may leave
+ * a section out and gets the shipped defaults for it.
  */
 export interface WaitingRules {
   enabled: boolean;
@@ -35,19 +34,11 @@ export interface SpikeRules {
   updateStep: number;
 }
 
-export interface MoreAlertRules {
+/** The `alerts` object's nested sections (the negative-share thresholds are flat beside them). */
+export interface WaitingAndSpikeRules {
   waiting_too_long: WaitingRules;
   dlq_spike: SpikeRules;
   latency_spike: SpikeRules;
-}
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function num(o: Record<string, unknown>, key: string, where: string, min: number): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CueRulesError(`${where}.${key}: expected a number, got ${JSON.stringify(v)}`);
-  if (v < min) throw new CueRulesError(`${where}.${key}: must be >= ${min}, got ${v}`);
-  return v;
 }
 
 function bool(o: Record<string, unknown>, where: string): boolean {
@@ -89,15 +80,11 @@ function parseSpike(kind: 'dlq_spike' | 'latency_spike', raw: Record<string, unk
   return r;
 }
 
-let shipped: Record<string, unknown> | undefined;
-const shippedAlert = (kind: keyof MoreAlertRules): unknown => {
-  shipped ??= (JSON.parse(readFileSync(DEFAULT_CUES_FILE, 'utf8')) as { alerts: Record<string, unknown> }).alerts;
-  return shipped[kind];
-};
+const shippedAlert = (kind: keyof WaitingAndSpikeRules): unknown => (shippedRulesDoc().alerts as Record<string, unknown>)[kind];
 
 /** Reads the three nested alert sections of the rules file's `alerts` object (shipped defaults when absent). */
-export function parseMoreAlertRules(alerts: Record<string, unknown>): MoreAlertRules {
-  const pick = (kind: keyof MoreAlertRules): Record<string, unknown> => {
+export function parseWaitingAndSpikeRules(alerts: Record<string, unknown>): WaitingAndSpikeRules {
+  const pick = (kind: keyof WaitingAndSpikeRules): Record<string, unknown> => {
     const raw = alerts[kind] === undefined ? shippedAlert(kind) : alerts[kind];
     if (!isObj(raw)) throw new CueRulesError(`alerts.${kind}: expected an object`);
     return raw;

@@ -2,7 +2,7 @@ import type { ScoredEvent } from '../event/types.ts';
 import { createAlertDetector } from './alerts.ts';
 import type { AlertRules } from './rules.ts';
 import { createSpikeDetector } from './spikes.ts';
-import type { Alert } from './types.ts';
+import type { Alert } from '../event/index.ts';
 import { createWaitingDetector } from './waiting.ts';
 
 /**

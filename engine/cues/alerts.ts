@@ -1,7 +1,7 @@
 import type { ScoredEvent } from '../event/types.ts';
 import { twoProportionZ } from '../report/trend.ts';
 import type { AlertRules } from './rules.ts';
-import type { Alert, NegativeShareAlert } from './types.ts';
+import type { Alert, NegativeShareAlert } from '../event/index.ts';
 
 export type { Alert, NegativeShareAlert };
 

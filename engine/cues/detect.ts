@@ -1,12 +1,11 @@
 import type { ScoredEvent } from '../event/types.ts';
-import { slope } from '../pipeline/index.ts';
+// The same slope as the pipeline's conversation trend, so a cue and the feed agree.
+import { slope } from '../util/index.ts';
 import { jargonFinding } from './clarity.ts';
 import { loadReplyTemplates, type ReplyTemplates } from './replies.ts';
 import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
 import { churnRisk, politeIrritation, suggestedReply, urgencyHigh, type SignalFinding } from './signals.ts';
-import type { Cue } from './types.ts';
-
-export type { Cue };
+import type { Cue } from '../event/index.ts';
 
 /** Rules that are pure functions of the conversation's recent customer turns (sentiment history). */
 type CustomerKind = 'frustration_rising' | 'negative_spike' | 'escalation_advised';
@@ -26,9 +25,6 @@ export interface Finding {
   vars: Record<string, number>;
   evidence: Turn[];
 }
-
-// The same measure as the pipeline's conversation trend, so a cue and the feed agree.
-export { slope };
 
 const mean = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 

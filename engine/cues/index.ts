@@ -1,4 +1,4 @@
-export { createCueEngine, frustrationRising, negativeSpike, escalationAdvised, slope, type Cue, type CueEngine, type CueEngineOptions, type Finding, type Turn } from './detect.ts';
+export { createCueEngine, frustrationRising, negativeSpike, escalationAdvised, type CueEngine, type CueEngineOptions, type Finding, type Turn } from './detect.ts';
 export { clarityStats, jargonFinding, type ClarityStats } from './clarity.ts';
 export { createAlertDetector, type AlertDetector } from './alerts.ts';
 export { createAlerting, type Alerting } from './alerting.ts';
@@ -6,8 +6,8 @@ export { createWaitingDetector, type WaitingDetector } from './waiting.ts';
 export { createSpikeDetector, histQuantile, type SpikeDetector } from './spikes.ts';
 export { churnRisk, politeIrritation, suggestedReply, urgencyHigh, MAX_QUOTE_CHARS, type SignalFinding } from './signals.ts';
 export { DEFAULT_REPLIES_FILE, ReplyTemplatesError, loadReplyTemplates, parseReplyTemplates, type ReplyTemplates } from './replies.ts';
-export type { MoreAlertRules, SpikeRules, WaitingRules } from './alertRules.ts';
-export { ALERT_KINDS, type Alert, type AlertKind, type AlertStatus, type NegativeShareAlert, type SpikeAlert, type SuggestedReply, type WaitingTooLongAlert } from './types.ts';
+export type { WaitingAndSpikeRules, SpikeRules, WaitingRules } from './alertRules.ts';
+export { ALERT_KINDS, type Alert, type AlertKind, type AlertStatus, type Cue, type NegativeShareAlert, type SpikeAlert, type SuggestedReply, type WaitingTooLongAlert } from '../event/index.ts';
 export {
   AGENT_CUE_KINDS,
   CUE_KINDS,
@@ -15,7 +15,7 @@ export {
   CUE_PRIORITIES,
   CueRulesError,
   DEFAULT_CUES_FILE,
-  LATER_CUE_KINDS,
+  OPTIONAL_CUE_KINDS,
   cueLang,
   loadCueRules,
   parseCueRules,
@@ -27,4 +27,4 @@ export {
   type CueRules,
   type AlertRules,
 } from './rules.ts';
-export { ALERTS_SUBJECT, createAdvice, type Advice, type AdviceOutlets } from './publish.ts';
+export { ALERTS_SUBJECT, createAlertPublisher, type AlertOutlets, type AlertPublisher } from './publish.ts';

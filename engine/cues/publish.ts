@@ -1,39 +1,35 @@
-import type { ScoredEvent } from '../event/types.ts';
+import type { Alert, ScoredEvent } from '../event/index.ts';
 import type { Alerting } from './alerting.ts';
-import type { CueEngine } from './detect.ts';
-import type { Alert, Cue } from './types.ts';
 
 /** NATS subject of supervisor alerts (open / update / resolved). */
 export const ALERTS_SUBJECT = 'cx.alerts';
 
-/** Where cues and alerts go; structural so this module needs neither the feed, the bus nor a store. */
-export interface AdviceOutlets {
-  broadcastCue(conversationId: string, agentId: string | undefined, cue: Cue): void;
+/** Where alert states go; structural so this module needs neither the feed, the bus nor a store. */
+export interface AlertOutlets {
   broadcastAlert(alert: Alert): void;
-  /** NATS cx.alerts; failures are the caller's to swallow. */
+  /** NATS cx.alerts; failures are swallowed (the feed and the store carry the state too). */
   publishAlert(alert: Alert): Promise<void>;
   writeAlerts(alerts: readonly Alert[]): Promise<void>;
-  onCue?(cue: Cue): void;
   onAlert?(alert: Alert): void;
   onAlertWriteFailed?(err: Error, alerts: readonly Alert[]): void;
 }
 
-export interface Advice {
-  /** Durable rows, in order, after their `score` messages went out: raises cues and alerts. */
+export interface AlertPublisher {
+  /** Durable rows, in order, after their `score` messages went out: counted, then alerts re-tested. */
   delivered(rows: readonly ScoredEvent[], nowMs: number): void;
-  /** Re-evaluates the alerts alone (the timer, so they open and resolve when traffic stops). */
+  /** Re-tests the alerts alone (the timer, so they open and resolve when traffic stops). */
   tick(nowMs: number): void;
   /** Resolves once pending alert writes have settled (for a clean stop). */
   flush(): Promise<void>;
 }
 
 /**
- * Cues and alerts only on durable rows, after their score message, so a client never sees advice
- * before its evidence. Alert states go to the feed, to NATS `cx.alerts` and to the store; the
- * store write is off the ack path and chained, so states land in order and a slow store never
- * delays scoring (a failed write is reported and dropped: the feed and cx.alerts carried it).
+ * Alerts only on durable rows, after their score message, so a client never sees an alert before
+ * its evidence. Alert states go to the feed, to NATS `cx.alerts` and to the store; the store write
+ * is off the ack path and chained, so states land in order and a slow store never delays scoring
+ * (a failed write is reported and dropped: the feed and cx.alerts carried it).
  */
-export function createAdvice(cues: CueEngine, alerting: Alerting, out: AdviceOutlets): Advice {
+export function createAlertPublisher(alerting: Alerting, out: AlertOutlets): AlertPublisher {
   let writes: Promise<void> = Promise.resolve();
   const send = (list: Alert[]) => {
     if (list.length === 0) return;
@@ -46,13 +42,7 @@ export function createAdvice(cues: CueEngine, alerting: Alerting, out: AdviceOut
   };
   return {
     delivered(rows, nowMs) {
-      for (const r of rows) {
-        for (const c of cues.observe(r)) {
-          out.broadcastCue(c.conversationId, c.agentId, c);
-          out.onCue?.(c);
-        }
-        alerting.observe(r);
-      }
+      for (const r of rows) alerting.observe(r);
       send(alerting.evaluate(nowMs));
     },
     tick: (nowMs) => send(alerting.evaluate(nowMs)),

@@ -1,19 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseMoreAlertRules, type MoreAlertRules } from './alertRules.ts';
+import { CUE_LANGS, CUE_PRIORITIES, type CueKind, type CueLang, type CuePriority } from '../event/index.ts';
+import { parseWaitingAndSpikeRules, type WaitingAndSpikeRules } from './alertRules.ts';
+import { CueRulesError, DEFAULT_CUES_FILE, isObj, num, shippedRulesDoc } from './rulesFile.ts';
 
 /**
  * Cue rules and alert thresholds are data (`rules.default.json`, or the file in
  * CXPULSE_CUES_FILE) so a deployment can tune thresholds and rewrite the sentences without a
- * code change. The file is checked at start: a typo must stop the engine with the rule and field
- * named, not silently disable a cue.
+ * code change.
  */
-export const DEFAULT_CUES_FILE = fileURLToPath(new URL('./rules.default.json', import.meta.url));
-
-export const CUE_LANGS = ['en', 'sv', 'nb', 'da', 'de'] as const;
-export type CueLang = (typeof CUE_LANGS)[number];
-export const CUE_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
-export type CuePriority = (typeof CUE_PRIORITIES)[number];
+export { CUE_LANGS, CUE_PRIORITIES, CueRulesError, DEFAULT_CUES_FILE, type CueKind, type CueLang, type CuePriority };
 
 interface RuleBase {
   enabled: boolean;
@@ -45,7 +40,9 @@ export interface CueRules {
   churn_risk: ChurnRiskRule;
   suggested_reply: SuggestedReplyRule;
 }
-export type CueKind = keyof CueRules;
+// CueKind (engine/event, where Cue is) and the rules here must name the same kinds.
+const cueKindsMatch: [keyof CueRules] extends [CueKind] ? ([CueKind] extends [keyof CueRules] ? true : never) : never = true;
+void cueKindsMatch;
 /** In the order they are checked (and sent) for one message: most urgent first. */
 export const CUE_KINDS: readonly CueKind[] = [
   'escalation_advised',
@@ -58,15 +55,15 @@ export const CUE_KINDS: readonly CueKind[] = [
   'long_message_jargon',
 ];
 /**
- * Kinds added after the first rules file: a rules file written before them may leave them out and
- * gets the shipped defaults for them, so an upgrade does not refuse a customer's tuned file.
+ * Kinds a rules file may leave out: it gets the shipped defaults for them, so a customer's tuned
+ * file from before these kinds existed still loads.
  */
-export const LATER_CUE_KINDS: readonly CueKind[] = ['polite_irritation', 'urgency_high', 'churn_risk', 'suggested_reply'];
+export const OPTIONAL_CUE_KINDS: readonly CueKind[] = ['polite_irritation', 'urgency_high', 'churn_risk', 'suggested_reply'];
 /** Rules about the agent's own replies; the others read customer turns. */
 export const AGENT_CUE_KINDS: readonly CueKind[] = ['long_message_jargon'];
 
-/** The negative-share alert's thresholds (flat, as first written) and the later alerts' sections. */
-export interface AlertRules extends MoreAlertRules {
+/** The negative-share alert's thresholds (flat in the `alerts` object) and the other alerts' sections. */
+export interface AlertRules extends WaitingAndSpikeRules {
   enabled: boolean;
   windowMinutes: number;
   baselineMinutes: number;
@@ -112,19 +109,6 @@ const NUMBERS: Record<CueKind, readonly string[]> = {
 };
 const ALERT_NUMBERS = ['windowMinutes', 'baselineMinutes', 'minVolume', 'minZ', 'minLift', 'resolveZ', 'updateStep'] as const;
 
-export class CueRulesError extends Error {
-  override name = 'CueRulesError';
-}
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function num(o: Record<string, unknown>, key: string, where: string, min = -Infinity): number {
-  const v = o[key];
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new CueRulesError(`${where}.${key}: expected a number, got ${JSON.stringify(v)}`);
-  if (v < min) throw new CueRulesError(`${where}.${key}: must be >= ${min}, got ${v}`);
-  return v;
-}
-
 function parseRule(kind: CueKind, raw: unknown): RuleBase & Record<string, unknown> {
   const where = `rules.${kind}`;
   if (!isObj(raw)) throw new CueRulesError(`${where}: missing or not an object`);
@@ -153,7 +137,7 @@ export function parseCueRules(doc: unknown): CueConfig {
   for (const k of Object.keys(doc.rules)) if (!(CUE_KINDS as readonly string[]).includes(k)) throw new CueRulesError(`rules.${k}: unknown rule (known: ${CUE_KINDS.join(', ')})`);
   const rules = {} as Record<CueKind, unknown>;
   for (const kind of CUE_KINDS) {
-    const raw = doc.rules[kind] === undefined && LATER_CUE_KINDS.includes(kind) ? defaultRuleDoc(kind) : doc.rules[kind];
+    const raw = doc.rules[kind] === undefined && OPTIONAL_CUE_KINDS.includes(kind) ? defaultRuleDoc(kind) : doc.rules[kind];
     rules[kind] = parseRule(kind, raw);
   }
   const r = rules as unknown as CueRules;
@@ -171,7 +155,7 @@ export function parseCueRules(doc: unknown): CueConfig {
   if (!isObj(doc.alerts)) throw new CueRulesError('alerts: missing or not an object');
   const a = doc.alerts;
   if (typeof a.enabled !== 'boolean') throw new CueRulesError('alerts.enabled: expected true or false');
-  const alerts = { enabled: a.enabled, ...parseMoreAlertRules(a) } as AlertRules;
+  const alerts = { enabled: a.enabled, ...parseWaitingAndSpikeRules(a) } as AlertRules;
   for (const k of ALERT_NUMBERS) alerts[k] = num(a, k, 'alerts', 0);
   if (alerts.windowMinutes < 1 || alerts.baselineMinutes < 1) throw new CueRulesError('alerts.windowMinutes/baselineMinutes: must be >= 1');
   const historySize = doc.historySize === undefined ? 8 : num(doc, 'historySize', 'rules file', 2);
@@ -182,11 +166,9 @@ export function parseCueRules(doc: unknown): CueConfig {
   return { historySize: Math.floor(historySize), worsenMargin, rules: r, alerts };
 }
 
-let shippedDoc: Record<string, unknown> | undefined;
-/** The shipped file's rule `kind`, as raw JSON, for rules files that predate the kind. */
+/** The shipped file's rule `kind`, as raw JSON, for rules files that leave it out. */
 function defaultRuleDoc(kind: CueKind): unknown {
-  shippedDoc ??= JSON.parse(readFileSync(DEFAULT_CUES_FILE, 'utf8')) as Record<string, unknown>;
-  return (shippedDoc.rules as Record<string, unknown>)[kind];
+  return (shippedRulesDoc().rules as Record<string, unknown>)[kind];
 }
 
 /** Loads and checks the rules file (default: the one shipped beside this module). */

@@ -1,7 +1,7 @@
 import type { ScoredEvent } from '../event/types.ts';
 import type { ReplyTemplates } from './replies.ts';
 import { cueLang, type ChurnRiskRule, type CuePriority, type PoliteIrritationRule, type SuggestedReplyRule, type UrgencyHighRule } from './rules.ts';
-import type { SuggestedReply } from './types.ts';
+import type { SuggestedReply } from '../event/index.ts';
 
 /**
  * Rules that read one customer message's model outputs (the text model's other heads, the churn

@@ -1,5 +1,5 @@
 import type { SpikeRules } from './alertRules.ts';
-import type { SpikeAlert } from './types.ts';
+import type { SpikeAlert } from '../event/index.ts';
 
 /**
  * `dlq_spike` and `latency_spike`: engine health against its own recent past.

@@ -1,6 +1,6 @@
 import type { ScoredEvent } from '../event/types.ts';
 import type { WaitingRules } from './alertRules.ts';
-import type { WaitingTooLongAlert } from './types.ts';
+import type { WaitingTooLongAlert } from '../event/index.ts';
 
 /**
  * `waiting_too_long`: a conversation whose first unanswered customer message (by engine receive

@@ -1,4 +1,5 @@
 export * from './types.ts';
+export * from './advice.ts';
 export * from './errors.ts';
 export {
   validateEvent,

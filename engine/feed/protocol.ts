@@ -4,7 +4,7 @@ import type { ScoredEvent } from '../event/types.ts';
  * The `/v1/feed` WebSocket protocol (README, "The live feed"). Version 1: `hello`, `snapshot`,
  * `score`, `cue`, `alert`. Fields are only ever added (the snapshot's `cues` and `alerts` came
  * later), so a version 1 client keeps working. The cue and alert bodies are the `Cue` and `Alert`
- * types of engine/cues/types.ts; the hub routes them without reading more than the ids.
+ * types of engine/event/advice.ts; the hub routes them without reading more than the ids.
  */
 export const FEED_PROTOCOL_VERSION = 1;
 
@@ -60,14 +60,14 @@ export interface ScoreMessage {
   event: ScoredEvent;
 }
 
-/** Advice for the agent of one conversation (a `Cue`, engine/cues/types.ts); also to supervisors. */
+/** Advice for the agent of one conversation (a `Cue`, engine/event/advice.ts); also to supervisors. */
 export interface CueMessage {
   type: 'cue';
   conversationId: string;
   cue: Record<string, unknown>;
 }
 
-/** An alert (`Alert`, engine/cues/types.ts) in state open, update or resolved: supervisors, admins and the open feed. */
+/** An alert (`Alert`, engine/event/advice.ts) in state open, update or resolved: supervisors, admins and the open feed. */
 export interface AlertMessage {
   type: 'alert';
   alert: Record<string, unknown>;

@@ -11,6 +11,12 @@ export function createMetrics() {
   return {
     registry,
     eventsIn: new Counter({ name: 'cxpulse_events_in_total', help: 'Events received by the engine (valid or not), by channel', labelNames: ['channel'], registers: r }),
+    eventsRedelivered: new Counter({
+      name: 'cxpulse_events_redelivered_total',
+      help: 'Events the bus delivered again (after a crash, a nak or an ack timeout), by channel; the store counts each once',
+      labelNames: ['channel'],
+      registers: r,
+    }),
     eventsOut: new Counter({ name: 'cxpulse_events_out_total', help: 'Events stored and acked (customer messages once scored; business events on channel crm), by channel', labelNames: ['channel'], registers: r }),
     eventsFailed: new Counter({
       name: 'cxpulse_events_failed_total',

@@ -1,27 +1,29 @@
-import { concatMap, mergeMap, type OperatorFunction } from 'rxjs';
-import type { ScoredEvent } from '../event/types.ts';
+import { asyncScheduler, concatMap, filter, lastValueFrom, mergeMap, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { OPTIONAL_TEXT_SCORES, type ScoredEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { batchBy } from './batchBy.ts';
 import type { Tracked } from './types.ts';
 
 export interface DeliverOptions {
-  store: ScoreStore;
+  store: Pick<ScoreStore, 'write'>;
   batchSize: number;
   lingerMs: number;
-  /** After the rows are durable: feed, cx.scores.<channel>. Errors here never un-ack a stored row. */
-  publish(rows: readonly ScoredEvent[]): void;
   retryDelaysMs?: readonly number[];
+  /** Times the linger and the retry delays; virtual in tests. */
+  scheduler?: SchedulerLike;
   onRetry?(error: Error, attempt: number): void;
   /** The batch could not be stored: its messages were nak'ed for later redelivery. */
   onGaveUp?(error: Error, size: number): void;
   onDelivered?(item: Tracked, row: ScoredEvent, ackedAtMs: number): void;
+  /** A batch was stored and acked. */
+  onStored?(rows: readonly ScoredEvent[]): void;
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000] as const;
 export const NAK_DELAY_MS = 2000;
 
-/** The model heads and churn risk: copied onto the scored event only when present. */
-const OPTIONAL_SCORES = ['emotion', 'urgency', 'topic', 'formality', 'signals', 'churn'] as const;
+/** The model heads (engine/event/heads.ts), the hidden signals and churn risk: copied onto the scored event only when present. */
+const OPTIONAL_SCORES = [...OPTIONAL_TEXT_SCORES, 'churn'] as const;
 
 export function toScoredEvent(item: Tracked): ScoredEvent {
   const e = item.event;
@@ -48,13 +50,18 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
   return row;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * Runs a store write, retrying after each delay; resolves with the last error when every
  * attempt failed (the caller then naks, so nothing is lost), or undefined on success.
  */
-export async function writeWithRetry(write: () => Promise<void>, delays: readonly number[], onRetry?: (e: Error, attempt: number) => void): Promise<Error | undefined> {
+export async function writeWithRetry(
+  write: () => Promise<void>,
+  delays: readonly number[],
+  onRetry?: (e: Error, attempt: number) => void,
+  sleep: (ms: number) => Promise<void> = realSleep,
+): Promise<Error | undefined> {
   for (let attempt = 0; ; attempt++) {
     try {
       await write();
@@ -69,30 +76,36 @@ export async function writeWithRetry(write: () => Promise<void>, delays: readonl
 
 /**
  * Writes scored events to the store in batches and acks each message only once its row is
- * durable; then publishes. When the store keeps failing, the batch is nak'ed (redelivered later,
- * never lost) and the pipeline goes on.
+ * durable, then emits the stored rows for the stages after the durable write. When the store
+ * keeps failing, the batch is nak'ed (redelivered later, never lost), nothing is emitted for it
+ * and the pipeline goes on.
+ *
+ * @example source.pipe(deliver({ store, batchSize: 500, lingerMs: 50 }), broadcastToFeed(feed))
  */
 export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], ScoredEvent[]> {
   const delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+  const scheduler = opts.scheduler ?? asyncScheduler;
+  const sleep = (ms: number) => lastValueFrom(timer(ms, scheduler)).then(() => undefined);
   return (source) =>
     source.pipe(
       mergeMap((batch) => batch),
-      batchBy<Tracked>(opts.batchSize, opts.lingerMs),
+      batchBy<Tracked>(opts.batchSize, opts.lingerMs, scheduler),
       concatMap(async (batch) => {
         const rows = batch.map(toScoredEvent);
-        const failed = await writeWithRetry(() => opts.store.write(rows), delays, opts.onRetry);
+        const failed = await writeWithRetry(() => opts.store.write(rows), delays, opts.onRetry, sleep);
         if (failed) {
           for (const item of batch) item.env.nak(NAK_DELAY_MS);
           opts.onGaveUp?.(failed, batch.length);
           return [];
         }
-        const ackedAtMs = Date.now();
+        const ackedAtMs = scheduler.now();
         batch.forEach((item, i) => {
           item.env.ack();
           opts.onDelivered?.(item, rows[i]!, ackedAtMs);
         });
-        opts.publish(rows);
+        opts.onStored?.(rows);
         return rows;
       }),
+      filter((rows) => rows.length > 0),
     );
 }

@@ -1,19 +1,28 @@
-import { identity, type OperatorFunction } from 'rxjs';
+import { identity, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import type { ScoredEvent, LanguageGuess } from '../event/types.ts';
-import type { Envelope } from '../bus/types.ts';
+import type { Envelope, EventBus } from '../bus/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
+import type { FeedHub } from '../feed/index.ts';
+import type { AlertPublisher, CueEngine } from '../cues/index.ts';
+import { storeBusinessEvents } from './storeBusinessEvents.ts';
 import { decode } from './decode.ts';
-import { deadLetterInvalid, type DeadLetterSink } from './deadLetterInvalid.ts';
-import { redact, type RedactionCounter } from './redact.ts';
+import { deadLetterInvalid } from './deadLetterInvalid.ts';
+import type { DeadLetterSink } from './deadLetter.ts';
+import { redact } from './redact.ts';
 import { guessLanguage } from './guessLanguage.ts';
 import { featurize } from './featurize.ts';
 import { batchBy } from './batchBy.ts';
-import { score, type ScoreHooks } from './score.ts';
+import { score } from './score.ts';
+import { deadLetterFailed } from './deadLetterFailed.ts';
 import { trackConversation } from './trackConversation.ts';
 import { churnBusinessObserver, scoreChurn, type ChurnStage } from './scoreChurn.ts';
-import { deliver, type DeliverOptions } from './deliver.ts';
-import { storeBusinessEvents, type StoreBusinessOptions } from './storeBusinessEvents.ts';
-import type { Accepted, Featurized, PipelineModel } from './types.ts';
+import { deliver } from './deliver.ts';
+import { broadcastToFeed } from './broadcastToFeed.ts';
+import { publishScores } from './publishScores.ts';
+import { adviseCues } from './adviseCues.ts';
+import { raiseAlerts } from './raiseAlerts.ts';
+import type { PipelineHooks } from './hooks.ts';
+import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
@@ -21,49 +30,82 @@ export interface PipelineDeps {
   batchLingerMs: number;
   model: PipelineModel;
   detectLanguage(text: string): LanguageGuess;
-  dlq: DeadLetterSink;
-  scoreHooks: ScoreHooks;
-  countRedaction?: RedactionCounter;
   store: ScoreStore;
-  sink: Omit<DeliverOptions, 'store'>;
-  business?: Pick<StoreBusinessOptions, 'onStored' | 'onRetry' | 'onGaveUp'>;
+  /** Store writes: rows per write, how long a partial batch may wait, and the retry delays. */
+  sink: { batchSize: number; lingerMs: number; retryDelaysMs?: readonly number[] };
+  /** The DLQ, and `cx.scores.<channel>` for stored rows. */
+  bus: Pick<EventBus, 'deadLetter' | 'publish'>;
+  feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;
+  cues: Pick<CueEngine, 'observe'>;
+  alerts: Pick<AlertPublisher, 'delivered'>;
   /** Customer state and churn risk (engine/runtime/churn.ts); absent = churn off. */
   churn?: ChurnStage;
+  hooks?: PipelineHooks;
 }
 
 /**
- * Business (CRM) events -> store (-> customer state). Customer messages: validate -> redact PII ->
- * language -> featurize -> micro-batch -> score -> conversation state -> customer state and churn
- * risk -> sinks.
+ * The path of every message. Business (CRM) events -> store (-> customer state). Customer
+ * messages: validate (invalid -> DLQ) -> redact PII -> language -> featurize -> micro-batch ->
+ * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
+ * Then, on stored rows only: feed -> cx.scores -> cues -> alerts.
  */
 export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, ScoredEvent[]> {
+  const h = d.hooks ?? {};
+  const dlq: DeadLetterSink = { deadLetter: (entry) => d.bus.deadLetter(entry), onDeadLettered: h.onDeadLettered };
   return (source) =>
     source.pipe(
-      storeBusinessEvents({ store: d.store, dlq: d.dlq, batchSize: d.sink.batchSize, lingerMs: d.sink.lingerMs, ...businessHooks(d) }),
+      tap(h.onReceived),
+      storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d) }),
       decode({ maxTextBytes: d.maxTextBytes }),
-      deadLetterInvalid(d.dlq),
+      deadLetterInvalid(dlq),
       prepareText(d),
       batchBy(d.batchSize, d.batchLingerMs),
-      score(d.model, d.scoreHooks),
-      trackConversation(),
-      d.churn ? scoreChurn(d.churn) : identity,
-      deliver({ store: d.store, ...d.sink }),
+      scoreBatch(d, dlq),
+      deliver({ store: d.store, ...d.sink, ...h.deliver }),
+      publishStored(d),
     );
 }
 
 /** Per event, before batching: redact PII -> language -> featurize. */
 function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
-  return (source) => source.pipe(redact(d.countRedaction), guessLanguage(d.detectLanguage), featurize(d.model));
+  return (source) => source.pipe(redact(d.hooks?.onRedaction), guessLanguage(d.detectLanguage), featurize(d.model));
 }
 
-/** The caller's business hooks, plus the churn stage's state update once rows are stored. */
-function businessHooks(d: PipelineDeps): PipelineDeps['business'] {
-  if (!d.churn) return d.business;
+/** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */
+function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Featurized[], Tracked[]> {
+  return (source) =>
+    source.pipe(
+      score(d.model, { onBatch: d.hooks?.onScoreBatch }),
+      deadLetterFailed(dlq),
+      trackConversation(),
+      d.churn ? scoreChurn(d.churn) : identity,
+    );
+}
+
+/**
+ * On stored (and acked) rows only: feed -> cx.scores -> cues -> alerts. A failure here is
+ * reported, never thrown: it cannot un-ack a row or stop the pipeline.
+ */
+function publishStored(d: PipelineDeps): MonoTypeOperatorFunction<ScoredEvent[]> {
+  const onError = d.hooks?.onStageError;
+  return (source) =>
+    source.pipe(
+      broadcastToFeed(d.feed, onError),
+      publishScores(d.bus, onError),
+      adviseCues(d.cues, d.feed, { onCue: d.hooks?.onCue, onError }),
+      raiseAlerts(d.alerts, onError),
+    );
+}
+
+/** The business hooks, plus the churn stage's state update once rows are stored. */
+function businessHooks(d: PipelineDeps): PipelineHooks['business'] {
+  const hooks = d.hooks?.business;
+  if (!d.churn) return hooks;
   const observe = churnBusinessObserver(d.churn);
   return {
-    ...d.business,
+    ...hooks,
     onStored: (rows) => {
-      d.business?.onStored?.(rows);
+      hooks?.onStored?.(rows);
       observe(rows);
     },
   };

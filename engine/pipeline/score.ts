@@ -1,24 +1,26 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
+import { eventError } from '../event/errors.ts';
 import type { TextScores } from '../event/types.ts';
-import type { Featurized, ModelLease, PipelineModel, Scored } from './types.ts';
+import type { Failed, Featurized, ModelLease, PipelineModel, Scored, ScoredBatch } from './types.ts';
 
 export interface ScoreHooks {
-  /** An item the model could not score even on its own: dead-letter it (and ack or nak it). */
-  onFailed(item: Featurized, error: Error): Promise<void>;
   onBatch?(size: number): void;
 }
 
 /**
  * Scores each micro-batch with one forward pass of the model: sentiment plus whichever heads
  * the model has, and the hidden signals from the redacted texts. When a batch fails, each item is
- * retried alone so one poisonous input cannot hold back the others.
+ * retried alone so one poisonous input cannot hold back the others; the items that fail alone too
+ * are emitted as `failed` for the DLQ stage.
  *
  * A model that supports hot reload (acquire) is pinned for the whole batch. Features are made
  * before batching for throughput; an item featurized by another version (a reload happened in
  * between) is re-featurized here from its text, because two models' hashed feature spaces need
  * not match and mixing them would silently give wrong scores.
+ *
+ * @example source.pipe(batchBy(64, 5), score(model), deadLetterFailed(dlq))
  */
-export function score(model: PipelineModel, hooks: ScoreHooks): OperatorFunction<Featurized[], Scored[]> {
+export function score(model: PipelineModel, hooks: ScoreHooks = {}): OperatorFunction<Featurized[], ScoredBatch> {
   return concatMap(async (batch) => {
     hooks.onBatch?.(batch.length);
     const lease: ModelLease = model.acquire?.() ?? { model, release: () => undefined };
@@ -32,25 +34,28 @@ export function score(model: PipelineModel, hooks: ScoreHooks): OperatorFunction
         // Spread only the heads the model produced, so a sentiment-only model adds no undefined keys.
         return part.map((item, i) => ({ ...item, ...scores[i]!, modelVersion: m.version, scoredAtMs }));
       };
-      let out: Scored[];
+      const out: ScoredBatch = { scored: [], failed: [] };
       try {
-        out = withScores(items, await predict(items));
+        out.scored = withScores(items, await predict(items));
       } catch {
-        out = [];
         for (const item of items) {
           try {
-            out.push(...withScores([item], await predict([item])));
+            out.scored.push(...withScores([item], await predict([item])));
           } catch (e) {
-            await hooks.onFailed(item, e as Error);
+            out.failed.push(failure(item, e as Error));
           }
         }
       }
-      if (lease.compare && out.length > 0) {
-        await lease.compare(out.map((s) => ({ text: s.text, lang: s.language.lang })), out.map((s) => s.sentiment));
+      if (lease.compare && out.scored.length > 0) {
+        await lease.compare(out.scored.map((s) => ({ text: s.text, lang: s.language.lang })), out.scored.map((s) => s.sentiment));
       }
       return out;
     } finally {
       lease.release();
     }
   });
+}
+
+function failure(item: Featurized, error: Error): Failed {
+  return { env: item.env, error: eventError('CX_ERR_SCORING_FAILED', `model failed: ${error.message}`) };
 }

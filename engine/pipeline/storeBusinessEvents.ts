@@ -4,7 +4,7 @@ import { decodeBusinessEvent } from '../event/validate.ts';
 import type { BusinessEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { batchBy } from './batchBy.ts';
-import { deadLetter$, type DeadLetterSink } from './deadLetterInvalid.ts';
+import { deadLetter$, type DeadLetterSink } from './deadLetter.ts';
 import { DEFAULT_RETRY_DELAYS_MS, NAK_DELAY_MS, writeWithRetry } from './deliver.ts';
 
 export const BUSINESS_SUBJECT = 'cx.events.crm';

@@ -1,6 +1,10 @@
 import type { Envelope } from '../bus/types.ts';
+import type { EventError } from '../event/errors.ts';
 import type { ChurnRisk, ConversationState, CxEvent, LanguageGuess, SentimentScore, TextScores } from '../event/types.ts';
 import type { Validation } from '../event/validate.ts';
+import type { ModelLease } from '../model/registry.ts';
+
+export type { ModelLease };
 
 /** The stages' payloads, in pipeline order: each stage adds what it computed. */
 export interface Decoded {
@@ -29,6 +33,16 @@ export interface Scored extends Featurized, Omit<TextScores, 'sentiment'> {
   modelVersion: string;
   scoredAtMs: number;
 }
+/** A message the model could not score, even alone: the DLQ stage dead-letters it. */
+export interface Failed {
+  env: Envelope;
+  error: EventError;
+}
+/** What `score` emits per micro-batch: the scored events in batch order, and the ones that failed. */
+export interface ScoredBatch {
+  scored: Scored[];
+  failed: Failed[];
+}
 export interface Tracked extends Scored {
   conversation: ConversationState;
   /** Set by the churn stage on customer messages when the churn model is on. */
@@ -50,11 +64,4 @@ export interface PipelineModel {
    * swaps models between batches and disposes the old one only after the batch released it.
    */
   acquire?(): ModelLease;
-}
-
-export interface ModelLease {
-  readonly model: Pick<PipelineModel, 'version' | 'featurize' | 'predict' | 'predictAll'>;
-  /** Shadow scoring: a second model scores the same batch; never throws. */
-  compare?(inputs: readonly { text: string; lang?: string | undefined }[], scores: readonly SentimentScore[]): Promise<void>;
-  release(): void;
 }

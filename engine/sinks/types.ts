@@ -1,5 +1,5 @@
 import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
-import type { Alert } from '../cues/types.ts';
+import type { Alert } from '../event/advice.ts';
 
 /**
  * A durable store for scored events. The engine acks a JetStream message only after

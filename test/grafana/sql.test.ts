@@ -11,7 +11,7 @@ import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { BusinessEvent, Channel, ScoredEvent } from '../../engine/event/types.ts';
 import { BUSINESS_EVENT_TYPES, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/types.ts';
-import type { Alert } from '../../engine/cues/types.ts';
+import type { Alert } from '../../engine/event/index.ts';
 import { allRawSql, datasourceRefs, extractQueries, loadDashboards } from './dashboards.ts';
 import type { ExtractedQuery } from './dashboards.ts';
 import { expandMacros, expandSql, interpolateVariables, MODERN_ONLY_MACROS } from './macros.ts';

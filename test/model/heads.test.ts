@@ -186,7 +186,7 @@ describe('predictAll through the registry and the score step', () => {
     const [direct] = await r.predictAll([r.featurize(text, 'en')], [text], ['en']);
     expect(direct!.signals!.politeNegative).toBe(true);
     const item = { text, language: { lang: 'en', confidence: 1 }, features: r.featurize(text, 'en'), featuresVersion: r.version } as unknown as Featurized;
-    const [out] = await firstValueFrom(of([item]).pipe(score(r, { onFailed: async () => undefined })));
+    const { scored: [out] } = await firstValueFrom(of([item]).pipe(score(r)));
     expect(out!.modelVersion).toBe(r.version);
     expect({ sentiment: out!.sentiment, emotion: out!.emotion, urgency: out!.urgency, topic: out!.topic, formality: out!.formality, signals: out!.signals }).toEqual(direct);
     r.close();

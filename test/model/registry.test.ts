@@ -134,7 +134,7 @@ describe('ModelRegistry', () => {
     await r.reload({ dir: folders.valid('sentiment-after-swap') });
     // Features from "another" model: garbage ids under an old version tag must not be used.
     const item = { text, language: { lang: 'en', confidence: 1 }, features: new Int32Array([1, 2, 3]), featuresVersion: v0 } as unknown as Featurized;
-    const [out] = await firstValueFrom(of([item]).pipe(score(r, { onFailed: async () => undefined })));
+    const { scored: [out] } = await firstValueFrom(of([item]).pipe(score(r)));
     expect(out!.modelVersion).toBe('sentiment-after-swap');
     expect(out!.featuresVersion).toBe('sentiment-after-swap');
     expect(out!.sentiment).toEqual(expected[0]);

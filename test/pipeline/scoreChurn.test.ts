@@ -108,8 +108,9 @@ describe('scoring pipeline with the churn stage', () => {
     const acked: string[] = [];
     const out = lastValueFrom(source.pipe(scoringPipeline({
       maxTextBytes: 32_768, batchSize: 64, batchLingerMs: 5, model: text, detectLanguage, store, churn: s,
-      dlq: { deadLetter: async () => undefined }, scoreHooks: { onFailed: async () => undefined },
-      sink: { batchSize: 100, lingerMs: 5, publish: () => undefined },
+      bus: { deadLetter: async () => undefined, publish: async () => undefined },
+      feed: { broadcast: () => undefined, broadcastCue: () => undefined }, cues: { observe: () => [] }, alerts: { delivered: () => undefined },
+      sink: { batchSize: 100, lingerMs: 5 },
     }), toArray()));
     for (const [i, d] of [40, 10].entries()) source.next(envelope('cx.events.crm', { id: `late-${i}`, customerId: 'cust-9', type: 'payment_late', ts: T0 - d * 86_400_000, meta: { daysLate: 5 } }, acked));
     for (let i = 0; i < 200 && acked.length < 2; i++) await new Promise((r) => setTimeout(r, 10));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstValueFrom, of, toArray, mergeMap } from 'rxjs';
-import { slope, trackConversation } from '../../engine/pipeline/trackConversation.ts';
+import { trackConversation } from '../../engine/pipeline/trackConversation.ts';
+import { slope } from '../../engine/util/index.ts';
 import type { Scored } from '../../engine/pipeline/types.ts';
 
 const item = (conv: string, author: 'customer' | 'agent', score: number) =>

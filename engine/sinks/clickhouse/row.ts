@@ -7,7 +7,7 @@
  * escape and fractional epoch seconds, and NaN would serialise as JSON null.
  */
 import { HEAD_ENTRIES, type BusinessEvent, type ScoredEvent } from '../../event/types.ts';
-import type { Alert } from '../../cues/types.ts';
+import type { Alert } from '../../event/advice.ts';
 import { MAX_META_BYTES } from '../../event/validate.ts';
 
 export interface TableShape {

@@ -1,10 +1,26 @@
-import type { FormalityLabel, TopicLabel } from '../event/types.ts';
-import type { CueKind, CueLang, CuePriority } from './rules.ts';
+import type { FormalityLabel, TopicLabel } from './types.ts';
 
 /**
- * The shapes the feed, NATS `cx.alerts`, ClickHouse and the web pages share. Field names are a
- * contract with the pages (web/): add optional fields, never rename.
+ * Advice derived from scored events: cues for agents, alerts for supervisors. engine/cues makes
+ * them; the feed, NATS `cx.alerts`, the sinks and the web pages carry them, so the shapes live
+ * beside the event. Field names are a contract with the pages (web/): add optional fields, never
+ * rename.
  */
+
+export const CUE_LANGS = ['en', 'sv', 'nb', 'da', 'de'] as const;
+export type CueLang = (typeof CUE_LANGS)[number];
+export const CUE_PRIORITIES = ['low', 'medium', 'high', 'critical'] as const;
+export type CuePriority = (typeof CUE_PRIORITIES)[number];
+/** One per rule of the rules file (engine/cues/rules.ts checks the two lists agree). */
+export type CueKind =
+  | 'frustration_rising'
+  | 'negative_spike'
+  | 'escalation_advised'
+  | 'long_message_jargon'
+  | 'polite_irritation'
+  | 'urgency_high'
+  | 'churn_risk'
+  | 'suggested_reply';
 
 /** A suggested answer for the agent to edit and send; the engine never sends it itself. */
 export type SuggestedReply = {
@@ -48,7 +64,7 @@ type AlertBase = {
   text: string;
 };
 
-/** A channel's negative share of customer messages well above its own recent baseline (alerts.ts). */
+/** A channel's negative share of customer messages well above its own recent baseline (engine/cues/alerts.ts). */
 export type NegativeShareAlert = AlertBase & {
   kind: 'negative_share';
   channel: string;
@@ -61,7 +77,7 @@ export type NegativeShareAlert = AlertBase & {
   baselineMinutes: number;
 };
 
-/** A conversation whose last customer message has had no agent reply for `thresholdMinutes` (waiting.ts). */
+/** A conversation whose last customer message has had no agent reply for `thresholdMinutes` (engine/cues/waiting.ts). */
 export type WaitingTooLongAlert = AlertBase & {
   kind: 'waiting_too_long';
   channel: string;
@@ -76,7 +92,7 @@ export type WaitingTooLongAlert = AlertBase & {
 };
 
 /**
- * An engine-health rate well above its recent baseline (spikes.ts): `value` is the current
+ * An engine-health rate well above its recent baseline (engine/cues/spikes.ts): `value` is the current
  * window's figure (dead-lettered events per minute, or latency p95 in ms), `baseline` the same
  * over the baseline window before it.
  */

@@ -1,0 +1,60 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config/index.ts';
+import type { EventBus } from '../bus/index.ts';
+import type { ScoreStore } from '../sinks/types.ts';
+import { jwtSecretOf, type FeedHub } from '../feed/index.ts';
+import type { Logger, Metrics } from '../observability/index.ts';
+import { activeBackend } from '../model/index.ts';
+import { buildApp, type Readiness } from '../http/index.ts';
+import { clickHouseClientOf } from './connect.ts';
+import { modelRoutes, type EngineModels } from './models.ts';
+import type { RunningPipeline } from './pipeline.ts';
+
+interface HttpDeps {
+  log: Logger;
+  metrics: Metrics;
+  bus: EventBus;
+  store: ScoreStore;
+  feed: FeedHub;
+  models: EngineModels;
+  pipeline: RunningPipeline;
+}
+
+/** The engine's HTTP app (API, feed, pages, reports, models), not yet listening. */
+export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstance> {
+  return buildApp({
+    log: d.log,
+    metrics: d.metrics,
+    bus: d.bus,
+    feed: d.feed,
+    jwtSecret: jwtSecretOf(cfg),
+    maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
+    maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
+    backend: activeBackend,
+    reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
+    models: modelRoutes(d.models.registry, d.metrics, d.log),
+    readiness: () => readiness(d),
+  });
+}
+
+/** /readyz: ready when the bus is connected, the store answers and the pipeline runs. */
+async function readiness(d: HttpDeps): Promise<Readiness> {
+  const busStatus = d.bus.status();
+  const storeOk = await d.store.ping();
+  const failure = d.pipeline.error();
+  const checks = {
+    bus: { ok: busStatus.connected, detail: d.bus.description },
+    store: { ok: storeOk, detail: d.store.description },
+    model: { ok: true, detail: d.models.registry.version },
+    pipeline: { ok: failure === undefined, detail: failure?.message ?? 'running' },
+  };
+  return { ready: Object.values(checks).every((c) => c.ok), checks };
+}
+
+/** Listens on HOST:PORT; returns the base URL (a wildcard host is reported as 127.0.0.1). */
+export async function listen(app: FastifyInstance, cfg: Config, log: Logger): Promise<string> {
+  const address = await app.listen({ port: cfg.PORT, host: cfg.HOST });
+  const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
+  log.info({ url }, `cxpulse listening on ${url}`);
+  return url;
+}

@@ -1,0 +1,1 @@
+export { slope } from './stats.ts';

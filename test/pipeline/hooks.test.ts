@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import { createMetrics } from '../../engine/observability/index.ts';
+import { pipelineHooks } from '../../engine/pipeline/hooks.ts';
+import type { Envelope } from '../../engine/bus/types.ts';
+import { eventError } from '../../engine/event/errors.ts';
+
+const value = async (metrics: ReturnType<typeof createMetrics>, name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values.reduce((s, v) => s + v.value, 0);
+const env = (deliveryCount: number) => ({ subject: 'cx.events.chat', deliveryCount }) as Envelope;
+
+describe('pipeline hooks', () => {
+  it('count every message received, and separately the ones delivered again', async () => {
+    const metrics = createMetrics();
+    const hooks = pipelineHooks({ metrics, log: pino({ level: 'silent' }), alerting: { deadLettered: () => undefined, latency: () => undefined } });
+    for (const n of [1, 1, 2, 3]) hooks.onReceived!(env(n));
+    expect(await value(metrics, 'cxpulse_events_in_total')).toBe(4);
+    expect(await value(metrics, 'cxpulse_events_redelivered_total')).toBe(2);
+  });
+
+  it('count a dead letter once, whatever refused it, and tell the DLQ-spike alert', async () => {
+    const metrics = createMetrics();
+    const spikes: number[] = [];
+    const hooks = pipelineHooks({ metrics, log: pino({ level: 'silent' }), alerting: { deadLettered: (t) => spikes.push(t), latency: () => undefined } });
+    for (const code of ['CX_ERR_INVALID_JSON', 'CX_ERR_SCORING_FAILED'] as const) {
+      hooks.onDeadLettered!({ error: eventError(code, 'x'), subject: 'cx.events.chat', payload: '', receivedAtMs: 0, deliveryCount: 1 });
+    }
+    const failed = await metrics.eventsFailed.get();
+    expect(failed.values.map((v) => [v.labels.error_type, v.value])).toEqual([['CX_ERR_INVALID_JSON', 1], ['CX_ERR_SCORING_FAILED', 1]]);
+    expect(spikes).toHaveLength(2);
+  });
+});
