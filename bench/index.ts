@@ -9,6 +9,7 @@ import { initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { loadConfig } from '../engine/config/index.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
+import { CONNECTORS } from '../connectors/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
 import { summarize } from './stats.ts';
 import WebSocket from 'ws';
@@ -81,7 +82,7 @@ async function endToEnd(n: number, rate: number) {
     CLICKHOUSE_DB: db,
     CXPULSE_DATA_DIR: dataDir,
   });
-  const engine = await startEngine(cfg, createLogger('warn'));
+  const engine = await startEngine(cfg, createLogger('warn'), { connectors: CONNECTORS });
   const sentAt = new Map<string, number>();
   const clientLatency: number[] = [];
   const engineLatency: number[] = [];

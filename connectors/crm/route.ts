@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { validateBusinessEvent } from '../../engine/event/index.ts';
 import {
   acceptRawBodies,
   answeringBusErrors,
-  checkCrmEvent,
   connectorError,
   decodeJson,
   isObject,
@@ -32,7 +32,8 @@ function fromJson(value: unknown): Item[] | ConnectorError {
     if (!isObject(v)) return { payload, ok: false, error: connectorError('CX_ERR_NOT_AN_OBJECT', 'a CRM event must be a JSON object') };
     const m = mapInput(() => toCrmEvent(v));
     if (!m.ok) return { payload, ok: false, error: m.error };
-    const c = checkCrmEvent(m.value);
+    // The engine's own check (engine/event/validate.ts): refused here is what it would dead-letter.
+    const c = validateBusinessEvent(m.value);
     return c.ok ? { payload, ok: true, event: m.value } : { payload, ok: false, error: c.error };
   });
 }

@@ -11,8 +11,8 @@ import { activeBackend, DEFAULT_MODEL_DIR, detectLanguage, initBackend } from '.
 import { ModelRegistry, watchModelDir } from '../model/registry.ts';
 import { clickHouseClientOf, connectBus, connectStore } from './connect.ts';
 import { ALERTS_SUBJECT, createAdvice, createAlerting, createCueEngine, loadCueRules, loadReplyTemplates, type Advice, type Alerting } from '../cues/index.ts';
-import { connectorRoutes, connectorsConfigFromEnv, createConnectorPublisher, startConnectorWorkers, type ConnectorPublisher } from '../../connectors/index.ts';
-import { emailConnectorFromEnv } from '../../connectors/email/index.ts';
+import type { ConnectorDefinition } from '../connector/index.ts';
+import { startConnectors } from './connectors.ts';
 import { startChurn } from './churn.ts';
 
 export const LAG_POLL_MS = 5000;
@@ -34,7 +34,12 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
-export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
+export interface EngineOptions {
+  /** Connectors to serve (the composition root passes connectors/index.ts CONNECTORS); none when absent. */
+  connectors?: readonly ConnectorDefinition[];
+}
+
+export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions = {}): Promise<Engine> {
   const metrics = createMetrics();
   // Rules and reply templates first: a bad file stops the start before anything connects.
   const cueRules = loadCueRules(cfg.CXPULSE_CUES_FILE);
@@ -189,18 +194,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
       return { ready: Object.values(checks).every((c) => c.ok), checks };
     },
   });
-  // Connectors served by this process share its bus: one publishing path, one set of metrics.
-  const connectorConfig = { ...connectorsConfigFromEnv(cfg), maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES };
-  const publishers = new Map<string, ConnectorPublisher>();
-  const publisherFor = (name: string) => {
-    let p = publishers.get(name);
-    if (!p) publishers.set(name, (p = createConnectorPublisher({ connector: name, bus, registry: metrics.registry, maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES, log })));
-    return p;
-  };
-  await app.register(connectorRoutes, { ...connectorConfig, publisherFor });
-  const connectorWorkers = await startConnectorWorkers({ ...connectorConfig, publisherFor, log });
-  const email = cfg.CXPULSE_IMAP_HOST ? emailConnectorFromEnv({ publisher: publisherFor('email'), log }) : undefined;
-  await email?.start();
+  const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
   const stopWatch =
     cfg.CXPULSE_MODEL_WATCH === '1'
@@ -221,8 +215,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
       clearInterval(lagTimer);
       clearInterval(alertTimer);
       stopWatch?.();
-      await email?.stop();
-      await connectorWorkers.stop();
+      await connectors.stop();
       await bus.stop();
       const drained = await Promise.race([done.then(() => true, () => true), new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS).unref())]);
       if (!drained) log.warn(`drain did not finish in ${DRAIN_TIMEOUT_MS} ms; unacked events will be redelivered`);
