@@ -51,7 +51,7 @@ export const EnvSchema = Type.Object({
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
   CXPULSE_ACK_WAIT_MS: Int(DEFAULT_ACK_WAIT_MS, 1000),
-  /** Connectors served inside `cxpulse start` (connectors/README.md): chat, calls, crm, or none. */
+  /** Connectors run inside `cxpulse start` (connectors/README.md): a comma list of chat, calls, crm, email, or none; unset: every configured one. */
   CXPULSE_CONNECTORS: Type.Optional(Type.String()),
   CXPULSE_CHAT_WEBHOOK_SECRET: Type.Optional(Type.String()),
   CXPULSE_CHATWOOT_WEBHOOK_SECRET: Type.Optional(Type.String()),

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { BusinessEventType, Channel, Author, EventError } from '../event/index.ts';
 import type { Logger } from '../observability/index.ts';
+import type { BackoffPolicy } from '../util/index.ts';
 
 /**
  * The connector contract: what a source of events implements (connectors/<system>/) and what the
@@ -108,6 +109,6 @@ export interface ConnectorDefinition<Settings = unknown> {
    * Publish retry budget when the default (about 10 s, for a sender waiting on an HTTP answer) does
    * not suit: a source whose items wait safely elsewhere (a mailbox) can wait out a longer outage.
    */
-  publishRetry?: { initialDelayMs?: number; maxDelayMs?: number; giveUpAfterMs?: number };
+  publishRetry?: Partial<BackoffPolicy>;
   create(ctx: ConnectorContext<Settings>): Connector;
 }
