@@ -9,6 +9,7 @@ import { initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting } from '../engine/config/index.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
+import { CONNECTORS } from '../connectors/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
 import { summarize } from './stats.ts';
 import WebSocket from 'ws';
@@ -80,7 +81,7 @@ async function endToEnd(n: number, rate: number) {
     CLICKHOUSE_DB: db,
     CXPULSE_DATA_DIR: dataDir,
   }));
-  const engine = await startEngine(cfg, createLogger('warn'));
+  const engine = await startEngine(cfg, createLogger('warn'), { connectors: CONNECTORS });
   const sentAt = new Map<string, number>();
   const clientLatency: number[] = [];
   const engineLatency: number[] = [];

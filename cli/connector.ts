@@ -1,16 +1,8 @@
 import { Registry } from 'prom-client';
-import {
-  connectorsConfigFromEnv,
-  createConnectorPublisher,
-  DEFAULT_CONNECTOR_PORT,
-  HTTP_CONNECTORS,
-  importCrmCsv,
-  startConnector,
-  type HttpConnectorName,
-} from '../connectors/index.ts';
+import { CONNECTORS, importCrmCsv, startConnector } from '../connectors/index.ts';
 import { createNatsBus, type EventBus } from '../engine/bus/index.ts';
-import { emailConnectorFromEnv } from '../connectors/email/index.ts';
 import { DEFAULT_LOCAL_NATS_URL, loadConfig, type Config } from '../engine/config/index.ts';
+import { createConnectorPublisher } from '../engine/connector/index.ts';
 import { createLogger, type Logger } from '../engine/observability/index.ts';
 
 export interface ConnectorCliOptions {
@@ -45,40 +37,23 @@ async function connectNats(cfg: Config, url: string, log: Logger): Promise<Event
 
 /** `cxpulse connector <name>`: run one connector on its own, or (crm --csv) import a file. */
 export async function runConnector(name: string, o: ConnectorCliOptions): Promise<void> {
-  if (name === 'email') return runEmail(o);
-  if (!(HTTP_CONNECTORS as readonly string[]).includes(name)) {
-    throw new Error(`unknown connector '${name}': expected one of ${[...HTTP_CONNECTORS, 'email'].join(', ')}`);
-  }
+  const definition = CONNECTORS.find((d) => d.name === name);
+  if (!definition) throw new Error(`unknown connector '${name}': expected one of ${CONNECTORS.map((d) => d.name).join(', ')}`);
   if (o.csv && name !== 'crm') throw new Error('--csv is for the crm connector');
   if (o.dir && name !== 'calls') throw new Error('--dir is for the calls connector');
   const cfg = loadConfig();
+  if (o.dir) cfg.CXPULSE_CALLS_DIR = o.dir;
   const log = createLogger(cfg.LOG_LEVEL);
-  const config = connectorsConfigFromEnv();
-  if (o.dir) config.calls = { ...config.calls, dir: o.dir };
   const bus = await connectNats(cfg, o.nats ?? cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, log);
+  if (o.csv) return importCsv(o.csv, bus, log);
 
-  if (o.csv) {
-    const publisher = createConnectorPublisher({ connector: 'crm', bus, registry: new Registry(), retry: IMPORT_RETRY, log });
-    try {
-      const r = await importCrmCsv(o.csv, publisher);
-      for (const { line, error } of r.rejected) process.stderr.write(`  line ${line}: ${error.code}${error.field ? ` (${error.field})` : ''}: ${error.message}\n`);
-      process.stderr.write(`${o.csv}: ${r.rows} rows, ${r.published} published, ${r.duplicates} already there, ${r.rejected.length} refused (in the DLQ)\n`);
-      if (r.rejected.length > 0) process.exitCode = 1;
-    } finally {
-      await bus.close();
-    }
-    return;
+  let running: Awaited<ReturnType<typeof startConnector>>;
+  try {
+    running = await startConnector(definition, { bus, log, cfg, port: o.port, host: o.host });
+  } catch (e) {
+    await bus.close();
+    throw e;
   }
-
-  const envPort = Number(process.env.CXPULSE_CONNECTOR_PORT);
-  const running = await startConnector(name as HttpConnectorName, {
-    bus,
-    log,
-    config,
-    port: o.port ?? (Number.isInteger(envPort) && envPort > 0 ? envPort : DEFAULT_CONNECTOR_PORT),
-    host: o.host ?? cfg.HOST,
-    maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
-  });
   let stopping = false;
   const onSignal = (sig: string) => {
     if (stopping) process.exit(130);
@@ -96,21 +71,15 @@ export async function runConnector(name: string, o: ConnectorCliOptions): Promis
   process.on('SIGTERM', () => onSignal('SIGTERM'));
 }
 
-/** The IMAP connector: configured by CXPULSE_IMAP_* (connectors/README.md); the mailbox is its buffer. */
-async function runEmail(o: ConnectorCliOptions): Promise<void> {
-  const cfg = loadConfig();
-  const log = createLogger(cfg.LOG_LEVEL);
-  const bus = await connectNats(cfg, o.nats ?? cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, log);
-  const publisher = createConnectorPublisher({ connector: 'email', bus, registry: new Registry(), retry: IMPORT_RETRY, log });
-  const email = emailConnectorFromEnv({ publisher, log });
-  await email.start();
-  const onSignal = (sig: string) => {
-    log.info(`${sig} received: stopping the e-mail connector`);
-    void email
-      .stop()
-      .then(() => bus.close())
-      .then(() => process.exit(0), () => process.exit(1));
-  };
-  process.once('SIGINT', () => onSignal('SIGINT'));
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
+/** `cxpulse connector crm --csv <file>`: publishes each row, reports each refused row by line, then exits. */
+async function importCsv(file: string, bus: EventBus, log: Logger): Promise<void> {
+  const publisher = createConnectorPublisher({ connector: 'crm', bus, registry: new Registry(), retry: IMPORT_RETRY, log });
+  try {
+    const r = await importCrmCsv(file, publisher);
+    for (const { line, error } of r.rejected) process.stderr.write(`  line ${line}: ${error.code}${error.field ? ` (${error.field})` : ''}: ${error.message}\n`);
+    process.stderr.write(`${file}: ${r.rows} rows, ${r.published} published, ${r.duplicates} already there, ${r.rejected.length} refused (in the DLQ)\n`);
+    if (r.rejected.length > 0) process.exitCode = 1;
+  } finally {
+    await bus.close();
+  }
 }

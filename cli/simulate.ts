@@ -1,7 +1,7 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { runSimulation, type RawEvent } from '../simulator/index.ts';
-import { DEFAULT_LOCAL_NATS_URL, DEFAULT_PORT } from '../engine/config/index.ts';
+import { DEFAULT_LOCAL_NATS_URL, loadConfig } from '../engine/config/index.ts';
 import { EVENTS_SUBJECT_PREFIX } from '../engine/bus/index.ts';
 
 export interface SimulateOptions {
@@ -43,7 +43,8 @@ async function publisherFor(target: string | undefined) {
   try {
     return { where: DEFAULT_LOCAL_NATS_URL, ...(await natsPublisher(DEFAULT_LOCAL_NATS_URL)) };
   } catch {
-    const http = `http://127.0.0.1:${process.env.PORT ?? DEFAULT_PORT}`;
+    // The engine's port as `cxpulse start` reads it (PORT, from the config schema).
+    const http = `http://127.0.0.1:${loadConfig().PORT}`;
     return { where: http, ...httpPublisher(http) };
   }
 }

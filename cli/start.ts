@@ -1,3 +1,4 @@
+import { CONNECTORS } from '../connectors/index.ts';
 import { loadConfig } from '../engine/config/index.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
@@ -6,7 +7,7 @@ export async function runStart(o: { port?: number }): Promise<void> {
   const cfg = loadConfig();
   if (o.port !== undefined) cfg.PORT = o.port;
   const log = createLogger(cfg.LOG_LEVEL);
-  const engine = await startEngine(cfg, log);
+  const engine = await startEngine(cfg, log, { connectors: CONNECTORS });
   let signals = 0;
   const onSignal = (sig: string) => {
     if (++signals > 1) {

@@ -2,23 +2,24 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type
 import websocket from '@fastify/websocket';
 import { Registry } from 'prom-client';
 import type { EventBus } from '../engine/bus/index.ts';
-import { DEFAULT_MAX_BODY_BYTES } from '../engine/config/index.ts';
+import type { Config } from '../engine/config/index.ts';
+import { runConnectors, type MeteredPublisher } from '../engine/connector/index.ts';
 import type { Logger } from '../engine/observability/index.ts';
-import { connectorErrorHandler, createConnectorPublisher, type MeteredPublisher, type RetryPolicy } from './shared/index.ts';
-import { connectorRoutes, startConnectorWorkers, type ConnectorsConfig, type HttpConnectorName } from './routes.ts';
-
-/** Beside an engine on 8080, a standalone connector must not take the same port. */
-export const DEFAULT_CONNECTOR_PORT = 8081;
+import type { BackoffPolicy } from '../engine/util/index.ts';
+import { connectorErrorHandler, type ConnectorDefinition } from './shared/index.ts';
 
 export interface StandaloneOptions {
   bus: Pick<EventBus, 'publishEvent' | 'deadLetter'>;
   log: Logger;
-  config: ConnectorsConfig;
+  /** The engine's config: the connector's settings, CXPULSE_CONNECTOR_PORT, HOST, body and text limits. */
+  cfg: Config;
+  /** Overrides CXPULSE_CONNECTOR_PORT (0: any free port). */
   port?: number;
+  /** Overrides HOST. */
   host?: string;
-  maxBodyBytes?: number;
   registry?: Registry;
-  retry?: Partial<RetryPolicy>;
+  /** Overrides the connector's publish retry budget (tests). */
+  retry?: Partial<BackoffPolicy>;
 }
 
 export interface RunningConnector {
@@ -30,29 +31,36 @@ export interface RunningConnector {
 }
 
 /**
- * Runs one connector in its own small HTTP server (its routes, `/healthz`, `/metrics`) and its
- * background work (the calls folder), publishing to the given bus: `cxpulse connector <name>`.
+ * Runs one connector in its own small HTTP server (its routes, `/healthz`, `/metrics`) with its
+ * background source, publishing to the given bus: `cxpulse connector <name>`. Same path as inside
+ * the engine (engine/connector/run.ts), on a server of its own.
  */
-export async function startConnector(name: HttpConnectorName, opts: StandaloneOptions): Promise<RunningConnector> {
+export async function startConnector(definition: ConnectorDefinition, opts: StandaloneOptions): Promise<RunningConnector> {
+  const { cfg, log } = opts;
+  const settings = definition.configure(cfg);
+  if (settings === undefined) throw new Error(`the ${definition.name} connector is not configured: it needs ${definition.enabledBy ?? 'its settings'} (connectors/README.md)`);
   const registry = opts.registry ?? new Registry();
-  const publisher = createConnectorPublisher({ connector: name, bus: opts.bus, registry, maxTextBytes: opts.config.maxTextBytes, retry: opts.retry, log: opts.log });
-  const routeOpts = { ...opts.config, enabled: [name], publisherFor: () => publisher };
-  const app = Fastify({ loggerInstance: opts.log as FastifyBaseLogger, bodyLimit: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, bodyLimit: cfg.CXPULSE_MAX_BODY_BYTES, logController: new LogController({ disableRequestLogging: true }) });
   app.setErrorHandler((err: FastifyError, _req, reply) => connectorErrorHandler(err, reply));
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
-  await app.register(connectorRoutes, routeOpts);
-  app.get('/healthz', async () => ({ status: 'ok', connector: name }));
+  app.get('/healthz', async () => ({ status: 'ok', connector: definition.name }));
   app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
-  const workers = await startConnectorWorkers({ ...routeOpts, log: opts.log });
-  const address = await app.listen({ port: opts.port ?? DEFAULT_CONNECTOR_PORT, host: opts.host ?? '0.0.0.0' });
+  const running = await runConnectors({ app, bus: opts.bus, registry, log, maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES, selected: [{ definition, settings }], retry: opts.retry });
+  let address: string;
+  try {
+    address = await app.listen({ port: opts.port ?? cfg.CXPULSE_CONNECTOR_PORT, host: opts.host ?? cfg.HOST });
+  } catch (e) {
+    await running.stop();
+    throw e;
+  }
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
-  opts.log.info({ url, connector: name }, `connector ${name} listening on ${url}`);
+  log.info({ url, connector: definition.name }, `connector ${definition.name} listening on ${url}`);
   return {
     app,
     url,
-    publisher,
+    publisher: running.publishers.get(definition.name)!,
     async stop() {
-      await workers.stop();
+      await running.stop();
       await app.close();
     },
   };

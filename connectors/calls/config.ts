@@ -1,3 +1,5 @@
+import type { Config } from '../../engine/config/index.ts';
+
 export type CallSpeaker = 'customer' | 'agent';
 
 /** Rescan of the watched folder: catches events fs.watch missed and retries files the bus refused. */
@@ -29,9 +31,22 @@ export function parseSpeakerMap(s: string): Record<string, CallSpeaker> {
   return map;
 }
 
-export function callsConfigFromEnv(env: Record<string, unknown> = process.env): CallsConfig {
-  const cfg: CallsConfig = {};
-  if (typeof env.CXPULSE_CALLS_DIR === 'string' && env.CXPULSE_CALLS_DIR !== '') cfg.dir = env.CXPULSE_CALLS_DIR;
-  if (typeof env.CXPULSE_CALLS_SPEAKERS === 'string' && env.CXPULSE_CALLS_SPEAKERS !== '') cfg.speakers = parseSpeakerMap(env.CXPULSE_CALLS_SPEAKERS);
-  return cfg;
+/** What the calls connector is built from: its config and the engine's text limit (a turn over it is refused). */
+export interface CallsSettings {
+  config: CallsConfig;
+  maxTextBytes: number;
+}
+
+/** The calls settings from the engine's config; throws naming CXPULSE_CALLS_SPEAKERS when it cannot be read. */
+export function callsSettings(cfg: Config): CallsSettings {
+  const config: CallsConfig = {};
+  if (cfg.CXPULSE_CALLS_DIR) config.dir = cfg.CXPULSE_CALLS_DIR;
+  if (cfg.CXPULSE_CALLS_SPEAKERS) {
+    try {
+      config.speakers = parseSpeakerMap(cfg.CXPULSE_CALLS_SPEAKERS);
+    } catch (e) {
+      throw new Error(`invalid CXPULSE_CALLS_SPEAKERS: ${(e as Error).message}`);
+    }
+  }
+  return { config, maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES };
 }

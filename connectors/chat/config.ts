@@ -1,3 +1,5 @@
+import type { Config } from '../../engine/config/index.ts';
+
 /** Chatwoot's own advice: refuse signed deliveries older than about five minutes (replays). */
 export const DEFAULT_SIGNATURE_TOLERANCE_SEC = 300;
 
@@ -15,21 +17,12 @@ export interface ChatConfig {
   wsToken?: string;
 }
 
-/** Reads `process.env`-style variables, or the engine's parsed config (values may be numbers). */
-export function chatConfigFromEnv(env: Record<string, unknown> = process.env): ChatConfig {
-  const get = (k: string) => (env[k] === undefined || env[k] === null || env[k] === '' ? undefined : String(env[k]));
-  const cfg: ChatConfig = {};
-  const secret = get('CXPULSE_CHAT_WEBHOOK_SECRET');
-  if (secret) cfg.webhookSecret = secret;
-  const chatwoot = get('CXPULSE_CHATWOOT_WEBHOOK_SECRET');
-  if (chatwoot) cfg.chatwootSecret = chatwoot;
-  const token = get('CXPULSE_CHAT_WS_TOKEN');
-  if (token) cfg.wsToken = token;
-  const tolerance = get('CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC');
-  if (tolerance !== undefined) {
-    const n = Number(tolerance);
-    if (!Number.isFinite(n) || n <= 0) throw new Error(`invalid CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC=${tolerance}: expected seconds > 0`);
-    cfg.signatureToleranceSec = n;
-  }
-  return cfg;
+/** The chat settings from the engine's config (CXPULSE_CHAT_*, CXPULSE_CHATWOOT_WEBHOOK_SECRET). */
+export function chatSettings(cfg: Config): ChatConfig {
+  const settings: ChatConfig = {};
+  if (cfg.CXPULSE_CHAT_WEBHOOK_SECRET) settings.webhookSecret = cfg.CXPULSE_CHAT_WEBHOOK_SECRET;
+  if (cfg.CXPULSE_CHATWOOT_WEBHOOK_SECRET) settings.chatwootSecret = cfg.CXPULSE_CHATWOOT_WEBHOOK_SECRET;
+  if (cfg.CXPULSE_CHAT_WS_TOKEN) settings.wsToken = cfg.CXPULSE_CHAT_WS_TOKEN;
+  if (cfg.CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC !== undefined) settings.signatureToleranceSec = cfg.CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC;
+  return settings;
 }

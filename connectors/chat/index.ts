@@ -1,16 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify';
-import { chatWebhookRoute, type ChatRouteOptions } from './webhook.ts';
-import { chatWsRoute } from './ws.ts';
-
-/** Both chat sources: the webhook (generic and Chatwoot) and the widget WebSocket. */
-export const chatRoutes: FastifyPluginAsync<ChatRouteOptions> = async (app, opts) => {
-  await app.register(chatWebhookRoute, opts);
-  await app.register(chatWsRoute, opts);
-};
-
+export { chatConnector, chatRoutes } from './connector.ts';
 export { CHAT_WEBHOOK_PATH, mapChatWebhook, type ChatRouteOptions, type WebhookMapping } from './webhook.ts';
 export { CHAT_WS_PATH, handleChatFrame, type ChatWsReply } from './ws.ts';
-export { chatConfigFromEnv, DEFAULT_SIGNATURE_TOLERANCE_SEC, type ChatConfig } from './config.ts';
+export { chatSettings, DEFAULT_SIGNATURE_TOLERANCE_SEC, type ChatConfig } from './config.ts';
 export { signGeneric, signChatwoot, verifyWebhook, CXPULSE_SIGNATURE_HEADER, CHATWOOT_SIGNATURE_HEADER, CHATWOOT_TIMESTAMP_HEADER } from './signature.ts';
 export { fromGeneric, genericEventId, GENERIC_AUTHORS } from './generic.ts';
 export { fromChatwoot, chatwootTime, type ChatwootMapping } from './chatwoot.ts';

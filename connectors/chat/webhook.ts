@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   acceptRawBodies,
@@ -11,6 +12,10 @@ import {
   type ConnectorError,
   type ConnectorEvent,
   type ConnectorPublisher,
+  ConnectorErrorSchema,
+  ErrorReplySchema,
+  REFUSALS,
+  connectorRouteSchema,
 } from '../shared/index.ts';
 import { fromChatwoot } from './chatwoot.ts';
 import type { ChatConfig } from './config.ts';
@@ -37,6 +42,28 @@ export function mapChatWebhook(body: unknown): WebhookMapping {
   return r.ok ? r.value : { kind: 'invalid', error: r.error };
 }
 
+const WEBHOOK_SCHEMA = connectorRouteSchema({
+  summary: 'Chat message webhook (generic shape or Chatwoot)',
+  description:
+    'Body (application/json, read as raw bytes for the signature): a Chatwoot webhook delivery (has a string `event`), or our generic shape ' +
+    '`{ source?, messageId, conversationId, customerId, author: customer|agent|bot|system, text, ts, agentId?, lang?, meta? }`. ' +
+    'With a secret configured, signed by `X-Cxpulse-Signature: sha256=<hex HMAC of the body>` or `X-Chatwoot-Signature` + `X-Chatwoot-Timestamp`.',
+  consumes: ['application/json'],
+  response: {
+    200: Type.Object({ status: Type.Literal('ignored'), reason: Type.String() }, { description: 'a delivery that carries no customer-visible message' }),
+    202: Type.Object(
+      {
+        status: Type.Union([Type.Literal('published'), Type.Literal('duplicate'), Type.Literal('dead_lettered')]),
+        id: Type.Optional(Type.String({ description: 'the event id (published, duplicate)' })),
+        error: Type.Optional(ConnectorErrorSchema),
+      },
+      { description: 'published; or a customer message without text, dead-lettered (the sender did nothing wrong)' },
+    ),
+    401: { ...ErrorReplySchema, description: 'signature missing, stale or wrong (counted, never dead-lettered)' },
+    ...REFUSALS,
+  },
+});
+
 /**
  * `POST /v1/connectors/chat/webhook`. Answers: 202 `{status: published|duplicate, id}`;
  * 200 `{status: ignored, reason}` for deliveries that carry no customer-visible message;
@@ -47,7 +74,7 @@ export function mapChatWebhook(body: unknown): WebhookMapping {
  */
 export const chatWebhookRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { publisher, config }) => {
   acceptRawBodies(app);
-  app.post(CHAT_WEBHOOK_PATH, async (req, reply) => {
+  app.post(CHAT_WEBHOOK_PATH, { schema: WEBHOOK_SCHEMA }, async (req, reply) => {
     const body = rawBody(req.body);
     const signature = verifyWebhook(req.headers, body, config);
     if (!signature.ok) {

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RawData, WebSocket } from 'ws';
 import {
@@ -9,6 +10,8 @@ import {
   sendError,
   type ConnectorError,
   type ConnectorPublisher,
+  ErrorReplySchema,
+  connectorRouteSchema,
 } from '../shared/index.ts';
 import { fromGeneric, genericEventId } from './generic.ts';
 import { tokenMatches } from './signature.ts';
@@ -58,6 +61,15 @@ export async function handleChatFrame(data: RawData, publisher: ConnectorPublish
   }
 }
 
+const WS_SCHEMA = connectorRouteSchema({
+  summary: 'Chat widget WebSocket',
+  description:
+    'WebSocket: one JSON object per frame in the generic chat shape (see the webhook); each frame is answered in order with ' +
+    '`{type: ack, id, status}` or `{type: error, id?, error}`. With CXPULSE_CHAT_WS_TOKEN set, the handshake presents it (`?token=` or `Authorization: Bearer`).',
+  querystring: Type.Object({ token: Type.Optional(Type.String()) }),
+  response: { 401: { ...ErrorReplySchema, description: 'the configured token was not presented' } },
+});
+
 /**
  * `GET /v1/connectors/chat/ws`: a chat widget streams turns in our generic shape, one JSON object
  * per frame. Frames are handled in arrival order, each answered with an ack or an error frame; a
@@ -68,6 +80,7 @@ export const chatWsRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { p
     CHAT_WS_PATH,
     {
       websocket: true,
+      schema: WS_SCHEMA,
       // Refuse before the upgrade, so an unauthorised client gets a plain 401 and no socket.
       preValidation: async (req, reply) => {
         if (config.wsToken === undefined || tokenMatches(presentedToken(req), config.wsToken)) return;

@@ -1,6 +1,5 @@
-import { parseTimestamp } from '../../engine/event/index.ts';
+import { BUSINESS_EVENT_TYPES, parseTimestamp, type BusinessEventType } from '../../engine/event/index.ts';
 import {
-  CRM_EVENT_TYPES,
   inputError,
   optNumber,
   optObject,
@@ -12,8 +11,6 @@ import {
   type CrmEvent,
 } from '../shared/index.ts';
 
-type CrmType = CrmEvent['type'];
-
 /** Fields common to every type. */
 const COMMON = ['id', 'type', 'customerId', 'ts', 'meta'] as const;
 
@@ -21,7 +18,7 @@ const COMMON = ['id', 'type', 'customerId', 'ts', 'meta'] as const;
  * Per type: the fields it may carry (read into `meta`) and how each is checked. Numbers are
  * numbers in JSON; the CSV reader converts the cells of {@link NUMERIC_FIELDS} first.
  */
-const TYPE_FIELDS: Record<CrmType, Record<string, (o: Record<string, unknown>, f: string) => unknown>> = {
+const TYPE_FIELDS: Record<BusinessEventType, Record<string, (o: Record<string, unknown>, f: string) => unknown>> = {
   payment_late: {
     daysLate: (o, f) => reqNumber(o, f, f, { min: 0 }),
     amount: (o, f) => optNumber(o, f, f, { min: 0 }),
@@ -71,7 +68,7 @@ function optTimestamp(o: Record<string, unknown>, f: string): number | undefined
  * `crm:<type>:<id>`: billing's invoice 42 and the shop's order 42 stay two events.
  */
 export function toCrmEvent(o: Record<string, unknown>): CrmEvent {
-  const type = reqOneOf(o, 'type', CRM_EVENT_TYPES);
+  const type = reqOneOf(o, 'type', BUSINESS_EVENT_TYPES);
   const fields = TYPE_FIELDS[type];
   for (const k of Object.keys(o)) {
     if (!(COMMON as readonly string[]).includes(k) && !(k in fields)) {

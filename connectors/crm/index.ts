@@ -1,3 +1,4 @@
+export { crmConnector } from './connector.ts';
 export { crmRoute, CRM_PATH, type CrmRouteOptions } from './route.ts';
 export { importCrmCsv, type CsvImportResult } from './import.ts';
 export { readCrmCsv, REQUIRED_COLUMNS, type CrmRow } from './rows.ts';

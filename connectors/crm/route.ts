@@ -1,8 +1,9 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { validateBusinessEvent } from '../../engine/event/index.ts';
 import {
   acceptRawBodies,
   answeringBusErrors,
-  checkCrmEvent,
   connectorError,
   decodeJson,
   isObject,
@@ -12,6 +13,9 @@ import {
   type ConnectorError,
   type ConnectorPublisher,
   type CrmEvent,
+  ConnectorErrorSchema,
+  REFUSALS,
+  connectorRouteSchema,
 } from '../shared/index.ts';
 import { toCrmEvent } from './event.ts';
 import { readCrmCsv } from './rows.ts';
@@ -32,7 +36,8 @@ function fromJson(value: unknown): Item[] | ConnectorError {
     if (!isObject(v)) return { payload, ok: false, error: connectorError('CX_ERR_NOT_AN_OBJECT', 'a CRM event must be a JSON object') };
     const m = mapInput(() => toCrmEvent(v));
     if (!m.ok) return { payload, ok: false, error: m.error };
-    const c = checkCrmEvent(m.value);
+    // The engine's own check (engine/event/validate.ts): refused here is what it would dead-letter.
+    const c = validateBusinessEvent(m.value);
     return c.ok ? { payload, ok: true, event: m.value } : { payload, ok: false, error: c.error };
   });
 }
@@ -62,6 +67,31 @@ function refuse(reply: FastifyReply, errors: (ConnectorError & { index: number }
   return reply.code(statusOf(first.code)).send({ error });
 }
 
+const CRM_SCHEMA = connectorRouteSchema({
+  summary: 'Business (CRM) events for the churn model',
+  description:
+    'Body: one event or an array (application/json), or a CSV export with a header row (text/csv, `,` or `;`). An event is ' +
+    '`{ id, type: payment_late|order_placed|usage_drop|plan_change|cancellation, customerId, ts, meta?, ...the type\'s fields }` (connectors/README.md). ' +
+    'All or nothing: any invalid event and nothing is published.',
+  consumes: ['application/json', 'text/csv'],
+  response: {
+    202: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), ids: Type.Array(Type.String({ description: 'crm:<type>:<id>' })) }),
+    ...REFUSALS,
+    400: Type.Object(
+      {
+        error: Type.Object(
+          {
+            ...ConnectorErrorSchema.properties,
+            events: Type.Optional(Type.Array(Type.Object({ index: Type.Integer(), ...ConnectorErrorSchema.properties }), { description: 'each invalid event of a batch, by index' })),
+          },
+          { additionalProperties: true },
+        ),
+      },
+      { description: 'refused (each invalid event dead-lettered): the first by field, and for a batch every one by index' },
+    ),
+  },
+});
+
 /**
  * `POST /v1/connectors/crm`: one business event, an array (JSON), or a CSV body (`text/csv`).
  * All or nothing, like `/v1/events`: any invalid event and nothing is published; the answer lists
@@ -69,7 +99,7 @@ function refuse(reply: FastifyReply, errors: (ConnectorError & { index: number }
  */
 export const crmRoute: FastifyPluginAsync<CrmRouteOptions> = async (app, { publisher }) => {
   acceptRawBodies(app, ['application/json', 'text/csv']);
-  app.post(CRM_PATH, async (req, reply) =>
+  app.post(CRM_PATH, { schema: CRM_SCHEMA }, async (req, reply) =>
     answeringBusErrors(reply, async () => {
       const body = rawBody(req.body);
       const isCsv = String(req.headers['content-type'] ?? '').startsWith('text/csv');

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
+import type { Config } from '../../engine/config/index.ts';
 import type { Logger } from '../../engine/observability/index.ts';
 import type { ConnectorPublisher } from '../shared/index.ts';
 
@@ -42,59 +43,47 @@ export const DEFAULT_FOLDERS = ['INBOX'];
 export const DEFAULT_IMAPS_PORT = 993;
 export const DEFAULT_IMAP_PORT = 143;
 
-/** The env variables `emailConnectorFromEnv` reads (and the README documents). */
-export const EMAIL_ENV = [
-  'CXPULSE_IMAP_HOST', 'CXPULSE_IMAP_PORT', 'CXPULSE_IMAP_SECURE', 'CXPULSE_IMAP_USER', 'CXPULSE_IMAP_PASS',
-  'CXPULSE_IMAP_PASS_FILE', 'CXPULSE_IMAP_FOLDERS', 'CXPULSE_IMAP_STATE_DIR', 'CXPULSE_IMAP_MARK_SEEN',
-  'CXPULSE_IMAP_AGENT_ADDRESSES', 'CXPULSE_IMAP_POLL_SECONDS', 'CXPULSE_IMAP_MAX_MESSAGE_BYTES', 'CXPULSE_IMAP_INITIAL_SYNC',
-] as const;
+/** The settings an e-mail connector is built from: its options without the publisher and log it gets from the runtime. */
+export type EmailSettings = Omit<EmailConnectorOptions, 'publisher' | 'log'>;
 
-type Env = Record<string, string | undefined>;
-
-function bool(env: Env, name: string, fallback: boolean): boolean {
-  const v = env[name]?.trim().toLowerCase();
+function bool(value: string | undefined, name: string, fallback: boolean): boolean {
+  const v = value?.trim().toLowerCase();
   if (v === undefined || v === '') return fallback;
   if (['1', 'true', 'yes', 'on'].includes(v)) return true;
   if (['0', 'false', 'no', 'off'].includes(v)) return false;
-  throw new Error(`${name} must be true or false, got '${env[name]}'`);
-}
-
-function positiveInt(env: Env, name: string, fallback: number): number {
-  const v = env[name]?.trim();
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got '${v}'`);
-  return n;
+  throw new Error(`${name} must be true or false, got '${value}'`);
 }
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
 
-/** Reads the connector options from `CXPULSE_IMAP_*`; throws naming every missing or bad variable. */
-export function emailOptionsFromEnv(env: Env, deps: { publisher: ConnectorPublisher; log: Logger }): EmailConnectorOptions {
-  const missing = ['CXPULSE_IMAP_HOST', 'CXPULSE_IMAP_USER'].filter((k) => !env[k]?.trim());
-  if (!env.CXPULSE_IMAP_PASS && !env.CXPULSE_IMAP_PASS_FILE) missing.push('CXPULSE_IMAP_PASS (or CXPULSE_IMAP_PASS_FILE)');
+/**
+ * The e-mail settings from the engine's config (`CXPULSE_IMAP_*`), or undefined when
+ * CXPULSE_IMAP_HOST is unset (the connector is off). With the host set, throws naming every
+ * missing or bad variable.
+ */
+export function emailSettings(cfg: Config): EmailSettings | undefined {
+  const host = cfg.CXPULSE_IMAP_HOST?.trim();
+  if (!host) return undefined;
+  const missing = cfg.CXPULSE_IMAP_USER?.trim() ? [] : ['CXPULSE_IMAP_USER'];
+  if (!cfg.CXPULSE_IMAP_PASS && !cfg.CXPULSE_IMAP_PASS_FILE) missing.push('CXPULSE_IMAP_PASS (or CXPULSE_IMAP_PASS_FILE)');
   if (missing.length > 0) throw new Error(`the e-mail connector needs ${missing.join(', ')}`);
   // A password file keeps the secret out of the environment (Docker/Kubernetes secrets).
-  const pass = env.CXPULSE_IMAP_PASS ?? readFileSync(env.CXPULSE_IMAP_PASS_FILE as string, 'utf8').replace(/\r?\n$/, '');
-  const secure = bool(env, 'CXPULSE_IMAP_SECURE', true);
-  const initialSync = env.CXPULSE_IMAP_INITIAL_SYNC?.trim() || 'all';
-  if (initialSync !== 'all' && initialSync !== 'new') throw new Error(`CXPULSE_IMAP_INITIAL_SYNC must be all or new, got '${initialSync}'`);
-  const folders = list(env.CXPULSE_IMAP_FOLDERS);
+  const pass = cfg.CXPULSE_IMAP_PASS ?? readFileSync(cfg.CXPULSE_IMAP_PASS_FILE as string, 'utf8').replace(/\r?\n$/, '');
+  const secure = bool(cfg.CXPULSE_IMAP_SECURE, 'CXPULSE_IMAP_SECURE', true);
+  const folders = list(cfg.CXPULSE_IMAP_FOLDERS);
   return {
-    host: (env.CXPULSE_IMAP_HOST as string).trim(),
-    port: positiveInt(env, 'CXPULSE_IMAP_PORT', secure ? DEFAULT_IMAPS_PORT : DEFAULT_IMAP_PORT),
+    host,
+    port: cfg.CXPULSE_IMAP_PORT ?? (secure ? DEFAULT_IMAPS_PORT : DEFAULT_IMAP_PORT),
     secure,
-    user: (env.CXPULSE_IMAP_USER as string).trim(),
+    user: (cfg.CXPULSE_IMAP_USER as string).trim(),
     pass,
     folders: folders.length > 0 ? folders : DEFAULT_FOLDERS,
-    stateDir: env.CXPULSE_IMAP_STATE_DIR?.trim() || join(env.CXPULSE_DATA_DIR?.trim() || '.cxpulse', 'email'),
-    markSeen: bool(env, 'CXPULSE_IMAP_MARK_SEEN', false),
-    agentAddresses: list(env.CXPULSE_IMAP_AGENT_ADDRESSES),
-    pollIntervalMs: positiveInt(env, 'CXPULSE_IMAP_POLL_SECONDS', DEFAULT_POLL_INTERVAL_MS / 1000) * 1000,
-    maxMessageBytes: positiveInt(env, 'CXPULSE_IMAP_MAX_MESSAGE_BYTES', DEFAULT_MAX_MESSAGE_BYTES),
-    initialSync,
-    publisher: deps.publisher,
-    log: deps.log,
+    stateDir: cfg.CXPULSE_IMAP_STATE_DIR?.trim() || join(cfg.CXPULSE_DATA_DIR, 'email'),
+    markSeen: bool(cfg.CXPULSE_IMAP_MARK_SEEN, 'CXPULSE_IMAP_MARK_SEEN', false),
+    agentAddresses: list(cfg.CXPULSE_IMAP_AGENT_ADDRESSES),
+    pollIntervalMs: (cfg.CXPULSE_IMAP_POLL_SECONDS ?? DEFAULT_POLL_INTERVAL_MS / 1000) * 1000,
+    maxMessageBytes: cfg.CXPULSE_IMAP_MAX_MESSAGE_BYTES ?? DEFAULT_MAX_MESSAGE_BYTES,
+    initialSync: cfg.CXPULSE_IMAP_INITIAL_SYNC ?? 'all',
   };
 }
 

@@ -1,11 +1,12 @@
 import { ImapFlow } from 'imapflow';
 import type { Logger } from '../../engine/observability/index.ts';
-import type { ConnectorPublisher } from '../shared/index.ts';
+import type { ConnectorDefinition } from '../shared/index.ts';
 import {
   agentMatcher,
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
-  emailOptionsFromEnv,
+  emailSettings,
+  type EmailSettings,
   type EmailConnectorOptions,
 } from './config.ts';
 import { mailRejection, type MailRejection } from './errors.ts';
@@ -104,7 +105,15 @@ export function createEmailConnector(opts: EmailConnectorOptions): EmailConnecto
   };
 }
 
-/** The connector configured from `CXPULSE_IMAP_*` (see `EMAIL_ENV`), for `cxpulse connector email`. */
-export function emailConnectorFromEnv(deps: { publisher: ConnectorPublisher; log: Logger }, env: Record<string, string | undefined> = process.env): EmailConnector {
-  return createEmailConnector(emailOptionsFromEnv(env, deps));
-}
+/** E-mail: a background source only (one IMAP watcher per folder), on when CXPULSE_IMAP_HOST is set. */
+export const emailConnector: ConnectorDefinition<EmailSettings> = {
+  name: 'email',
+  configure: emailSettings,
+  enabledBy: 'CXPULSE_IMAP_HOST, CXPULSE_IMAP_USER and CXPULSE_IMAP_PASS (or CXPULSE_IMAP_PASS_FILE)',
+  // The mailbox is the buffer: a mail not yet published is read again, so waiting out an outage is safe.
+  publishRetry: { giveUpAfterMs: 5 * 60_000, maxDelayMs: 10_000 },
+  create: ({ publisher, log, settings }) => {
+    const email = createEmailConnector({ ...settings, publisher, log });
+    return { name: 'email', start: () => email.start(), stop: () => email.stop() };
+  },
+};

@@ -1,12 +1,12 @@
-export { createEmailConnector, emailConnectorFromEnv, type EmailConnector } from './connector.ts';
+export { createEmailConnector, emailConnector, type EmailConnector } from './connector.ts';
 export {
   agentMatcher,
-  emailOptionsFromEnv,
+  emailSettings,
   DEFAULT_FOLDERS,
   DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_POLL_INTERVAL_MS,
-  EMAIL_ENV,
   type EmailConnectorOptions,
+  type EmailSettings,
 } from './config.ts';
 export { MAIL_REJECTIONS, type MailRejectReason, type MailRejection } from './errors.ts';
 export { mailToEvent, pseudonymousCustomerId, type MailIdentities, type MailOutcome, type MailSource } from './mail.ts';

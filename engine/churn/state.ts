@@ -10,6 +10,7 @@
  *
  * The state is plain JSON: the store (stateStore.ts) persists it as is.
  */
+import type { BusinessEventType } from '../event/types.ts';
 import type { Contract } from './features.ts';
 
 export const DAY_MS = 86_400_000;
@@ -43,7 +44,8 @@ export interface MessageObservation {
   customerSinceMs?: number;
 }
 
-export type BusinessKind = 'payment_late' | 'order_placed' | 'usage_drop' | 'plan_change' | 'cancellation';
+/** The business event types (engine/event/types.ts), as the customer state counts them. */
+export type BusinessKind = BusinessEventType;
 
 export interface BusinessObservation {
   kind: 'business';

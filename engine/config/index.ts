@@ -3,6 +3,8 @@ import { Value } from '@sinclair/typebox/value';
 
 /** Defaults for a local machine: every setting can be left unset. */
 export const DEFAULT_PORT = 8080;
+/** A standalone connector (`cxpulse connector <name>`) beside an engine on 8080 must not take the same port. */
+export const DEFAULT_CONNECTOR_PORT = 8081;
 export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_CLICKHOUSE_DB = 'cxpulse';
 export const DEFAULT_LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
@@ -69,7 +71,7 @@ export const EnvSchema = Type.Object({
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
   CXPULSE_ACK_WAIT_MS: Int(DEFAULT_ACK_WAIT_MS, 1000),
-  /** Connectors served inside `cxpulse start` (connectors/README.md): chat, calls, crm, or none. */
+  /** Connectors run inside `cxpulse start` (connectors/README.md): a comma list of chat, calls, crm, email, or none; unset: every configured one. */
   CXPULSE_CONNECTORS: Type.Optional(Type.String()),
   CXPULSE_CHAT_WEBHOOK_SECRET: Type.Optional(Type.String()),
   CXPULSE_CHATWOOT_WEBHOOK_SECRET: Type.Optional(Type.String()),
@@ -79,6 +81,32 @@ export const EnvSchema = Type.Object({
   CXPULSE_CALLS_SPEAKERS: Type.Optional(Type.String()),
   /** Set to run the IMAP connector inside `cxpulse start` (the other CXPULSE_IMAP_* in connectors/README.md). */
   CXPULSE_IMAP_HOST: Type.Optional(Type.String()),
+  // --- e-mail connector and standalone connectors (connectors/README.md) ---
+  /** Default 993 with CXPULSE_IMAP_SECURE, else 143. */
+  CXPULSE_IMAP_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
+  /** true (default): TLS from the first byte; false: STARTTLS when offered. Also yes/no, on/off, 1/0. */
+  CXPULSE_IMAP_SECURE: Type.Optional(Type.String()),
+  CXPULSE_IMAP_USER: Type.Optional(Type.String()),
+  CXPULSE_IMAP_PASS: Type.Optional(Type.String()),
+  /** A file holding the password (a Docker or Kubernetes secret), instead of CXPULSE_IMAP_PASS. */
+  CXPULSE_IMAP_PASS_FILE: Type.Optional(Type.String()),
+  /** Comma list of folders to watch; default INBOX. */
+  CXPULSE_IMAP_FOLDERS: Type.Optional(Type.String()),
+  /** Where each folder's position is kept; default $CXPULSE_DATA_DIR/email. */
+  CXPULSE_IMAP_STATE_DIR: Type.Optional(Type.String()),
+  /** true: set \Seen on handled mail (default false: folders are opened read-only). */
+  CXPULSE_IMAP_MARK_SEEN: Type.Optional(Type.String()),
+  /** Comma list of agent addresses or domains (`@example.com`). */
+  CXPULSE_IMAP_AGENT_ADDRESSES: Type.Optional(Type.String()),
+  /** Fallback poll when IDLE is missing; default 60. */
+  CXPULSE_IMAP_POLL_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Larger mail is not downloaded whole, only its header and text part; default 10 MiB. */
+  CXPULSE_IMAP_MAX_MESSAGE_BYTES: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** First start on a folder: `all` (default) reads the mail already there, `new` only new mail. */
+  CXPULSE_IMAP_INITIAL_SYNC: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('new')])),
+  /** Port of `cxpulse connector <name>` (beside an engine on 8080). */
+  CXPULSE_CONNECTOR_PORT: Int(DEFAULT_CONNECTOR_PORT, 0),
+  // --- end connectors ---
   /** HS256 secret for feed tokens (README, "The live feed"). Unset: the feed is open to anyone who can reach it. */
   CXPULSE_JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
   /** Cue rules and alert thresholds (JSON); unset: engine/cues/rules.default.json. */

@@ -122,7 +122,11 @@ function checkMeta(meta: unknown): { ok: false; error: EventError } | undefined 
 }
 
 /**
- * Checks a business (CRM) event's envelope: id, customerId, type, ts, meta. The type-specific
+ * Checks a business (CRM) event's envelope: id, customerId, type (one of
+ * {@link BUSINESS_EVENT_TYPES}), ts, meta (an object of at most {@link MAX_META_BYTES}). The one
+ * check for `cx.events.crm`: the engine runs it on every message taken from the bus, and the
+ * connectors run it before publishing, so a connector refuses exactly what the engine would
+ * dead-letter. The subject names the channel, so `channel` is not checked. The type-specific
  * fields were checked by the CRM connector that published it; the engine only stores them.
  */
 export function validateBusinessEvent(raw: unknown): BusinessValidation {

@@ -1,6 +1,7 @@
 import { asyncScheduler, concatMap, filter, lastValueFrom, mergeMap, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { OPTIONAL_TEXT_SCORES, type ScoredEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
+import { retry } from '../util/index.ts';
 import { batchBy } from './batchBy.ts';
 import type { Tracked } from './types.ts';
 
@@ -50,30 +51,6 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
   return row;
 }
 
-const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/**
- * Runs a store write, retrying after each delay; resolves with the last error when every
- * attempt failed (the caller then naks, so nothing is lost), or undefined on success.
- */
-export async function writeWithRetry(
-  write: () => Promise<void>,
-  delays: readonly number[],
-  onRetry?: (e: Error, attempt: number) => void,
-  sleep: (ms: number) => Promise<void> = realSleep,
-): Promise<Error | undefined> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      await write();
-      return undefined;
-    } catch (e) {
-      if (attempt >= delays.length) return e as Error;
-      onRetry?.(e as Error, attempt + 1);
-      await sleep(delays[attempt]!);
-    }
-  }
-}
-
 /**
  * Writes scored events to the store in batches and acks each message only once its row is
  * durable, then emits the stored rows for the stages after the durable write. When the store
@@ -92,10 +69,10 @@ export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], Score
       batchBy<Tracked>(opts.batchSize, opts.lingerMs, scheduler),
       concatMap(async (batch) => {
         const rows = batch.map(toScoredEvent);
-        const failed = await writeWithRetry(() => opts.store.write(rows), delays, opts.onRetry, sleep);
-        if (failed) {
+        const written = await retry(() => opts.store.write(rows), { delaysMs: delays }, { onRetry: (e, n) => opts.onRetry?.(e as Error, n), sleep });
+        if (!written.ok) {
           for (const item of batch) item.env.nak(NAK_DELAY_MS);
-          opts.onGaveUp?.(failed, batch.length);
+          opts.onGaveUp?.(written.error as Error, batch.length);
           return [];
         }
         const ackedAtMs = scheduler.now();

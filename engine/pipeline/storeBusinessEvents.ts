@@ -5,7 +5,8 @@ import type { BusinessEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { batchBy } from './batchBy.ts';
 import { deadLetter$, type DeadLetterSink } from './deadLetter.ts';
-import { DEFAULT_RETRY_DELAYS_MS, NAK_DELAY_MS, writeWithRetry } from './deliver.ts';
+import { retry } from '../util/index.ts';
+import { DEFAULT_RETRY_DELAYS_MS, NAK_DELAY_MS } from './deliver.ts';
 
 export const BUSINESS_SUBJECT = 'cx.events.crm';
 
@@ -37,10 +38,10 @@ export function storeBusinessEvents(o: StoreBusinessOptions): MonoTypeOperatorFu
         batchBy(o.batchSize, o.lingerMs),
         concatMap(async (batch) => {
           const rows = batch.map((b) => b.row);
-          const failed = await writeWithRetry(() => o.store.writeBusinessEvents(rows), o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS, o.onRetry);
-          if (failed) {
+          const written = await retry(() => o.store.writeBusinessEvents(rows), { delaysMs: o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS }, { onRetry: (e, n) => o.onRetry?.(e as Error, n) });
+          if (!written.ok) {
             for (const b of batch) b.env.nak(NAK_DELAY_MS);
-            o.onGaveUp?.(failed, batch.length);
+            o.onGaveUp?.(written.error as Error, batch.length);
             return;
           }
           for (const b of batch) b.env.ack();

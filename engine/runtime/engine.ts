@@ -6,9 +6,9 @@ import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
 import { pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
-import { connectorRoutes, connectorsConfigFromEnv, createConnectorPublisher, startConnectorWorkers, type ConnectorPublisher } from '../../connectors/index.ts';
-import { emailConnectorFromEnv } from '../../connectors/email/index.ts';
+import type { ConnectorDefinition } from '../connector/index.ts';
 import { connectBus, connectStore } from './connect.ts';
+import { startConnectors } from './connectors.ts';
 import { startChurn } from './churn.ts';
 import { createEngineAdvice, loadAdviceRules } from './advice.ts';
 import { openModels, watchModels } from './models.ts';
@@ -34,8 +34,13 @@ export interface Engine {
   stop(): Promise<void>;
 }
 
+export interface EngineOptions {
+  /** Connectors to serve (the composition root passes connectors/index.ts CONNECTORS); none when absent. */
+  connectors?: readonly ConnectorDefinition[];
+}
+
 /** Starts the engine: the wiring only; each part is built in its own module of engine/runtime. */
-export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
+export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions = {}): Promise<Engine> {
   const metrics = createMetrics();
   // Rules and reply templates first: a bad file stops the start before anything connects.
   const adviceRules = loadAdviceRules(cfg);
@@ -52,18 +57,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
   const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps }, log);
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
   const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline });
-  // Connectors served by this process share its bus: one publishing path, one set of metrics.
-  const connectorConfig = { ...connectorsConfigFromEnv(cfg), maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES };
-  const publishers = new Map<string, ConnectorPublisher>();
-  const publisherFor = (name: string) => {
-    let p = publishers.get(name);
-    if (!p) publishers.set(name, (p = createConnectorPublisher({ connector: name, bus, registry: metrics.registry, maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES, log })));
-    return p;
-  };
-  await app.register(connectorRoutes, { ...connectorConfig, publisherFor });
-  const connectorWorkers = await startConnectorWorkers({ ...connectorConfig, publisherFor, log });
-  const email = cfg.CXPULSE_IMAP_HOST ? emailConnectorFromEnv({ publisher: publisherFor('email'), log }) : undefined;
-  await email?.start();
+  const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
   const stopWatch = watchModels(cfg, models, metrics, log);
   const url = await listen(app, cfg, log);
@@ -74,8 +68,7 @@ export async function startEngine(cfg: Config, log: Logger): Promise<Engine> {
       log.info('stopping: draining in-flight events');
       stopTimers();
       stopWatch?.();
-      await email?.stop();
-      await connectorWorkers.stop();
+      await connectors.stop();
       await drainAndClose({ log, bus, pipeline, alerts, feed, app, store, churn, models: models.registry });
     })());
 

@@ -1,1 +1,2 @@
 export { slope } from './stats.ts';
+export { retry, backoffDelay, BACKOFF_JITTER, type RetryPolicy, type DelayListPolicy, type BackoffPolicy, type RetryHooks, type RetryResult } from './retry.ts';

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile, rename } from 'node:fs/promi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { watchCallsFolder } from '../../connectors/calls/index.ts';
-import { createConnectorPublisher } from '../../connectors/index.ts';
+import { createConnectorPublisher } from '../../engine/connector/index.ts';
 import { waitUntil } from '../helpers/engine.ts';
 import { connectorApp, fixture, fixtureJson, recordingBus } from './helpers.ts';
 

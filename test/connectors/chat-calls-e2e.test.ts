@@ -1,24 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
 import WebSocket from 'ws';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { DLQ_STREAM } from '../../engine/bus/index.ts';
-import { buildApp } from '../../engine/http/index.ts';
-import { createLogger } from '../../engine/observability/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import type { Engine } from '../../engine/runtime/index.ts';
-import { connectorRoutes, createConnectorPublisher } from '../../connectors/index.ts';
 import { signChatwoot, signGeneric } from '../../connectors/chat/index.ts';
 import { openFeed, queryNumber, startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
 import { fixture, fixtureJson } from './helpers.ts';
 
-// End to end through real servers: HTTP and WebSocket requests to the connector routes, mounted
-// the way `cxpulse start` mounts them (the engine's app, the engine's bus and metrics registry),
+// End to end through real servers: HTTP and WebSocket requests to the connector routes, served
+// by the engine itself as `cxpulse start` serves them (the engine's app, bus and metrics registry)
 // -> a private nats-server (JetStream) -> the scoring engine -> scored rows in the real ClickHouse.
 let nats: NatsServerHandle;
 let engine: Engine;
-let app: FastifyInstance;
 let base: string;
 const db = testDatabase('cxpulse_it_connectors');
 const SECRETS = { webhookSecret: 'generic-secret', chatwootSecret: 'chatwoot-secret' };
@@ -27,26 +22,18 @@ beforeAll(async () => {
   nats = await startNatsServer();
   // CXPULSE_MODEL_DIR, when set, points the engine at another model folder (the committed one otherwise).
   const modelDir: Record<string, string> = process.env.CXPULSE_MODEL_DIR ? { CXPULSE_MODEL_DIR: process.env.CXPULSE_MODEL_DIR } : {};
-  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, ...modelDir });
-  app = await buildApp({
-    log: createLogger('silent'),
-    metrics: engine.metrics,
-    bus: engine.bus,
-    feed: engine.feed,
-    maxTextBytes: 32 * 1024,
-    maxBodyBytes: 4 * 1024 * 1024,
-    backend: () => 'test',
-    readiness: async () => ({ ready: true, checks: {} }),
+  engine = await startTestEngine({
+    NATS_URL: nats.url,
+    CLICKHOUSE_URL: 'http://127.0.0.1:8123',
+    CLICKHOUSE_DB: db.name,
+    CXPULSE_CHAT_WEBHOOK_SECRET: SECRETS.webhookSecret,
+    CXPULSE_CHATWOOT_WEBHOOK_SECRET: SECRETS.chatwootSecret,
+    ...modelDir,
   });
-  await app.register(connectorRoutes, {
-    chat: SECRETS,
-    publisherFor: (name) => createConnectorPublisher({ connector: name, bus: engine.bus, registry: engine.metrics.registry }),
-  });
-  base = (await app.listen({ port: 0, host: '127.0.0.1' })).replace('localhost', '127.0.0.1');
+  base = engine.url;
 });
 
 afterAll(async () => {
-  await app?.close();
   await engine?.stop();
   await nats?.dispose();
   await db.drop();

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { Registry } from 'prom-client';
 import { handleChatFrame, signGeneric } from '../../connectors/chat/index.ts';
-import { connectorsConfigFromEnv, startConnector } from '../../connectors/index.ts';
+import { callsConnector, chatConnector, CONNECTORS, emailConnector, startConnector } from '../../connectors/index.ts';
+import { loadConfig } from '../../engine/config/index.ts';
+import { selectConnectors } from '../../engine/connector/index.ts';
 import { createLogger } from '../../engine/observability/index.ts';
 import { counter, fixture, recordingBus } from './helpers.ts';
 
@@ -12,7 +14,7 @@ const WEBHOOK = '/v1/connectors/chat/webhook';
 describe('the chat connector standalone (cxpulse connector chat)', () => {
   it('serves the webhook, the WebSocket, /healthz and /metrics on its own port', async () => {
     const rec = recordingBus();
-    const running = await startConnector('chat', { bus: rec.bus, log: createLogger('silent'), config: connectorsConfigFromEnv({ CXPULSE_CHAT_WEBHOOK_SECRET: 'cli-secret' }), port: 0, host: '127.0.0.1' });
+    const running = await startConnector(chatConnector, { bus: rec.bus, log: createLogger('silent'), cfg: loadConfig({ CXPULSE_CHAT_WEBHOOK_SECRET: 'cli-secret' }), port: 0, host: '127.0.0.1' });
     try {
       expect(await (await fetch(`${running.url}/healthz`)).json()).toEqual({ status: 'ok', connector: 'chat' });
       const body = fixture('chat/generic-message.json');
@@ -45,7 +47,7 @@ describe('the chat connector standalone (cxpulse connector chat)', () => {
   it('answers 503 CX_ERR_BUS_UNAVAILABLE (webhook) and an error frame (socket) when the bus stays away', async () => {
     const down = () => Promise.reject(new Error('TIMEOUT'));
     const registry = new Registry();
-    const running = await startConnector('chat', { bus: { publishEvent: down, deadLetter: down }, log: createLogger('silent'), config: {}, port: 0, host: '127.0.0.1', registry, retry: { initialDelayMs: 5, giveUpAfterMs: 50 } });
+    const running = await startConnector(chatConnector, { bus: { publishEvent: down, deadLetter: down }, log: createLogger('silent'), cfg: loadConfig({}), port: 0, host: '127.0.0.1', registry, retry: { initialDelayMs: 5, giveUpAfterMs: 50 } });
     try {
       const res = await fetch(`${running.url}${WEBHOOK}`, { method: 'POST', headers: JSON_HEADERS, body: new Uint8Array(fixture('chat/generic-message.json')) });
       expect(res.status).toBe(503);
@@ -60,16 +62,36 @@ describe('the chat connector standalone (cxpulse connector chat)', () => {
     }
   });
 
-  it('reads its configuration from the environment and names a bad variable', () => {
-    expect(connectorsConfigFromEnv({ CXPULSE_CONNECTORS: 'chat,crm', CXPULSE_CALLS_DIR: '/var/calls', CXPULSE_CALLS_SPEAKERS: 'ch_0=customer,ch_1=agent' })).toMatchObject({
-      enabled: ['chat', 'crm'],
-      calls: { dir: '/var/calls', speakers: { ch_0: 'customer', ch_1: 'agent' } },
+  it('refuses to run a connector that is not configured, naming what it needs', async () => {
+    await expect(startConnector(emailConnector, { bus: recordingBus().bus, log: createLogger('silent'), cfg: loadConfig({}), port: 0 })).rejects.toThrow(/email connector is not configured.*CXPULSE_IMAP_HOST/);
+  });
+});
+
+describe('which connectors cxpulse start runs (CXPULSE_CONNECTORS)', () => {
+  const names = (env: Record<string, string>) => selectConnectors(loadConfig(env), CONNECTORS).map((s) => s.definition.name);
+
+  it('runs every configured connector by default: e-mail only with CXPULSE_IMAP_HOST', () => {
+    expect(names({})).toEqual(['chat', 'calls', 'crm']);
+    expect(names({ CXPULSE_IMAP_HOST: 'imap.example.com', CXPULSE_IMAP_USER: 'u', CXPULSE_IMAP_PASS: 'p' })).toEqual(['chat', 'calls', 'crm', 'email']);
+  });
+
+  it('runs the listed ones, or none', () => {
+    expect(names({ CXPULSE_CONNECTORS: 'chat, crm' })).toEqual(['chat', 'crm']);
+    expect(names({ CXPULSE_CONNECTORS: 'none' })).toEqual([]);
+  });
+
+  it('gives each connector its settings from the config schema', () => {
+    expect(callsConnector.configure(loadConfig({ CXPULSE_CALLS_DIR: '/var/calls', CXPULSE_CALLS_SPEAKERS: 'ch_0=customer,ch_1=agent', CXPULSE_MAX_TEXT_BYTES: '2048' }))).toEqual({
+      config: { dir: '/var/calls', speakers: { ch_0: 'customer', ch_1: 'agent' } },
+      maxTextBytes: 2048,
     });
-    expect(connectorsConfigFromEnv({ CXPULSE_CONNECTORS: 'none' }).enabled).toEqual([]);
-    expect(() => connectorsConfigFromEnv({ CXPULSE_CONNECTORS: 'chat,fax' })).toThrow(/CXPULSE_CONNECTORS.*fax/);
-    expect(() => connectorsConfigFromEnv({ CXPULSE_CALLS_SPEAKERS: 'spk_0=boss' })).toThrow(/CXPULSE_CALLS_SPEAKERS.*spk_0=boss/);
-    expect(() => connectorsConfigFromEnv({ CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: 'soon' })).toThrow(/CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC=soon/);
-    // The engine's parsed config (numbers, not strings) is read the same way.
-    expect(connectorsConfigFromEnv({ CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: 60, CXPULSE_MAX_TEXT_BYTES: 2048 })).toMatchObject({ chat: { signatureToleranceSec: 60 }, maxTextBytes: 2048 });
+    expect(chatConnector.configure(loadConfig({ CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: '60', CXPULSE_CHAT_WS_TOKEN: 't' }))).toEqual({ signatureToleranceSec: 60, wsToken: 't' });
+  });
+
+  it('names a bad variable', () => {
+    expect(() => names({ CXPULSE_CONNECTORS: 'chat,fax' })).toThrow(/CXPULSE_CONNECTORS.*fax.*expected chat, calls, crm, email or none/);
+    expect(() => names({ CXPULSE_CONNECTORS: 'email' })).toThrow(/CXPULSE_CONNECTORS: 'email' is listed but not configured; it needs CXPULSE_IMAP_HOST/);
+    expect(() => names({ CXPULSE_CALLS_SPEAKERS: 'spk_0=boss' })).toThrow(/CXPULSE_CALLS_SPEAKERS.*spk_0=boss/);
+    expect(() => loadConfig({ CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: 'soon' })).toThrow(/CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC/);
   });
 });

@@ -11,7 +11,7 @@ let signed: Awaited<ReturnType<typeof connectorApp>>;
 
 beforeAll(async () => {
   open = await connectorApp();
-  signed = await connectorApp({ chat: { webhookSecret: 'generic-secret', chatwootSecret: 'chatwoot-secret', wsToken: 'widget-token' } });
+  signed = await connectorApp({ CXPULSE_CHAT_WEBHOOK_SECRET: 'generic-secret', CXPULSE_CHATWOOT_WEBHOOK_SECRET: 'chatwoot-secret', CXPULSE_CHAT_WS_TOKEN: 'widget-token' });
 });
 afterAll(async () => {
   await open.app.close();

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { connect } from '@nats-io/transport-node';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { importCrmCsv, parseCsv, readCrmCsv } from '../../connectors/crm/index.ts';
-import { createConnectorPublisher } from '../../connectors/index.ts';
+import { createConnectorPublisher } from '../../engine/connector/index.ts';
 import { runConnector } from '../../cli/connector.ts';
 import { startNatsServer } from '../../engine/devtools/index.ts';
 import { connectorApp, fixture, fixtureJson, recordingBus } from './helpers.ts';
@@ -83,6 +83,15 @@ describe('POST /v1/connectors/crm', () => {
     expect(t.deadLetters.at(-1)!.payload).toBe(JSON.stringify(ev));
   });
 
+  it('refuses meta over the engine\'s 16 KiB limit at the source, as the engine would dead-letter it', async () => {
+    // The connector's own CRM check once let this through (202) and the engine dead-lettered it
+    // later; both now run engine/event/validate.ts validateBusinessEvent.
+    const res = await post(JSON.stringify({ ...base, id: 'big-meta', meta: { note: 'x'.repeat(17_000) } }));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toMatchObject({ code: 'CX_ERR_INVALID_VALUE', field: 'meta' });
+    expect(res.json().error.message).toMatch(/limit is 16384/);
+  });
+
   it('refuses a whole array when any event is bad, listing each by index; nothing is published', async () => {
     const list = [{ ...base, id: 'ok-1' }, { ...base, id: 'bad-1', daysLate: 'x' }, { ...base, id: 'bad-2', type: 'nope' }];
     const before = { pub: t.published.length, dlq: t.deadLetters.length };
@@ -123,6 +132,7 @@ describe('CSV', () => {
     ]);
     expect(rows.map((r) => r.line)).toEqual([1, 2, 4]);
     expect(() => parseCsv('a,b\n1,"open')).toThrow(/line 2: a quoted cell is never closed/);
+    expect(() => parseCsv('a,b\n1,2\n\n\n3,"x\ny')).toThrow(/line 5: a quoted cell is never closed/);
   });
 
   it("reads a ';' export with decimal commas and meta.* columns (a Nordic Excel export)", () => {

@@ -6,7 +6,7 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnectorPublisher, type MeteredPublisher } from '../../connectors/index.ts';
+import { createConnectorPublisher, type MeteredPublisher } from '../../engine/connector/index.ts';
 import { createEmailConnector, pseudonymousCustomerId, type EmailConnector } from '../../connectors/email/index.ts';
 import { createNatsBus, DLQ_STREAM, type EventBus } from '../../engine/bus/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';

@@ -5,7 +5,9 @@ import { buildApp } from '../../engine/http/index.ts';
 import { createMemoryBus, type DeadLetter, type EventBus } from '../../engine/bus/index.ts';
 import { createFeedHub } from '../../engine/feed/index.ts';
 import { createLogger, createMetrics } from '../../engine/observability/index.ts';
-import { connectorRoutes, createConnectorPublisher, CONNECTOR_EVENTS_METRIC, type ConnectorsConfig } from '../../connectors/index.ts';
+import { loadConfig } from '../../engine/config/index.ts';
+import { CONNECTOR_EVENTS_METRIC, runConnectors, selectConnectors } from '../../engine/connector/index.ts';
+import { CONNECTORS } from '../../connectors/index.ts';
 
 export function fixture(path: string): Buffer {
   return readFileSync(new URL(`../fixtures/connectors/${path}`, import.meta.url));
@@ -46,12 +48,16 @@ export async function counter(registry: Registry, connector: string, outcome: st
   return values.find((v) => v.labels.connector === connector && v.labels.outcome === outcome)?.value ?? 0;
 }
 
-/** The engine's real HTTP app (error handler, WebSocket plugin) with the connector routes on it. */
-export async function connectorApp(config: ConnectorsConfig = {}, maxTextBytes = 4096) {
+/**
+ * The engine's real HTTP app (error handler, WebSocket plugin) with the connectors served the way
+ * `cxpulse start` serves them (the registry, selected and configured from `env`).
+ */
+export async function connectorApp(env: Record<string, string> = {}, maxTextBytes = 4096) {
   const rec = recordingBus();
   const metrics = createMetrics();
+  const log = createLogger('silent');
   const app: FastifyInstance = await buildApp({
-    log: createLogger('silent'),
+    log,
     metrics,
     bus: rec.bus,
     feed: createFeedHub(),
@@ -60,11 +66,9 @@ export async function connectorApp(config: ConnectorsConfig = {}, maxTextBytes =
     backend: () => 'cpu',
     readiness: async () => ({ ready: true, checks: {} }),
   });
-  await app.register(connectorRoutes, {
-    ...config,
-    maxTextBytes,
-    publisherFor: (name) => createConnectorPublisher({ connector: name, bus: rec.bus, registry: metrics.registry, maxTextBytes }),
-  });
+  const cfg = loadConfig({ ...env, CXPULSE_MAX_TEXT_BYTES: String(maxTextBytes) });
+  const running = await runConnectors({ app, bus: rec.bus, registry: metrics.registry, log, maxTextBytes, selected: selectConnectors(cfg, CONNECTORS) });
+  app.addHook('onClose', () => running.stop());
   await app.ready();
   return { app, ...rec, registry: metrics.registry, count: (connector: string, outcome: string) => counter(metrics.registry, connector, outcome) };
 }

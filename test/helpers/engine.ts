@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../engine/config/index.ts';
 import { createLogger } from '../../engine/observability/index.ts';
 import { startEngine, type Engine } from '../../engine/runtime/index.ts';
+import { CONNECTORS } from '../../connectors/index.ts';
 import type { ScoredEvent } from '../../engine/event/index.ts';
 
 export const CLICKHOUSE_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -31,9 +32,10 @@ export function engineConfig(env: Record<string, string>): Config {
   return loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CXPULSE_ACK_WAIT_MS: '2000', ...env });
 }
 
+/** An engine as `cxpulse start` runs it, with the shipped connectors. */
 export async function startTestEngine(env: Record<string, string>): Promise<Engine> {
   const cfg = engineConfig(env);
-  return startEngine(cfg, createLogger(cfg.LOG_LEVEL));
+  return startEngine(cfg, createLogger(cfg.LOG_LEVEL), { connectors: CONNECTORS });
 }
 
 /** Collects `score` messages from the engine's WebSocket feed; `token` is sent as a bearer token when given. */

@@ -1,14 +1,21 @@
 import { Counter, Registry } from 'prom-client';
-import type { DeadLetter, EventBus } from '../../engine/bus/index.ts';
-import { DEFAULT_MAX_TEXT_BYTES } from '../../engine/config/index.ts';
-import type { Logger } from '../../engine/observability/index.ts';
+import type { DeadLetter, EventBus } from '../bus/index.ts';
+import { DEFAULT_MAX_TEXT_BYTES } from '../config/index.ts';
+import type { Logger } from '../observability/index.ts';
+import { retry, type BackoffPolicy, type RetryHooks } from '../util/index.ts';
 import { checkContract, CRM_CHANNEL, isCrmEvent } from './contract.ts';
-import { BusUnavailableError, type ConnectorError } from './errors.ts';
-import { DEFAULT_RETRY, withRetry, type RetryHooks, type RetryPolicy } from './retry.ts';
-import type { ConnectorEvent, ConnectorPublisher, CountOnlyOutcome, CrmEvent, PublishOutcome } from './types.ts';
+import { BusUnavailableError } from './errors.ts';
+import type { ConnectorError, ConnectorEvent, ConnectorPublisher, CountOnlyOutcome, CrmEvent, PublishOutcome } from './types.ts';
 
 /** NATS refuses messages over its max_payload (1 MiB by default); a DLQ entry must stay well below. */
 export const DEFAULT_MAX_DLQ_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * Suits an HTTP sender waiting for its answer: a NATS restart (a few seconds) is bridged, a longer
+ * outage is answered 503 so the sender resends later (stable ids make that safe). File, mailbox
+ * and CSV sources pass a longer budget.
+ */
+export const DEFAULT_PUBLISH_RETRY: BackoffPolicy = { initialDelayMs: 100, maxDelayMs: 5000, giveUpAfterMs: 10_000 };
 
 export const CONNECTOR_EVENTS_METRIC = 'cxpulse_connector_events_total';
 export const CONNECTOR_RETRIES_METRIC = 'cxpulse_connector_publish_retries_total';
@@ -23,7 +30,7 @@ export interface ConnectorPublisherOptions {
   /** The engine's registry (metrics.registry); a private one when absent. */
   registry?: Registry;
   maxTextBytes?: number;
-  retry?: Partial<RetryPolicy>;
+  retry?: Partial<BackoffPolicy>;
   maxDlqPayloadBytes?: number;
   log?: Logger;
   /** For tests: a virtual clock and sleep. */
@@ -37,9 +44,8 @@ export interface MeteredPublisher extends ConnectorPublisher {
 
 /** The connector counters, created once per registry (several publishers and app instances share them). */
 export function connectorMetrics(registry: Registry) {
-  const existing = registry.getSingleMetric(CONNECTOR_EVENTS_METRIC) as Counter<'connector' | 'outcome'> | undefined;
   const events =
-    existing ??
+    (registry.getSingleMetric(CONNECTOR_EVENTS_METRIC) as Counter<'connector' | 'outcome'> | undefined) ??
     new Counter({
       name: CONNECTOR_EVENTS_METRIC,
       help: 'Source items seen by a connector, by outcome: received, then published, duplicate, rejected (DLQ), failed (bus gave up), ignored or unauthorized',
@@ -68,19 +74,26 @@ function boundedPayload(error: ConnectorError, payload: string, max: number): { 
 export function createConnectorPublisher(opts: ConnectorPublisherOptions): MeteredPublisher {
   const { connector, bus, log } = opts;
   const { events, retries } = connectorMetrics(opts.registry ?? new Registry());
-  const policy: RetryPolicy = { ...DEFAULT_RETRY, ...opts.retry };
+  const policy: BackoffPolicy = { ...DEFAULT_PUBLISH_RETRY, ...opts.retry };
   const maxTextBytes = opts.maxTextBytes ?? DEFAULT_MAX_TEXT_BYTES;
   const maxDlq = opts.maxDlqPayloadBytes ?? DEFAULT_MAX_DLQ_PAYLOAD_BYTES;
   const enc = new TextEncoder();
   const inc = (outcome: ConnectorOutcome) => events.inc({ connector, outcome });
-  const retrying = (what: string, flag?: { failed: boolean }): RetryHooks => ({
-    ...opts.retryHooks,
-    onRetry: (err, attempt, delayMs) => {
-      if (flag) flag.failed = true;
-      retries.inc({ connector });
-      log?.warn({ err, attempt, delayMs, connector }, `${what} failed; retry ${attempt} in ${delayMs} ms`);
-    },
-  });
+
+  /** Runs a bus call with retries; throws BusUnavailableError once the budget is spent. `retried` is set after a failed attempt. */
+  async function withBus<T>(what: string, op: () => Promise<T>, retried?: { value: boolean }): Promise<T> {
+    const r = await retry(op, policy, {
+      ...opts.retryHooks,
+      onRetry: (err, attempt, delayMs) => {
+        if (retried) retried.value = true;
+        retries.inc({ connector });
+        log?.warn({ err, attempt, delayMs, connector }, `${what} failed; retry ${attempt} in ${delayMs} ms`);
+      },
+    });
+    if (r.ok) return r.value;
+    inc('failed');
+    throw new BusUnavailableError(`${what}: the bus did not confirm after ${r.attempts} attempts in ${r.elapsedMs} ms (${(r.error as Error).message})`, r.error);
+  }
 
   async function deadLetter(error: ConnectorError, payload: string): Promise<void> {
     const bounded = boundedPayload(error, payload, maxDlq);
@@ -92,12 +105,7 @@ export function createConnectorPublisher(opts: ConnectorPublisherOptions): Meter
       receivedAtMs: Date.now(),
       deliveryCount: 1,
     };
-    try {
-      await withRetry(`dead-lettering a ${connector} item`, () => bus.deadLetter(entry), policy, retrying('dead-letter'));
-    } catch (e) {
-      inc('failed');
-      throw e;
-    }
+    await withBus(`dead-lettering a ${connector} item`, () => bus.deadLetter(entry));
     inc('rejected');
     log?.warn({ connector, code: error.code, field: error.field }, `${connector}: dead-lettered: ${error.message}`);
   }
@@ -118,18 +126,11 @@ export function createConnectorPublisher(opts: ConnectorPublisherOptions): Meter
       }
       const channel = isCrmEvent(event) ? CRM_CHANNEL : event.channel;
       const data = enc.encode(JSON.stringify(event));
-      const flag = { failed: false };
-      let ack: { duplicate: boolean };
-      try {
-        ack = await withRetry(`publishing ${event.id}`, () => bus.publishEvent(channel, data, event.id), policy, retrying(`publishing ${event.id}`, flag));
-      } catch (e) {
-        inc('failed');
-        if (!(e instanceof BusUnavailableError)) throw new BusUnavailableError(String(e), e);
-        throw e;
-      }
+      const retried = { value: false };
+      const ack = await withBus(`publishing ${event.id}`, () => bus.publishEvent(channel, data, event.id), retried);
       // After a failed attempt, a duplicate is almost surely that attempt having landed after all
       // (the ack was lost with the connection), so this call did publish the event.
-      const status = ack.duplicate && !flag.failed ? 'duplicate' : 'published';
+      const status = ack.duplicate && !retried.value ? 'duplicate' : 'published';
       inc(status);
       return { status };
     },

@@ -1,0 +1,21 @@
+import { validateBusinessEvent, validateEvent, type EventError } from '../event/index.ts';
+import type { ConnectorEvent, CrmEvent } from './types.ts';
+
+/** The subject channel a business event is published on (`cx.events.crm`). */
+export const CRM_CHANNEL = 'crm';
+
+export type ContractCheck = { ok: true } | { ok: false; error: EventError };
+
+export function isCrmEvent(e: ConnectorEvent | CrmEvent): e is CrmEvent {
+  return (e as { channel: string }).channel === CRM_CHANNEL;
+}
+
+/**
+ * Checks an event with the engine's own validators (engine/event/validate.ts), so a connector
+ * refuses at the source what the engine would only dead-letter later, and can answer the sender
+ * with the reason.
+ */
+export function checkContract(e: ConnectorEvent | CrmEvent, maxTextBytes: number): ContractCheck {
+  const r = isCrmEvent(e) ? validateBusinessEvent(e) : validateEvent(e, { maxTextBytes });
+  return r.ok ? { ok: true } : { ok: false, error: r.error };
+}
