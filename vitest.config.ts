@@ -1,5 +1,11 @@
 import { configDefaults, defineConfig } from 'vitest/config';
-import { INTEGRATION_TESTS } from './test/build/tiers.ts';
+import { FRESH_PROCESS_TESTS, INTEGRATION_TESTS } from './test/build/tiers.ts';
+
+/** Unit tests need no services: see test/build/no-services.ts, which enforces it. */
+const unit = {
+  include: ['test/**/*.test.ts'],
+  setupFiles: ['test/build/no-services.ts'],
+};
 
 export default defineConfig({
   test: {
@@ -12,12 +18,17 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          ...unit,
           name: 'unit',
-          include: ['test/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, ...INTEGRATION_TESTS],
-          // Refuses connections to services and starting their binaries (see the file).
-          setupFiles: ['test/build/no-services.ts'],
+          exclude: [...configDefaults.exclude, ...INTEGRATION_TESTS, ...FRESH_PROCESS_TESTS],
+          // Files share one module graph: TensorFlow.js and the model load once, not per file
+          // (a quarter of the CPU time).
+          isolate: false,
         },
+      },
+      {
+        extends: true,
+        test: { ...unit, name: 'unit-fresh', include: FRESH_PROCESS_TESTS },
       },
       {
         extends: true,

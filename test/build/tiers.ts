@@ -1,7 +1,8 @@
 /**
- * The two test tiers. `unit` (npm run test:unit) needs no services and no build: no NATS, no
- * ClickHouse, no Dovecot, no Chromium, no network; engines in it run on the in-process bus and
- * the embedded file store. `integration` is everything else; `npm test` runs both.
+ * The two test tiers. The unit tier (npm run test:unit: vitest projects `unit` and
+ * `unit-fresh`) needs no services and no build: no NATS, no ClickHouse, no Dovecot, no
+ * Chromium, no network; engines in it run on the in-process bus and the embedded file store.
+ * `integration` is everything else; `npm test` runs both.
  * Entries are test files or `folder/**`; every test file not listed here is a unit test.
  */
 export const INTEGRATION_TESTS = [
@@ -29,6 +30,12 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-schema.test.ts',
   'test/sinks/clickhouse-upgrade.test.ts',
 ];
+
+/**
+ * Unit tests that need a process of their own: they check how TensorFlow.js's global backend
+ * is chosen, which happens once per process. The other unit tests share one module graph.
+ */
+export const FRESH_PROCESS_TESTS = ['test/model/backend.test.ts', 'test/model/backend-env.test.ts'];
 
 /** Whether a test file (path from the package root, `/`-separated) is in the integration tier. */
 export function isIntegrationTest(file: string): boolean {
