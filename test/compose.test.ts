@@ -111,16 +111,68 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('builds the engine from the Dockerfile with production deps', () => {
+  it('builds the engine from the Dockerfile', () => {
     const b = svc('engine').build;
     expect(typeof b === 'string' ? b : b?.context).toBe('.');
-    const dockerfile = read('Dockerfile');
-    expect(dockerfile).toMatch(/^FROM node:20/m);
-    expect(dockerfile).toContain('npm ci --omit=dev');
-    expect(dockerfile).toContain('CMD ["node", "bin/cxpulse.js", "start"]');
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
-    for (const needed of ['package.json', 'package-lock.json', 'bin', 'engine', 'models']) expect(ignored).not.toContain(needed);
-    expect(ignored).toContain('node_modules');
+  });
+});
+
+/** The Dockerfile's stages: FROM line, stage name and instructions (continuations joined). */
+interface Stage {
+  from: string;
+  name?: string;
+  steps: string[];
+}
+function dockerStages(text: string): Stage[] {
+  const lines = text
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('#'));
+  const stages: Stage[] = [];
+  for (const line of lines) {
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ from: from[1] ?? '', name: from[2], steps: [] });
+    else stages.at(-1)?.steps.push(line);
+  }
+  return stages;
+}
+/** Sources of the COPY instructions that take files from the build context. */
+const contextCopies = (s: Stage): string[] =>
+  s.steps
+    .filter((l) => /^COPY\s/i.test(l) && !/--from=/.test(l))
+    .flatMap((l) => l.split(/\s+/).slice(1, -1).filter((a) => !a.startsWith('--')));
+
+describe('Dockerfile', () => {
+  const stages = dockerStages(read('Dockerfile'));
+  const build = stages[0];
+  const runtime = stages.at(-1);
+  const ignored = read('.dockerignore').split('\n').map((l) => l.trim());
+
+  it('has a build stage and a runtime stage on Node 20', () => {
+    expect(stages).toHaveLength(2);
+    for (const s of stages) expect(s.from).toMatch(/^node:20/);
+    expect(build?.name).toBe('build');
+    expect(build?.steps).toContain('RUN npm run build');
+  });
+
+  it('runs compiled JavaScript with production dependencies only', () => {
+    expect(runtime?.steps.some((l) => l.startsWith('RUN npm ci --omit=dev --ignore-scripts'))).toBe(true);
+    expect(runtime?.steps).toContain('COPY --from=build /src/dist dist');
+    expect(runtime?.steps).toContain('CMD ["node", "bin/cxpulse.js", "start"]');
+  });
+
+  it('copies no sources, tests or training data into the runtime image', () => {
+    expect(contextCopies(runtime ?? { from: '', steps: [] }).sort()).toEqual(['bin', 'models', 'package-lock.json', 'package.json', 'web']);
+    for (const dropped of ['data', 'test', 'dist', 'node_modules']) expect(ignored).toContain(dropped);
+  });
+
+  it('gets every file it copies in the build context', () => {
+    const copied = stages.flatMap(contextCopies).map((p) => p.replace(/\/$/, ''));
+    for (const p of copied) {
+      expect(existsSync(join(ROOT, p)), `COPY ${p}`).toBe(true);
+      expect(ignored, `COPY ${p} but .dockerignore drops it`).not.toContain(p.split('/')[0]);
+    }
   });
 });
 

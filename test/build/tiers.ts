@@ -1,0 +1,43 @@
+/**
+ * The two test tiers. The unit tier (npm run test:unit: vitest projects `unit` and
+ * `unit-fresh`) needs no services and no build: no NATS, no ClickHouse, no Dovecot, no
+ * Chromium, no network; engines in it run on the in-process bus and the embedded file store.
+ * `integration` is everything else; `npm test` runs both.
+ * Entries are test files or `folder/**`; every test file not listed here is a unit test.
+ */
+export const INTEGRATION_TESTS = [
+  // Real servers: Chromium, the compiled engine in dist/, engines on NATS and ClickHouse.
+  'test/browser/**',
+  'test/build/dist.test.ts',
+  'test/integration/**',
+  // The compiled `cxpulse` command (bin/cxpulse.js runs dist/).
+  'test/cli/**',
+  // NATS (a private nats-server per test).
+  'test/churn/runtime.test.ts',
+  'test/churn/stateStore.test.ts',
+  'test/connectors/crm.test.ts',
+  'test/connectors/publisher.test.ts',
+  'test/connectors/chat-calls-e2e.test.ts',
+  // Dovecot (started per test) and NATS.
+  'test/connectors/email-e2e.test.ts',
+  'test/connectors/email-imap.test.ts',
+  // ClickHouse on 127.0.0.1:8123.
+  'test/grafana/sql.test.ts',
+  'test/http/reports.test.ts',
+  'test/report/report.test.ts',
+  'test/sinks/clickhouse.test.ts',
+  'test/sinks/clickhouse-alerts.test.ts',
+  'test/sinks/clickhouse-schema.test.ts',
+  'test/sinks/clickhouse-upgrade.test.ts',
+];
+
+/**
+ * Unit tests that need a process of their own: they check how TensorFlow.js's global backend
+ * is chosen, which happens once per process. The other unit tests share one module graph.
+ */
+export const FRESH_PROCESS_TESTS = ['test/model/backend.test.ts', 'test/model/backend-env.test.ts'];
+
+/** Whether a test file (path from the package root, `/`-separated) is in the integration tier. */
+export function isIntegrationTest(file: string): boolean {
+  return INTEGRATION_TESTS.some((p) => (p.endsWith('/**') ? file.startsWith(p.slice(0, -2)) : file === p));
+}
