@@ -9,7 +9,8 @@ import { brier, ece, rocAuc, reliability, type ReliabilityBin } from './metrics.
 import type { ChurnModel } from '../../engine/churn/model.ts';
 import { SIMULATION, simulateCustomers } from './simulate.ts';
 import { STREAM_FEATURES, type StreamFeatureName } from '../../engine/churn/streamFeatures.ts';
-import { fitStream, streamLogit, writeStreamModel, type StreamModelFile } from '../../engine/churn/streamModel.ts';
+import { streamLogit, type StreamModelFile } from '../../engine/churn/streamModel.ts';
+import { fitStream, writeStreamModel } from './streamFit.ts';
 
 export interface SimulatedHeldOut {
   n: number;
