@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { featurizeWith, defaultFeaturizerSpec, tokenize } from '../../engine/model/index.ts';
-import { classificationReport, macroF1, reportFromConfusion } from '../../training/sentiment/metrics.ts';
+import { classificationReport, macroF1, reportFromConfusion } from '../../training/eval/metrics.ts';
 import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../training/sentiment/config.ts';
 import { issueBars, perLanguage } from '../../training/sentiment/card-sections.ts';
 import type { TrainReport } from '../../training/sentiment/index.ts';

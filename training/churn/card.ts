@@ -4,7 +4,7 @@
  * how to retrain.
  */
 import type { ChurnManifest } from '../../engine/churn/manifest.ts';
-import type { ChurnTrainReport, DatasetReport } from './train.ts';
+import type { ChurnTrainReport, DatasetReport } from './report.ts';
 import { renderStreamSection } from './streamCard.ts';
 
 const f3 = (x: number): string => x.toFixed(3);

@@ -14,11 +14,12 @@ import { columnCount, encode, fitSpec, TELCO_SCHEMA, UNMAPPED_STREAM_FEATURES, t
 import { fitBinary, foldPlatt, type Encoded, type FitConfig } from './fit.ts';
 import type { ChurnManifest } from '../../engine/churn/manifest.ts';
 import { writeChurnFolder } from './export.ts';
-import { accuracyAt, brier, ece, hanleyMcNeil, reliability, rocAuc, fitPlatt, type ReliabilityBin } from './metrics.ts';
-import { loadChurnModel, type ChurnFactor } from '../../engine/churn/model.ts';
+import { accuracyAt, brier, ece, hanleyMcNeil, reliability, rocAuc, fitPlatt } from './metrics.ts';
+import { loadChurnModel } from '../../engine/churn/model.ts';
 import { loadChurnScorer } from '../../engine/churn/scorer.ts';
 import type { StreamFeatures } from '../../engine/churn/streamFeatures.ts';
-import { trainStreamPart, type StreamReport } from './trainStream.ts';
+import { trainStreamPart } from './trainStream.ts';
+import type { ChurnTrainReport, DatasetReport, HeldOut } from './report.ts';
 
 export interface TrainChurnOptions {
   /** Folder holding churn-telco/ (and optionally churn-bigml/), e.g. ../shared/data. */
@@ -34,58 +35,9 @@ export interface TrainChurnOptions {
   progress?: (done: number, total: number, info: string) => void;
 }
 
-export interface HeldOut {
-  n: number;
-  positives: number;
-  auc: number;
-  /** Hanley & McNeil (1982) standard error of the AUC at this n. */
-  aucStdError: number;
-  accuracy: number;
-  brier: number;
-  ece: number;
-  /** ECE of the same model before Platt scaling. */
-  eceUncalibrated: number;
-  reliability: ReliabilityBin[];
-}
-
-export interface Candidate { name: string; hidden: number; valAuc: number; valLogLoss: number; bestEpoch: number; epochsRun: number }
-
-export interface DatasetReport {
-  name: string;
-  rows: number;
-  churnRate: number;
-  split: { train: number; validation: number; test: number };
-  candidates: Candidate[];
-  chosen: string;
-  calibration: { a: number; b: number };
-  heldOut: HeldOut;
-  /** BigML only: churn rate of all its rows with at most 3 vs at least 4 customer-service calls (descriptive). */
-  churnRateByServiceCalls?: { upTo3: number; from4: number };
-  /** BigML only: mean and variance of customer-service calls per class (all rows): grounds the simulated contact rates. */
-  serviceCallsByClass?: { stayers: { mean: number; variance: number }; churners: { mean: number; variance: number } };
-}
-
 function moments(xs: readonly number[]): { mean: number; variance: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length) };
-}
-
-export interface ChurnTrainReport {
-  modelVersion: string;
-  backend: string;
-  seed: number;
-  wallSec: number;
-  telco: DatasetReport;
-  /** Evaluation-only model on churn-bigml (not shipped); absent when the folder is missing. */
-  bigml?: DatasetReport;
-  /** Held-out figures of the same recipe on other seeds' splits (not shipped). */
-  stability: { seed: number; chosen: string; auc: number; ece: number; brier: number }[];
-  examples: { name: string; probability: number; factors: ChurnFactor[] }[];
-  /** The stream part, fitted and measured on SIMULATED histories (trainStream.ts). */
-  stream: StreamReport;
-  /** Hand-made customers scored by the whole shipped model (Telco + stream part). */
-  streamExamples: { name: string; probability: number; band: string; factors: ChurnFactor[] }[];
-  unmappedStreamFeatures: readonly string[];
 }
 
 const CANDIDATES: { name: string; cfg: Omit<FitConfig, 'seed'> }[] = [

@@ -5,7 +5,7 @@
  */
 import { EMOTION_LABELS, type TextScores } from '../../engine/event/types.ts';
 import type { TextScorer } from '../../engine/model/index.ts';
-import { classificationReport, type ClassificationReport, type ClassMetrics } from '../sentiment/metrics.ts';
+import { classificationReport, type ClassificationReport, type ClassMetrics } from '../eval/metrics.ts';
 import type { HeadExample } from './data.ts';
 
 export interface MultiLabelReport {

@@ -4,7 +4,7 @@
  * decision threshold per label, the one that maximises that label's F1 on validation.
  */
 import { EmbeddingBagTrainer, rng, type HeadWeights, type TrainConfig, type TrainItem } from '../sentiment/trainer.ts';
-import { classificationReport } from '../sentiment/metrics.ts';
+import { classificationReport } from '../eval/metrics.ts';
 import type { HeadExample } from './data.ts';
 
 export interface FitOptions {

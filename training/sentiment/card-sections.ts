@@ -5,8 +5,8 @@
  */
 import type { ModelManifest } from '../../engine/model/manifest.ts';
 import type { SideBySide } from './baselines.ts';
-import type { SetReport, TrainReport } from './index.ts';
-import { reportFromConfusion } from './metrics.ts';
+import type { SetReport, TrainReport } from './report.ts';
+import { reportFromConfusion } from '../eval/metrics.ts';
 
 const f3 = (x: number): string => x.toFixed(3);
 const LABELS = ['negative', 'neutral', 'positive'];

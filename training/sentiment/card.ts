@@ -3,7 +3,7 @@
  * ../shared/data/README.md), split method, held-out figures, limits, how to retrain.
  */
 import type { ModelManifest } from '../../engine/model/manifest.ts';
-import type { SetReport, TrainReport } from './index.ts';
+import type { SetReport, TrainReport } from './report.ts';
 import { experimentsSection } from './experiments.ts';
 import { architectureText, issueBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
 

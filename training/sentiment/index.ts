@@ -17,16 +17,18 @@ import { resolveHyper, type Hyper } from './config.ts';
 import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
-import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
+import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
+import type { SetReport, TrainReport } from './report.ts';
 import { LinearBagTrainer } from './linear.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
-export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from './metrics.ts';
-export type { ClassificationReport, ClassMetrics } from './metrics.ts';
+export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from '../eval/metrics.ts';
+export type { ClassificationReport, ClassMetrics } from '../eval/metrics.ts';
 export { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
 export type { LabelledSet, Example } from './data.ts';
 export { DEFAULT_HYPER, parseHyper, resolveHyper } from './config.ts';
 export type { Hyper } from './config.ts';
+export type { SetReport, TrainReport } from './report.ts';
 
 export interface TrainOptions {
   dataDir: string;
@@ -47,40 +49,6 @@ export interface TrainOptions {
   hyper?: Partial<Hyper>;
   log?: (line: string) => void;
   progress?: (done: number, total: number, info: string) => void;
-}
-
-export interface SetReport extends ClassificationReport {
-  name: string;
-  lang: string;
-  heldOut: string;
-  binary: boolean;
-  trainExamples: number;
-  /** Models with language rows: macro-F1 when the engine's language guess picks the rows instead of the set's language. */
-  detectedLangMacroF1?: number | undefined;
-}
-
-export interface TrainReport {
-  modelVersion: string;
-  outDir: string;
-  backend: string;
-  seed: number;
-  epochsRun: number;
-  bestEpoch: number;
-  validMacroF1ByEpoch: number[];
-  trainExamples: number;
-  wallSec: number;
-  /** In-domain held-out parts, one per set. */
-  sets: SetReport[];
-  /** Training lines of our written seed (cx-seed), per language; absent when it was not used. */
-  seedTrain?: Record<string, number>;
-  /** Held-out parts of multi-language sets (the hand-written set, own tickets), one row per language. */
-  byLanguage: SetReport[];
-  /** Sets never trained on (UCI Amazon reviews, GermEval 2017 Deutsche Bahn feedback). */
-  outOfDomain: SetReport[];
-  /** Every held-out part scored by the model, AFINN and VADER with `cxpulse eval`'s code. */
-  baselines: SideBySide[];
-  /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
-  overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
 }
 
 /**
