@@ -19,6 +19,7 @@ import { loadChurnModel } from '../../engine/churn/model.ts';
 import { loadChurnScorer } from '../../engine/churn/scorer.ts';
 import type { StreamFeatures } from '../../engine/churn/streamFeatures.ts';
 import { trainStreamPart } from './trainStream.ts';
+import { silentProgress, type Progress } from '../progress.ts';
 import type { ChurnTrainReport, DatasetReport, HeldOut } from './report.ts';
 
 export interface TrainChurnOptions {
@@ -31,8 +32,8 @@ export interface TrainChurnOptions {
    * show how much the held-out figures move with the split; [] by default.
    */
   stabilitySeeds?: number[];
-  log?: (line: string) => void;
-  progress?: (done: number, total: number, info: string) => void;
+  /** Where stages, steps and lines go; default silent. */
+  progress?: Progress;
 }
 
 function moments(xs: readonly number[]): { mean: number; variance: number } {
@@ -56,8 +57,7 @@ const logit = (p: number): number => Math.log(Math.max(1e-7, p) / Math.max(1e-7,
 interface Fitted { report: Omit<DatasetReport, 'heldOut'>; manifestInput: Parameters<typeof writeChurnFolder>[0]; trainPart: LabelledRow[]; test: LabelledRow[] }
 
 /** Split, fit the candidates, keep the best by validation AUC (never by test), Platt-calibrate. */
-function fitDataset(name: string, rows: LabelledRow[], schema: FeatureSchema, seed: number, outDir: string, opts: TrainChurnOptions, step: () => void): Fitted {
-  const log = opts.log ?? (() => {});
+function fitDataset(name: string, rows: LabelledRow[], schema: FeatureSchema, seed: number, outDir: string, log: (line: string) => void, step: () => void): Fitted {
   const [trainPart, test] = stratifiedSplit(rows, 0.2, seed);
   const [fit, val] = stratifiedSplit(trainPart, 0.15, seed + 1);
   const features = fitSpec(schema, trainPart.map((r) => r.features));
@@ -144,7 +144,9 @@ export const STREAM_EXAMPLES: { name: string; profile: (typeof EXAMPLE_CUSTOMERS
 export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainReport> {
   const t0 = Date.now();
   const seed = opts.seed ?? 42;
-  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? silentProgress;
+  const log = (line: string): void => progress.line(line);
+  progress.stage('churn');
   const backend = await initBackend();
   log(`TF.js backend: ${backend}`);
   const telcoRows = readTelco(opts.dataDir);
@@ -152,9 +154,10 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
   const stabilitySeeds = opts.stabilitySeeds ?? [];
   const total = CANDIDATES.reduce((a, c) => a + c.cfg.maxEpochs, 0) * (1 + (bigmlPresent ? 1 : 0) + stabilitySeeds.length);
   let done = 0;
-  const step = (): void => { done++; opts.progress?.(Math.min(done, total), total, 'epochs (at most; early stopping ends sooner)'); };
+  // Steps are epochs; the total counts every epoch allowed, early stopping ends sooner, so the last step jumps to the end.
+  const step = (): void => { done++; progress.step(Math.min(done, total), total); };
 
-  const telco = fitDataset('telco', telcoRows, TELCO_SCHEMA, seed, opts.outDir, opts, step);
+  const telco = fitDataset('telco', telcoRows, TELCO_SCHEMA, seed, opts.outDir, log, step);
   await writeChurnFolder(telco.manifestInput);
   const t = await measure(opts.outDir, telco.test, telco.report.calibration);
   const telcoReport: DatasetReport = { ...telco.report, heldOut: t.heldOut };
@@ -170,7 +173,7 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
     // Evaluation only: exported to a temp folder (so it is measured as loaded), never to models/.
     const scratch = mkdtempSync(join(tmpdir(), 'cxpulse-churn-bigml-'));
     try {
-      const b = fitDataset('bigml', readBigml(opts.dataDir), BIGML_SCHEMA, seed, scratch, opts, step);
+      const b = fitDataset('bigml', readBigml(opts.dataDir), BIGML_SCHEMA, seed, scratch, log, step);
       await writeChurnFolder(b.manifestInput);
       const m = await measure(scratch, b.test, b.report.calibration);
       const rowsB = readBigml(opts.dataDir);
@@ -190,7 +193,7 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
   for (const s of stabilitySeeds) {
     const scratch = mkdtempSync(join(tmpdir(), 'cxpulse-churn-seed-'));
     try {
-      const f = fitDataset('telco', telcoRows, TELCO_SCHEMA, s, scratch, { ...opts, log: () => {} }, step);
+      const f = fitDataset('telco', telcoRows, TELCO_SCHEMA, s, scratch, () => {}, step);
       await writeChurnFolder(f.manifestInput);
       const m = await measure(scratch, f.test, f.report.calibration);
       stability.push({ seed: s, chosen: f.report.chosen, auc: m.heldOut.auc, ece: m.heldOut.ece, brier: m.heldOut.brier });
@@ -199,7 +202,7 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  opts.progress?.(total, total, 'done');
+  progress.step(total, total);
 
   const model = await loadChurnModel(opts.outDir);
   const preds = await model.predict(EXAMPLE_CUSTOMERS.map((e) => e.features), { k: 4 });

@@ -19,6 +19,7 @@ import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLo
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
 import type { SetReport, TrainReport } from './report.ts';
+import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
@@ -47,8 +48,8 @@ export interface TrainOptions {
   ownFiles?: string[];
   /** Overrides of the shipped hyper-parameters (experiments; see config.ts). */
   hyper?: Partial<Hyper>;
-  log?: (line: string) => void;
-  progress?: (done: number, total: number, info: string) => void;
+  /** Where stages, steps and lines go; default silent. */
+  progress?: Progress;
 }
 
 /**
@@ -99,7 +100,9 @@ function decide(p: ArrayLike<number>, i: number, binary: boolean): number {
 
 export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const t0 = performance.now();
-  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? silentProgress;
+  const log = (line: string): void => progress.line(line);
+  progress.stage('sentiment');
   const seed = opts.seed ?? 42;
   const maxEpochs = opts.epochs ?? 6;
   const budgetMs = (opts.timeBudgetSec ?? 480) * 1000;
@@ -150,7 +153,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
       for (let b = 0; b < stepsPerEpoch; b++) {
         loss += trainer.trainBatch(items.slice(b * hp.batchSize, (b + 1) * hp.batchSize));
         if (b % 20 === 0 || b === stepsPerEpoch - 1) {
-          opts.progress?.((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, `epoch ${epoch}/${maxEpochs} loss ${(loss / (b + 1)).toFixed(3)}`);
+          progress.step((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, { epoch: `${epoch}/${maxEpochs}`, loss: loss / (b + 1) });
         }
       }
       // Sets without a validation part (the hand-written seed) take no part in the choice.
@@ -195,6 +198,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
 
   // Held-out figures through the shipped inference path.
+  progress.stage('sentiment held-out');
   // The main model alone: heads in the folder may be from an older featurizer until they are retrained next.
   const scorer = await loadTextScorer(opts.outDir, { heads: false });
   // The set's language is given, as `cxpulse eval` reads it from the exported JSONL; `detected`
