@@ -3,7 +3,7 @@
  * ../shared/data/README.md), split, held-out figures, feature mapping, what is missing, limits,
  * how to retrain.
  */
-import type { ChurnManifest } from '../../engine/churn/manifest.ts';
+import type { ChurnManifest } from '../../engine/churn/index.ts';
 import type { ChurnTrainReport, DatasetReport } from './report.ts';
 import { renderStreamSection } from './streamCard.ts';
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsvRecords } from '../eval/csv.ts';
-import type { ChurnFeatures, Contract, FeatureRecord, FeatureSchema, InternetService, PaymentMethod } from '../../engine/churn/features.ts';
+import type { ChurnFeatures, Contract, FeatureRecord, FeatureSchema, InternetService, PaymentMethod } from '../../engine/churn/index.ts';
 
 export interface LabelledRow { features: FeatureRecord; label: 0 | 1 }
 

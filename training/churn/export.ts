@@ -5,9 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { MANIFEST_FILE, WEIGHTS_FILE, modelVersion, sha256 } from '../../engine/model/manifest.ts';
-import { CHURN_FORMAT, CHURN_FORMAT_VERSION, type ChurnArchitecture, type ChurnManifest, type NamedWeights } from '../../engine/churn/manifest.ts';
-import type { FeatureDef } from '../../engine/churn/features.ts';
+import { MANIFEST_FILE, WEIGHTS_FILE, modelVersion, sha256 } from '../../engine/model/index.ts';
+import { CHURN_FORMAT, CHURN_FORMAT_VERSION, type ChurnArchitecture, type ChurnManifest, type NamedWeights, type FeatureDef } from '../../engine/churn/index.ts';
 import { writeFileAtomic } from '../../engine/util/index.ts';
 
 export interface ChurnExport {

@@ -2,7 +2,7 @@
  * The figures churn training reports: metrics.json holds them and the model card (card.ts,
  * streamCard.ts) is rendered from them.
  */
-import type { ChurnFactor } from '../../engine/churn/model.ts';
+import type { ChurnFactor } from '../../engine/churn/index.ts';
 import type { ReliabilityBin } from './metrics.ts';
 import type { StreamReport } from './trainStream.ts';
 

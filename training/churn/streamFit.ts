@@ -4,8 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { STREAM_FEATURES, type StreamFeatures } from '../../engine/churn/streamFeatures.ts';
-import { standardise, STREAM_FILE, STREAM_FORMAT, type StreamModelFile } from '../../engine/churn/streamModel.ts';
+import { STREAM_FEATURES, standardise, STREAM_FILE, STREAM_FORMAT, type StreamFeatures, type StreamModelFile } from '../../engine/churn/index.ts';
 import { writeFileAtomic } from '../../engine/util/index.ts';
 
 export interface StreamFit { features: StreamModelFile['features']; bias: number; iterations: number }

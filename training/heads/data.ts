@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromPackageRoot } from '../../engine/config/paths.ts';
-import { EMOTION_LABELS, TOPIC_LABELS } from '../../engine/event/types.ts';
-import { hashString } from '../../engine/model/featurize.ts';
+import { EMOTION_LABELS, TOPIC_LABELS } from '../../engine/event/index.ts';
+import { hashString } from '../../engine/model/index.ts';
 import { parseDelimited } from '../eval/csv.ts';
 
 export const SEED_DIR = fromPackageRoot('data', 'heads');

@@ -5,11 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type ModelManifest,
-} from '../../engine/model/index.ts';
-import type { FeaturizerSpec } from '../../engine/model/index.ts';
-import type { HeadName } from '../../engine/model/heads.ts';
+import { MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type ModelManifest, type FeaturizerSpec, type HeadName } from '../../engine/model/index.ts';
 import { writeFileAtomic } from '../../engine/util/index.ts';
 import { encodeWeightsBinary } from '../sentiment/export.ts';
 import type { HeadWeights } from '../sentiment/trainer.ts';

@@ -9,9 +9,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/types.ts';
-import { featurizeWith, initBackend, loadTextScorer, MANIFEST_FILE, validateManifest, type FeaturizerSpec } from '../../engine/model/index.ts';
-import { HEADS_DIR, type HeadName } from '../../engine/model/heads.ts';
+import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/index.ts';
+import { featurizeWith, initBackend, loadTextScorer, MANIFEST_FILE, validateManifest, HEADS_DIR, type FeaturizerSpec, type HeadName } from '../../engine/model/index.ts';
 import { renderHeadsCard } from './card.ts';
 import { readSeed, type HeadSplits } from './data.ts';
 import { evaluateClass, evaluateEmotion, ruleBaseline, scoreAll } from './evaluate.ts';

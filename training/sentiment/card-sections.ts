@@ -3,7 +3,7 @@
  * apart from card.ts so each file stays readable; every figure comes from the training report,
  * i.e. was measured on the shipped (quantized) weights.
  */
-import type { ModelManifest } from '../../engine/model/manifest.ts';
+import type { ModelManifest } from '../../engine/model/index.ts';
 import type { SideBySide } from './baselines.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { reportFromConfusion } from '../eval/metrics.ts';

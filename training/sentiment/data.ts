@@ -7,8 +7,7 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromPackageRoot } from '../../engine/config/paths.ts';
-import { hashString } from '../../engine/model/featurize.ts';
-import { normalizeText } from '../../engine/model/tokenize.ts';
+import { hashString, normalizeText } from '../../engine/model/index.ts';
 import { parseDelimited } from '../eval/csv.ts';
 import { readLabelledFile } from '../eval/read.ts';
 

@@ -7,12 +7,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256,
-  type Architecture, type ModelManifest,
-} from '../../engine/model/manifest.ts';
-import type { FeaturizerSpec } from '../../engine/model/featurize.ts';
-import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
+import { MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type Architecture, type ModelManifest, type FeaturizerSpec } from '../../engine/model/index.ts';
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import { writeFileAtomic } from '../../engine/util/index.ts';
 import type { HeadWeights } from './trainer.ts';
 

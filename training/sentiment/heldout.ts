@@ -5,7 +5,7 @@
  * recomputed from the data and the seed, exactly as training made it; nothing is copied into the repo.
  */
 import { writeFileSync } from 'node:fs';
-import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { loadSentimentSets, SENTIMENT_SETS, type Example } from './data.ts';
 

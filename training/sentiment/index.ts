@@ -6,11 +6,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
-import { initBackend } from '../../engine/model/backend.ts';
-import { defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows } from '../../engine/model/featurize.ts';
-import { detectLanguage, DETECTED_LANGUAGES } from '../../engine/model/langid.ts';
-import { loadTextScorer } from '../../engine/model/scorer.ts';
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
+import { initBackend, defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows, detectLanguage, DETECTED_LANGUAGES, loadTextScorer } from '../../engine/model/index.ts';
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
