@@ -8,12 +8,8 @@
 import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
-import { initBackend } from '../engine/model/backend.ts';
-import { loadChurnScorer } from '../engine/churn/scorer.ts';
-import { createStateStore, openKvBackend, type StateBackend } from '../engine/churn/stateStore.ts';
-import { streamFeatures, profileFeatures } from '../engine/churn/streamFeatures.ts';
-import { createCustomerTracker } from '../engine/churn/tracker.ts';
-import type { MessageObservation } from '../engine/churn/state.ts';
+import { initBackend } from '../engine/model/index.ts';
+import { loadChurnScorer, createStateStore, openKvBackend, streamFeatures, profileFeatures, createCustomerTracker, type StateBackend, type MessageObservation } from '../engine/churn/index.ts';
 
 const { values } = parseArgs({ options: { batches: { type: 'string', default: '200' }, nats: { type: 'string', default: 'nats://127.0.0.1:4222' } } });
 const BATCH = 64, CUSTOMERS = 2000, batches = Number(values.batches);

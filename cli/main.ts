@@ -80,7 +80,7 @@ program
   .command('train')
   .description('train the sentiment model from labelled data and write a versioned model folder')
   .option('--data <dir>', 'labelled data folder', '../shared/data')
-  .option('--out <dir>', 'model folder to write (default models/sentiment, or models/churn with --churn)')
+  .option('--out <dir>', 'model folder to write (default models/sentiment, or models/churn with --churn); the JSONL file with --export-heldout')
   .option('--churn', 'train the churn model (Telco data) instead of the sentiment model')
   .option('--stability <seeds>', 'churn: also report held-out AUC over these extra split seeds, e.g. 1,2,3', (v: string) => v.split(',').map(Number))
   .option('--seed <n>', 'random seed', positiveInt, 42)
@@ -91,6 +91,8 @@ program
   .option('--own <files>', "your own labelled tickets (JSONL {\"text\",\"label\",\"lang\"?} or CSV, as eval reads them), comma-separated; added to the training data")
   .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
+  .option('--export-heldout <set>', 'write the held-out part of a data set as JSONL to --out (for cxpulse eval) instead of training')
+  .option('--part <part>', 'with --export-heldout: test (default) or valid')
   .action((o) => runTrain(o));
 
 program

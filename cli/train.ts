@@ -1,6 +1,9 @@
+import { resolve } from 'node:path';
 import { parseHyper, trainSentiment } from '../training/sentiment/index.ts';
+import { exportHeldOut, HELD_OUT_PARTS, type HeldOutPart } from '../training/sentiment/heldout.ts';
 import { trainHeads } from '../training/heads/index.ts';
 import { trainChurn } from '../training/churn/index.ts';
+import { createProgress } from '../training/progress.ts';
 
 export interface TrainCliOptions {
   data: string;
@@ -20,48 +23,51 @@ export interface TrainCliOptions {
   sets?: string;
   /** `--own a.jsonl,b.csv`: a company's own labelled tickets. */
   own?: string;
+  /** `--export-heldout SET`: write that set's held-out part as JSONL to `out` for `cxpulse eval`; trains nothing. */
+  exportHeldout?: string;
+  /** `--part test|valid` of `--export-heldout`; default test. */
+  part?: string;
 }
 
 const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
-/** A progress bar on a TTY, a line every 5% otherwise (CI logs). */
-function progressPrinter(tty: boolean): (done: number, total: number, info: string) => void {
-  return (done, total, info) => {
-    const pct = total > 0 ? Math.floor((100 * done) / total) : 0;
-    const bar = '#'.repeat(Math.floor(pct / 4)).padEnd(25, '.');
-    if (tty) process.stderr.write(`\r[${bar}] ${pct}% ${info}   `);
-    else if (done === total || done % Math.max(1, Math.floor(total / 20)) === 0) process.stderr.write(`[${bar}] ${pct}% ${info}\n`);
-  };
-}
-
-/** `cxpulse train`: the main sentiment model, then its heads (unless --no-heads); or --heads-only; or --churn. */
+/**
+ * `cxpulse train`, the one way to train: the main sentiment model, then its heads (unless
+ * --no-heads); or --heads-only; or --churn; or --export-heldout (a held-out part for `cxpulse eval`).
+ * Progress goes to stderr, the report as JSON to stdout.
+ */
 export async function runTrain(o: TrainCliOptions): Promise<void> {
-  const tty = process.stderr.isTTY;
-  const log = (line: string) => process.stderr.write(`${tty ? '\n' : ''}${line}\n`);
+  const progress = createProgress();
+  if (o.exportHeldout !== undefined) {
+    if (!o.out) throw new Error('--export-heldout needs --out FILE.jsonl (outside the repository: the data sets may not be committed)');
+    const part = o.part ?? 'test';
+    if (!(HELD_OUT_PARTS as readonly string[]).includes(part)) throw new Error(`--part must be ${HELD_OUT_PARTS.join(' or ')}, got ${part}`);
+    exportHeldOut({ dataDir: resolve(o.data), seed: o.seed, set: o.exportHeldout, part: part as HeldOutPart, outFile: resolve(o.out), progress });
+    return;
+  }
+  if (o.part !== undefined) throw new Error('--part only applies to --export-heldout');
   if (o.churn) {
-    const report = await trainChurn({ dataDir: o.data, outDir: o.out ?? 'models/churn', seed: o.seed, stabilitySeeds: o.stability, log });
+    if (o.stability && !o.stability.every(Number.isInteger)) throw new Error(`--stability must be comma-separated integers, got ${o.stability.join(',')}`);
+    const report = await trainChurn({ dataDir: o.data, outDir: o.out ?? 'models/churn', seed: o.seed, stabilitySeeds: o.stability, progress });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
   if (o.headsOnly && o.heads === false) throw new Error('--heads-only and --no-heads contradict each other');
   const outDir = o.out ?? 'models/sentiment';
-  const progress = progressPrinter(tty);
   const result: Record<string, unknown> = {};
   if (!o.headsOnly) {
-    result['sentiment'] = await trainSentiment({ dataDir: o.data, outDir, seed: o.seed, epochs: o.epochs, timeBudgetSec: o.budget, log, progress,
+    result['sentiment'] = await trainSentiment({ dataDir: o.data, outDir, seed: o.seed, epochs: o.epochs, timeBudgetSec: o.budget, progress,
       ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}),
       ...(o.sets ? { sets: o.sets === 'none' ? [] : list(o.sets) } : {}),
       ...(o.own ? { ownFiles: list(o.own) } : {}),
     });
-    if (tty) process.stderr.write('\n');
   }
   // The heads learn from the public sets (GoEmotions, Banking77 ...): with none of them, the
   // heads already in --out are kept as they are (same featurizer, so they still load).
   const headsFromPublicData = o.sets !== 'none';
-  if (!headsFromPublicData && o.heads !== false && !o.headsOnly) log('--sets none: the heads are not retrained (they need the public sets); the heads already in --out are kept');
+  if (!headsFromPublicData && o.heads !== false && !o.headsOnly) progress.line('--sets none: the heads are not retrained (they need the public sets); the heads already in --out are kept');
   if (o.heads !== false && (headsFromPublicData || o.headsOnly)) {
-    result['heads'] = await trainHeads({ dataDir: o.data, modelDir: outDir, seed: o.seed, log, progress });
-    if (tty) process.stderr.write('\n');
+    result['heads'] = await trainHeads({ dataDir: o.data, modelDir: outDir, seed: o.seed, progress });
   }
   // One report: the sentiment report alone keeps its old shape when the heads are skipped.
   process.stdout.write(`${JSON.stringify(o.headsOnly ? result['heads'] : o.heads === false ? result['sentiment'] : result, null, 2)}\n`);

@@ -13,13 +13,13 @@
  */
 export { loadChurnModel, DEFAULT_CHURN_MODEL_DIR } from './model.ts';
 export type { ChurnModel, ChurnPrediction, ChurnFactor } from './model.ts';
-export { TELCO_SCHEMA, UNMAPPED_STREAM_FEATURES } from './features.ts';
-export type { ChurnFeatures, Contract, PaymentMethod, InternetService } from './features.ts';
+export { TELCO_SCHEMA, UNMAPPED_STREAM_FEATURES, columnCount, encode, fitSpec } from './features.ts';
+export type { ChurnFeatures, Contract, PaymentMethod, InternetService, FeatureDef, FeatureRecord, FeatureSchema } from './features.ts';
 export { CHURN_FORMAT, CHURN_FORMAT_VERSION, readChurnFolder, validateChurnManifest } from './manifest.ts';
-export type { ChurnManifest } from './manifest.ts';
+export type { ChurnArchitecture, ChurnManifest, NamedWeights } from './manifest.ts';
 export { loadChurnScorer, createChurnScorer, bandOf, CHURN_BANDS, DEFAULT_CHURN_FACTORS } from './scorer.ts';
 export type { ChurnScorer, ChurnInput, ChurnResult, ChurnBand } from './scorer.ts';
-export { reduceCustomer, replay, emptyState, contractOfPlan } from './state.ts';
+export { reduceCustomer, replay, emptyState, contractOfPlan, DAY_MS } from './state.ts';
 export type { CustomerState, CustomerObservation, MessageObservation, BusinessObservation } from './state.ts';
 export { streamFeatures, profileFeatures, streamFactorText, STREAM_FEATURES } from './streamFeatures.ts';
 export type { StreamFeatures, StreamFeatureName } from './streamFeatures.ts';
@@ -28,5 +28,5 @@ export type { CustomerStateStore, StateBackend, StateStoreOptions } from './stat
 export { createCustomerTracker } from './tracker.ts';
 export type { CustomerTracker, CustomerUpdate } from './tracker.ts';
 export { messageObservation, businessObservation, customerSinceOf, isEscalated } from './observe.ts';
-export { readStreamModel, STREAM_FILE } from './streamModel.ts';
+export { readStreamModel, standardise, streamLogit, STREAM_FILE, STREAM_FORMAT } from './streamModel.ts';
 export type { StreamModelFile } from './streamModel.ts';

@@ -1,12 +1,12 @@
 /**
  * The churn model folder: manifest.json (feature encoding, architecture, TF.js weightSpecs,
- * SHA-256 of the weights) + weights.bin (TF.js weights binary). Written by the trainer, checked
- * by the loader; every error names the offending file.
+ * SHA-256 of the weights) + weights.bin (TF.js weights binary). Written by training/churn/export.ts,
+ * checked and read here; every error names the offending file.
  */
-import { readFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { MANIFEST_FILE, WEIGHTS_FILE, modelVersion, sha256 } from '../model/manifest.ts';
+import { MANIFEST_FILE, sha256 } from '../model/manifest.ts';
 import { columnCount, type FeatureDef } from './features.ts';
 
 export const CHURN_FORMAT = 'cxpulse-churn';
@@ -132,45 +132,4 @@ export function readChurnFolder(dir: string): { manifest: ChurnManifest; weights
     }
   }
   return { manifest, weights };
-}
-
-function writeAtomic(path: string, data: string | Uint8Array): void {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
-}
-
-export interface ChurnExport {
-  outDir: string;
-  name: string;
-  features: FeatureDef[];
-  architecture: ChurnArchitecture;
-  calibration: ChurnManifest['calibration'];
-  weights: NamedWeights[];
-  training: Record<string, unknown>;
-}
-
-/** Writes weights.bin, then manifest.json (so a reader never sees a manifest without its weights). */
-export async function writeChurnFolder(e: ChurnExport): Promise<ChurnManifest> {
-  mkdirSync(e.outDir, { recursive: true });
-  const map: tf.NamedTensorMap = {};
-  for (const w of e.weights) map[w.name] = tf.tensor(w.values, w.shape, 'float32');
-  const enc = await tf.io.encodeWeights(map);
-  Object.values(map).forEach((t) => t.dispose());
-  const bin = new Uint8Array(enc.data);
-  const manifest: ChurnManifest = {
-    format: CHURN_FORMAT,
-    formatVersion: CHURN_FORMAT_VERSION,
-    task: 'churn',
-    version: modelVersion(e.name, bin),
-    features: e.features,
-    architecture: e.architecture,
-    calibration: e.calibration,
-    weightsFile: WEIGHTS_FILE,
-    weightsSha256: sha256(bin),
-    weightSpecs: enc.specs,
-    training: e.training,
-  };
-  writeAtomic(join(e.outDir, WEIGHTS_FILE), bin);
-  writeAtomic(join(e.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
-  return manifest;
 }

@@ -1,2 +1,4 @@
+/** Small helpers with no dependencies inside cxpulse: every layer may use them. */
 export { slope } from './stats.ts';
 export { retry, backoffDelay, BACKOFF_JITTER, type RetryPolicy, type DelayListPolicy, type BackoffPolicy, type RetryHooks, type RetryResult } from './retry.ts';
+export { writeFileAtomic } from './atomicWrite.ts';

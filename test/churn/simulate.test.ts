@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { rng } from '../../training/churn/data.ts';
 import { simulateCustomers, simulateHistory } from '../../training/churn/simulate.ts';
-import { fitStream, streamLogit } from '../../engine/churn/streamModel.ts';
+import { streamLogit } from '../../engine/churn/streamModel.ts';
+import { fitStream } from '../../training/churn/streamFit.ts';
 import { rocAuc } from '../../training/churn/metrics.ts';
 
 // Hand-made profiles (not from any data set): half churners.

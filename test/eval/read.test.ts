@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { normalizeLabel, numericScheme } from '../../training/eval/labels.ts';
-import { detectDelimiter, parseCsvRecords, parseLabelled, readLabelledFile } from '../../training/eval/read.ts';
+import { parseCsvRecords } from '../../training/eval/csv.ts';
+import { detectDelimiter, parseLabelled, readLabelledFile } from '../../training/eval/read.ts';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/eval/${name}`, import.meta.url));
 
@@ -35,7 +36,7 @@ describe('CSV reading', () => {
   });
 
   it('keeps quoted delimiters, doubled quotes and newlines, with the starting line of each record', () => {
-    const recs = parseCsvRecords('a,b\n"x, ""y""",1\n"two\nlines",2\nlast,3', ',');
+    const recs = parseCsvRecords('a,b\n"x, ""y""",1\n"two\nlines",2\nlast,3', { delimiter: ',' });
     expect(recs).toEqual([
       { line: 1, fields: ['a', 'b'] },
       { line: 2, fields: ['x, "y"', '1'] },

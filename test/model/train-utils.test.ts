@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { featurizeWith, defaultFeaturizerSpec, tokenize } from '../../engine/model/index.ts';
-import { classificationReport, macroF1, reportFromConfusion } from '../../training/sentiment/metrics.ts';
+import { classificationReport, macroF1, reportFromConfusion } from '../../training/eval/metrics.ts';
 import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../training/sentiment/config.ts';
 import { issueBars, perLanguage } from '../../training/sentiment/card-sections.ts';
 import type { TrainReport } from '../../training/sentiment/index.ts';
-import { parseDelimited } from '../../training/sentiment/csv.ts';
+import { parseDelimited } from '../../training/eval/csv.ts';
 import { quantizeUint8 } from '../../training/sentiment/export.ts';
 import { fitTemperature } from '../../training/sentiment/calibrate.ts';
 
@@ -27,6 +27,10 @@ describe('parseDelimited', () => {
     expect(parseDelimited('a,b\n"x, ""y""",2\r\n"multi\nline",3\n')).toEqual([['a', 'b'], ['x, "y"', '2'], ['multi\nline', '3']]);
     expect(parseDelimited('|a, b|,1\nc,2', { quote: '|' })).toEqual([['a, b', '1'], ['c', '2']]);
     expect(parseDelimited('he said "hi"\t1', { delimiter: '\t', quote: '' })).toEqual([['he said "hi"', '1']]);
+  });
+
+  it('names the file and line of an unclosed quote', () => {
+    expect(() => parseDelimited('a,b\nok,1\n"never closed,2\n', { file: 'sv-twitter/train.csv' })).toThrow(/^sv-twitter\/train\.csv: line \d+: .*[Qq]uote/);
   });
 });
 

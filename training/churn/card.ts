@@ -3,8 +3,8 @@
  * ../shared/data/README.md), split, held-out figures, feature mapping, what is missing, limits,
  * how to retrain.
  */
-import type { ChurnManifest } from '../../engine/churn/manifest.ts';
-import type { ChurnTrainReport, DatasetReport } from './train.ts';
+import type { ChurnManifest } from '../../engine/churn/index.ts';
+import type { ChurnTrainReport, DatasetReport } from './report.ts';
 import { renderStreamSection } from './streamCard.ts';
 
 const f3 = (x: number): string => x.toFixed(3);
@@ -142,7 +142,7 @@ ${report.examples.map((e) => `- ${e.name}: p(churn) = ${f3(e.probability)}; ${e.
 
 ## Retrain
 \`\`\`
-npx tsx training/churn/main.ts --data ../shared/data --out models/churn --seed 42 [--stability 1,2,3,4,5]
+node bin/cxpulse.js train --churn --data ../shared/data --out models/churn --seed 42 [--stability 1,2,3,4,5]
 npx vitest run test/churn
 \`\`\`
 Deterministic for a given data folder, seed and TF.js backend; well under a minute on two cores.

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ChurnFeatures, Contract, FeatureRecord, FeatureSchema, InternetService, PaymentMethod } from '../../engine/churn/features.ts';
+import { parseCsvRecords } from '../eval/csv.ts';
+import type { ChurnFeatures, Contract, FeatureRecord, FeatureSchema, InternetService, PaymentMethod } from '../../engine/churn/index.ts';
 
 export interface LabelledRow { features: FeatureRecord; label: 0 | 1 }
 
@@ -38,15 +39,14 @@ export function stratifiedSplit<T extends { label: 0 | 1 }>(rows: readonly T[], 
   return [shuffle(rest, rand), shuffle(part, rand)];
 }
 
-/** Parses a simple CSV (no quoted fields: true of both churn tables) into header-keyed records. */
+/** Parses a CSV table with a header row into header-keyed records (cells trimmed). */
 export function parseCsv(text: string, file: string): Record<string, string>[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines[0]?.split(',').map((h) => h.trim());
+  const [head, ...body] = parseCsvRecords(text, { file }).filter((r) => r.fields.some((f) => f.trim() !== ''));
+  const header = head?.fields.map((h) => h.trim());
   if (!header || header.length < 2) throw new Error(`${file}: no CSV header`);
-  return lines.slice(1).map((line, i) => {
-    const cells = line.split(',');
-    if (cells.length !== header.length) throw new Error(`${file}:${i + 2}: ${cells.length} cells, header has ${header.length} (quoted commas are not supported)`);
-    return Object.fromEntries(header.map((h, j) => [h, cells[j]!.trim()]));
+  return body.map((r) => {
+    if (r.fields.length !== header.length) throw new Error(`${file}:${r.line}: ${r.fields.length} cells, header has ${header.length}`);
+    return Object.fromEntries(header.map((h, j) => [h, r.fields[j]!.trim()]));
   });
 }
 

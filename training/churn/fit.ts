@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { rng, shuffle } from './data.ts';
-import type { NamedWeights } from '../../engine/churn/manifest.ts';
+import type { NamedWeights } from '../../engine/churn/index.ts';
 import { logLoss, rocAuc } from './metrics.ts';
 
 export interface FitConfig {

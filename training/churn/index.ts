@@ -5,6 +5,7 @@
  *   await trainChurn({ dataDir: '../shared/data', outDir: 'models/churn', seed: 42 });
  */
 export { trainChurn, EXAMPLE_CUSTOMERS } from './train.ts';
-export type { ChurnTrainReport, DatasetReport, HeldOut, TrainChurnOptions } from './train.ts';
+export type { TrainChurnOptions } from './train.ts';
+export type { ChurnTrainReport, DatasetReport, HeldOut } from './report.ts';
 export { rocAuc, brier, ece, reliability, fitPlatt, accuracyAt } from './metrics.ts';
 export { simulateHistory, simulateCustomers, SIMULATION } from './simulate.ts';

@@ -13,9 +13,7 @@
  * that these effects exist in any real business.
  */
 import { rng } from './data.ts';
-import type { FeatureRecord } from '../../engine/churn/features.ts';
-import { DAY_MS, replay, type CustomerObservation } from '../../engine/churn/state.ts';
-import { streamFeatures, type StreamFeatures } from '../../engine/churn/streamFeatures.ts';
+import { DAY_MS, replay, streamFeatures, type FeatureRecord, type CustomerObservation, type StreamFeatures } from '../../engine/churn/index.ts';
 
 const HOUR_MS = 3_600_000;
 

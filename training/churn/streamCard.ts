@@ -4,7 +4,7 @@
  * Telco figures), the fitted weights and the limits.
  */
 import { SIMULATION } from './simulate.ts';
-import type { ChurnTrainReport } from './train.ts';
+import type { ChurnTrainReport } from './report.ts';
 
 const f3 = (x: number): string => x.toFixed(3);
 const f4 = (x: number): string => x.toFixed(4);

@@ -7,17 +7,16 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { initBackend } from '../../engine/model/backend.ts';
+import { initBackend } from '../../engine/model/index.ts';
 import { renderChurnCard } from './card.ts';
 import { BIGML_SCHEMA, readBigml, readTelco, stratifiedSplit, type LabelledRow } from './data.ts';
-import { columnCount, encode, fitSpec, TELCO_SCHEMA, UNMAPPED_STREAM_FEATURES, type FeatureDef, type FeatureSchema } from '../../engine/churn/features.ts';
+import { columnCount, encode, fitSpec, TELCO_SCHEMA, UNMAPPED_STREAM_FEATURES, loadChurnModel, loadChurnScorer, type FeatureDef, type FeatureSchema, type ChurnManifest, type StreamFeatures } from '../../engine/churn/index.ts';
 import { fitBinary, foldPlatt, type Encoded, type FitConfig } from './fit.ts';
-import { writeChurnFolder, type ChurnManifest } from '../../engine/churn/manifest.ts';
-import { accuracyAt, brier, ece, hanleyMcNeil, reliability, rocAuc, fitPlatt, type ReliabilityBin } from './metrics.ts';
-import { loadChurnModel, type ChurnFactor } from '../../engine/churn/model.ts';
-import { loadChurnScorer } from '../../engine/churn/scorer.ts';
-import type { StreamFeatures } from '../../engine/churn/streamFeatures.ts';
-import { trainStreamPart, type StreamReport } from './trainStream.ts';
+import { writeChurnFolder } from './export.ts';
+import { accuracyAt, brier, ece, hanleyMcNeil, reliability, rocAuc, fitPlatt } from './metrics.ts';
+import { trainStreamPart } from './trainStream.ts';
+import { silentProgress, type Progress } from '../progress.ts';
+import type { ChurnTrainReport, DatasetReport, HeldOut } from './report.ts';
 
 export interface TrainChurnOptions {
   /** Folder holding churn-telco/ (and optionally churn-bigml/), e.g. ../shared/data. */
@@ -29,62 +28,13 @@ export interface TrainChurnOptions {
    * show how much the held-out figures move with the split; [] by default.
    */
   stabilitySeeds?: number[];
-  log?: (line: string) => void;
-  progress?: (done: number, total: number, info: string) => void;
-}
-
-export interface HeldOut {
-  n: number;
-  positives: number;
-  auc: number;
-  /** Hanley & McNeil (1982) standard error of the AUC at this n. */
-  aucStdError: number;
-  accuracy: number;
-  brier: number;
-  ece: number;
-  /** ECE of the same model before Platt scaling. */
-  eceUncalibrated: number;
-  reliability: ReliabilityBin[];
-}
-
-export interface Candidate { name: string; hidden: number; valAuc: number; valLogLoss: number; bestEpoch: number; epochsRun: number }
-
-export interface DatasetReport {
-  name: string;
-  rows: number;
-  churnRate: number;
-  split: { train: number; validation: number; test: number };
-  candidates: Candidate[];
-  chosen: string;
-  calibration: { a: number; b: number };
-  heldOut: HeldOut;
-  /** BigML only: churn rate of all its rows with at most 3 vs at least 4 customer-service calls (descriptive). */
-  churnRateByServiceCalls?: { upTo3: number; from4: number };
-  /** BigML only: mean and variance of customer-service calls per class (all rows): grounds the simulated contact rates. */
-  serviceCallsByClass?: { stayers: { mean: number; variance: number }; churners: { mean: number; variance: number } };
+  /** Where stages, steps and lines go; default silent. */
+  progress?: Progress;
 }
 
 function moments(xs: readonly number[]): { mean: number; variance: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
   return { mean, variance: xs.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, xs.length) };
-}
-
-export interface ChurnTrainReport {
-  modelVersion: string;
-  backend: string;
-  seed: number;
-  wallSec: number;
-  telco: DatasetReport;
-  /** Evaluation-only model on churn-bigml (not shipped); absent when the folder is missing. */
-  bigml?: DatasetReport;
-  /** Held-out figures of the same recipe on other seeds' splits (not shipped). */
-  stability: { seed: number; chosen: string; auc: number; ece: number; brier: number }[];
-  examples: { name: string; probability: number; factors: ChurnFactor[] }[];
-  /** The stream part, fitted and measured on SIMULATED histories (trainStream.ts). */
-  stream: StreamReport;
-  /** Hand-made customers scored by the whole shipped model (Telco + stream part). */
-  streamExamples: { name: string; probability: number; band: string; factors: ChurnFactor[] }[];
-  unmappedStreamFeatures: readonly string[];
 }
 
 const CANDIDATES: { name: string; cfg: Omit<FitConfig, 'seed'> }[] = [
@@ -103,8 +53,7 @@ const logit = (p: number): number => Math.log(Math.max(1e-7, p) / Math.max(1e-7,
 interface Fitted { report: Omit<DatasetReport, 'heldOut'>; manifestInput: Parameters<typeof writeChurnFolder>[0]; trainPart: LabelledRow[]; test: LabelledRow[] }
 
 /** Split, fit the candidates, keep the best by validation AUC (never by test), Platt-calibrate. */
-function fitDataset(name: string, rows: LabelledRow[], schema: FeatureSchema, seed: number, outDir: string, opts: TrainChurnOptions, step: () => void): Fitted {
-  const log = opts.log ?? (() => {});
+function fitDataset(name: string, rows: LabelledRow[], schema: FeatureSchema, seed: number, outDir: string, log: (line: string) => void, step: () => void): Fitted {
   const [trainPart, test] = stratifiedSplit(rows, 0.2, seed);
   const [fit, val] = stratifiedSplit(trainPart, 0.15, seed + 1);
   const features = fitSpec(schema, trainPart.map((r) => r.features));
@@ -191,7 +140,9 @@ export const STREAM_EXAMPLES: { name: string; profile: (typeof EXAMPLE_CUSTOMERS
 export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainReport> {
   const t0 = Date.now();
   const seed = opts.seed ?? 42;
-  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? silentProgress;
+  const log = (line: string): void => progress.line(line);
+  progress.stage('churn');
   const backend = await initBackend();
   log(`TF.js backend: ${backend}`);
   const telcoRows = readTelco(opts.dataDir);
@@ -199,9 +150,10 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
   const stabilitySeeds = opts.stabilitySeeds ?? [];
   const total = CANDIDATES.reduce((a, c) => a + c.cfg.maxEpochs, 0) * (1 + (bigmlPresent ? 1 : 0) + stabilitySeeds.length);
   let done = 0;
-  const step = (): void => { done++; opts.progress?.(Math.min(done, total), total, 'epochs (at most; early stopping ends sooner)'); };
+  // Steps are epochs; the total counts every epoch allowed, early stopping ends sooner, so the last step jumps to the end.
+  const step = (): void => { done++; progress.step(Math.min(done, total), total); };
 
-  const telco = fitDataset('telco', telcoRows, TELCO_SCHEMA, seed, opts.outDir, opts, step);
+  const telco = fitDataset('telco', telcoRows, TELCO_SCHEMA, seed, opts.outDir, log, step);
   await writeChurnFolder(telco.manifestInput);
   const t = await measure(opts.outDir, telco.test, telco.report.calibration);
   const telcoReport: DatasetReport = { ...telco.report, heldOut: t.heldOut };
@@ -217,7 +169,7 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
     // Evaluation only: exported to a temp folder (so it is measured as loaded), never to models/.
     const scratch = mkdtempSync(join(tmpdir(), 'cxpulse-churn-bigml-'));
     try {
-      const b = fitDataset('bigml', readBigml(opts.dataDir), BIGML_SCHEMA, seed, scratch, opts, step);
+      const b = fitDataset('bigml', readBigml(opts.dataDir), BIGML_SCHEMA, seed, scratch, log, step);
       await writeChurnFolder(b.manifestInput);
       const m = await measure(scratch, b.test, b.report.calibration);
       const rowsB = readBigml(opts.dataDir);
@@ -237,7 +189,7 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
   for (const s of stabilitySeeds) {
     const scratch = mkdtempSync(join(tmpdir(), 'cxpulse-churn-seed-'));
     try {
-      const f = fitDataset('telco', telcoRows, TELCO_SCHEMA, s, scratch, { ...opts, log: () => {} }, step);
+      const f = fitDataset('telco', telcoRows, TELCO_SCHEMA, s, scratch, () => {}, step);
       await writeChurnFolder(f.manifestInput);
       const m = await measure(scratch, f.test, f.report.calibration);
       stability.push({ seed: s, chosen: f.report.chosen, auc: m.heldOut.auc, ece: m.heldOut.ece, brier: m.heldOut.brier });
@@ -246,7 +198,7 @@ export async function trainChurn(opts: TrainChurnOptions): Promise<ChurnTrainRep
       rmSync(scratch, { recursive: true, force: true });
     }
   }
-  opts.progress?.(total, total, 'done');
+  progress.step(total, total);
 
   const model = await loadChurnModel(opts.outDir);
   const preds = await model.predict(EXAMPLE_CUSTOMERS.map((e) => e.features), { k: 4 });

@@ -6,10 +6,9 @@
  */
 import type { LabelledRow } from './data.ts';
 import { brier, ece, rocAuc, reliability, type ReliabilityBin } from './metrics.ts';
-import type { ChurnModel } from '../../engine/churn/model.ts';
+import { STREAM_FEATURES, streamLogit, type ChurnModel, type StreamFeatureName, type StreamModelFile } from '../../engine/churn/index.ts';
 import { SIMULATION, simulateCustomers } from './simulate.ts';
-import { STREAM_FEATURES, type StreamFeatureName } from '../../engine/churn/streamFeatures.ts';
-import { fitStream, streamLogit, writeStreamModel, type StreamModelFile } from '../../engine/churn/streamModel.ts';
+import { fitStream, writeStreamModel } from './streamFit.ts';
 
 export interface SimulatedHeldOut {
   n: number;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
+import { parseCsvRecords } from './csv.ts';
 import { normalizeLabel, numericScheme, type EvalLabel, type NumericScheme } from './labels.ts';
 
 export interface EvalRow {
@@ -73,52 +74,10 @@ export function detectDelimiter(headerLine: string): string {
   return best;
 }
 
-/** RFC 4180 records (quoted fields may hold delimiters, quotes as "" and newlines), each with its first line number. */
-export function parseCsvRecords(input: string, delim: string): { line: number; fields: string[] }[] {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const records: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let inQuotes = false;
-  let fieldStart = true;
-  let line = 1;
-  let recordLine = 1;
-  const endRecord = () => {
-    fields.push(field);
-    if (fields.length > 1 || fields[0] !== '') records.push({ line: recordLine, fields });
-    fields = []; field = ''; fieldStart = true;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (inQuotes) {
-      if (c === '"') {
-        if (text[i + 1] === '"') { field += '"'; i++; } else inQuotes = false;
-      } else {
-        if (c === '\n') line++;
-        field += c;
-      }
-      continue;
-    }
-    if (c === '"' && fieldStart) { inQuotes = true; fieldStart = false; continue; }
-    if (c === delim) { fields.push(field); field = ''; fieldStart = true; continue; }
-    if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      recordLine = line;
-      continue;
-    }
-    field += c;
-    fieldStart = false;
-  }
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
-}
-
-function readCsv(input: string): { delimiter: string; records: RawRecord[] } {
+function readCsv(input: string, file: string): { delimiter: string; records: RawRecord[] } {
   const firstLine = input.slice(0, input.search(/\r?\n|$/));
   const delimiter = detectDelimiter(firstLine);
-  const [header, ...body] = parseCsvRecords(input, delimiter);
+  const [header, ...body] = parseCsvRecords(input, { delimiter, file });
   if (!header) throw new Error('the CSV file is empty');
   const names = header.fields.map((h) => h.trim().toLowerCase());
   const col = (n: string) => names.indexOf(n);
@@ -144,10 +103,10 @@ export function detectFormat(path: string, input: string): 'jsonl' | 'csv' {
 const labelText = (v: unknown): string | undefined =>
   typeof v === 'string' ? v : typeof v === 'number' && Number.isFinite(v) ? String(v) : undefined;
 
-/** Parses the contents of a labelled file; `path` is used only to choose the format. */
+/** Parses the contents of a labelled file; `path` chooses the format and is named in errors. */
 export function parseLabelled(path: string, input: string): LabelledFile {
   const format = detectFormat(path, input);
-  const { delimiter, records } = format === 'jsonl' ? { delimiter: undefined, records: readJsonl(input) } : readCsv(input);
+  const { delimiter, records } = format === 'jsonl' ? { delimiter: undefined, records: readJsonl(input) } : readCsv(input, path);
   const scheme = numericScheme(records.map((r) => labelText(r.label) ?? ''));
   const rows: EvalRow[] = [];
   const skipped: SkippedLine[] = [];

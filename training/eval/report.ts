@@ -1,6 +1,6 @@
 /**
  * Figures for one system on one labelled file, and their text rendering. Metrics come from
- * training/sentiment/metrics.ts so `cxpulse eval` and the model card measure the same way.
+ * training/eval/metrics.ts so `cxpulse eval` and the model card measure the same way.
  *
  * Binary files (truth holds only negative and positive, e.g. UCI 0/1) get two views:
  * - "as is": the 3-way prediction unchanged; a neutral prediction is simply an error.
@@ -10,7 +10,7 @@
  *   neutral and counts as an error.
  * On binary files macro-F1 is the mean of the negative and positive F1 only.
  */
-import { classificationReport, type ClassificationReport } from '../sentiment/metrics.ts';
+import { classificationReport, type ClassificationReport } from './metrics.ts';
 import { EVAL_LABELS, type EvalLabel } from './labels.ts';
 import type { Prediction } from './systems.ts';
 

@@ -3,6 +3,7 @@
  * figures. Kept apart from the CLI so tests can call it and inspect text and JSON alike.
  */
 import { detectLanguage, initBackend, loadTextScorer } from '../../engine/model/index.ts';
+import { createProgress, type Progress } from '../progress.ts';
 import { readLabelledFile, type SkippedLine } from './read.ts';
 import { buildResult, formatSummary, formatSystem, type SystemResult } from './report.ts';
 import { afinnSystem, modelSystem, vaderSystem, type EvalSystem, type Prediction } from './systems.ts';
@@ -14,8 +15,8 @@ export interface EvalOptions {
   baselines?: boolean;
   /** Texts per forward pass (as `cxpulse score --batch`). */
   batch?: number;
-  /** Where progress lines go (default: stderr, only for files over PROGRESS_MIN_ROWS). */
-  progress?: (line: string) => void;
+  /** Where progress goes (default: stderr, only for files of PROGRESS_MIN_ROWS lines or more). */
+  progress?: Progress;
 }
 
 export interface EvalJson {
@@ -41,18 +42,14 @@ export const BINARY_NOTE =
   'macro-F1 is over negative/positive';
 
 async function runSystem(
-  sys: EvalSystem, texts: readonly string[], langs: readonly string[], batch: number, progress?: (l: string) => void,
+  sys: EvalSystem, texts: readonly string[], langs: readonly string[], batch: number, progress: Progress,
 ): Promise<{ preds: Prediction[]; seconds: number }> {
   const t0 = performance.now();
-  let lastReport = t0;
   const preds: Prediction[] = [];
+  progress.stage(sys.name);
   for (let i = 0; i < texts.length; i += batch) {
     preds.push(...(await sys.predict(texts.slice(i, i + batch), langs.slice(i, i + batch))));
-    const now = performance.now();
-    if (progress && (now - lastReport > 1000 || preds.length === texts.length)) {
-      lastReport = now;
-      progress(`${sys.name}: ${preds.length}/${texts.length} lines, ${Math.round(preds.length / ((now - t0) / 1000))} lines/s`);
-    }
+    progress.step(preds.length, texts.length, { 'lines/s': Math.round(preds.length / ((performance.now() - t0) / 1000)) });
   }
   return { preds, seconds: (performance.now() - t0) / 1000 };
 }
@@ -73,7 +70,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   await initBackend();
   const scorer = await loadTextScorer(o.model);
   const systems = [modelSystem(scorer), ...(o.baselines === false ? [] : [afinnSystem(), vaderSystem()])];
-  const progress = o.progress ?? (rows.length >= PROGRESS_MIN_ROWS ? (l: string) => process.stderr.write(`${l}\n`) : undefined);
+  const progress = o.progress ?? createProgress({ quiet: rows.length < PROGRESS_MIN_ROWS });
   const results: SystemResult[] = [];
   try {
     for (const sys of systems) {

@@ -2,7 +2,7 @@
  * models/sentiment/heads/MODEL_CARD.md, rendered from the training report so the figures in
  * the card are the ones measured on the written folders.
  */
-import type { ClassificationReport } from '../sentiment/metrics.ts';
+import type { ClassificationReport } from '../eval/metrics.ts';
 import type { MultiLabelReport } from './evaluate.ts';
 import { TAIL_NEGATIVE_SCORE } from '../../engine/model/signals.ts';
 

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromPackageRoot } from '../../engine/config/paths.ts';
-import { EMOTION_LABELS, TOPIC_LABELS } from '../../engine/event/types.ts';
-import { hashString } from '../../engine/model/featurize.ts';
-import { parseDelimited } from '../sentiment/csv.ts';
+import { EMOTION_LABELS, TOPIC_LABELS } from '../../engine/event/index.ts';
+import { hashString } from '../../engine/model/index.ts';
+import { parseDelimited } from '../eval/csv.ts';
 
 export const SEED_DIR = fromPackageRoot('data', 'heads');
 
@@ -66,7 +66,7 @@ export interface BankingRow { text: string; intent: string }
 
 export function readBanking77(dataDir: string, part: 'train' | 'test'): BankingRow[] {
   const file = join(dataDir, 'en-banking77', `${part}.csv`);
-  const rows = parseDelimited(read(file));
+  const rows = parseDelimited(read(file), { file });
   const head = rows.shift();
   if (!head || head[0] !== 'text' || head[2] !== 'label_text') throw new Error(`${file}: expected the header text,label,label_text`);
   return rows.map((r, i) => {

@@ -3,9 +3,9 @@
  * loaded with loadTextScorer (quantized weights, concatenated tables, predictAll) exactly as
  * the engine loads them.
  */
-import { EMOTION_LABELS, type TextScores } from '../../engine/event/types.ts';
+import { EMOTION_LABELS, type TextScores } from '../../engine/event/index.ts';
 import type { TextScorer } from '../../engine/model/index.ts';
-import { classificationReport, type ClassificationReport, type ClassMetrics } from '../sentiment/metrics.ts';
+import { classificationReport, type ClassificationReport, type ClassMetrics } from '../eval/metrics.ts';
 import type { HeadExample } from './data.ts';
 
 export interface MultiLabelReport {

@@ -5,12 +5,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type ModelManifest,
-} from '../../engine/model/index.ts';
-import type { FeaturizerSpec } from '../../engine/model/index.ts';
-import type { HeadName } from '../../engine/model/heads.ts';
-import { encodeWeightsBinary, writeAtomic } from '../sentiment/export.ts';
+import { MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type ModelManifest, type FeaturizerSpec, type HeadName } from '../../engine/model/index.ts';
+import { writeFileAtomic } from '../../engine/util/index.ts';
+import { encodeWeightsBinary } from '../sentiment/export.ts';
 import type { HeadWeights } from '../sentiment/trainer.ts';
 
 export interface HeadExport {
@@ -41,7 +38,7 @@ export async function exportHead(x: HeadExport): Promise<ModelManifest> {
     ...(x.thresholds ? { multiLabel: true, thresholds: x.thresholds } : {}),
     training: x.training,
   };
-  writeAtomic(join(x.outDir, WEIGHTS_FILE), bin);
-  writeAtomic(join(x.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(join(x.outDir, WEIGHTS_FILE), bin);
+  writeFileAtomic(join(x.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

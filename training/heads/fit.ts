@@ -4,8 +4,9 @@
  * decision threshold per label, the one that maximises that label's F1 on validation.
  */
 import { EmbeddingBagTrainer, rng, type HeadWeights, type TrainConfig, type TrainItem } from '../sentiment/trainer.ts';
-import { classificationReport } from '../sentiment/metrics.ts';
+import { classificationReport } from '../eval/metrics.ts';
 import type { HeadExample } from './data.ts';
+import { silentProgress, type Progress } from '../progress.ts';
 
 export interface FitOptions {
   name: string;
@@ -18,8 +19,8 @@ export interface FitOptions {
   /** Weight of hand-written seed examples relative to a data-set example of the same class. */
   seedWeight: number;
   feats: (text: string) => Int32Array;
-  log: (line: string) => void;
-  progress?: ((done: number, total: number, info: string) => void) | undefined;
+  /** Steps and per-epoch lines; default silent. */
+  progress?: Progress | undefined;
 }
 
 export interface FitResult {
@@ -116,6 +117,7 @@ export function fitHead(train: readonly HeadExample[], valid: readonly HeadExamp
     buckets: o.buckets, dim: o.dim, hidden: 0, numClasses: o.labels.length, batchSize: BATCH, lr: 0.005, embLr: 0.004,
     featureDropout: 0.1, weightDecay: 0, decaySteps: steps * o.epochs, seed: o.seed, multiLabel: o.multiLabel,
   };
+  const progress = o.progress ?? silentProgress;
   const trainer = new EmbeddingBagTrainer(cfg);
   const shuffle = rng(o.seed ^ 0x5eed);
   const byEpoch: number[] = [];
@@ -129,11 +131,11 @@ export function fitHead(train: readonly HeadExample[], valid: readonly HeadExamp
       let loss = 0;
       for (let b = 0; b < steps; b++) {
         loss += trainer.trainBatch(data.slice(b * BATCH, (b + 1) * BATCH));
-        if (b % 25 === 0 || b === steps - 1) o.progress?.((epoch - 1) * steps + b + 1, o.epochs * steps, `${o.name} epoch ${epoch}/${o.epochs} loss ${(loss / (b + 1)).toFixed(3)}`);
+        if (b % 25 === 0 || b === steps - 1) progress.step((epoch - 1) * steps + b + 1, o.epochs * steps, { epoch: `${epoch}/${o.epochs}`, loss: loss / (b + 1) });
       }
       const v = validScore(trainer.predict(validFeats), valid, o);
       byEpoch.push(Number(v.score.toFixed(4)));
-      o.log(`${o.name} epoch ${epoch}: loss ${(loss / steps).toFixed(4)}, validation ${o.multiLabel ? 'mean label F1' : 'macro-F1'} ${v.score.toFixed(4)}`);
+      progress.line(`${o.name} epoch ${epoch}: loss ${(loss / steps).toFixed(4)}, validation ${o.multiLabel ? 'mean label F1' : 'macro-F1'} ${v.score.toFixed(4)}`);
       if (v.score > best.score) best = { score: v.score, epoch, weights: trainer.snapshot(), thresholds: v.thresholds };
     }
   } finally {

@@ -9,15 +9,15 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/types.ts';
-import { featurizeWith, initBackend, loadTextScorer, MANIFEST_FILE, validateManifest, type FeaturizerSpec } from '../../engine/model/index.ts';
-import { HEADS_DIR, type HeadName } from '../../engine/model/heads.ts';
+import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/index.ts';
+import { featurizeWith, initBackend, loadTextScorer, MANIFEST_FILE, validateManifest, HEADS_DIR, type FeaturizerSpec, type HeadName } from '../../engine/model/index.ts';
 import { renderHeadsCard } from './card.ts';
 import { readSeed, type HeadSplits } from './data.ts';
 import { evaluateClass, evaluateEmotion, ruleBaseline, scoreAll } from './evaluate.ts';
 import { exportHead } from './export.ts';
 import { fitHead } from './fit.ts';
 import { formalityRule, urgencyRule } from './rules.ts';
+import { silentProgress, type Progress } from '../progress.ts';
 import { emotionSets, formalitySets, realTexts, topicSets, urgencySets } from './sets.ts';
 
 export { urgencyRule, formalityRule } from './rules.ts';
@@ -30,8 +30,8 @@ export interface TrainHeadsOptions {
   seed?: number;
   /** Train only these heads (default: all four). */
   heads?: HeadName[];
-  log?: (line: string) => void;
-  progress?: (done: number, total: number, info: string) => void;
+  /** Where stages, steps and lines go; default silent. */
+  progress?: Progress;
 }
 
 /** Per head: embedding width, epochs (best on validation kept), weight of hand-written examples. */
@@ -58,7 +58,9 @@ export function mainFeaturizer(modelDir: string): { spec: FeaturizerSpec; versio
 
 export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string, unknown>> {
   const t0 = performance.now();
-  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? silentProgress;
+  const log = (line: string): void => progress.line(line);
+  progress.stage('heads');
   const seed = opts.seed ?? 42;
   const which = opts.heads ?? (['emotion', 'topic', 'urgency', 'formality'] as HeadName[]);
   const backend = await initBackend();
@@ -77,12 +79,13 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
     const s: HeadSplits & { ruleCounts?: Record<string, number> } = head === 'emotion' ? emotionSets(opts.dataDir) : head === 'topic' ? topicSets(opts.dataDir, seed)
       : head === 'urgency' ? urgencySets(opts.dataDir, seed, texts) : formalitySets(opts.dataDir, seed, texts);
     sets[head] = s;
+    progress.stage(`${head} head`);
     log(`${head}: train ${s.train.length}, valid ${s.valid.length}, held-out ${Object.entries(s.tests).map(([k, v]) => `${k} ${v.length}`).join(', ')}`);
     const hp = HEAD_HYPER[head];
     const tHead = performance.now();
     const fit = fitHead(s.train, s.valid, {
       name: head, labels: LABELS[head], multiLabel: head === 'emotion', buckets: main.spec.buckets, dim: hp.dim, epochs: hp.epochs,
-      seed, seedWeight: hp.seedWeight, feats, log, progress: opts.progress,
+      seed, seedWeight: hp.seedWeight, feats, progress,
     });
     const info = {
       seed, mainModel: main.version, trainExamples: fit.trainExamples, validExamples: s.valid.length, bestEpoch: fit.bestEpoch,
@@ -98,6 +101,7 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
   }
   cache.clear();
 
+  progress.stage('heads held-out');
   const scorer = await loadTextScorer(opts.modelDir);
   const metrics: Record<string, unknown> = {};
   try {

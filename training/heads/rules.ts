@@ -6,7 +6,7 @@
  * urgency and formality, which is why the card reports them on hand-written texts that no rule
  * labelled (seed/*.jsonl, split "test").
  */
-import type { FormalityLabel, UrgencyLabel } from '../../engine/event/types.ts';
+import type { FormalityLabel, UrgencyLabel } from '../../engine/event/index.ts';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Case-insensitive whole-word (or whole-phrase) match of any of `words`. */

@@ -3,7 +3,7 @@
  * GoEmotions `test`, Banking77 `test`, and the seed files' "test" lines (hand-labelled, not
  * by the rules). Validation (epoch and threshold choice) comes from training data only.
  */
-import { FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS, type UrgencyLabel } from '../../engine/event/types.ts';
+import { FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS, type UrgencyLabel } from '../../engine/event/index.ts';
 import { loadSentimentSets } from '../sentiment/data.ts';
 import { bankingTopics, bucket, goEmotions, readBanking77, readSeed, type HeadExample, type HeadSplits } from './data.ts';
 import { formalityRule, urgencyRule } from './rules.ts';

@@ -2,7 +2,7 @@
  * The model beside the `sentiment` (AFINN) and `vader-sentiment` lexicon baselines on a held-out
  * part, computed by the very code `cxpulse eval` runs (training/eval: systems + report), so the
  * side-by-side figures in the model card are the ones `cxpulse eval --data FILE` prints for the
- * file that `training/sentiment/heldout-main.ts` exports.
+ * file that `cxpulse train --export-heldout SET` exports.
  */
 import { buildResult, type SystemResult } from '../eval/report.ts';
 import { afinnSystem, modelSystem, vaderSystem } from '../eval/systems.ts';

@@ -3,10 +3,10 @@
  * apart from card.ts so each file stays readable; every figure comes from the training report,
  * i.e. was measured on the shipped (quantized) weights.
  */
-import type { ModelManifest } from '../../engine/model/manifest.ts';
+import type { ModelManifest } from '../../engine/model/index.ts';
 import type { SideBySide } from './baselines.ts';
-import type { SetReport, TrainReport } from './index.ts';
-import { reportFromConfusion } from './metrics.ts';
+import type { SetReport, TrainReport } from './report.ts';
+import { reportFromConfusion } from '../eval/metrics.ts';
 
 const f3 = (x: number): string => x.toFixed(3);
 const LABELS = ['negative', 'neutral', 'positive'];
@@ -14,7 +14,7 @@ const LANG_NAMES: Record<string, string> = { en: 'English', sv: 'Swedish', nb: '
 
 /** The command that exports a held-out part and evaluates it with `cxpulse eval`. */
 export function reproduceCommand(set: string, seed: number): string {
-  return `npx tsx training/sentiment/heldout-main.ts --data ../shared/data --set ${set} --seed ${seed} --out /tmp/${set}.jsonl && node bin/cxpulse.js eval --data /tmp/${set}.jsonl`;
+  return `node bin/cxpulse.js train --export-heldout ${set} --data ../shared/data --seed ${seed} --out /tmp/${set}.jsonl && node bin/cxpulse.js eval --data /tmp/${set}.jsonl`;
 }
 
 /** Pooled figures per language over the 3-class held-out parts (summed confusion matrices). */

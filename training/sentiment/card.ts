@@ -2,8 +2,8 @@
  * MODEL_CARD.md for a trained sentiment model: data with licence and attribution (as given in
  * ../shared/data/README.md), split method, held-out figures, limits, how to retrain.
  */
-import type { ModelManifest } from '../../engine/model/manifest.ts';
-import type { SetReport, TrainReport } from './index.ts';
+import type { ModelManifest } from '../../engine/model/index.ts';
+import type { SetReport, TrainReport } from './report.ts';
 import { experimentsSection } from './experiments.ts';
 import { architectureText, issueBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
 

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { fromPackageRoot } from '../../engine/config/paths.ts';
-import { hashString } from '../../engine/model/featurize.ts';
-import { normalizeText } from '../../engine/model/tokenize.ts';
-import { parseDelimited } from './csv.ts';
+import { hashString, normalizeText } from '../../engine/model/index.ts';
+import { parseDelimited } from '../eval/csv.ts';
 import { readLabelledFile } from '../eval/read.ts';
 
 /** Index into SENTIMENT_LABELS: 0 negative, 1 neutral, 2 positive. */
@@ -94,7 +93,7 @@ function goEmotions(dataDir: string, part: string): Example[] {
   const labels = read(dataDir, 'en-goemotions/sentiment_group_labels.txt').split('\n').map((s) => s.trim()).filter(Boolean);
   if (labels.join(',') !== 'ambiguous,negative,neutral,positive') throw new Error(`${file}: unexpected label list ${labels.join(',')}`);
   const out: Example[] = [];
-  parseDelimited(read(dataDir, file), { delimiter: '\t', quote: '' }).forEach((row, i) => {
+  parseDelimited(read(dataDir, file), { delimiter: '\t', quote: '', file }).forEach((row, i) => {
     if (row.length !== 3) throw bad(file, i + 1, `expected 3 columns, got ${row.length}`);
     // Drop 'ambiguous' (id 0); keep a row only if exactly one polarity group remains.
     const ids = new Set(row[1]!.split(',').map(Number).filter((id) => id !== 0));
@@ -189,7 +188,7 @@ const LOADERS: Record<string, Loader> = {
   },
   'sv-twitter': (d, seed) => {
     const file = 'sv-twitter/train.csv';
-    const rows = parseDelimited(read(d, file), { delimiter: ',', quote: '|' });
+    const rows = parseDelimited(read(d, file), { delimiter: ',', quote: '|', file });
     if (rows[0]?.join(',') !== 'Tweet,Sentiment') throw bad(file, 1, 'expected header Tweet,Sentiment');
     const all = rows.slice(1).flatMap((r, i): Example[] => {
       const label = ({ '-1': NEG, '0': NEU, '1': POS } as Record<string, LabelId>)[(r[1] ?? '').trim()];
@@ -201,7 +200,7 @@ const LOADERS: Record<string, Loader> = {
   },
   'sv-swe-sentiment': (d, seed) => {
     const file = 'sv-swe-sentiment/train.csv';
-    const rows = parseDelimited(read(d, file));
+    const rows = parseDelimited(read(d, file), { file });
     if (rows[0]?.[0] !== 'text' || rows[0]?.[1] !== 'label') throw bad(file, 1, 'expected header text,label,...');
     const all = rows.slice(1).map((r, i): Example => {
       const label = ({ neg: NEG, neu: NEU, pos: POS } as Record<string, LabelId>)[r[1] ?? ''];
@@ -222,7 +221,8 @@ const LOADERS: Record<string, Loader> = {
   },
   'de-germeval2017': (d, seed) => {
     const file = 'de-germeval2017/dev.tsv';
-    const all = parseDelimited(read(d, file), { delimiter: '\t' }).map((r, i): Example => {
+    const all = parseDelimited(read(d, file), { delimiter: '\t', quote: '', file }).map((r, i): Example => {
+      r = r.map(unquoteGermEval);
       const label = ({ negative: NEG, neutral: NEU, positive: POS } as Record<string, LabelId>)[r[3] ?? ''];
       if (r.length < 4 || label === undefined) throw bad(file, i + 1, 'expected url, text, relevance, sentiment[, aspects]');
       return { text: r[1]!, label };
@@ -231,6 +231,23 @@ const LOADERS: Record<string, Loader> = {
     return { name: 'de-germeval2017', lang: 'de', binary: false, outOfDomain: false, heldOut: 'own seeded 15% split (Deutsche Bahn customer feedback)', ...splitOwn(all, seed) };
   },
 };
+
+/**
+ * GermEval's dev.tsv has fields that open a quote, close it mid-field and go on ("Title" | Site "Body ...").
+ * No CSV dialect reads that, so the fields are split on tabs alone and a leading quoted part is
+ * unquoted here: the quoted part loses its quotes ("" inside it is one quote), the rest stays as written.
+ * This keeps the texts exactly as the shipped model was trained on them.
+ */
+function unquoteGermEval(field: string): string {
+  if (!field.startsWith('"')) return field;
+  let out = '';
+  let i = 1;
+  for (; i < field.length; i++) {
+    if (field[i] !== '"') out += field[i];
+    else if (field[i + 1] === '"') { out += '"'; i++; } else { i++; break; }
+  }
+  return out + field.slice(i);
+}
 
 function germanTweets(d: string, seed: number, name: string): LabelledSet {
   const map: Record<string, LabelId | null> = { negative: NEG, neutral: NEU, positive: POS, mixed: null };

@@ -3,7 +3,7 @@
  * overrides shown, trained with seed 42 and the out-of-domain files held out, and is judged only by
  * the mean validation macro-F1 over the training sets (the best epoch's). Held-out and
  * out-of-domain parts played no part in the choice.
- * Reproduce a row: `npx tsx training/sentiment/main.ts --out /tmp/run --epochs N --hyper OVERRIDES`.
+ * Reproduce a row: `node bin/cxpulse.js train --no-heads --out /tmp/run --epochs N --hyper OVERRIDES`.
  *
  * LINEAR_EXPERIMENTS (the current family) were run with NoReC validated on whole reviews;
  * EXPERIMENTS (the embedding bag, the family shipped before) with NoReC validated on random

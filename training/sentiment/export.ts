@@ -4,15 +4,12 @@
  * quantization (tf.io.decodeWeights dequantizes it), which makes it 4x smaller; the small head
  * stays float32 (written by tf.io.encodeWeights).
  */
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import {
-  MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256,
-  type Architecture, type ModelManifest,
-} from '../../engine/model/manifest.ts';
-import type { FeaturizerSpec } from '../../engine/model/featurize.ts';
-import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
+import { MANIFEST_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, WEIGHTS_FILE, modelVersion, sha256, type Architecture, type ModelManifest, type FeaturizerSpec } from '../../engine/model/index.ts';
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
+import { writeFileAtomic } from '../../engine/util/index.ts';
 import type { HeadWeights } from './trainer.ts';
 
 /**
@@ -28,12 +25,6 @@ export function quantizeUint8(values: Float32Array): { bytes: Uint8Array; min: n
   const bytes = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) bytes[i] = Math.min(255, Math.max(0, Math.round(values[i]! / scale) + zero));
   return { bytes, min, scale };
-}
-
-/** Writes via a temporary file and a rename, so a reader never sees half a file. */
-export function writeAtomic(path: string, data: string | Uint8Array): void {
-  writeFileSync(`${path}.tmp`, data);
-  renameSync(`${path}.tmp`, path);
 }
 
 export interface ExportInput {
@@ -90,7 +81,7 @@ export async function exportModel(input: ExportInput): Promise<ModelManifest> {
     weightSpecs: specs,
     training: input.training,
   };
-  writeAtomic(join(input.outDir, WEIGHTS_FILE), bin);
-  writeAtomic(join(input.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeFileAtomic(join(input.outDir, WEIGHTS_FILE), bin);
+  writeFileAtomic(join(input.outDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;
 }

@@ -4,10 +4,13 @@
  * prints the model beside the `sentiment` (AFINN) and `vader-sentiment` baselines. The split is
  * recomputed from the data and the seed, exactly as training made it; nothing is copied into the repo.
  */
-import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
+import { writeFileSync } from 'node:fs';
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
+import { silentProgress, type Progress } from '../progress.ts';
 import { loadSentimentSets, SENTIMENT_SETS, type Example } from './data.ts';
 
 export type HeldOutPart = 'test' | 'valid';
+export const HELD_OUT_PARTS: readonly HeldOutPart[] = ['test', 'valid'];
 
 export interface HeldOutFile {
   set: string;
@@ -30,4 +33,24 @@ export function heldOutFile(dataDir: string, seed: number, set: string, part: He
   const examples = s![part];
   if (examples.length === 0) throw new Error(`${set} has no ${part} part (${s!.heldOut})`);
   return { set, lang: s!.lang, part, jsonl: toEvalJsonl(examples, s!.lang), rows: examples.length };
+}
+
+export interface ExportHeldOutOptions {
+  dataDir: string;
+  seed: number;
+  set: string;
+  part?: HeldOutPart;
+  /** The JSONL file to write: outside the repository, the data sets' terms do not allow committing them. */
+  outFile: string;
+  progress?: Progress;
+}
+
+/** `cxpulse train --export-heldout SET --out FILE`: writes the part and reports the row count. */
+export function exportHeldOut(o: ExportHeldOutOptions): HeldOutFile {
+  const progress = o.progress ?? silentProgress;
+  progress.stage('held-out export');
+  const f = heldOutFile(o.dataDir, o.seed, o.set, o.part);
+  writeFileSync(o.outFile, f.jsonl);
+  progress.line(`wrote ${f.rows} rows of ${f.set} (${f.part}, lang ${f.lang}) to ${o.outFile}`);
+  return f;
 }

@@ -6,27 +6,27 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
-import { initBackend } from '../../engine/model/backend.ts';
-import { defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows } from '../../engine/model/featurize.ts';
-import { detectLanguage, DETECTED_LANGUAGES } from '../../engine/model/langid.ts';
-import { loadTextScorer } from '../../engine/model/scorer.ts';
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
+import { initBackend, defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows, detectLanguage, DETECTED_LANGUAGES, loadTextScorer } from '../../engine/model/index.ts';
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
 import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
-import { classificationReport, reportFromConfusion, type ClassificationReport } from './metrics.ts';
+import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
+import type { SetReport, TrainReport } from './report.ts';
+import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
-export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from './metrics.ts';
-export type { ClassificationReport, ClassMetrics } from './metrics.ts';
+export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from '../eval/metrics.ts';
+export type { ClassificationReport, ClassMetrics } from '../eval/metrics.ts';
 export { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
 export type { LabelledSet, Example } from './data.ts';
 export { DEFAULT_HYPER, parseHyper, resolveHyper } from './config.ts';
 export type { Hyper } from './config.ts';
+export type { SetReport, TrainReport } from './report.ts';
 
 export interface TrainOptions {
   dataDir: string;
@@ -45,42 +45,8 @@ export interface TrainOptions {
   ownFiles?: string[];
   /** Overrides of the shipped hyper-parameters (experiments; see config.ts). */
   hyper?: Partial<Hyper>;
-  log?: (line: string) => void;
-  progress?: (done: number, total: number, info: string) => void;
-}
-
-export interface SetReport extends ClassificationReport {
-  name: string;
-  lang: string;
-  heldOut: string;
-  binary: boolean;
-  trainExamples: number;
-  /** Models with language rows: macro-F1 when the engine's language guess picks the rows instead of the set's language. */
-  detectedLangMacroF1?: number | undefined;
-}
-
-export interface TrainReport {
-  modelVersion: string;
-  outDir: string;
-  backend: string;
-  seed: number;
-  epochsRun: number;
-  bestEpoch: number;
-  validMacroF1ByEpoch: number[];
-  trainExamples: number;
-  wallSec: number;
-  /** In-domain held-out parts, one per set. */
-  sets: SetReport[];
-  /** Training lines of our written seed (cx-seed), per language; absent when it was not used. */
-  seedTrain?: Record<string, number>;
-  /** Held-out parts of multi-language sets (the hand-written set, own tickets), one row per language. */
-  byLanguage: SetReport[];
-  /** Sets never trained on (UCI Amazon reviews, GermEval 2017 Deutsche Bahn feedback). */
-  outOfDomain: SetReport[];
-  /** Every held-out part scored by the model, AFINN and VADER with `cxpulse eval`'s code. */
-  baselines: SideBySide[];
-  /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
-  overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
+  /** Where stages, steps and lines go; default silent. */
+  progress?: Progress;
 }
 
 /**
@@ -131,7 +97,9 @@ function decide(p: ArrayLike<number>, i: number, binary: boolean): number {
 
 export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const t0 = performance.now();
-  const log = opts.log ?? (() => {});
+  const progress = opts.progress ?? silentProgress;
+  const log = (line: string): void => progress.line(line);
+  progress.stage('sentiment');
   const seed = opts.seed ?? 42;
   const maxEpochs = opts.epochs ?? 6;
   const budgetMs = (opts.timeBudgetSec ?? 480) * 1000;
@@ -182,7 +150,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
       for (let b = 0; b < stepsPerEpoch; b++) {
         loss += trainer.trainBatch(items.slice(b * hp.batchSize, (b + 1) * hp.batchSize));
         if (b % 20 === 0 || b === stepsPerEpoch - 1) {
-          opts.progress?.((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, `epoch ${epoch}/${maxEpochs} loss ${(loss / (b + 1)).toFixed(3)}`);
+          progress.step((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, { epoch: `${epoch}/${maxEpochs}`, loss: loss / (b + 1) });
         }
       }
       // Sets without a validation part (the hand-written seed) take no part in the choice.
@@ -227,6 +195,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
 
   // Held-out figures through the shipped inference path.
+  progress.stage('sentiment held-out');
   // The main model alone: heads in the folder may be from an older featurizer until they are retrained next.
   const scorer = await loadTextScorer(opts.outDir, { heads: false });
   // The set's language is given, as `cxpulse eval` reads it from the exported JSONL; `detected`

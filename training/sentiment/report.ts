@@ -1,0 +1,40 @@
+/**
+ * The figures sentiment training reports: metrics.json holds them and the model card
+ * (card.ts, card-sections.ts) is rendered from them.
+ */
+import type { SideBySide } from './baselines.ts';
+import type { ClassificationReport } from '../eval/metrics.ts';
+
+export interface SetReport extends ClassificationReport {
+  name: string;
+  lang: string;
+  heldOut: string;
+  binary: boolean;
+  trainExamples: number;
+  /** Models with language rows: macro-F1 when the engine's language guess picks the rows instead of the set's language. */
+  detectedLangMacroF1?: number | undefined;
+}
+
+export interface TrainReport {
+  modelVersion: string;
+  outDir: string;
+  backend: string;
+  seed: number;
+  epochsRun: number;
+  bestEpoch: number;
+  validMacroF1ByEpoch: number[];
+  trainExamples: number;
+  wallSec: number;
+  /** In-domain held-out parts, one per set. */
+  sets: SetReport[];
+  /** Training lines of our written seed (cx-seed), per language; absent when it was not used. */
+  seedTrain?: Record<string, number>;
+  /** Held-out parts of multi-language sets (the hand-written set, own tickets), one row per language. */
+  byLanguage: SetReport[];
+  /** Sets never trained on (UCI Amazon reviews, GermEval 2017 Deutsche Bahn feedback). */
+  outOfDomain: SetReport[];
+  /** Every held-out part scored by the model, AFINN and VADER with `cxpulse eval`'s code. */
+  baselines: SideBySide[];
+  /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
+  overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
+}
