@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { authenticateFeed, tokenFrom } from '../feed/index.ts';
-import { reportRoute } from '../report/route.ts';
+import { reportRoute, reportSchema } from '../report/route.ts';
+import { typeBoxRoutes } from './validation.ts';
 
 export interface ReportsOptions {
   /** ClickHouse the reports read; undefined when the engine runs on the embedded file store. */
@@ -41,11 +42,12 @@ export async function registerReports(app: FastifyInstance, opts: ReportsOptions
   const client = opts.client;
   await app.register(async (scope) => {
     scope.addHook('onRequest', reportGuard(secret));
+    const reports = typeBoxRoutes(scope);
     if (client) {
-      await scope.register(reportRoute, { client, db: opts.db });
+      await reports.register(reportRoute, { client, db: opts.db });
       return;
     }
-    scope.get('/v1/reports/:kind', async (_req, reply) =>
+    reports.get('/v1/reports/:kind', { schema: reportSchema }, async (_req, reply) =>
       reply.code(503).send({ error: { code: 'CX_ERR_REPORTS_UNAVAILABLE', message: 'reports read ClickHouse; this engine runs on the embedded file store (set CLICKHOUSE_URL)' } }),
     );
   });
