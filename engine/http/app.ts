@@ -42,6 +42,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(answerError);
   await registerDocs(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  // @fastify/websocket hides every WebSocket route from the document (schema.hide); ours are part
+  // of the API (the feed, the chat widget's socket), so they are shown again.
+  app.addHook('onRoute', (route) => {
+    if (route.websocket && route.schema) delete route.schema.hide;
+  });
   await app.register(eventsRoute, { bus: deps.bus, maxTextBytes: deps.maxTextBytes, maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics });
   await app.register(opsRoutes, { metrics: deps.metrics, backend: deps.backend, readiness: deps.readiness });
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
