@@ -1,6 +1,6 @@
 /**
  * The JSON form of the reports (`format=json`: the report without its Markdown and HTML), as
- * TypeBox schemas for the route's documentation and serialization (route.ts). Every field of DailyReport and
+ * TypeBox schemas for the route's documentation and serialization (engine/http/reports.ts). Every field of DailyReport and
  * WeeklyReport is here: fastify's serializer drops what a schema does not name.
  */
 import { Type } from '@sinclair/typebox';
@@ -62,10 +62,3 @@ export const WeeklyReportJson = Type.Object(
 export const REPORT_KINDS = ['daily', 'weekly'] as const;
 export const REPORT_FORMATS = ['html', 'md', 'json'] as const;
 
-export const ReportParams = Type.Object({ kind: Type.Union(REPORT_KINDS.map((k) => Type.Literal(k))) });
-
-export const ReportQuery = Type.Object({
-  date: Type.Optional(Type.String({ description: 'UTC day, YYYY-MM-DD (for weekly: the last day of the week); default yesterday', examples: ['2026-11-20'] })),
-  format: Type.Optional(Type.Union(REPORT_FORMATS.map((f) => Type.Literal(f)), { description: 'default html' })),
-  token: Type.Optional(Type.String({ description: 'the bearer JWT, so a browser can open the HTML report from a link' })),
-});
