@@ -34,6 +34,19 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
         },
       },
     },
+    // A copy for the document only: the route keeps its own schema for validation.
+    transform: ({ schema, url }) => ({ schema: asEnums(schema) as typeof schema, url }),
   });
   await app.register(swaggerUi, { routePrefix: DOCS_PREFIX, uiConfig: { validatorUrl: null } });
+}
+
+/** TypeBox writes a union of string literals as an anyOf of consts; the document reads better with one enum. */
+function asEnums(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asEnums);
+  if (value === null || typeof value !== 'object') return value;
+  const { anyOf, ...rest } = value as Record<string, unknown>;
+  const literals = Array.isArray(anyOf) ? anyOf.map((o: { const?: unknown }) => o?.const) : [];
+  if (literals.length > 0 && literals.every((v) => typeof v === 'string')) return { ...rest, type: 'string', enum: literals };
+  const copy = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, asEnums(v)]));
+  return anyOf === undefined ? copy : { ...copy, anyOf: asEnums(anyOf) };
 }
