@@ -88,6 +88,12 @@ describe('the OpenAPI document at /docs', () => {
     expect(specRoutes(spec).sort()).toEqual([...readme].sort());
   });
 
+  it('shows a choice of strings as one enum', () => {
+    const params = (spec.paths['/v1/reports/{kind}']?.get as { parameters?: { name: string; schema: unknown }[] } | undefined)?.parameters ?? [];
+    expect(params.find((p) => p.name === 'kind')?.schema).toEqual({ type: 'string', enum: ['daily', 'weekly'] });
+    expect(params.find((p) => p.name === 'format')?.schema).toEqual({ type: 'string', enum: ['html', 'md', 'json'] });
+  });
+
   it('includes the engine routes and the connector routes served on the same port', () => {
     const routes = specRoutes(spec);
     for (const r of ['POST /v1/events', 'GET /v1/feed', 'GET /v1/reports/:kind', 'POST /v1/models/reload', 'GET /readyz', 'POST /v1/connectors/crm', 'GET /v1/connectors/chat/ws']) {
