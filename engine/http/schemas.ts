@@ -1,15 +1,15 @@
 /**
  * TypeBox schemas the routes share: the error answers (from the catalog, engine/event/errors.ts),
- * string enums, bearer tokens, and the event contract as documentation for POST /v1/events. They serve three
- * readers: fastify (validation and fast serialization), TypeScript (via the type provider) and
- * the OpenAPI document at /docs.
+ * string choices, bearer tokens, and the event contract as documentation for POST /v1/events.
+ * They serve three readers: fastify (validation and fast serialization), TypeScript (through the
+ * type provider) and the OpenAPI document at /docs.
  */
 import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { AUTHORS, CHANNELS } from '../event/types.ts';
 
 export { errorBody, errorResponses, INTERNAL_ERROR } from '../event/errors.ts';
 
-/** A string that must be one of `values` (an `anyOf` of `const`s in the document). */
+/** A string that must be one of `values` (the document shows it as one enum: docs.ts). */
 export function oneOf<const T extends readonly string[]>(values: T, description?: string): TUnion<TLiteral<T[number]>[]> {
   return Type.Union(values.map((v) => Type.Literal(v)), description === undefined ? {} : { description });
 }
