@@ -1,3 +1,5 @@
+import { Type } from '@sinclair/typebox';
+
 /**
  * The catalog of input errors. Every rejection the engine gives (HTTP 4xx body, DLQ entry,
  * metric label `error_type`) carries one of these codes; the README lists each of them.
@@ -29,6 +31,9 @@ export const EVENT_ERRORS = {
   CX_ERR_MODEL_INVALID: { status: 422, summary: 'the candidate model folder failed to load or validate; the active model is unchanged' },
   CX_ERR_NO_SHADOW_MODEL: { status: 409, summary: 'there is no shadow model to promote' },
   CX_ERR_REPORTS_UNAVAILABLE: { status: 503, summary: 'reports read ClickHouse; this engine runs on the embedded file store' },
+  CX_ERR_NOT_FOUND: { status: 404, summary: 'no such page or asset' },
+  // Our fault, not the input's: the answer never carries the details, the engine log does.
+  CX_ERR_INTERNAL: { status: 500, summary: 'the engine failed on this request; the details are in its log' },
 } as const;
 
 export type EventErrorCode = keyof typeof EVENT_ERRORS;
@@ -43,3 +48,43 @@ export interface EventError {
 export function eventError(code: EventErrorCode, message: string, field?: string): EventError {
   return field === undefined ? { code, message } : { code, field, message };
 }
+
+// The shape of every refusal, as a schema: routes declare it for documentation and serialization.
+
+const errorDetail = {
+  code: Type.String({ description: 'a code of the error catalog (README, "Errors")', examples: ['CX_ERR_MISSING_FIELD'] }),
+  field: Type.Optional(Type.String({ description: 'the field at fault, when there is one' })),
+  message: Type.String({ description: 'what went wrong, in a sentence' }),
+};
+
+/** The body of every refusal: `{"error":{"code","field"?,"message","events"?}}`. */
+export function errorBody(description: string) {
+  return Type.Object(
+    {
+      error: Type.Object({
+        ...errorDetail,
+        events: Type.Optional(Type.Array(Type.Object({ index: Type.Integer({ minimum: 0 }), ...errorDetail }), { description: 'an array of events: every invalid one, by index' })),
+      }),
+    },
+    { description },
+  );
+}
+
+type ErrorStatus = (typeof EVENT_ERRORS)[EventErrorCode]['status'];
+
+/** Answered by every route when something fails on our side; the details stay in the engine log. */
+export const INTERNAL_ERROR = { code: 'CX_ERR_INTERNAL', message: 'internal error; see the engine log' } as const;
+
+/**
+ * The error answers of a route that may refuse with `codes`, grouped by their HTTP status, plus
+ * the 500 every route may give. The description names the codes, so the document says which.
+ */
+export function errorResponses(...codes: EventErrorCode[]): Partial<Record<ErrorStatus, ReturnType<typeof errorBody>>> {
+  const byStatus = new Map<number, EventErrorCode[]>();
+  for (const code of [...codes, 'CX_ERR_INTERNAL' as const]) {
+    const status = EVENT_ERRORS[code].status;
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return Object.fromEntries([...byStatus].map(([status, list]) => [status, errorBody(list.map((c) => `${c}: ${EVENT_ERRORS[c].summary}`).join('; '))]));
+}
+

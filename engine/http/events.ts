@@ -1,9 +1,11 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifySchema } from 'fastify';
+import { Type } from '@sinclair/typebox';
 import type { EventBus } from '../bus/types.ts';
 import { validateEvent, type Validation } from '../event/validate.ts';
 import type { EventError } from '../event/errors.ts';
 import type { Metrics } from '../observability/index.ts';
 import { HttpEventError } from './errors.ts';
+import { errorResponses, EventSchema } from './schemas.ts';
 
 export interface EventsRouteOptions {
   bus: Pick<EventBus, 'publishEvent'>;
@@ -11,6 +13,26 @@ export interface EventsRouteOptions {
   maxBodyBytes: number;
   metrics: Metrics;
 }
+
+const Accepted = Type.Object({
+  accepted: Type.Integer({ description: 'events taken (all of them: a batch is all or nothing)' }),
+  duplicates: Type.Integer({ description: 'of those, ids the bus had seen before (a resend)' }),
+  ids: Type.Array(Type.String(), { description: 'the event ids, in the order sent' }),
+});
+
+const schema = {
+  summary: 'Publish one event or an array of events',
+  description: 'All or nothing: if any event is invalid none is published, and the answer names each invalid one by index (`error.events`). A resend is harmless: the id is the idempotency key.',
+  tags: ['events'],
+  body: Type.Union([EventSchema, Type.Array(EventSchema, { minItems: 1 })]),
+  response: {
+    202: Accepted,
+    ...errorResponses(
+      'CX_ERR_INVALID_JSON', 'CX_ERR_NOT_AN_OBJECT', 'CX_ERR_MISSING_FIELD', 'CX_ERR_WRONG_TYPE', 'CX_ERR_UNKNOWN_CHANNEL', 'CX_ERR_INVALID_VALUE', 'CX_ERR_EMPTY_TEXT',
+      'CX_ERR_INVALID_TIMESTAMP', 'CX_ERR_EMPTY_BATCH', 'CX_ERR_UNSUPPORTED_EVENT', 'CX_ERR_TEXT_TOO_LARGE', 'CX_ERR_BODY_TOO_LARGE', 'CX_ERR_UNSUPPORTED_MEDIA_TYPE', 'CX_ERR_BUS_UNAVAILABLE',
+    ),
+  },
+} satisfies FastifySchema;
 
 /**
  * `POST /v1/events`: one event or an array. All-or-nothing: if any event is invalid, none is
@@ -30,8 +52,10 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
     }
   });
 
-  app.post('/v1/events', async (req, reply) => {
-    const body = req.body;
+  // The body schema documents the contract; engine/event/validate.ts checks it (the same check as
+  // on the NATS path), so its codes and messages reach the client, not a schema validator's.
+  app.post('/v1/events', { schema, validatorCompiler: () => () => true }, async (req, reply) => {
+    const body: unknown = req.body;
     const list = Array.isArray(body) ? body : [body];
     if (list.length === 0) throw new HttpEventError('CX_ERR_EMPTY_BATCH', 'the array of events is empty');
     const results: Validation[] = list.map((raw) => validateEvent(raw, { maxTextBytes: opts.maxTextBytes }));

@@ -1,7 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
+import { Type } from '@sinclair/typebox';
 import { authenticateFeed, tokenFrom } from '../feed/index.ts';
-import { reportRoute } from '../report/route.ts';
+import { buildDailyReport, buildWeeklyReport, DailyReportJson, parseDay, REPORT_FORMATS, REPORT_KINDS, WeeklyReportJson, yesterday } from '../report/index.ts';
+import { HttpEventError } from './errors.ts';
+import { BEARER, errorResponses, oneOf, TokenQuery, textResponse } from './schemas.ts';
+import { typeBoxRoutes } from './validation.ts';
 
 export interface ReportsOptions {
   /** ClickHouse the reports read; undefined when the engine runs on the embedded file store. */
@@ -13,6 +17,25 @@ export interface ReportsOptions {
 
 /** Roles that may read reports: they show customer and conversation ids across all agents. */
 const REPORT_ROLES = new Set(['supervisor', 'admin']);
+
+const schema = {
+  summary: 'Daily or weekly sentiment report (HTML, Markdown or JSON)',
+  tags: ['reports'],
+  security: BEARER,
+  params: Type.Object({ kind: oneOf(REPORT_KINDS) }),
+  querystring: Type.Object({
+    date: Type.Optional(Type.String({ description: 'UTC day, YYYY-MM-DD (weekly: the last day of the week); default yesterday', examples: ['2026-11-20'] })),
+    format: Type.Optional(oneOf(REPORT_FORMATS, 'default html')),
+    token: Type.Optional(TokenQuery),
+  }),
+  response: {
+    200: {
+      description: 'the report; `format=json` gives its figures without the rendered text',
+      content: { ...textResponse('', 'text/html', 'text/markdown').content, 'application/json': { schema: Type.Union([DailyReportJson, WeeklyReportJson]) } },
+    },
+    ...errorResponses('CX_ERR_INVALID_VALUE', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN', 'CX_ERR_REPORTS_UNAVAILABLE'),
+  },
+};
 
 /**
  * Checks the feed's bearer token (header or `?token=`, so a browser can open the HTML) and lets
@@ -33,20 +56,30 @@ export function reportGuard(secret: Uint8Array | undefined) {
 }
 
 /**
- * `GET /v1/reports/:kind` (engine/report/route.ts) behind the guard. Without ClickHouse the path
- * still answers, with 503 and the reason, so a caller is not left guessing at a 404.
+ * `GET /v1/reports/:kind?date=YYYY-MM-DD&format=html|md|json` behind the guard: reports read
+ * aggregated but customer-identifying data (conversation and customer ids). Without ClickHouse
+ * the path still answers, with 503 and the reason, so a caller is not left guessing at a 404.
  */
 export async function registerReports(app: FastifyInstance, opts: ReportsOptions): Promise<void> {
   const secret = opts.jwtSecret === undefined ? undefined : new TextEncoder().encode(opts.jwtSecret);
-  const client = opts.client;
+  const { client, db } = opts;
   await app.register(async (scope) => {
     scope.addHook('onRequest', reportGuard(secret));
-    if (client) {
-      await scope.register(reportRoute, { client, db: opts.db });
-      return;
-    }
-    scope.get('/v1/reports/:kind', async (_req, reply) =>
-      reply.code(503).send({ error: { code: 'CX_ERR_REPORTS_UNAVAILABLE', message: 'reports read ClickHouse; this engine runs on the embedded file store (set CLICKHOUSE_URL)' } }),
-    );
+    const reports = typeBoxRoutes(scope);
+    reports.get('/v1/reports/:kind', { schema }, async (req, reply) => {
+      if (!client) throw new HttpEventError('CX_ERR_REPORTS_UNAVAILABLE', 'reports read ClickHouse; this engine runs on the embedded file store (set CLICKHOUSE_URL)');
+      const date = req.query.date ?? yesterday();
+      const format = req.query.format ?? 'html';
+      try {
+        parseDay(date);
+      } catch (e) {
+        throw new HttpEventError('CX_ERR_INVALID_VALUE', (e as Error).message, 'date');
+      }
+      const r = req.params.kind === 'daily' ? await buildDailyReport(client, db, date) : await buildWeeklyReport(client, db, date);
+      if (format === 'html') return reply.type('text/html; charset=utf-8').send(r.html);
+      if (format === 'md') return reply.type('text/markdown; charset=utf-8').send(r.markdown);
+      const { markdown: _m, html: _h, ...figures } = r;
+      return reply.send(figures);
+    });
   });
 }

@@ -2,6 +2,9 @@ import { fromPackageRoot } from '../config/paths.ts';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import { errorResponses, TokenQuery, textResponse } from './schemas.ts';
+import { typeBoxRoutes } from './validation.ts';
 
 /**
  * Serves the supervisor wallboard (/wallboard), the agent panel (/agent) and their assets
@@ -41,10 +44,31 @@ async function send(reply: FastifyReply, file: string): Promise<FastifyReply> {
     .send(body);
 }
 
-export async function staticPages(app: FastifyInstance): Promise<void> {
-  app.get('/wallboard', async (_req, reply) => send(reply, 'wallboard.html'));
-  app.get('/agent', async (_req, reply) => send(reply, 'agent.html'));
-  app.get<{ Params: { file: string } }>('/web/:file', async (req, reply) => {
+// The query is read by the page's script in the browser, not here; it is declared to document it.
+const wallboard = {
+  summary: 'Supervisor wallboard (HTML page reading the feed)',
+  tags: ['feed'],
+  querystring: Type.Object({ token: Type.Optional(TokenQuery) }),
+  response: { 200: textResponse('the page', 'text/html'), ...errorResponses() },
+};
+const agent = {
+  summary: 'Agent panel (HTML page reading the feed)',
+  tags: ['feed'],
+  querystring: Type.Object({
+    conversation: Type.Optional(Type.String({ description: 'show this conversation' })),
+    agent: Type.Optional(Type.String({ description: "follow this agent's most recent conversation" })),
+    token: Type.Optional(TokenQuery),
+  }),
+  response: { 200: textResponse('the page', 'text/html'), ...errorResponses() },
+};
+// The pages' own files: part of the pages, not of the API.
+const asset = { hide: true, params: Type.Object({ file: Type.String() }) };
+
+export async function staticPages(scope: FastifyInstance): Promise<void> {
+  const app = typeBoxRoutes(scope);
+  app.get('/wallboard', { schema: wallboard }, async (_req, reply) => send(reply, 'wallboard.html'));
+  app.get('/agent', { schema: agent }, async (_req, reply) => send(reply, 'agent.html'));
+  app.get('/web/:file', { schema: asset }, async (req, reply) => {
     const file = req.params.file;
     if (!(ASSETS as readonly string[]).includes(file)) return reply.code(404).send({ error: { code: 'CX_ERR_NOT_FOUND', message: `no such asset: ${file}` } });
     return send(reply, file);

@@ -17,6 +17,7 @@ export type { WeeklyReport, WeeklySegment } from './weekly.ts';
 export { trendTest, twoProportionZ, DEFAULT_TREND_OPTIONS } from './trend.ts';
 export type { TrendOptions, TrendTest } from './trend.ts';
 export { parseDay, yesterday } from './common.ts';
+export { DailyReportJson, WeeklyReportJson, REPORT_KINDS, REPORT_FORMATS } from './schema.ts';
 
 /**
  * A read-only client: unlike the store, a report never creates the database or tables (a

@@ -4,7 +4,7 @@ import { buildApp } from '../../engine/http/index.ts';
 import { createMemoryBus, type MemoryBus } from '../../engine/bus/index.ts';
 import { createFeedHub } from '../../engine/feed/index.ts';
 import { createLogger, createMetrics } from '../../engine/observability/index.ts';
-import { EVENT_ERRORS } from '../../engine/event/index.ts';
+import { EVENT_ERRORS, validateEvent } from '../../engine/event/index.ts';
 import { readFileSync } from 'node:fs';
 
 const event = (i: number, over: Record<string, unknown> = {}) => ({
@@ -86,6 +86,15 @@ describe('POST /v1/events', () => {
       [2, 'CX_ERR_INVALID_TIMESTAMP'],
     ]);
     expect(await queued()).toBe(before);
+  });
+
+  it('is judged by the engine validator (the NATS path’s check), not by the documented body schema', async () => {
+    for (const bad of [event(30, { channel: 'sms', text: '' }), 'just a string', event(31, { author: 'bot', ts: 'soon' })]) {
+      const res = await post(JSON.stringify(bad));
+      const expected = validateEvent(bad, { maxTextBytes: 2048 });
+      expect(expected.ok).toBe(false);
+      if (!expected.ok) expect(res.json().error).toEqual(expected.error);
+    }
   });
 
   it('answers a body over the limit with 413 and a non-JSON body with 415', async () => {

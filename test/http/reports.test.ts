@@ -10,6 +10,7 @@ import { createFeedHub } from '../../engine/feed/index.ts';
 import { createLogger, createMetrics } from '../../engine/observability/index.ts';
 import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ScoredEvent } from '../../engine/event/index.ts';
+import { buildDailyReport, buildWeeklyReport } from '../../engine/report/index.ts';
 import { SECRET, token } from '../feed/helpers.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
@@ -111,6 +112,20 @@ describe('report endpoint behind the feed’s authentication', () => {
       expect(r.json().error.message).toMatch(/ClickHouse/);
     } finally {
       await file.close();
+    }
+  });
+
+  it('answers format=json with every figure of the report: the response schema drops none', async () => {
+    const open = await app(undefined);
+    try {
+      for (const [kind, build] of [['daily', buildDailyReport], ['weekly', buildWeeklyReport]] as const) {
+        const { markdown: _m, html: _h, ...figures } = await build(store.client, DB, DAY);
+        const res = await open.inject({ url: `/v1/reports/${kind}?date=${DAY}&format=json` });
+        expect(res.statusCode).toBe(200);
+        expect(res.json(), kind).toEqual(JSON.parse(JSON.stringify(figures)));
+      }
+    } finally {
+      await open.close();
     }
   });
 });

@@ -11,7 +11,8 @@ import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { buildDailyReport, buildWeeklyReport, dailySql, weeklySql, writeReport } from '../../engine/report/index.ts';
 import { runReport } from '../../cli/report.ts';
-import { reportRoute } from '../../engine/report/route.ts';
+import { registerReports } from '../../engine/http/reports.ts';
+import { answerError } from '../../engine/http/errors.ts';
 import Fastify from 'fastify';
 import { PER_DAY, REPORT_DATE, reportEvents } from './fixtures.ts';
 
@@ -133,8 +134,8 @@ describe('cxpulse report (CLI) and GET /v1/reports/:kind', () => {
   });
 
   it('the route serves HTML, Markdown and JSON and refuses bad input', async () => {
-    const app = Fastify();
-    await app.register(reportRoute, { client: store.client, db: DB });
+    const app = Fastify().setErrorHandler(answerError);
+    await registerReports(app, { client: store.client, db: DB, jwtSecret: undefined });
     try {
       const html = await app.inject({ url: `/v1/reports/weekly?date=${REPORT_DATE}` });
       expect(html.statusCode).toBe(200);
