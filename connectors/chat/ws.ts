@@ -11,6 +11,7 @@ import {
   type ConnectorError,
   type ConnectorPublisher,
   ErrorReplySchema,
+  REFUSALS,
   connectorRouteSchema,
 } from '../shared/index.ts';
 import { fromGeneric, genericEventId } from './generic.ts';
@@ -67,7 +68,11 @@ const WS_SCHEMA = connectorRouteSchema({
     'WebSocket: one JSON object per frame in the generic chat shape (see the webhook); each frame is answered in order with ' +
     '`{type: ack, id, status}` or `{type: error, id?, error}`. With CXPULSE_CHAT_WS_TOKEN set, the handshake presents it (`?token=` or `Authorization: Bearer`).',
   querystring: Type.Object({ token: Type.Optional(Type.String()) }),
-  response: { 401: { ...ErrorReplySchema, description: 'the configured token was not presented' } },
+  response: {
+    101: { description: 'switching to the WebSocket protocol', type: 'null' },
+    401: { ...ErrorReplySchema, description: 'the configured token was not presented' },
+    500: REFUSALS[500],
+  },
 });
 
 /**

@@ -23,6 +23,7 @@ export const REFUSALS = {
   400: { ...ErrorReplySchema, description: 'refused (also dead-lettered): the error names the field' },
   413: { ...ErrorReplySchema, description: 'body or text over the size limit' },
   415: { ...ErrorReplySchema, description: 'unsupported content type' },
+  500: { ...ErrorReplySchema, description: 'internal error: no details here, see the connector log' },
   503: { ...ErrorReplySchema, description: 'the event bus did not confirm; nothing was taken, resend (ids make that safe)' },
 } as const;
 
