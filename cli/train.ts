@@ -1,6 +1,5 @@
 import { resolve } from 'node:path';
-import { parseHyper, trainSentiment } from '../training/sentiment/index.ts';
-import { exportHeldOut, HELD_OUT_PARTS, type HeldOutPart } from '../training/sentiment/heldout.ts';
+import { exportHeldOut, HELD_OUT_PARTS, parseHyper, trainSentiment, type HeldOutPart } from '../training/sentiment/index.ts';
 import { trainHeads } from '../training/heads/index.ts';
 import { trainChurn } from '../training/churn/index.ts';
 import { createProgress } from '../training/progress.ts';

@@ -2,6 +2,8 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
 /** Defaults for a local machine: every setting can be left unset. */
+export { PACKAGE_ROOT, fromPackageRoot } from './paths.ts';
+
 export const DEFAULT_PORT = 8080;
 /** A standalone connector (`cxpulse connector <name>`) beside an engine on 8080 must not take the same port. */
 export const DEFAULT_CONNECTOR_PORT = 8081;

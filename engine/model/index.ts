@@ -14,7 +14,7 @@ export { loadTextScorer, readModelFolder, DEFAULT_MODEL_DIR } from './scorer.ts'
 export type { TextScorer, LoadOptions } from './scorer.ts';
 export { HEAD_NAMES, HEADS_DIR, combinedVersion, headExpectation, readModelVersion, sameFeaturizer } from './heads.ts';
 export type { HeadName } from './heads.ts';
-export { hiddenSignals, tailClause, politeMarker, CONTRAST_MARKERS, POLITENESS_MARKERS } from './signals.ts';
+export { hiddenSignals, TAIL_NEGATIVE_SCORE, tailClause, politeMarker, CONTRAST_MARKERS, POLITENESS_MARKERS } from './signals.ts';
 export { INTENSITY_CUTS, intensityOf, headScoreAt } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
 export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';

@@ -4,7 +4,7 @@
  */
 import type { ClassificationReport } from '../eval/metrics.ts';
 import type { MultiLabelReport } from './evaluate.ts';
-import { TAIL_NEGATIVE_SCORE } from '../../engine/model/signals.ts';
+import { TAIL_NEGATIVE_SCORE } from '../../engine/model/index.ts';
 
 type Report = { modelVersion: string; mainModel: string; seed: number; wallSec: number; training: Record<string, unknown>; metrics: Record<string, unknown> };
 

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromPackageRoot } from '../../engine/config/paths.ts';
+import { fromPackageRoot } from '../../engine/config/index.ts';
 import { EMOTION_LABELS, TOPIC_LABELS } from '../../engine/event/index.ts';
 import { hashString } from '../../engine/model/index.ts';
 import { parseDelimited } from '../eval/csv.ts';

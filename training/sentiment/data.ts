@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fromPackageRoot } from '../../engine/config/paths.ts';
+import { fromPackageRoot } from '../../engine/config/index.ts';
 import { hashString, normalizeText } from '../../engine/model/index.ts';
 import { parseDelimited } from '../eval/csv.ts';
 import { readLabelledFile } from '../eval/read.ts';

@@ -25,6 +25,7 @@ export type { ClassificationReport, ClassMetrics } from '../eval/metrics.ts';
 export { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
 export type { LabelledSet, Example } from './data.ts';
 export { DEFAULT_HYPER, parseHyper, resolveHyper } from './config.ts';
+export { exportHeldOut, HELD_OUT_PARTS, type HeldOutPart } from './heldout.ts';
 export type { Hyper } from './config.ts';
 export type { SetReport, TrainReport } from './report.ts';
 
