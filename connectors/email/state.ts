@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../engine/util/index.ts';
 
 /** Where a folder was left: mail up to `lastUid` has been published (or dead-lettered). */
 export interface FolderPosition {
@@ -11,8 +12,8 @@ export interface FolderPosition {
 
 /**
  * The connector's bookmark, one JSON file per mailbox account in the state dir. Every save
- * writes a temp file, fsyncs it and renames it over the old one, so a crash leaves either the
- * old or the new position, never a torn file. Saves are serialised (folders share the file).
+ * goes through the one atomic writer (engine/util: temp file, fsync, rename), so a crash leaves
+ * either the old or the new position, never a torn file. Saves are serialised (folders share the file).
  */
 export interface PositionStore {
   readonly file: string;
@@ -44,17 +45,8 @@ export async function openPositionStore(stateDir: string, account: string): Prom
   }
 
   let chain: Promise<void> = Promise.resolve();
-  const write = async () => {
-    const tmp = `${file}.${process.pid}.tmp`;
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(JSON.stringify(state, null, 2));
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  };
+  // Small file, written rarely: the synchronous atomic writer is fine here.
+  const write = async () => writeFileAtomic(file, JSON.stringify(state, null, 2));
 
   return {
     file,

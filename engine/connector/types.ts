@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { Config } from '../config/index.ts';
-import type { BusinessEventType, Channel, Author, EventError } from '../event/index.ts';
+import type { BusinessEventType, CxEvent, EventError } from '../event/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { BackoffPolicy } from '../util/index.ts';
 
@@ -15,19 +15,7 @@ import type { BackoffPolicy } from '../util/index.ts';
 export type ConnectorError = EventError;
 
 /** A message event as a connector publishes it on `cx.events.<channel>` (SPEC): `ts` ISO-8601 or epoch ms. */
-export interface ConnectorEvent {
-  id: string;
-  channel: Channel;
-  conversationId: string;
-  customerId: string;
-  author: Author;
-  text: string;
-  ts: string | number;
-  agentId?: string;
-  lang?: string;
-  subject?: string;
-  meta?: Record<string, unknown>;
-}
+export type ConnectorEvent = Omit<CxEvent, 'tsMs'> & { ts: string | number };
 
 /** A business event for the churn model, published on `cx.events.crm` (SPEC). */
 export interface CrmEvent {
