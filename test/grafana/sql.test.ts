@@ -181,7 +181,7 @@ describe('every dashboard query runs on the real schema and returns rows', () =>
   });
 });
 
-describe('issue 5 panels (topics, urgency, alerts)', () => {
+describe('topic, urgency and alert panels', () => {
   const panel = (title: string) => {
     const q = queries.find((x) => x.file === 'cxpulse-cx-overview.json' && x.where.includes(`"${title}"`));
     expect(q, title).toBeDefined();

@@ -1,5 +1,5 @@
 /**
- * Sections of MODEL_CARD.md that compare systems and languages and check issue 3's bars. Kept
+ * Sections of MODEL_CARD.md that compare systems and languages and check the quality bars the sentiment model is held to. Kept
  * apart from card.ts so each file stays readable; every figure comes from the training report,
  * i.e. was measured on the shipped (quantized) weights.
  */
@@ -66,7 +66,7 @@ export function sideBySideTable(rows: readonly SideBySide[]): string {
 
 const mark = (ok: boolean): string => (ok ? 'met' : '**not met**');
 
-/** Issue 3's sentiment bars, each with the figure it is judged on. */
+/** The sentiment model's quality bars, each with the figure it is judged on. */
 export function issueBars(report: TrainReport): string {
   const lines: string[] = [];
   const en = report.baselines.find((b) => b.name === 'en-uci-amazon');

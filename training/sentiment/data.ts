@@ -164,7 +164,7 @@ const LOADERS: Record<string, Loader> = {
     ...splitOwn([...uciFile(d, 'yelp_labelled.txt'), ...uciFile(d, 'imdb_labelled.txt')], seed),
   }),
   // Amazon cell-phone reviews (products, delivery, support): never trained on, so English is also
-  // measured on a domain the model did not see (issue 3: "test on text from a domain you did not train on").
+  // measured on a domain the model did not see (a model is judged on text from a domain it was not trained on).
   'en-uci-amazon': (d) => ({
     name: 'en-uci-amazon', lang: 'en', binary: true, outOfDomain: true,
     heldOut: 'whole set held out (out of domain)', train: [], valid: [], test: uciFile(d, 'amazon_cells_labelled.txt'),
