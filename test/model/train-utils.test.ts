@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { featurizeWith, defaultFeaturizerSpec, tokenize } from '../../engine/model/index.ts';
 import { classificationReport, macroF1, reportFromConfusion } from '../../training/eval/metrics.ts';
 import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../training/sentiment/config.ts';
-import { issueBars, perLanguage } from '../../training/sentiment/card-sections.ts';
+import { qualityBars, perLanguage } from '../../training/sentiment/card-sections.ts';
 import type { TrainReport } from '../../training/sentiment/index.ts';
 import { parseDelimited } from '../../training/eval/csv.ts';
 import { quantizeUint8 } from '../../training/sentiment/export.ts';
@@ -123,7 +123,7 @@ describe('model card sections', () => {
 
   it('states each issue bar as met or not met from the figures', () => {
     const base = { lang: 'en', binary: true, n: 10, marginOverBest: 0.1 };
-    const text = issueBars({
+    const text = qualityBars({
       sets: [set('nb-norec-sentence', 'nb', [[6, 4, 0], [0, 10, 0], [0, 4, 6]]), set('sv-x', 'sv', [[10, 0, 0], [0, 10, 0], [0, 0, 10]])],
       baselines: [{ ...base, name: 'en-uci-amazon', systems: [{ name: 'm', accuracy: 0.8, macroF1: 0.8 }, { name: 'a', accuracy: 0.7, macroF1: 0.7 }, { name: 'v', accuracy: 0.7, macroF1: 0.7 }] }],
     } as unknown as TrainReport);

@@ -67,7 +67,7 @@ export function sideBySideTable(rows: readonly SideBySide[]): string {
 const mark = (ok: boolean): string => (ok ? 'met' : '**not met**');
 
 /** The sentiment model's quality bars, each with the figure it is judged on. */
-export function issueBars(report: TrainReport): string {
+export function qualityBars(report: TrainReport): string {
   const lines: string[] = [];
   const en = report.baselines.find((b) => b.name === 'en-uci-amazon');
   if (en) {

@@ -5,7 +5,7 @@
 import type { ModelManifest } from '../../engine/model/index.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { experimentsSection } from './experiments.ts';
-import { architectureText, issueBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
+import { architectureText, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
 
 /** Licence / terms and attribution of each set, as stated in the data README. */
 export const SET_SOURCES: Record<string, { licence: string; source: string }> = {
@@ -121,8 +121,8 @@ ${reproduceCommand('en-uci-amazon', report.seed)}
 
 ${sideBySideTable(report.baselines)}
 
-### Issue 3's bars
-${issueBars(report)}
+### Quality bars
+${qualityBars(report)}
 
 ### Out of domain: ${report.outOfDomain.map((r) => `${r.name} (n = ${r.n}): accuracy ${pct(r.accuracy)}, macro-F1 ${pct(r.macroF1)}`).join('; ') || 'none'}
 ${report.outOfDomain.map((r) => `#### ${r.name}\n${perClass(r)}`).join('\n\n')}
