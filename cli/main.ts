@@ -6,6 +6,7 @@ import { runTrain } from './train.ts';
 import { runBench } from './bench.ts';
 import { runConnector } from './connector.ts';
 import { runEval } from './eval.ts';
+import { runGate } from './gate.ts';
 import { runReport } from './report.ts';
 
 const positiveNumber = (v: string) => {
@@ -45,6 +46,14 @@ program
   .option('--json <file>', 'also write all figures as JSON to this file')
   .option('--no-baselines', 'score with the model only')
   .action((o: { data: string; model?: string; json?: string; baselines: boolean }) => runEval(o));
+
+program
+  .command('gate')
+  .description('check the sentiment model against the registered held-out parts of real labelled sets (models/sentiment/quality-gate.json): macro-F1 and per-class recall floors; exit 1 on a miss')
+  .option('--data <dir>', 'labelled data folder', '../shared/data')
+  .option('--model <dir>', 'model folder (default: models/sentiment)')
+  .option('--write', 'measure the model and write it as the new reference (floors) instead of checking')
+  .action((o: { data: string; model?: string; write?: boolean }) => runGate(o));
 
 program
   .command('report <kind>')

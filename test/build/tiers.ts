@@ -12,6 +12,8 @@ export const INTEGRATION_TESTS = [
   'test/integration/**',
   // The compiled `cxpulse` command (bin/cxpulse.js runs dist/).
   'test/cli/**',
+  // Real labelled data beside the clone (../shared/data), the one exception to "no ../shared".
+  'test/model/quality-gate.test.ts',
   // NATS (a private nats-server per test).
   'test/churn/runtime.test.ts',
   'test/churn/stateStore.test.ts',

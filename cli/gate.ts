@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DEFAULT_MODEL_DIR, initBackend, loadTextScorer } from '../engine/model/index.ts';
+import { writeFileAtomic } from '../engine/util/index.ts';
+import { buildGate, checkGate, type GateFile } from '../training/sentiment/index.ts';
+import { fromPackageRoot } from '../engine/config/index.ts';
+
+/** Where the registered parts and floors live; the gate test reads the same file. */
+export const GATE_FILE = fromPackageRoot('models', 'sentiment', 'quality-gate.json');
+
+export interface GateOptions {
+  data: string;
+  model?: string;
+  /** Re-measure the model and write new floors (after a retrain that is to become the reference). */
+  write?: boolean;
+}
+
+/**
+ * `cxpulse gate`: the model against the registered held-out parts and their floors; exits 1 when
+ * a floor is missed. `--write` makes the model the reference: measures it and writes the floors.
+ */
+export async function runGate(o: GateOptions): Promise<void> {
+  await initBackend();
+  const dir = o.model ?? DEFAULT_MODEL_DIR;
+  const scorer = await loadTextScorer(dir, { heads: false });
+  const dataDir = resolve(o.data);
+  if (o.write) {
+    const gate = await buildGate(dataDir, scorer, scorer.version);
+    writeFileAtomic(GATE_FILE, `${JSON.stringify(gate, null, 2)}\n`);
+    process.stdout.write(`wrote ${GATE_FILE}: ${gate.parts.length} parts, floors from ${scorer.version}\n`);
+    return;
+  }
+  const gate = JSON.parse(readFileSync(GATE_FILE, 'utf8')) as GateFile;
+  const results = await checkGate(dataDir, scorer, gate);
+  let missed = 0;
+  for (const r of results) {
+    const recall = Object.entries(r.figures.recall).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ');
+    process.stdout.write(`${r.misses.length ? 'MISS' : 'ok  '} ${r.part.padEnd(20)} macro-F1 ${r.figures.macroF1.toFixed(3)}  recall ${recall}${r.misses.length ? `  (${r.misses.join('; ')})` : ''}\n`);
+    missed += r.misses.length;
+  }
+  process.stdout.write(`${scorer.version} against floors from ${gate.model}: ${missed === 0 ? 'passes' : `${missed} floor(s) missed`}\n`);
+  if (missed > 0) process.exitCode = 1;
+}
