@@ -14,6 +14,9 @@ export const SET_SOURCES: Record<string, { licence: string; source: string }> = 
   'en-goemotions': { licence: 'CC BY 4.0', source: 'GoEmotions, Demszky et al., ACL 2020; splits as redistributed in RhiM1/GoEmotions-pytorch `data/group`' },
   'en-uci-yelp-imdb': { licence: 'see the set\'s readme.txt (cite the paper)', source: 'Sentiment Labelled Sentences (Yelp and IMDb files), Kotzias et al., KDD 2015, UCI repository; via kvrao/sentiment_analysis' },
   'en-uci-amazon': { licence: 'see the set\'s readme.txt (cite the paper)', source: 'Sentiment Labelled Sentences (Amazon cell-phone reviews file), Kotzias et al., KDD 2015, UCI repository; via kvrao/sentiment_analysis' },
+  'en-tweeteval': { licence: 'TweetEval: no restriction beyond the source datasets\' and Twitter\'s terms', source: 'SemEval-2017 Task 4A tweets as packaged by TweetEval (Barbieri et al., Findings of EMNLP 2020; Rosenthal et al., SemEval 2017), cardiffnlp/tweeteval `datasets/sentiment` val and test files' },
+  'en-brand-tweets': { licence: 'CrowdFlower "Data for Everyone", released for open use', source: 'tweets at @Apple (DataForScience/NLP `Apple-Twitter-Sentiment-DFE.csv`) and about Apple and Google products (LilianToo/NLP-Sentiment-Analysis-Project `judge-1377884607_tweet_product_company.csv`)' },
+  'en-trustpilot-mt': { licence: 'no licence stated by the authors: research use only', source: 'ScandiSent (Isbister et al., NoDaLiDa 2021): Swedish, Danish and Norwegian Trustpilot reviews machine-translated to English by the authors, timpal0l/ScandiSent `ScandiSent-mt.zip`' },
   'nb-norec-sentence': { licence: 'CC BY-NC 4.0; models trained on it may be used commercially (the authors\' terms)', source: 'NoReC_fine sentence-level 3-class, ltgoslo/norec_sentence `3class/`' },
   'sv-twitter': { licence: 'no licence stated by the author: research use only', source: 'Swedish tweets from a master\'s thesis corpus, niklas-palm/sentiment-classification `data/train_set.csv`' },
   'sv-swe-sentiment': { licence: '"free to use for research or hobby projects" (the authors\' README)', source: 'Swedish tweets and YouTube comments with emojis, lovisaberggren/swe-sentiment-dataset' },
@@ -31,8 +34,14 @@ function sourceOf(name: string): { licence: string; source: string } {
 
 const pct = (x: number): string => x.toFixed(3);
 
+/** Precision and recall of one class in a report, or '-' where the part has none of it. */
+function classPR(r: SetReport, label: string): string {
+  const c = r.perClass.find((x) => x.label === label);
+  return c && c.support > 0 ? `${pct(c.precision)} / ${pct(c.recall)}` : '-';
+}
+
 function row(r: SetReport): string {
-  return `| ${r.name} | ${r.lang} | ${r.trainExamples} | ${r.heldOut} | ${r.n} | ${pct(r.accuracy)} | ${pct(r.macroF1)} |`;
+  return `| ${r.name} | ${r.lang} | ${r.trainExamples} | ${r.heldOut} | ${r.n} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${classPR(r, 'negative')} | ${classPR(r, 'neutral')} | ${classPR(r, 'positive')} |`;
 }
 
 function perClass(r: SetReport): string {
@@ -72,7 +81,7 @@ ${used.map((r) => `| ${r.name} | ${r.lang} | ${r.trainExamples > 0 ? 'training +
 
 **Licence of these weights.** Several training sets are non-commercial or research-only (NoReC is CC BY-NC but
 its authors allow commercial use of trained models; da-political is CC BY-NC-SA; the Swedish sets are research/hobby
-use; PotTS is a research corpus). Treat the committed weights as research/evaluation weights. For commercial use,
+use; PotTS is a research corpus; en-trustpilot-mt states no licence (research use)). Treat the committed weights as research/evaluation weights. For commercial use,
 retrain on permissively licensed data, our written seed and your own tickets, e.g. \`--sets en-goemotions,de-sb10k,cx-seed --own tickets.jsonl\`
 (\`--sets\` takes exactly the sets named; the out-of-domain tests are always run).
 
@@ -97,8 +106,8 @@ maps the sign of its -2..2 score (0 = neutral); UCI sentences are binary (no neu
 - Of the ${report.epochsRun} epochs run, the one with the best mean validation macro-F1 was kept: epoch ${report.bestEpoch}.
 
 ## Held-out results (${report.trainExamples} training texts, ${report.wallSec} s wall time on ${report.backend})
-| set | lang | train rows | held-out part | n | accuracy | macro-F1 |
-| --- | --- | --- | --- | --- | --- | --- |
+| set | lang | train rows | held-out part | n | accuracy | macro-F1 | negative P / R | neutral P / R | positive P / R |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${report.sets.map(row).join('\n')}
 
 Binary sets (UCI) are scored by the sign of \`score\` and their macro-F1 is over negative/positive.

@@ -11,7 +11,7 @@ import { initBackend, defaultFeaturizerSpec, featurizeWith, rowLanguage, withLan
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
-import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, DEFAULT_SETS, type LabelledSet } from './data.ts';
+import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
@@ -22,7 +22,7 @@ import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './tr
 
 export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from '../eval/metrics.ts';
 export type { ClassificationReport, ClassMetrics } from '../eval/metrics.ts';
-export { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS, DEFAULT_SETS, CANDIDATE_SETS } from './data.ts';
+export { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SENTIMENT_SETS } from './data.ts';
 export type { LabelledSet, Example } from './data.ts';
 export { DEFAULT_HYPER, parseHyper, resolveHyper } from './config.ts';
 export { exportHeldOut, HELD_OUT_PARTS, type HeldOutPart } from './heldout.ts';
@@ -108,7 +108,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const backend = await initBackend();
   log(`TF.js backend: ${backend}`);
 
-  const names = !opts.sets ? DEFAULT_SETS : opts.sets.length === 0 ? [] : [...new Set([...opts.sets, ...OUT_OF_DOMAIN_SETS])];
+  const names = !opts.sets ? SENTIMENT_SETS : opts.sets.length === 0 ? [] : [...new Set([...opts.sets, ...OUT_OF_DOMAIN_SETS])];
   const sets = [...loadSentimentSets(opts.dataDir, seed, names), ...(opts.ownFiles ?? []).map((f) => loadOwnSet(f, seed, log))];
   const inDomain = sets.filter((s) => !s.outOfDomain && s.train.length > 0);
   if (inDomain.length === 0) throw new Error('no training data: every selected set is held out');
