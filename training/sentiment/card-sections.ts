@@ -49,9 +49,16 @@ export function architectureText(m: ModelManifest): string {
   ].join('\n');
 }
 
+/** The parts' ECE of one language, weighted by part size; '-' when no part has one. */
+function languageEce(sets: readonly SetReport[], lang: string): string {
+  const of = sets.filter((s) => s.lang === lang && s.ece !== undefined);
+  const n = of.reduce((a, s) => a + s.n, 0);
+  return n === 0 ? '-' : f3(of.reduce((a, s) => a + s.ece! * s.n, 0) / n);
+}
+
 export function languageTable(report: TrainReport): string {
-  const rows = perLanguage(report.sets).map((l) => `| ${LANG_NAMES[l.lang] ?? l.lang} | ${l.sets.join(', ')} | ${l.n} | ${f3(l.accuracy)} | ${f3(l.macroF1)} |`);
-  const table = ['| language | held-out parts pooled | n | accuracy | macro-F1 |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = perLanguage(report.sets).map((l) => `| ${LANG_NAMES[l.lang] ?? l.lang} | ${l.sets.join(', ')} | ${l.n} | ${f3(l.accuracy)} | ${f3(l.macroF1)} | ${languageEce(report.sets, l.lang)} |`);
+  const table = ['| language | held-out parts pooled | n | accuracy | macro-F1 | ECE (n-weighted over its parts) |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n');
   const detected = report.sets.filter((s) => s.detectedLangMacroF1 !== undefined);
   if (detected.length === 0) return table;
   return `${table}\n\nThe rows above give each text its set's language. With the engine's own language guess choosing the language rows

@@ -41,7 +41,7 @@ function classPR(r: SetReport, label: string): string {
 }
 
 function row(r: SetReport): string {
-  return `| ${r.name} | ${r.lang} | ${r.trainExamples} | ${r.heldOut} | ${r.n} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${classPR(r, 'negative')} | ${classPR(r, 'neutral')} | ${classPR(r, 'positive')} |`;
+  return `| ${r.name} | ${r.lang} | ${r.trainExamples} | ${r.heldOut} | ${r.n} | ${pct(r.accuracy)} | ${pct(r.macroF1)} | ${classPR(r, 'negative')} | ${classPR(r, 'neutral')} | ${classPR(r, 'positive')} | ${r.ece === undefined ? '-' : pct(r.ece)} |`;
 }
 
 function perClass(r: SetReport): string {
@@ -106,11 +106,13 @@ maps the sign of its -2..2 score (0 = neutral); UCI sentences are binary (no neu
 - Of the ${report.epochsRun} epochs run, the one with the best mean validation macro-F1 was kept: epoch ${report.bestEpoch}.
 
 ## Held-out results (${report.trainExamples} training texts, ${report.wallSec} s wall time on ${report.backend})
-| set | lang | train rows | held-out part | n | accuracy | macro-F1 | negative P / R | neutral P / R | positive P / R |
-| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+| set | lang | train rows | held-out part | n | accuracy | macro-F1 | negative P / R | neutral P / R | positive P / R | ECE |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${report.sets.map(row).join('\n')}
 
-Binary sets (UCI) are scored by the sign of \`score\` and their macro-F1 is over negative/positive.
+Binary sets (UCI, Trustpilot) are scored by the sign of \`score\` and their macro-F1 is over negative/positive.
+ECE: expected calibration error of \`confidence\` (the probability of the stated label) on the 3-class parts, 10
+equal-width bins; 0.05 means the stated confidence is on average 5 points off the share of labels that were right.
 Pooled over the 3-class held-out parts: accuracy ${pct(report.overall.accuracy)}, macro-F1 ${pct(report.overall.macroF1)}
 (n = ${report.overall.n}); mean of per-set macro-F1 ${pct(report.overall.meanSetMacroF1)}.
 

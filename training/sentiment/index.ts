@@ -15,6 +15,8 @@ import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
+// The churn model's calibration metric, applied to the stated confidence (1 = the label was right).
+import { ece } from '../churn/metrics.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
@@ -204,15 +206,20 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const evaluate = async (s: LabelledSet, part: 'test' | 'valid' = 'test', detected = false): Promise<SetReport> => {
     const exs = s[part];
     const pred: number[] = [];
+    const confidence: number[] = [];
     for (let i = 0; i < exs.length; i += 256) {
       const batch = exs.slice(i, i + 256);
       const langs = batch.map((e) => (detected ? detectLanguage(e.text).lang : langOf(e, s)));
       for (const sc of await scorer.score(batch.map((e) => e.text), langs)) {
         pred.push(s.binary ? (sc.score >= 0 ? 2 : 0) : SENTIMENT_LABELS.indexOf(sc.label));
+        confidence.push(sc.confidence);
       }
     }
-    const r = classificationReport(exs.map((e) => e.label), pred, SENTIMENT_LABELS);
-    return { name: s.name, lang: s.lang, heldOut: s.heldOut, binary: s.binary, trainExamples: s.train.length, ...r };
+    const truth = exs.map((e) => e.label);
+    const r = classificationReport(truth, pred, SENTIMENT_LABELS);
+    // Calibration of the stated confidence (3-class parts only: binary parts are scored by the sign, not the label).
+    const calibration = s.binary ? {} : { ece: ece(truth.map((t, i) => (t === pred[i] ? 1 : 0)), confidence) };
+    return { name: s.name, lang: s.lang, heldOut: s.heldOut, binary: s.binary, trainExamples: s.train.length, ...r, ...calibration };
   };
   let quantValid = 0;
   const validated = inDomain.filter((s) => s.valid.length > 0);

@@ -11,6 +11,11 @@ export interface SetReport extends ClassificationReport {
   heldOut: string;
   binary: boolean;
   trainExamples: number;
+  /**
+   * Expected calibration error of the stated confidence on the held-out part (10 equal-width bins:
+   * |accuracy - mean confidence| weighted by the bin's share); 3-class parts only.
+   */
+  ece?: number | undefined;
   /** Models with language rows: macro-F1 when the engine's language guess picks the rows instead of the set's language. */
   detectedLangMacroF1?: number | undefined;
 }
