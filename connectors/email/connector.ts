@@ -1,5 +1,4 @@
 import { ImapFlow } from 'imapflow';
-import type { Logger } from '../../engine/observability/index.ts';
 import type { ConnectorDefinition } from '../shared/index.ts';
 import {
   agentMatcher,

@@ -6,8 +6,6 @@
  * this is exactly weight x standardised value; for an MLP it is the usual occlusion estimate.
  */
 import { fromPackageRoot } from '../config/paths.ts';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../model/backend.ts';
 import { columnCount, encodeInto, factorText, isKnown, width, type ChurnFeatures, type FeatureRecord } from './features.ts';

@@ -1,6 +1,5 @@
 import { fromPackageRoot } from '../config/paths.ts';
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { errorResponses, TokenQuery, textResponse } from './schemas.ts';

@@ -7,8 +7,7 @@
  */
 import { fromPackageRoot } from '../config/paths.ts';
 import { readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { HeadName, SentimentScore, TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';

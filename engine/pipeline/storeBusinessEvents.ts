@@ -1,4 +1,4 @@
-import { concatMap, connect, filter, ignoreElements, map, merge, mergeMap, of, type MonoTypeOperatorFunction } from 'rxjs';
+import { concatMap, connect, filter, ignoreElements, merge, mergeMap, of, type MonoTypeOperatorFunction } from 'rxjs';
 import type { Envelope } from '../bus/types.ts';
 import { decodeBusinessEvent } from '../event/validate.ts';
 import type { BusinessEvent } from '../event/types.ts';

@@ -4,8 +4,7 @@
  * {"lang","label","split":"train"|"test","text"}; the test lines are never trained on).
  */
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { fromPackageRoot } from '../../engine/config/index.ts';
 import { EMOTION_LABELS, TOPIC_LABELS } from '../../engine/event/index.ts';
 import { hashString } from '../../engine/model/index.ts';

@@ -55,7 +55,6 @@ function perClass(r: SetReport): string {
 
 export function renderModelCard(report: TrainReport, manifest: ModelManifest): string {
   const used = [...report.sets, ...report.outOfDomain];
-  const a = manifest.architecture;
   const f = manifest.featurizer;
   return `# Model card: ${manifest.version}
 

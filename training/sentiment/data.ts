@@ -4,8 +4,7 @@
  * only ever used for the reported figures; `valid` (carved from training data) picks the epoch.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { fromPackageRoot } from '../../engine/config/index.ts';
 import { hashString, normalizeText } from '../../engine/model/index.ts';
 import { parseDelimited } from '../eval/csv.ts';

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import type { TextScorer } from '../../engine/model/index.ts';
 import { classificationReport } from '../eval/metrics.ts';
+import { predictExamples } from './predict.ts';
 import { HANDWRITTEN_SET, SEED_SET, SENTIMENT_SETS, loadSentimentSets, type Example, type LabelledSet } from './data.ts';
 
 /** What a gate part must reach: macro-F1 and recall per class present in the part. */
@@ -84,12 +85,7 @@ export function customerSample(sets: readonly LabelledSet[]): LabelledSet {
 
 /** Scores a part as training reports it: binary sets by the sign of the score, others by the label. */
 export async function measure(scorer: TextScorer, s: LabelledSet): Promise<Figures> {
-  const pred: number[] = [];
-  for (let i = 0; i < s.test.length; i += 256) {
-    const batch = s.test.slice(i, i + 256);
-    const scores = await scorer.score(batch.map((e) => e.text), batch.map((e) => e.lang ?? s.lang));
-    for (const sc of scores) pred.push(s.binary ? (sc.score >= 0 ? 2 : 0) : SENTIMENT_LABELS.indexOf(sc.label));
-  }
+  const { pred } = await predictExamples(scorer, s.test, (e) => e.lang ?? s.lang, s.binary);
   const r = classificationReport(s.test.map((e) => e.label), pred, SENTIMENT_LABELS);
   const present = r.perClass.filter((c) => c.support > 0);
   return {

@@ -14,6 +14,7 @@ import { resolveHyper, type Hyper } from './config.ts';
 import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
+import { predictExamples } from './predict.ts';
 import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
 // The churn model's calibration metric, applied to the stated confidence (1 = the label was right).
 import { ece } from '../churn/metrics.ts';
@@ -205,16 +206,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   // lets the engine's language guess choose instead (what happens to events without a language).
   const evaluate = async (s: LabelledSet, part: 'test' | 'valid' = 'test', detected = false): Promise<SetReport> => {
     const exs = s[part];
-    const pred: number[] = [];
-    const confidence: number[] = [];
-    for (let i = 0; i < exs.length; i += 256) {
-      const batch = exs.slice(i, i + 256);
-      const langs = batch.map((e) => (detected ? detectLanguage(e.text).lang : langOf(e, s)));
-      for (const sc of await scorer.score(batch.map((e) => e.text), langs)) {
-        pred.push(s.binary ? (sc.score >= 0 ? 2 : 0) : SENTIMENT_LABELS.indexOf(sc.label));
-        confidence.push(sc.confidence);
-      }
-    }
+    const { pred, confidence } = await predictExamples(scorer, exs, (e) => (detected ? detectLanguage(e.text).lang : langOf(e, s)), s.binary);
     const truth = exs.map((e) => e.label);
     const r = classificationReport(truth, pred, SENTIMENT_LABELS);
     // Calibration of the stated confidence (3-class parts only: binary parts are scored by the sign, not the label).
