@@ -8,8 +8,8 @@ import type { ScoredEvent } from '../event/types.ts';
  */
 export const FEED_PROTOCOL_VERSION = 1;
 
-export const FEED_ROLES = ['agent', 'supervisor', 'ingest', 'admin'] as const;
-export type FeedRole = (typeof FEED_ROLES)[number];
+/** The roles a token may carry (engine/event/access.ts); kept under this name for the feed's readers. */
+export { ROLES as FEED_ROLES, type Role as FeedRole } from '../access/index.ts';
 
 /**
  * Who is reading. `open` is the unauthenticated feed of a local demo (no CXPULSE_JWT_SECRET):

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { detectLanguage } from '../model/index.ts';
+import { fieldLimitsOf } from '../event/index.ts';
 import { fromBus, scoringPipeline, type PipelineDeps } from '../pipeline/index.ts';
 
 export interface RunningPipeline {
@@ -12,7 +13,7 @@ export interface RunningPipeline {
   error(): Error | undefined;
 }
 
-type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
+type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'fieldLimits' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
 
 /** Subscribes the scoring pipeline to the bus, with the batch sizes and limits from the config. */
 export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logger): RunningPipeline {
@@ -22,6 +23,7 @@ export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logge
     bus,
     detectLanguage,
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
+    fieldLimits: fieldLimitsOf(cfg),
     batchSize: cfg.CXPULSE_BATCH_SIZE,
     batchLingerMs: cfg.CXPULSE_BATCH_LINGER_MS,
     sink: { batchSize: cfg.CXPULSE_SINK_BATCH_SIZE, lingerMs: cfg.CXPULSE_SINK_LINGER_MS },

@@ -1,0 +1,40 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import { accessOf } from './guard.ts';
+import { isIngestAccess } from './roles.ts';
+
+export interface IngestRateLimit {
+  /** Requests per key in each window; 0: no limit. */
+  max: number;
+  windowMs: number;
+}
+
+/** Ingest requests are counted per verified subject, else per client address. */
+function rateKey(req: FastifyRequest): string {
+  const p = req.principal;
+  return p?.sub !== undefined ? `sub:${p.role}:${p.sub}` : `ip:${req.ip}`;
+}
+
+/**
+ * Puts a rate limit (@fastify/rate-limit, in memory per process) on every ingest route registered
+ * after this call. Call it after {@link guardRoutes}: its check then runs after the token check,
+ * so a verified subject is counted as itself. Over the limit: 429 CX_ERR_RATE_LIMITED with
+ * `retry-after`, answered by the app's error handler.
+ */
+export async function limitIngest(app: FastifyInstance, limit: IngestRateLimit): Promise<void> {
+  if (limit.max <= 0) return;
+  // The plugin's own onRoute hook (registered next) reads config.rateLimit, so this one comes first.
+  app.addHook('onRoute', (route) => {
+    const access = accessOf(route);
+    if (access !== undefined && isIngestAccess(access)) route.config = { ...route.config, rateLimit: { max: limit.max, timeWindow: limit.windowMs } };
+  });
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: rateKey,
+    errorResponseBuilder: (_req, ctx) =>
+      Object.assign(new Error(`more than ${ctx.max} ingest requests in ${limit.windowMs} ms from this token or address (CXPULSE_RATE_LIMIT_MAX); retry in ${ctx.after}`), {
+        statusCode: 429,
+        code: 'CX_ERR_RATE_LIMITED',
+      }),
+  });
+}
