@@ -7,7 +7,7 @@ import { runConnectors, type MeteredPublisher } from '../engine/connector/index.
 import type { Logger } from '../engine/observability/index.ts';
 import type { BackoffPolicy } from '../engine/util/index.ts';
 import { fieldLimitsOf } from '../engine/event/index.ts';
-import { assertExposureAllowed, guardRoutes, limitIngest, routeAccess } from '../engine/access/index.ts';
+import { assertExposureAllowed, guardRoutes, limitIngest, requestTimeoutOptions, routeAccess } from '../engine/access/index.ts';
 import { connectorErrorHandler, type ConnectorDefinition } from './shared/index.ts';
 
 export interface StandaloneOptions {
@@ -48,7 +48,7 @@ export async function startConnector(definition: ConnectorDefinition, opts: Stan
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: cfg.CXPULSE_MAX_BODY_BYTES,
-    requestTimeout: cfg.CXPULSE_REQUEST_TIMEOUT_MS,
+    ...requestTimeoutOptions(cfg.CXPULSE_REQUEST_TIMEOUT_MS),
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.setErrorHandler((err: FastifyError, _req, reply) => connectorErrorHandler(err, reply));

@@ -38,3 +38,12 @@ export async function limitIngest(app: FastifyInstance, limit: IngestRateLimit):
       }),
   });
 }
+
+/**
+ * Fastify options that cut off a request not received whole within `ms` (slow headers or body):
+ * Node answers 408 and closes the connection. Node checks its timeouts every
+ * `connectionsCheckingInterval` (30 s by default), so the interval follows the timeout.
+ */
+export function requestTimeoutOptions(ms: number): { requestTimeout: number; http: { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } } {
+  return { requestTimeout: ms, http: { requestTimeout: ms, headersTimeout: Math.min(ms, 60_000), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(ms / 4))) } };
+}

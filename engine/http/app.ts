@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
-import { guardRoutes, limitIngest } from '../access/index.ts';
+import { guardRoutes, limitIngest, requestTimeoutOptions } from '../access/index.ts';
 import {
   DEFAULT_FEED_MAX_CLIENTS,
   DEFAULT_MAX_BATCH_EVENTS,
@@ -76,7 +76,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: deps.maxBodyBytes,
-    requestTimeout: limits.requestTimeoutMs,
+    ...requestTimeoutOptions(limits.requestTimeoutMs),
     logController: new LogController({ disableRequestLogging: true }),
   });
   app.setErrorHandler(answerError);

@@ -7,6 +7,7 @@ import type { Logger, Metrics } from '../observability/index.ts';
 import { activeBackend } from '../model/index.ts';
 import { buildApp, opsApp, type Readiness } from '../http/index.ts';
 import { fieldLimitsOf } from '../event/index.ts';
+import { requestTimeoutOptions } from '../access/index.ts';
 import { clickHouseClientOf } from './connect.ts';
 import { modelRoutes, type EngineModels } from './models.ts';
 import type { RunningPipeline } from './pipeline.ts';
@@ -51,7 +52,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
 /** The second listener of CXPULSE_OPS_PORT: /healthz, /readyz and /metrics only; undefined without it. */
 export async function buildOpsApp(cfg: Config, d: HttpDeps): Promise<FastifyInstance | undefined> {
   if (cfg.CXPULSE_OPS_PORT === undefined) return undefined;
-  const app = Fastify({ loggerInstance: d.log as FastifyBaseLogger, requestTimeout: cfg.CXPULSE_REQUEST_TIMEOUT_MS, logController: new LogController({ disableRequestLogging: true }) });
+  const app = Fastify({ loggerInstance: d.log as FastifyBaseLogger, ...requestTimeoutOptions(cfg.CXPULSE_REQUEST_TIMEOUT_MS), logController: new LogController({ disableRequestLogging: true }) });
   await opsApp(app, { metrics: d.metrics, backend: activeBackend, readiness: () => readiness(d) });
   return app;
 }
