@@ -93,7 +93,7 @@ export const EnvSchema = Type.Object({
   CXPULSE_MAX_BATCH_EVENTS: Int(DEFAULT_MAX_BATCH_EVENTS),
   /** A request must arrive whole within this (slow bodies are cut off with 408). */
   CXPULSE_REQUEST_TIMEOUT_MS: Int(DEFAULT_REQUEST_TIMEOUT_MS, 1000),
-  /** Ingest requests (events, connector webhooks) per token, or per client address without one, in each window; 0: no limit. */
+  /** Ingest requests (events, connector routes) per route and token subject, or per route and client address without one, in each window; 0: no limit. */
   CXPULSE_RATE_LIMIT_MAX: Int(DEFAULT_RATE_LIMIT_MAX, 0),
   CXPULSE_RATE_LIMIT_WINDOW_MS: Int(DEFAULT_RATE_LIMIT_WINDOW_MS, 100),
   /** Scoring micro-batch: up to this many events per forward pass. */
