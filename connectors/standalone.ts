@@ -53,7 +53,7 @@ export async function startConnector(definition: ConnectorDefinition, opts: Stan
   });
   app.setErrorHandler((err: FastifyError, _req, reply) => connectorErrorHandler(err, reply));
   // The engine's token check and ingest rate limit, on the connector's own server.
-  guardRoutes(app, { jwtSecret: cfg.CXPULSE_JWT_SECRET });
+  guardRoutes(app, { jwtSecret: cfg.CXPULSE_JWT_SECRET, claims: { issuer: cfg.CXPULSE_JWT_ISSUER, audience: cfg.CXPULSE_JWT_AUDIENCE } });
   await limitIngest(app, { max: cfg.CXPULSE_RATE_LIMIT_MAX, windowMs: cfg.CXPULSE_RATE_LIMIT_WINDOW_MS });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   const config = routeAccess('public');

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestHookHandler, RouteOptions } from 'fastify';
 import type { Principal, RouteAccess } from './roles.ts';
-import { tokenFrom, verifyToken } from './token.ts';
+import { tokenFrom, verifyToken, type TokenClaims } from './token.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -41,7 +41,7 @@ function refuse(reply: FastifyReply, status: 401 | 403, code: 'CX_ERR_UNAUTHORIZ
  * start (fail closed); without a secret every route is open, and the engine then refuses to
  * listen beyond loopback unless told to (engine/runtime/http.ts).
  */
-export function guardRoutes(app: FastifyInstance, opts: { jwtSecret: string | undefined; publicPrefixes?: readonly string[] }): void {
+export function guardRoutes(app: FastifyInstance, opts: { jwtSecret: string | undefined; claims?: TokenClaims; publicPrefixes?: readonly string[] }): void {
   const secret = opts.jwtSecret === undefined ? undefined : new TextEncoder().encode(opts.jwtSecret);
   app.decorateRequest('principal', null);
   app.addHook('onRoute', (route) => {
@@ -52,7 +52,7 @@ export function guardRoutes(app: FastifyInstance, opts: { jwtSecret: string | un
     if (!secret || access === 'public' || access === 'own') return;
     const where = `${Array.isArray(route.method) ? route.method.join('|') : route.method} ${route.url}`;
     const check: onRequestHookHandler = async (req: FastifyRequest, reply: FastifyReply) => {
-      const r = await verifyToken(tokenFrom(req.headers, req.query), secret);
+      const r = await verifyToken(tokenFrom(req.headers, req.query), secret, opts.claims);
       if (!r.ok) {
         req.log.info({ route: where, reason: r.refusal.message }, 'request refused: no valid token');
         return refuse(reply, 401, 'CX_ERR_UNAUTHORIZED', r.refusal.message);

@@ -40,4 +40,6 @@ export function routeAccess(access: RouteAccess): { access: RouteAccess } {
 export interface Principal {
   role: Role;
   sub?: string;
+  /** The token's expiry, epoch seconds: a feed socket is closed then. */
+  exp?: number;
 }

@@ -10,6 +10,12 @@ export interface TokenRefusal {
 
 export type TokenCheck = { ok: true; principal: Principal } | { ok: false; refusal: TokenRefusal };
 
+/** Claims a token must carry besides exp and role, when configured (CXPULSE_JWT_ISSUER, CXPULSE_JWT_AUDIENCE). */
+export interface TokenClaims {
+  issuer?: string | undefined;
+  audience?: string | undefined;
+}
+
 /** Clock skew tolerated on `exp` between the token issuer and this engine. */
 export const CLOCK_TOLERANCE_SEC = 5;
 
@@ -35,12 +41,18 @@ export function tokenFrom(headers: Record<string, string | string[] | undefined>
  * signed with `secret`, `exp` required and not passed, `role` one of ROLES, `sub` required for
  * agents (it is the agent id events are routed by). Which role may do what is the route's business.
  */
-export async function verifyToken(token: string | undefined, secret: Uint8Array): Promise<TokenCheck> {
+export async function verifyToken(token: string | undefined, secret: Uint8Array, claims: TokenClaims = {}): Promise<TokenCheck> {
   if (token === undefined) return unauthorized('this route requires a token: header "Authorization: Bearer <jwt>" or ?token=<jwt>');
   if (token === '') return unauthorized('the Authorization header is not "Bearer <jwt>"');
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], requiredClaims: ['exp'], clockTolerance: CLOCK_TOLERANCE_SEC }));
+    ({ payload } = await jwtVerify(token, secret, {
+      algorithms: ['HS256'],
+      requiredClaims: ['exp'],
+      clockTolerance: CLOCK_TOLERANCE_SEC,
+      ...(claims.issuer === undefined ? {} : { issuer: claims.issuer }),
+      ...(claims.audience === undefined ? {} : { audience: claims.audience }),
+    }));
   } catch (e) {
     return unauthorized(describeJoseError(e));
   }
@@ -50,7 +62,10 @@ export async function verifyToken(token: string | undefined, secret: Uint8Array)
   }
   const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined;
   if (role === 'agent' && sub === undefined) return unauthorized("an agent token needs claim 'sub' (the agent id)");
-  return { ok: true, principal: sub === undefined ? { role: role as Principal['role'] } : { role: role as Principal['role'], sub } };
+  const principal: Principal = { role: role as Principal['role'] };
+  if (sub !== undefined) principal.sub = sub;
+  if (typeof payload.exp === 'number') principal.exp = payload.exp;
+  return { ok: true, principal };
 }
 
 function describeJoseError(e: unknown): string {

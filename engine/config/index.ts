@@ -150,6 +150,10 @@ export const EnvSchema = Type.Object({
   // --- end connectors ---
   /** HS256 secret for the bearer tokens every route but the pages and ops routes then requires (README, "Roles"). Unset: open, loopback only. */
   CXPULSE_JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** When set, tokens must carry this `iss` claim. */
+  CXPULSE_JWT_ISSUER: Type.Optional(Type.String()),
+  /** When set, tokens must carry this `aud` claim (a string, or an array holding it). */
+  CXPULSE_JWT_AUDIENCE: Type.Optional(Type.String()),
   /** Cue rules and alert thresholds (JSON); unset: engine/cues/rules.default.json. */
   CXPULSE_CUES_FILE: Type.Optional(Type.String()),
   /** Language of the agent UI for cue sentences (en, sv, nb, da, de; others fall back to en). */

@@ -1,6 +1,6 @@
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import websocket from '@fastify/websocket';
-import { guardRoutes, limitIngest, requestTimeoutOptions } from '../access/index.ts';
+import { guardRoutes, limitIngest, requestTimeoutOptions, type TokenClaims } from '../access/index.ts';
 import {
   DEFAULT_FEED_MAX_CLIENTS,
   DEFAULT_MAX_BATCH_EVENTS,
@@ -51,6 +51,8 @@ export interface AppDeps {
   feed: FeedHub;
   /** HS256 secret for bearer tokens (CXPULSE_JWT_SECRET); undefined leaves every route open. */
   jwtSecret?: string | undefined;
+  /** `iss` and `aud` every token must carry, when set (CXPULSE_JWT_ISSUER, CXPULSE_JWT_AUDIENCE). */
+  jwtClaims?: TokenClaims;
   maxTextBytes: number;
   maxBodyBytes: number;
   /** Defaults where absent (DEFAULT_HTTP_LIMITS). */
@@ -81,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.setErrorHandler(answerError);
   // Before any route: every route registered from here on (connectors' too) must declare its access.
-  guardRoutes(app, { jwtSecret: deps.jwtSecret, publicPrefixes: [DOCS_PREFIX] });
+  guardRoutes(app, { jwtSecret: deps.jwtSecret, claims: deps.jwtClaims ?? {}, publicPrefixes: [DOCS_PREFIX] });
   await limitIngest(app, { max: limits.rateLimitMax, windowMs: limits.rateLimitWindowMs });
   await registerDocs(app);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });

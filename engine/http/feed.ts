@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Logger } from '../observability/index.ts';
-import { FEED_ACCESS, routeAccess } from '../access/index.ts';
+import type { WebSocket } from 'ws';
+import { CLOCK_TOLERANCE_SEC, FEED_ACCESS, routeAccess } from '../access/index.ts';
 import { FEED_CLOSE, FEED_PROTOCOL_VERSION, feedViewerOf, type FeedHub, type FeedViewer } from '../feed/index.ts';
 import { DEFAULT_FEED_MAX_CLIENTS } from '../config/index.ts';
 import { BEARER, errorResponses, TokenQuery } from './schemas.ts';
@@ -57,8 +58,30 @@ export async function feedRoute(scope: FastifyInstance, deps: FeedRouteOptions):
       // Unreachable while the guard refuses first; kept so a routing change cannot open the feed.
       if (!viewer) return socket.close(FEED_CLOSE.UNAUTHORIZED, 'not authenticated');
       deps.feed.add(socket, viewer, { authenticated: deps.authenticated, tfBackend: deps.backend() ?? 'none' });
+      const exp = req.principal?.exp;
+      if (exp !== undefined) closeAtExpiry(socket, exp);
     },
   );
+}
+
+/** Longest timer Node keeps (about 24.8 days); a token valid longer is re-armed in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A token is checked once, at the upgrade; the socket it opened is closed when the token expires
+ * (with the tolerance the check allows), code 4401, so a leaked or revoked-by-expiry token does
+ * not read forever. The pages then see the expired token and say so instead of reconnecting.
+ */
+function closeAtExpiry(socket: WebSocket, expSec: number): void {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = expSec * 1000 + CLOCK_TOLERANCE_SEC * 1000 - Date.now();
+    if (left <= 0) return socket.close(FEED_CLOSE.UNAUTHORIZED, 'token expired');
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
 }
 
 function viewerOf(principal: FastifyRequest['principal'], authenticated: boolean): FeedViewer | undefined {

@@ -30,6 +30,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     bus: d.bus,
     feed: d.feed,
     jwtSecret: jwtSecretOf(cfg),
+    jwtClaims: { issuer: cfg.CXPULSE_JWT_ISSUER, audience: cfg.CXPULSE_JWT_AUDIENCE },
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
     limits: {
