@@ -15,6 +15,7 @@ import {
   connectorRouteSchema,
   INGEST_ACCESS,
   routeAccess,
+  connectionCap,
 } from '../shared/index.ts';
 import { DEFAULT_CHAT_WS_MAX_CONNECTIONS, DEFAULT_CHAT_WS_MAX_PENDING } from './config.ts';
 import { fromGeneric, genericEventId } from './generic.ts';
@@ -131,7 +132,7 @@ function serveFrames(socket: WebSocket, maxPending: number, handle: (data: RawDa
 export const chatWsRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { publisher, config }) => {
   const maxConnections = config.wsMaxConnections ?? DEFAULT_CHAT_WS_MAX_CONNECTIONS;
   const maxPending = config.wsMaxPending ?? DEFAULT_CHAT_WS_MAX_PENDING;
-  let open = 0;
+  const cap = connectionCap(maxConnections);
   app.get(
     CHAT_WS_PATH,
     {
@@ -145,15 +146,14 @@ export const chatWsRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { p
           publisher.count?.('unauthorized');
           return sendError(reply, connectorError('CX_ERR_UNAUTHORIZED', 'this WebSocket requires the configured token (?token= or Authorization: Bearer)'));
         }
-        if (open >= maxConnections) {
-          req.log.warn({ open, maxConnections }, 'chat WebSocket refused: connection cap reached');
-          return sendError(reply.header('retry-after', '5'), connectorError('CX_ERR_TOO_MANY_CONNECTIONS', `${open} chat WebSockets are open, the cap (CXPULSE_CHAT_WS_MAX_CONNECTIONS); retry later`));
+        if (!cap.admit(req, req.raw.socket)) {
+          req.log.warn({ open: cap.open, maxConnections }, 'chat WebSocket refused: connection cap reached');
+          return sendError(reply.header('retry-after', '5'), connectorError('CX_ERR_TOO_MANY_CONNECTIONS', `${cap.open} chat WebSockets are open, the cap (CXPULSE_CHAT_WS_MAX_CONNECTIONS); retry later`));
         }
       },
     },
     (socket: WebSocket, req) => {
-      open++;
-      socket.on('close', () => open--);
+      cap.bind(req, socket);
       serveFrames(socket, maxPending, (data) =>
         handleChatFrame(data, publisher).catch((e: unknown): ChatWsReply => {
           req.log.error({ err: e }, 'chat frame failed');

@@ -47,3 +47,43 @@ export async function limitIngest(app: FastifyInstance, limit: IngestRateLimit):
 export function requestTimeoutOptions(ms: number): { requestTimeout: number; http: { requestTimeout: number; headersTimeout: number; connectionsCheckingInterval: number } } {
   return { requestTimeout: ms, http: { requestTimeout: ms, headersTimeout: Math.min(ms, 60_000), connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(ms / 4))) } };
 }
+
+type Closable = { once(event: 'close', listener: () => void): unknown };
+
+/**
+ * A cap on connections open at once (WebSockets). A connection is counted from the moment its
+ * request is admitted, before the upgrade, so a burst of handshakes cannot all slip in under the
+ * cap, and is given back once, when its TCP socket or its WebSocket closes: however it ends.
+ */
+export function connectionCap(max: number): {
+  readonly open: number;
+  /** Admits the request's connection when under the cap (false over it); its TCP socket, when it has one, gives it back on close. */
+  admit(request: object, socket?: Closable): boolean;
+  /** Gives the request's connection back when `ws` closes too. */
+  bind(request: object, ws: Closable): void;
+} {
+  let open = 0;
+  const held = new WeakMap<object, () => void>();
+  return {
+    get open() {
+      return open;
+    },
+    admit(request, socket) {
+      if (open >= max) return false;
+      open++;
+      let done = false;
+      const release = () => {
+        if (done) return;
+        done = true;
+        open--;
+      };
+      held.set(request, release);
+      socket?.once('close', release);
+      return true;
+    },
+    bind(request, ws) {
+      const release = held.get(request);
+      if (release) ws.once('close', release);
+    },
+  };
+}

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Logger } from '../observability/index.ts';
 import type { WebSocket } from 'ws';
-import { CLOCK_TOLERANCE_SEC, FEED_ACCESS, routeAccess } from '../access/index.ts';
+import { CLOCK_TOLERANCE_SEC, connectionCap, FEED_ACCESS, routeAccess } from '../access/index.ts';
 import { FEED_CLOSE, FEED_PROTOCOL_VERSION, feedViewerOf, type FeedHub, type FeedViewer } from '../feed/index.ts';
 import { DEFAULT_FEED_MAX_CLIENTS } from '../config/index.ts';
 import { BEARER, errorResponses, TokenQuery } from './schemas.ts';
@@ -40,6 +40,7 @@ const schema = {
 export async function feedRoute(scope: FastifyInstance, deps: FeedRouteOptions): Promise<void> {
   const app = typeBoxRoutes(scope);
   const maxClients = deps.maxClients ?? DEFAULT_FEED_MAX_CLIENTS;
+  const cap = connectionCap(maxClients);
   if (!deps.authenticated) deps.log.warn('CXPULSE_JWT_SECRET is unset: the WebSocket feed /v1/feed is unauthenticated and shows every conversation to anyone who can reach this port');
   app.get(
     '/v1/feed',
@@ -48,14 +49,15 @@ export async function feedRoute(scope: FastifyInstance, deps: FeedRouteOptions):
       schema,
       config: routeAccess(FEED_ACCESS),
       preValidation: async (req, reply) => {
-        if (deps.feed.clients < maxClients) return;
-        req.log.warn({ clients: deps.feed.clients, maxClients }, 'feed connection refused: connection cap reached');
-        return reply.code(503).header('retry-after', '5').send({ error: { code: 'CX_ERR_TOO_MANY_CONNECTIONS', message: `the feed has ${deps.feed.clients} clients, the cap (CXPULSE_FEED_MAX_CLIENTS); retry later` } });
+        if (cap.admit(req, req.raw.socket)) return;
+        req.log.warn({ open: cap.open, maxClients }, 'feed connection refused: connection cap reached');
+        return reply.code(503).header('retry-after', '5').send({ error: { code: 'CX_ERR_TOO_MANY_CONNECTIONS', message: `the feed has ${cap.open} clients, the cap (CXPULSE_FEED_MAX_CLIENTS); retry later` } });
       },
     },
     (socket, req) => {
       const viewer = viewerOf(req.principal, deps.authenticated);
       // Unreachable while the guard refuses first; kept so a routing change cannot open the feed.
+      cap.bind(req, socket);
       if (!viewer) return socket.close(FEED_CLOSE.UNAUTHORIZED, 'not authenticated');
       deps.feed.add(socket, viewer, { authenticated: deps.authenticated, tfBackend: deps.backend() ?? 'none' });
       const exp = req.principal?.exp;
