@@ -36,6 +36,8 @@ export function architectureText(m: ModelManifest): string {
     return `- fastText-style embedding bag in TF.js: hashed features -> ${a.dim}-dim embedding rows -> mean -> ${a.hidden > 0 ? `ReLU ${a.hidden} -> ` : ''}dense -> softmax.`;
   }
   const langs = a.languageRows ?? [];
+  const hyper = m.training?.['hyperparameters'] as Record<string, unknown> | undefined;
+  const lexPrior = Number(hyper?.['lexPrior'] ?? 0);
   return [
     `- Wide linear model in TF.js (\`training/sentiment/linear.ts\`): one weight per hashed feature and class; logits = sum of a`,
     `  text's rows / sqrt(number of features) + bias -> softmax. Trained with per-example AdaGrad and balanced class weights.`,
@@ -45,6 +47,12 @@ export function architectureText(m: ModelManifest): string {
       `  language, the copies what is particular to one. The language comes from the event (or \`lang\` in \`cxpulse score\`/\`eval\`),`,
       `  else from the engine's language guess; 10% of training texts are seen without their copies, so a language without`,
       `  a block (or a wrong guess) falls back on the shared rows.`,
+    ] : []),
+    ...(langs.length > 0 && lexPrior > 0 ? [
+      `- Word-list prior (\`training/sentiment/lexicon.ts\`): before training, the unigram rows of the words in the sentiment word`,
+      `  lists of \`../shared/data/lexicons\` (AFINN en/sv/da, NorSentLex nb, SentiWS de) start with the list's polarity in their`,
+      `  language's block (and half of it in the shared rows; the negated form NEG_word flipped at half strength); training then`,
+      `  moves them like any other row. The lists themselves are not shipped, only the trained weights.`,
     ] : []),
   ].join('\n');
 }

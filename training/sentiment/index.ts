@@ -21,6 +21,7 @@ import { ece } from '../churn/metrics.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
+import { lexiconPrior, loadLexicons } from './lexicon.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
 export { classificationReport, confusionMatrix, perClassMetrics, macroF1, reportFromConfusion } from '../eval/metrics.ts';
@@ -133,8 +134,14 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     decaySteps: stepsPerEpoch * maxEpochs, seed,
   };
   const rows = spec.buckets * (1 + (languageRows?.length ?? 0));
+  let init: Float64Array | undefined;
+  if (hp.lexPrior > 0 && languageRows) {
+    const entries = loadLexicons(opts.dataDir, languageRows, log);
+    init = lexiconPrior(entries, { spec, languageRows, numClasses: SENTIMENT_LABELS.length, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared });
+    log(`lexicon prior: ${entries.length} words, strength ${hp.lexPrior} (negated x${-hp.lexNeg}, shared rows x${hp.lexShared})`);
+  }
   const trainer = linear
-    ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed })
+    ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed, ...(init ? { init } : {}) })
     : new EmbeddingBagTrainer(cfg);
   const pooling = linear ? 'sqrtn' : 'mean';
   const shuffle = rng(seed ^ 0x5eed);
