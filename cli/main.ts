@@ -19,6 +19,11 @@ const positiveInt = (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+const negativeBias = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < -3 || n > 3) throw new InvalidArgumentError('must be a number from -3 to 3');
+  return n;
+};
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 const program = new Command('cxpulse')
@@ -45,7 +50,8 @@ program
   .option('--model <dir>', 'model folder (default: models/sentiment)')
   .option('--json <file>', 'also write all figures as JSON to this file')
   .option('--no-baselines', 'score with the model only')
-  .action((o: { data: string; model?: string; json?: string; baselines: boolean }) => runEval(o));
+  .option('--negative-bias <x>', 'added to the model\'s negative logit, -3..3, as CXPULSE_SENTIMENT_NEGATIVE_BIAS does in the engine (default 0)', negativeBias)
+  .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number }) => runEval(o));
 
 program
   .command('gate')

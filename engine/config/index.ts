@@ -49,6 +49,11 @@ export const EnvSchema = Type.Object({
   CXPULSE_DATA_DIR: Type.String({ default: DEFAULT_DATA_DIR }),
   /** Text model folder; unset: models/sentiment. */
   CXPULSE_MODEL_DIR: Type.Optional(Type.String()),
+  /**
+   * Added to the sentiment model's negative logit (-3..3): above 0 more messages are called negative (higher negative
+   * recall, lower precision), for deployments whose traffic is mostly complaints; the model card shows the trade-off.
+   */
+  CXPULSE_SENTIMENT_NEGATIVE_BIAS: Type.Number({ default: 0, minimum: -3, maximum: 3 }),
   /** 1: reload the model when manifest.json in CXPULSE_MODEL_DIR changes (engine/model/registry.ts). */
   CXPULSE_MODEL_WATCH: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
   /** TF.js backend to try first; unset: tensorflow (tfjs-node, when installed), wasm, cpu in that order. */

@@ -87,6 +87,7 @@ class LinearTextScorer implements TextScorer {
     private readonly net: CombinedModel,
     heads: readonly LoadedHead[],
     readonly backend: string,
+    private readonly negativeBias: number,
   ) {
     this.version = combinedVersion(manifest.version, heads);
     this.heads = heads.map((h) => h.name);
@@ -106,7 +107,7 @@ class LinearTextScorer implements TextScorer {
     this.alive();
     if (features.length === 0) return [];
     const p = (await this.net.forward(features, ['sentiment'])).get('sentiment')!;
-    return features.map((_, i) => sentimentAt(p, i));
+    return features.map((_, i) => sentimentAt(p, i, this.negativeBias));
   }
 
   async predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]> {
@@ -125,7 +126,7 @@ class LinearTextScorer implements TextScorer {
     });
     const probs = await this.net.forward(extra.length > 0 ? [...features, ...extra] : features);
     const at = (i: number): Omit<TextScores, 'signals'> => {
-      const out: TextScores = { sentiment: sentimentAt(probs.get('sentiment')!, i) };
+      const out: TextScores = { sentiment: sentimentAt(probs.get('sentiment')!, i, this.negativeBias) };
       const heads = out as Record<HeadName, unknown>;
       for (const h of this.heads) heads[h] = headScoreAt(h, probs.get(h)!, i, this.thresholds.get(h)!);
       return out;
@@ -173,6 +174,8 @@ function readHeads(modelDir: string, main: ModelManifest): LoadedHead[] {
 export interface LoadOptions {
   /** Load the heads under `<modelDir>/heads` (default true); false gives the sentiment-only model. */
   heads?: boolean;
+  /** Added to the negative class's logit (outputs.ts sentimentAt); default 0. */
+  negativeBias?: number;
 }
 
 /**
@@ -193,5 +196,5 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
     { name: 'sentiment', pooling: manifest.architecture.pooling, multiLabel: false, numClasses: manifest.labels.length, weights },
     ...heads.map((h) => ({ name: h.name, pooling: h.manifest.architecture.pooling, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
   ], manifest.featurizer.buckets);
-  return new LinearTextScorer(manifest, net, heads, backend);
+  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0);
 }

@@ -129,3 +129,21 @@ export function handwrittenSection(report: TrainReport): string {
     }),
   ].join('\n');
 }
+
+/** The held-out parts scored with each negative bias (CXPULSE_SENTIMENT_NEGATIVE_BIAS), one row per part and bias. */
+export function negativeBiasSection(report: TrainReport): string {
+  const rows = report.negativeBias ?? [];
+  if (rows.length === 0) return 'Not measured in this run.';
+  return [
+    'The engine setting `CXPULSE_SENTIMENT_NEGATIVE_BIAS` (and `cxpulse eval --negative-bias`) adds a number to the negative',
+    'logit before the label is chosen: p(negative) is multiplied by e^bias and the three probabilities renormalised. The',
+    'shipped default is 0 (the model as trained). A deployment whose agents would rather see every complaint than miss one',
+    'can raise it; this is what it does on the held-out parts closest to customer messages (same weights, same lines):',
+    '',
+    '| part | bias | negative precision | negative recall | macro-F1 |',
+    '| --- | --- | --- | --- | --- |',
+    ...[...rows].sort((a, b) => a.name.localeCompare(b.name) || a.bias - b.bias)
+      .map((r) => `| ${r.name} | ${r.bias} | ${f3(r.negPrecision)} | ${f3(r.negRecall)} | ${f3(r.macroF1)} |`),
+  ].join('\n');
+}
+

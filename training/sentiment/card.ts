@@ -5,7 +5,7 @@
 import type { ModelManifest } from '../../engine/model/index.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { experimentsSection } from './experiments.ts';
-import { architectureText, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
+import { architectureText, negativeBiasSection, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
 
 /** Licence / terms and attribution of each set, as stated in the data README. */
 export const SET_SOURCES: Record<string, { licence: string; source: string }> = {
@@ -139,6 +139,9 @@ ${qualityBars(report)}
 
 ### Out of domain: ${report.outOfDomain.map((r) => `${r.name} (n = ${r.n}): accuracy ${pct(r.accuracy)}, macro-F1 ${pct(r.macroF1)}`).join('; ') || 'none'}
 ${report.outOfDomain.map((r) => `#### ${r.name}\n${perClass(r)}`).join('\n\n')}
+
+## Negative bias: trading precision for recall per deployment
+${negativeBiasSection(report)}
 
 ## How the configuration was chosen (validation only)
 ${experimentsSection()}

@@ -11,7 +11,7 @@ import { initBackend, defaultFeaturizerSpec, featurizeWith, rowLanguage, withLan
 import { sideBySide, type SideBySide } from './baselines.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
-import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
+import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type Example, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { exportModel } from './export.ts';
 import { predictExamples } from './predict.ts';
@@ -242,6 +242,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   }
   const ood: SetReport[] = [];
   for (const s of sets.filter((x) => x.outOfDomain)) ood.push(await evaluate(s));
+  const negativeBias = await biasEffect(opts.outDir, [...tested, ...sets.filter((x) => x.outOfDomain)].filter((s) => BIAS_SETS.includes(s.name) && !s.binary), langOf);
   const baselines: SideBySide[] = [];
   for (const s of [...sets.filter((x) => x.outOfDomain), ...tested]) baselines.push(await sideBySide(scorer, s));
   baselines.push(...perLanguageBaselines);
@@ -253,7 +254,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const report: TrainReport = {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
     validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
-    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, byLanguage, outOfDomain: ood, baselines,
+    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, byLanguage, outOfDomain: ood, baselines, negativeBias,
     ...seedTrainCounts(inDomain),
     overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: real.reduce((a, r) => a + r.macroF1, 0) / Math.max(1, real.length) },
   };
@@ -264,3 +265,26 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   return report;
 }
 export { buildGate, checkGate, gateParts, CUSTOMER_PART, type GateFile, type GatePart, type Figures } from './gate.ts';
+
+/** The 3-class parts closest to what agents see, and the biases the card shows for them. */
+const BIAS_SETS = ['en-tweeteval', 'en-brand-tweets', 'cx-handwritten', 'de-germeval2017'];
+const BIASES = [0, 0.5, 1, 1.5];
+
+/** Negative precision/recall and macro-F1 of `parts` with each bias, through loadTextScorer as the engine loads it. */
+async function biasEffect(dir: string, parts: readonly LabelledSet[], langOf: (e: Example, s: LabelledSet) => string): Promise<NonNullable<TrainReport['negativeBias']>> {
+  const out: NonNullable<TrainReport['negativeBias']> = [];
+  for (const bias of BIASES) {
+    const scorer = await loadTextScorer(dir, { heads: false, negativeBias: bias });
+    try {
+      for (const s of parts) {
+        const { pred } = await predictExamples(scorer, s.test, (e) => langOf(e, s), false);
+        const r = classificationReport(s.test.map((e) => e.label), pred, SENTIMENT_LABELS);
+        out.push({ bias, name: s.name, macroF1: r.macroF1, negPrecision: r.perClass[0]!.precision, negRecall: r.perClass[0]!.recall });
+      }
+    } finally {
+      scorer.dispose();
+    }
+  }
+  return out;
+}
+
