@@ -59,7 +59,7 @@ function nordicOrGerman(s: string, tokens: readonly Token[], k: number): PiiSpan
   const ending = streetEnding(lower);
   if (!ending) return undefined;
   // "Ring", "Weg", "Vej" alone are ordinary words; as a compound's ending or after a name they are a street.
-  const compound = lower.length >= ending.length + 3 && /^\p{Lu}/u.test(word);
+  const compound = lower.length >= ending.length + 2 && /^\p{Lu}/u.test(word);
   let first = k;
   if (compound) {
     while (first > 0 && STREET_ADJECTIVES.has(tokens[first - 1]!.text.toLowerCase()) && adjacent(s, tokens[first - 1]!, tokens[first]!)) first--;
@@ -69,8 +69,11 @@ function nordicOrGerman(s: string, tokens: readonly Token[], k: number): PiiSpan
     if (first === k) return undefined;
   }
   let next = k + 1;
+  // "Bahnhofstr. 17", "Storg. 5"
+  const abbreviated = tokens[next]?.text === '.' && tokens[next]!.start === tokens[k]!.end;
+  if (abbreviated) next++;
   const number = tokens[next];
-  if (!number || !HOUSE_NUMBER.test(number.text) || !adjacent(s, tokens[k]!, number)) return undefined;
+  if (!number || !HOUSE_NUMBER.test(number.text) || !adjacent(s, tokens[next - 1]!, number)) return undefined;
   let end = number.end;
   next++;
   // "12 B"

@@ -11,7 +11,10 @@ import type { PiiSpan } from './spans.ts';
 
 type Cue = 'greeting' | 'signoff' | 'intro';
 
-/** Phrases in lower case; a one-word sign-off that is also an ordinary word needs a comma or line break before the name. */
+/**
+ * Phrases in lower case. A one-word sign-off that is also an ordinary word ("Thanks", "Hilsen")
+ * needs a comma or line break before the name, or to stand with the name alone on a line.
+ */
 const PHRASES: Record<Cue, string[]> = {
   greeting: [
     'hi', 'hello', 'hey', 'dear', 'good morning', 'good afternoon',
@@ -21,11 +24,11 @@ const PHRASES: Record<Cue, string[]> = {
     'liebe', 'lieber', 'sehr geehrte', 'sehr geehrter', 'guten tag', 'guten morgen', 'moin', 'servus',
   ],
   signoff: [
-    'regards', 'best regards', 'kind regards', 'warm regards', 'many thanks', 'thanks', 'thank you', 'cheers', 'best', 'sincerely', 'yours sincerely', 'yours truly', 'best wishes',
+    'regards', 'best regards', 'kind regards', 'warm regards', 'many thanks', 'thanks', 'thank you', 'thanks in advance', 'thank you in advance', 'cheers', 'best', 'sincerely', 'yours sincerely', 'yours truly', 'best wishes',
     'mvh', 'med vänlig hälsning', 'med vänliga hälsningar', 'vänliga hälsningar', 'vänlig hälsning', 'hälsningar', 'tack', 'tack på förhand', 'tack så mycket',
-    'med vennlig hilsen', 'vennlig hilsen', 'hilsen', 'takk', 'på forhånd takk', 'takk på forhånd',
+    'med vennlig hilsen', 'vennlig hilsen', 'hilsen', 'takk', 'på forhånd takk', 'takk på forhånd', 'på forhånd tak',
     'med venlig hilsen', 'venlig hilsen', 'de bedste hilsner', 'bedste hilsner', 'tak', 'vh',
-    'mit freundlichen grüßen', 'mit freundlichen grüssen', 'freundliche grüße', 'viele grüße', 'beste grüße', 'liebe grüße', 'herzliche grüße', 'gruß', 'grüße', 'mfg', 'lg', 'vg', 'danke', 'vielen dank', 'danke schön',
+    'mit freundlichen grüßen', 'mit freundlichen grüssen', 'freundliche grüße', 'viele grüße', 'beste grüße', 'liebe grüße', 'herzliche grüße', 'gruß', 'grüße', 'mfg', 'lg', 'vg', 'danke', 'vielen dank', 'danke schön', 'vielen dank im voraus', 'danke im voraus',
   ],
   intro: ['my name is', 'jag heter', 'mitt namn är', 'jeg heter', 'mitt navn er', 'jeg hedder', 'mit navn er', 'ich heiße', 'ich heisse', 'mein name ist'],
 };
@@ -57,7 +60,8 @@ export function findNames(s: string, tokens: readonly Token[]): PiiSpan[] {
   for (let k = 0; k < tokens.length; k++) {
     const phrase = phraseAt(s, tokens, k);
     if (!phrase) continue;
-    const span = nameAfter(s, tokens, phrase.end, phrase.cue, WEAK.has(phrase.text));
+    const weak = phrase.cue === 'signoff' && WEAK.has(phrase.text) && !(isLineStart(tokens, k) && endsLine(tokens, phrase.end));
+    const span = nameAfter(s, tokens, phrase.end, phrase.cue, weak);
     if (span) {
       out.push(span);
       k = span.tokenEnd;
@@ -79,6 +83,14 @@ function phraseAt(s: string, tokens: readonly Token[], k: number): { cue: Cue; t
     if (ok) return { cue, text: words.join(' '), end: k + words.length };
   }
   return undefined;
+}
+
+const isLineStart = (tokens: readonly Token[], k: number) => k === 0 || tokens[k - 1]!.text === '\n';
+
+/** Whether one to three words after token k end the line or the text ("Hilsen Silje", "LG Sabine"). */
+function endsLine(tokens: readonly Token[], k: number): boolean {
+  for (let j = k; j < tokens.length && j - k <= MAX_NAME_WORDS; j++) if (tokens[j]!.text === '\n') return j > k;
+  return tokens.length - k >= 1 && tokens.length - k <= MAX_NAME_WORDS;
 }
 
 function nameAfter(s: string, tokens: readonly Token[], k: number, cue: Cue, weak: boolean): (PiiSpan & { tokenEnd: number }) | undefined {

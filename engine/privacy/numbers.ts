@@ -133,6 +133,8 @@ class Window {
   readonly start: number;
   readonly end: number;
   readonly count: number;
+  /** The window is the whole run, not a part of a longer number. */
+  readonly whole: boolean;
   constructor(
     private readonly s: string,
     private readonly run: Run,
@@ -150,6 +152,7 @@ class Window {
     this.prefix = i === 0 ? run.prefix : '';
     this.start = run.groups[i]![0] - this.prefix.length;
     this.end = run.groups[j]![1];
+    this.whole = i === 0 && j === run.groups.length - 1;
   }
 
   digits(): string {
@@ -213,7 +216,9 @@ function isPhone(w: Window): boolean {
   const digits = w.digits();
   if (digits.startsWith('00')) return n >= 9 && n <= 15;
   if (digits[0] === '0') return n >= 7 && n <= 12;
-  if (seps.some((x) => /[()]/.test(x))) return false;
+  // Without a trunk 0 or country code, a number is a phone number only when it stands alone:
+  // "4111 1111" inside a longer card-like number is not one.
+  if (!w.whole || seps.some((x) => /[()]/.test(x))) return false;
   const shape = lens.join(',');
   // Danish and Norwegian numbers have no trunk 0 but fixed groupings; North American 3-3-4.
   if (n === 8 && ['2,2,2,2', '3,2,3', '4,4'].includes(shape) && onlySeps(seps, /^[ \u00a0\u202f]$/)) return true;
