@@ -8,6 +8,7 @@ import { runConnector } from './connector.ts';
 import { runEval } from './eval.ts';
 import { runGate } from './gate.ts';
 import { runReport } from './report.ts';
+import { runEvalRedaction } from './evalRedaction.ts';
 
 const positiveNumber = (v: string) => {
   const n = Number(v);
@@ -52,6 +53,15 @@ program
   .option('--no-baselines', 'score with the model only')
   .option('--negative-bias <x>', 'added to the model\'s negative logit, -3..3, as CXPULSE_SENTIMENT_NEGATIVE_BIAS does in the engine (default 0)', negativeBias)
   .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number }) => runEval(o));
+
+program
+  .command('eval-redaction')
+  .description('precision and recall per kind of the PII redaction on a labelled JSONL file ({"lang","text","spans":[{"start","end","label"}]}), and the dates, amounts and look-alikes it left alone')
+  .option('--data <file>', 'labelled JSONL file', 'test/privacy/redaction-fixture.jsonl')
+  .option('--no-names', 'score without the best-effort address and name redaction (CXPULSE_REDACT_NAMES_ADDRESSES=off)')
+  .option('--verbose', 'list every missed span and every wrong redaction')
+  .option('--json <file>', 'also write the figures as JSON to this file')
+  .action((o: { data: string; names: boolean; verbose?: boolean; json?: string }) => runEvalRedaction(o));
 
 program
   .command('gate')

@@ -62,6 +62,8 @@ export const EnvSchema = Type.Object({
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
   /** Durable consumer; instances sharing it share the work. */
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
+  /** `off`: redact only the identifiers found for sure (e-mail, IBAN, national ids, cards, phones), not postal addresses and person names (a best effort: engine/privacy/README.md). */
+  CXPULSE_REDACT_NAMES_ADDRESSES: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Largest `text` accepted (UTF-8 bytes). */
   CXPULSE_MAX_TEXT_BYTES: Int(DEFAULT_MAX_TEXT_BYTES),
   /** Largest HTTP body accepted. */

@@ -26,6 +26,8 @@ import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
+  /** Redact postal addresses and person names as well (best effort); default true. */
+  redactNames?: boolean;
   batchSize: number;
   batchLingerMs: number;
   model: PipelineModel;
@@ -68,7 +70,7 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
 
 /** Per event, before batching: redact PII -> language -> featurize. */
 function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
-  return (source) => source.pipe(redact(d.hooks?.onRedaction), guessLanguage(d.detectLanguage), featurize(d.model));
+  return (source) => source.pipe(redact({ names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
 }
 
 /** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */

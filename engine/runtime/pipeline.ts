@@ -12,7 +12,7 @@ export interface RunningPipeline {
   error(): Error | undefined;
 }
 
-type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
+type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'redactNames' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
 
 /** Subscribes the scoring pipeline to the bus, with the batch sizes and limits from the config. */
 export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logger): RunningPipeline {
@@ -22,6 +22,7 @@ export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logge
     bus,
     detectLanguage,
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
+    redactNames: cfg.CXPULSE_REDACT_NAMES_ADDRESSES === 'on',
     batchSize: cfg.CXPULSE_BATCH_SIZE,
     batchLingerMs: cfg.CXPULSE_BATCH_LINGER_MS,
     sink: { batchSize: cfg.CXPULSE_SINK_BATCH_SIZE, lingerMs: cfg.CXPULSE_SINK_LINGER_MS },
