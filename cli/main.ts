@@ -116,6 +116,7 @@ program
   .option('--own <files>', "your own labelled tickets (JSONL {\"text\",\"label\",\"lang\"?} or CSV, as eval reads them), comma-separated; added to the training data")
   .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
+  .option('--ablation', 'write what each training set contributes: retrain without each set (--sets limits which) and without the word-list prior; ABLATION.md and ablation.json in --out (default models/sentiment); the model is not changed')
   .option('--export-heldout <set>', 'write the held-out part of a data set as JSONL to --out (for cxpulse eval) instead of training')
   .option('--part <part>', 'with --export-heldout: test (default) or valid')
   .action((o) => runTrain(o));
