@@ -34,6 +34,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
     readiness: () => readiness(d),
+    notReady: () => d.pipeline.error()?.message,
   });
 }
 
