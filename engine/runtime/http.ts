@@ -34,7 +34,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
     readiness: () => readiness(d),
-    notReady: () => d.pipeline.error()?.message,
+    notReady: () => notReady(d),
   });
 }
 
@@ -50,6 +50,14 @@ async function readiness(d: HttpDeps): Promise<Readiness> {
     pipeline: { ok: failure === undefined, detail: failure?.message ?? 'running' },
   };
   return { ready: Object.values(checks).every((c) => c.ok), checks };
+}
+
+/** Why events would not be processed now: the pipeline stopped, or the bus (or its consumer) is away. */
+function notReady(d: HttpDeps): string | undefined {
+  const failure = d.pipeline.error();
+  if (failure) return failure.message;
+  const bus = d.bus.status();
+  return bus.connected ? undefined : `bus not ready: ${bus.description}`;
 }
 
 /** Listens on HOST:PORT; returns the base URL (a wildcard host is reported as 127.0.0.1). */
