@@ -44,7 +44,7 @@ async function readiness(d: HttpDeps): Promise<Readiness> {
   const storeOk = await d.store.ping();
   const failure = d.pipeline.error();
   const checks = {
-    bus: { ok: busStatus.connected, detail: d.bus.description },
+    bus: { ok: busStatus.connected, detail: busStatus.connected ? d.bus.description : busStatus.description },
     store: { ok: storeOk, detail: d.store.description },
     model: { ok: true, detail: d.models.registry.version },
     pipeline: { ok: failure === undefined, detail: failure?.message ?? 'running' },
