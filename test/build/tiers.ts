@@ -32,6 +32,7 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-alerts.test.ts',
   'test/sinks/clickhouse-schema.test.ts',
   'test/sinks/clickhouse-upgrade.test.ts',
+  'test/sinks/clickhouse-partitions.test.ts',
 ];
 
 /**
