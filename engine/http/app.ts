@@ -25,6 +25,8 @@ export interface AppDeps {
   maxBodyBytes: number;
   backend(): string | undefined;
   readiness(): Promise<Readiness>;
+  /** Why the pipeline is not running, or undefined while it runs: POST /v1/events answers 503 meanwhile. */
+  notReady?(): string | undefined;
   /** Hot reload and shadow scoring routes (/v1/models...); absent: not served. */
   models?: ModelsRouteOptions['registry'];
   /** GET /v1/reports/:kind behind the feed's token check (supervisor, admin); absent: not served. */
@@ -47,7 +49,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.addHook('onRoute', (route) => {
     if (route.websocket && route.schema) delete route.schema.hide;
   });
-  await app.register(eventsRoute, { bus: deps.bus, maxTextBytes: deps.maxTextBytes, maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics });
+  await app.register(eventsRoute, { bus: deps.bus, maxTextBytes: deps.maxTextBytes, maxBodyBytes: deps.maxBodyBytes, metrics: deps.metrics, ...(deps.notReady ? { notReady: deps.notReady } : {}) });
   await app.register(opsRoutes, { metrics: deps.metrics, backend: deps.backend, readiness: deps.readiness });
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   await app.register(feedRoute, { log: deps.log, feed: deps.feed, jwtSecret: deps.jwtSecret, backend: deps.backend });

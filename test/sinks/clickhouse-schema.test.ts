@@ -13,7 +13,7 @@ import {
   planAddColumns,
   planTtl,
 } from '../../engine/sinks/clickhouse/schema.ts';
-import { BUSINESS_EVENTS, SCORED_EVENTS, TABLES } from '../../engine/sinks/clickhouse/tables.ts';
+import { BUSINESS_EVENTS, CLAMPED_TS_PARTITION, SCORED_EVENTS, TABLES } from '../../engine/sinks/clickhouse/tables.ts';
 import { businessEvent, scoredEvent } from './fixtures.ts';
 
 const legacy = capabilitiesFor(parseServerVersion('18.16.1'));
@@ -74,7 +74,7 @@ describe('DDL text', () => {
         '  version UInt64',
         ')',
         'ENGINE = ReplacingMergeTree(version)',
-        'PARTITION BY toYYYYMM(ts)',
+        `PARTITION BY ${CLAMPED_TS_PARTITION}`,
         'ORDER BY (channel, event_id)',
         'TTL toDateTime(ts) + toIntervalDay(30)',
         'SETTINGS index_granularity = 8192',
@@ -86,7 +86,7 @@ describe('DDL text', () => {
   it('both variants share the dedup key and partitioning', () => {
     for (const caps of [legacy, modern]) {
       const sql = createTableSql('db1', SCORED_EVENTS, caps);
-      expect(sql).toContain('ENGINE = ReplacingMergeTree(version)\nPARTITION BY toYYYYMM(ts)\nORDER BY (channel, event_id)');
+      expect(sql).toContain(`ENGINE = ReplacingMergeTree(version)\nPARTITION BY ${CLAMPED_TS_PARTITION}\nORDER BY (channel, event_id)`);
       for (const t of TABLES) {
         const names = columnsFor(t, caps).map((c) => c.name);
         expect(new Set(names).size).toBe(names.length);
@@ -109,7 +109,7 @@ describe('DDL text', () => {
         '  version UInt64',
         ')',
         'ENGINE = ReplacingMergeTree(version)',
-        'PARTITION BY toYYYYMM(ts)',
+        `PARTITION BY ${CLAMPED_TS_PARTITION}`,
         'ORDER BY (customer_id, event_id)',
         'SETTINGS index_granularity = 8192',
       ].join('\n'),
@@ -130,7 +130,7 @@ describe('DDL text', () => {
         '  version UInt64',
         ')',
         'ENGINE = ReplacingMergeTree(version)',
-        'PARTITION BY toYYYYMM(ts)',
+        `PARTITION BY ${CLAMPED_TS_PARTITION}`,
         'ORDER BY (customer_id, event_id)',
         'TTL toDateTime(ts) + toIntervalDay(400)',
         'SETTINGS index_granularity = 8192',
