@@ -22,6 +22,8 @@ import { emotionSets, formalitySets, realTexts, topicSets, urgencySets } from '.
 
 export { urgencyRule, formalityRule } from './rules.ts';
 export { chooseThresholds } from './fit.ts';
+export { buildHeadsGate, checkHeadsGate, heldOutLines, GATED_HEADS, type GatedHead, type HeadsGateFile, type HeadsGatePart } from './gate.ts';
+export { RULE_CUES, ruleCuesIn } from './rules.ts';
 
 export interface TrainHeadsOptions {
   dataDir: string;
