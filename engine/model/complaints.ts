@@ -8,6 +8,8 @@
  * Phrase grammar (lower case, words separated by one space):
  *   `a/b/c`  one of these words (`_` joins the words of one choice: `has_not`)         `<n>`  a count (digits or the language's count words)
  *   `<t>`    a unit of time               `~`    up to two other words ("already ~ called")
+ *   `-a/b`   first token: not right after one of these words ("behöver inget svar" is no complaint)
+ *   `!a/b`   last token: not right before one of these words ("no answer needed")
  */
 import type { ClassScore, ComplaintKind, ImplicitComplaint, SentimentScore, UrgencyLabel } from '../event/types.ts';
 
@@ -47,7 +49,7 @@ export const COMPLAINT_PHRASES: Record<string, Phrases> = {
     waiting: [
       'still waiting', 'been waiting', 'waiting since', 'waiting for/over <n> <t>', 'waiting <n> <t>', 'waited <n> <t>', 'waited for/over <n> <t>',
       'on hold for', 'on hold ~ <n> <t>', '<n> <t> on hold', 'in the queue for', 'in a queue for', '<n> <t> in the queue',
-      '<n> <t> later', 'for <n> <t> now', 'days/weeks/months now', "it's/it_has/it’s been <n> <t>", 'since last week/month',
+      'for <n> <t> now', 'days/weeks/months now', "it's/it_has/it’s been <n> <t>", 'since last week/month',
     ],
     unresolved: [
       'never arrived/came/received/got/showed/turned/delivered/answered/replied/responded/refunded/heard/fixed',
@@ -55,7 +57,7 @@ export const COMPLAINT_PHRASES: Record<string, Phrases> = {
       "didn't/did_not arrive/receive/get/hear", 'still no/not/nothing/none', "still hasn't/haven't/isn't/doesn't/don't/can't/cannot/wasn't",
       'still broken', 'still charged', 'still being charged',
       'charged/billed/debited/paid ~ twice', 'double charged', 'double-charged', 'double billed', 'charged two times',
-      'no answer/reply/response/feedback/news/update/one_answers/one_replies/one_responds/one_called',
+      'no answer/reply/response/feedback/news/update/one_answers/one_replies/one_responds/one_called !needed/necessary/required',
       'nobody answers/replies/responds/called/calls/got/gets/has', 'without an/any answer/reply/response',
       'nothing happened/happens', 'nothing has happened',
     ],
@@ -73,7 +75,7 @@ export const COMPLAINT_PHRASES: Record<string, Phrases> = {
     ],
     unresolved: [
       'fortfarande inte/ingen/inget/inga/ingenting', 'ännu inte fått/kommit/fått', 'har inte fått/kommit', 'har ännu inte',
-      'aldrig kommit/kom/fått/fick/levererats/svarat', 'inget/ingen svar', 'inte fått svar/något svar/någon återkoppling',
+      'aldrig kommit/kom/fått/fick/levererats/svarat', '-behöver/behövs inget/ingen svar !behövs/nödvändigt', 'inte fått svar/något svar/någon återkoppling',
       'ingen har svarat/ringt', 'ingen återkoppling', 'dragit/dragits/debiterat/debiterats/debiterad/betalat/fakturerat ~ två gånger',
       'dubbel debitering', 'dubbeldebiterad', 'dubbeldebiterat', 'inget har hänt', 'ingenting händer', 'ingenting har hänt',
     ],
@@ -91,7 +93,7 @@ export const COMPLAINT_PHRASES: Record<string, Phrases> = {
     ],
     unresolved: [
       'fortsatt/fremdeles/ennå ikke/ingen/intet/ingenting', 'har ikke fått/mottatt', 'aldri kommet/kom/fått/mottatt/levert/svart',
-      'ingen/intet svar', 'ikke fått svar/noe svar', 'ingen har svart/ringt', 'ingen tilbakemelding',
+      '-trenger/trengs ingen/intet svar !nødvendig/trengs', 'ikke fått svar/noe svar', 'ingen har svart/ringt', 'ingen tilbakemelding',
       'trukket/belastet/betalt/fakturert ~ to ganger', 'dobbelt trukket/belastet/fakturert', 'ingenting skjer', 'ingenting har skjedd',
     ],
   },
@@ -108,7 +110,7 @@ export const COMPLAINT_PHRASES: Record<string, Phrases> = {
     ],
     unresolved: [
       'stadig/stadigvæk/endnu ikke/ingen/intet/ingenting', 'har ikke fået/modtaget', 'aldrig kommet/kom/fået/modtaget/leveret/svaret',
-      'ingen/intet svar', 'ikke fået svar/noget svar', 'ingen har svaret/ringet', 'ingen tilbagemelding',
+      '-behøver/behøves ingen/intet svar !nødvendigt/påkrævet', 'ikke fået svar/noget svar', 'ingen har svaret/ringet', 'ingen tilbagemelding',
       'trukket/betalt/opkrævet/faktureret ~ to gange', 'dobbelt trukket/opkrævet/faktureret', 'der sker ingenting/intet', 'intet er sket', 'ingenting er sket',
     ],
   },
@@ -126,7 +128,7 @@ export const COMPLAINT_PHRASES: Record<string, Phrases> = {
     unresolved: [
       'immer noch nicht/kein/keine/keinen/nichts', 'noch immer nicht/kein/keine/keinen/nichts', 'bis heute nicht/kein/keine/nichts',
       'nie/niemals angekommen/erhalten/bekommen/geliefert/beantwortet', 'noch nicht erhalten/bekommen/angekommen/erstattet',
-      'keine antwort/rückmeldung/reaktion', 'niemand antwortet/meldet/ruft', 'doppelt/zweimal abgebucht/belastet/berechnet',
+      'keine antwort/rückmeldung/reaktion !nötig/notwendig/erforderlich', 'niemand antwortet/meldet/ruft', 'doppelt/zweimal abgebucht/belastet/berechnet',
       'nichts passiert', 'nichts ist passiert', 'es passiert nichts', 'tut sich nichts',
     ],
   },
@@ -147,7 +149,17 @@ export function phraseSource(phrase: string, langs: readonly string[]): string {
   const units = [...new Set(langs.flatMap((l) => UNITS[l] ?? []))];
   let out = '';
   let needSpace = false;
+  let before = '';
+  let after = '';
   for (const token of phrase.split(' ')) {
+    if (token.startsWith('-')) {
+      before = `(?<!(?<![\\p{L}\\p{N}])${alts(token.slice(1).split('/'))}${SP})`;
+      continue;
+    }
+    if (token.startsWith('!')) {
+      after = `(?!${SP}${alts(token.slice(1).split('/'))}(?![\\p{L}\\p{N}]))`;
+      continue;
+    }
     if (token === '~') {
       // Up to two other words, each followed by its own space.
       out += `${needSpace ? SP : ''}(?:${WORD}${SP}){0,2}`;
@@ -158,7 +170,7 @@ export function phraseSource(phrase: string, langs: readonly string[]): string {
     out += (needSpace ? SP : '') + body;
     needSpace = true;
   }
-  return out;
+  return before + out + after;
 }
 
 /** Compiled once per language key: this runs for every scored text. */

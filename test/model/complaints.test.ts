@@ -56,6 +56,16 @@ describe('implicitComplaint', () => {
     expect(PLAIN.map(([lang, t]) => [t, implicitComplaint(t, lang)]).filter(([, c]) => c)).toEqual([]);
   });
 
+  it('is not fooled by "no answer needed" in any language', () => {
+    const polite: [string, string][] = [
+      ['en', 'No answer needed, just letting you know.'], ['sv', 'Behöver inget svar, ville bara tacka.'], ['sv', 'Inget svar behövs.'],
+      ['nb', 'Trenger ingen svar på dette.'], ['da', 'Behøver intet svar.'], ['de', 'Keine Antwort nötig, nur zur Info.'],
+    ];
+    expect(polite.filter(([l, t]) => implicitComplaint(t, l))).toEqual([]);
+    expect(implicitComplaint('Ich habe keine Antwort bekommen.', 'de')?.phrase).toBe('keine Antwort');
+    expect(implicitComplaint('Jag har fått inget svar.', 'sv')?.phrase).toBe('inget svar');
+  });
+
   it('matches whole words only, and other languages\' phrases only when the language is unknown', () => {
     expect(implicitComplaint('the thirdtimer club', 'en')).toBeUndefined();
     expect(implicitComplaint('Ich warte immer noch', 'de')?.kind).toBe('waiting');
