@@ -100,7 +100,8 @@ Adam with a lazy row-sparse update of the embedding (training/sentiment/trainer.
   Held out: Banking77 \`test\` (mapped), and the seed lines marked \`"split":"test"\` (${nSeed('topic')} lines, ${Number.isInteger(perTopicLang) ? perTopicLang : `about ${Math.round(perTopicLang)}`} per topic and language).
 - **Urgency and formality: no public labels exist. The labels are made up by us.** Keyword rules
   (\`training/heads/rules.ts\`, with Banking77 intents such as lost/stolen card or unrecognised
-  payment for urgency) label real texts — Banking77 and GoEmotions \`train\`, and the training parts
+  payment for urgency, and for urgency \`high\` also the implicit-complaint phrases the engine serves,
+  \`engine/model/complaints.ts\`) label real texts — Banking77 and GoEmotions \`train\`, and the training parts
   of the Swedish, Norwegian, Danish and German sentiment sets — and abstain when no cue fires (at
   most 2,500 texts per source and label). Hand-written examples in all five languages
   (\`seed/urgency.jsonl\`, \`seed/formality.jsonl\`) are added for training; their \`test\` lines were

@@ -7,6 +7,7 @@
  * labelled (seed/*.jsonl, split "test").
  */
 import type { FormalityLabel, UrgencyLabel } from '../../engine/event/index.ts';
+import { implicitComplaint } from '../../engine/model/index.ts';
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** Case-insensitive whole-word (or whole-phrase) match of any of `words`. */
@@ -44,12 +45,13 @@ const SHOUTING = /(!{2,})|(\b[A-ZÄÖÅÆØÜ]{4,}\b.*\b[A-ZÄÖÅÆØÜ]{4,}\b)
 
 /**
  * Urgency of a real text (abstains with undefined): critical on fraud/theft/legal cues; high on
- * deadline, escalation or access-loss cues, or shouting; low on thanks/"no rush" without a
- * request; normal for a plain question or request with none of those cues.
+ * deadline, escalation or access-loss cues, shouting, or an implicit complaint (the phrases the
+ * engine serves as signals.implicitComplaint: repeated contact, waiting, unresolved states); low
+ * on thanks/"no rush" without a request; normal for a plain question with none of those cues.
  */
-export function urgencyRule(text: string): UrgencyLabel | undefined {
+export function urgencyRule(text: string, lang?: string): UrgencyLabel | undefined {
   if (CRITICAL.test(text)) return 'critical';
-  if (HIGH.test(text) || SHOUTING.test(text)) return 'high';
+  if (HIGH.test(text) || SHOUTING.test(text) || implicitComplaint(text, lang)) return 'high';
   if (LOW.test(text) && !QUESTION.test(text)) return 'low';
   if (QUESTION.test(text)) return 'normal';
   return undefined;
@@ -102,6 +104,7 @@ export const RULE_CUES: Record<'urgency' | 'formality', Record<string, (text: st
     low: (t) => firstOf(LOW_WORDS, t),
     question: (t) => QUESTION.exec(t)?.[0],
     shouting: (t) => SHOUTING.exec(t)?.[0],
+    complaint: (t, lang) => implicitComplaint(t, lang)?.phrase,
   },
   formality: {
     formal: (t) => firstOf(FORMAL_WORDS, t),
