@@ -160,3 +160,5 @@ export async function runBench(o: BenchOptions): Promise<void> {
   if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
   if (e2e.received < e2e.events) process.exitCode = 1;
 }
+
+export { formatRedactionScores, readLabelledLines, scoreRedaction, type RedactionScores } from './redaction.ts';

@@ -6,9 +6,10 @@ import { evaluateFile } from '../training/eval/run.ts';
  * `sentiment` and `vader-sentiment` packages on the same labelled lines; stdout, and all the
  * figures as JSON in `json` when given.
  */
-export async function runEval(opts: { data: string; model?: string; json?: string; baselines?: boolean }): Promise<void> {
+export async function runEval(opts: { data: string; model?: string; json?: string; baselines?: boolean; negativeBias?: number }): Promise<void> {
   const { text, json } = await evaluateFile({
     data: opts.data,
+    ...(opts.negativeBias !== undefined ? { negativeBias: opts.negativeBias } : {}),
     ...(opts.model !== undefined ? { model: opts.model } : {}),
     ...(opts.baselines !== undefined ? { baselines: opts.baselines } : {}),
   });

@@ -8,6 +8,7 @@ import { runConnector } from './connector.ts';
 import { runEval } from './eval.ts';
 import { runGate } from './gate.ts';
 import { runReport } from './report.ts';
+import { runEvalRedaction } from './evalRedaction.ts';
 
 const positiveNumber = (v: string) => {
   const n = Number(v);
@@ -17,6 +18,11 @@ const positiveNumber = (v: string) => {
 const positiveInt = (v: string) => {
   const n = positiveNumber(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a positive integer');
+  return n;
+};
+const negativeBias = (v: string) => {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n) || n < -3 || n > 3) throw new InvalidArgumentError('must be a number from -3 to 3');
   return n;
 };
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
@@ -45,7 +51,17 @@ program
   .option('--model <dir>', 'model folder (default: models/sentiment)')
   .option('--json <file>', 'also write all figures as JSON to this file')
   .option('--no-baselines', 'score with the model only')
-  .action((o: { data: string; model?: string; json?: string; baselines: boolean }) => runEval(o));
+  .option('--negative-bias <x>', 'added to the model\'s negative logit, -3..3, as CXPULSE_SENTIMENT_NEGATIVE_BIAS does in the engine (default 0)', negativeBias)
+  .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number }) => runEval(o));
+
+program
+  .command('eval-redaction')
+  .description('precision and recall per kind of the PII redaction on a labelled JSONL file ({"lang","text","spans":[{"start","end","label"}]}), and the dates, amounts and look-alikes it left alone')
+  .option('--data <file>', 'labelled JSONL file', 'test/privacy/redaction-fixture.jsonl')
+  .option('--no-names', 'score without the best-effort address and name redaction (CXPULSE_REDACT_NAMES_ADDRESSES=off)')
+  .option('--verbose', 'list every missed span and every wrong redaction')
+  .option('--json <file>', 'also write the figures as JSON to this file')
+  .action((o: { data: string; names: boolean; verbose?: boolean; json?: string }) => runEvalRedaction(o));
 
 program
   .command('gate')
@@ -53,7 +69,8 @@ program
   .option('--data <dir>', 'labelled data folder', '../shared/data')
   .option('--model <dir>', 'model folder (default: models/sentiment)')
   .option('--write', 'measure the model and write it as the new reference (floors) instead of checking')
-  .action((o: { data: string; model?: string; write?: boolean }) => runGate(o));
+  .option('--heads', 'check the urgency, formality and topic heads on their hand-written held-out lines (data/heads) against models/sentiment/heads/quality-gate.json instead')
+  .action((o: { data: string; model?: string; write?: boolean; heads?: boolean }) => runGate(o));
 
 program
   .command('report <kind>')
@@ -100,6 +117,7 @@ program
   .option('--own <files>', "your own labelled tickets (JSONL {\"text\",\"label\",\"lang\"?} or CSV, as eval reads them), comma-separated; added to the training data")
   .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
+  .option('--ablation', 'write what each training set contributes: retrain without each set (--sets limits which) and without the word-list prior; ABLATION.md and ablation.json in --out (default models/sentiment); the model is not changed')
   .option('--export-heldout <set>', 'write the held-out part of a data set as JSONL to --out (for cxpulse eval) instead of training')
   .option('--part <part>', 'with --export-heldout: test (default) or valid')
   .action((o) => runTrain(o));

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { exportHeldOut, HELD_OUT_PARTS, parseHyper, trainSentiment, type HeldOutPart } from '../training/sentiment/index.ts';
+import { runAblation } from '../training/sentiment/index.ts';
 import { trainHeads } from '../training/heads/index.ts';
 import { trainChurn } from '../training/churn/index.ts';
 import { createProgress } from '../training/progress.ts';
@@ -26,6 +27,8 @@ export interface TrainCliOptions {
   exportHeldout?: string;
   /** `--part test|valid` of `--export-heldout`; default test. */
   part?: string;
+  /** `--ablation`: retrain without each set (and without the word-list prior); writes ABLATION.md and ablation.json to `out`. */
+  ablation?: boolean;
 }
 
 const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -45,6 +48,14 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
     return;
   }
   if (o.part !== undefined) throw new Error('--part only applies to --export-heldout');
+  if (o.ablation) {
+    const runs = await runAblation({ dataDir: o.data, outDir: o.out ?? 'models/sentiment', seed: o.seed, epochs: o.epochs, progress,
+      ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}),
+      ...(o.sets ? { sets: list(o.sets) } : {}),
+    });
+    process.stdout.write(`${JSON.stringify(runs, null, 2)}\n`);
+    return;
+  }
   if (o.churn) {
     if (o.stability && !o.stability.every(Number.isInteger)) throw new Error(`--stability must be comma-separated integers, got ${o.stability.join(',')}`);
     const report = await trainChurn({ dataDir: o.data, outDir: o.out ?? 'models/churn', seed: o.seed, stabilitySeeds: o.stability, progress });

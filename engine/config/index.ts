@@ -21,6 +21,10 @@ export const DEFAULT_SINK_BATCH_SIZE = 500;
 export const DEFAULT_SINK_LINGER_MS = 100;
 export const DEFAULT_MAX_IN_FLIGHT = 1024;
 export const DEFAULT_ACK_WAIT_MS = 30_000;
+/** Deliveries of one message before it goes to the DLQ with its history. */
+export const DEFAULT_MAX_DELIVER = 10;
+/** Wait before delivery n + 1 after the n-th failed; the last value repeats (about 26 min over 10 deliveries). */
+export const DEFAULT_REDELIVERY_BACKOFF_MS = '2000,10000,30000,60000,300000';
 export const DEFAULT_FEED_SNAPSHOT_SIZE = 200;
 export const DEFAULT_FEED_QUEUE_SIZE = 1000;
 export const DEFAULT_FEED_SLOW_GRACE_MS = 10_000;
@@ -67,6 +71,11 @@ export const EnvSchema = Type.Object({
   CXPULSE_DATA_DIR: Type.String({ default: DEFAULT_DATA_DIR }),
   /** Text model folder; unset: models/sentiment. */
   CXPULSE_MODEL_DIR: Type.Optional(Type.String()),
+  /**
+   * Added to the sentiment model's negative logit (-3..3): above 0 more messages are called negative (higher negative
+   * recall, lower precision), for deployments whose traffic is mostly complaints; the model card shows the trade-off.
+   */
+  CXPULSE_SENTIMENT_NEGATIVE_BIAS: Type.Number({ default: 0, minimum: -3, maximum: 3 }),
   /** 1: reload the model when manifest.json in CXPULSE_MODEL_DIR changes (engine/model/registry.ts). */
   CXPULSE_MODEL_WATCH: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
   /** TF.js backend to try first; unset: tensorflow (tfjs-node, when installed), wasm, cpu in that order. */
@@ -75,6 +84,8 @@ export const EnvSchema = Type.Object({
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
   /** Durable consumer; instances sharing it share the work. */
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
+  /** `off`: redact only the identifiers found for sure (e-mail, IBAN, national ids, cards, phones), not postal addresses and person names (a best effort: engine/privacy/README.md). */
+  CXPULSE_REDACT_NAMES_ADDRESSES: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Largest `text` accepted (UTF-8 bytes). */
   CXPULSE_MAX_TEXT_BYTES: Int(DEFAULT_MAX_TEXT_BYTES),
   /** Largest HTTP body accepted. */
@@ -108,6 +119,10 @@ export const EnvSchema = Type.Object({
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
   CXPULSE_ACK_WAIT_MS: Int(DEFAULT_ACK_WAIT_MS, 1000),
+  /** Deliveries of one message (the consumer's max_deliver); after the last one it goes to cx.dlq with its history. */
+  CXPULSE_MAX_DELIVER: Int(DEFAULT_MAX_DELIVER),
+  /** Comma list of waits (ms) before each redelivery, the last repeating (the consumer's backoff). */
+  CXPULSE_REDELIVERY_BACKOFF_MS: Type.String({ default: DEFAULT_REDELIVERY_BACKOFF_MS, pattern: '^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$' }),
   /** Connectors run inside `cxpulse start` (connectors/README.md): a comma list of chat, calls, crm, email, or none; unset: every configured one. */
   CXPULSE_CONNECTORS: Type.Optional(Type.String()),
   CXPULSE_CHAT_WEBHOOK_SECRET: Type.Optional(Type.String()),
@@ -214,6 +229,11 @@ function check<S extends TSchema>(schema: S, picked: Record<string, unknown>): S
 /** The process environment with some variables replaced: for tools that start an engine with their own settings. */
 export function environmentWith(overrides: Env): Env {
   return { ...process.env, ...overrides };
+}
+
+/** CXPULSE_REDELIVERY_BACKOFF_MS as numbers (the schema has checked its shape). */
+export function redeliveryBackoffMs(cfg: Pick<Config, 'CXPULSE_REDELIVERY_BACKOFF_MS'>): number[] {
+  return cfg.CXPULSE_REDELIVERY_BACKOFF_MS.split(',').map((v) => Number(v.trim()));
 }
 
 /** Reads the configuration from environment variables (strings), converting and checking each one. */

@@ -20,8 +20,11 @@ export const EVENT_ERRORS = {
   CX_ERR_EMPTY_BATCH: { status: 400, summary: 'an array of events must hold at least one event' },
   CX_ERR_UNSUPPORTED_EVENT: { status: 400, summary: 'a business (CRM) event; its consumer is not part of this release' },
   CX_ERR_SCORING_FAILED: { status: 500, summary: 'the model could not score this event' },
+  CX_ERR_ROW_REJECTED: { status: 500, summary: 'the store refused this row (the entry carries its error); the rows written with it were stored' },
+  CX_ERR_MAX_DELIVERIES: { status: 500, summary: 'the message failed on every one of its CXPULSE_MAX_DELIVER deliveries; the entry carries its history' },
   CX_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, summary: 'the body must be application/json' },
   CX_ERR_BUS_UNAVAILABLE: { status: 503, summary: 'the event could not be published; nothing was accepted, retry later' },
+  CX_ERR_NOT_READY: { status: 503, summary: 'the engine is not processing events (its pipeline stopped); nothing was accepted, retry after Retry-After seconds' },
   // Refusals only a connector gives (the source, not the event, is at fault).
   CX_ERR_BAD_SIGNATURE: { status: 401, summary: 'the webhook signature is missing, malformed, stale or does not match the configured secret' },
   CX_ERR_FORBIDDEN: { status: 403, summary: 'the token is valid but its role may not use this endpoint' },

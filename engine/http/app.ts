@@ -61,6 +61,8 @@ export interface AppDeps {
   ops?: boolean;
   backend(): string | undefined;
   readiness(): Promise<Readiness>;
+  /** Why the pipeline is not running, or undefined while it runs: POST /v1/events answers 503 meanwhile. */
+  notReady?(): string | undefined;
   /** Hot reload and shadow scoring routes (/v1/models...); absent: not served. */
   models?: ModelsRouteOptions['registry'];
   /** GET /v1/reports/:kind (supervisor, admin); absent: not served. */
@@ -93,7 +95,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     if (route.websocket && route.schema) delete route.schema.hide;
   });
   const { fieldLimits, maxBatchEvents } = limits;
-  await app.register(eventsRoute, { bus: deps.bus, maxTextBytes: deps.maxTextBytes, maxBodyBytes: deps.maxBodyBytes, fieldLimits, maxBatchEvents, metrics: deps.metrics });
+  await app.register(eventsRoute, {
+    bus: deps.bus,
+    maxTextBytes: deps.maxTextBytes,
+    maxBodyBytes: deps.maxBodyBytes,
+    fieldLimits,
+    maxBatchEvents,
+    metrics: deps.metrics,
+    ...(deps.notReady ? { notReady: deps.notReady } : {}),
+  });
   if (deps.ops !== false) await app.register(opsRoutes, { metrics: deps.metrics, backend: deps.backend, readiness: deps.readiness });
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   await app.register(feedRoute, { log: deps.log, feed: deps.feed, authenticated: deps.jwtSecret !== undefined, maxClients: limits.feedMaxClients, backend: deps.backend });

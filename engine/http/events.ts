@@ -19,7 +19,12 @@ export interface EventsRouteOptions {
   /** Most events in one request (CXPULSE_MAX_BATCH_EVENTS). */
   maxBatchEvents?: number;
   metrics: Metrics;
+  /** Why the engine is not processing events right now (its pipeline stopped), or undefined: then ingest answers 503. */
+  notReady?(): string | undefined;
 }
+
+/** Retry-After of the 503 a stopped pipeline gives: long enough for a supervisor to restart the engine. */
+export const NOT_READY_RETRY_AFTER_S = 10;
 
 const Accepted = Type.Object({
   accepted: Type.Integer({ description: 'events taken (all of them: a batch is all or nothing)' }),
@@ -38,7 +43,7 @@ const schema = {
     ...errorResponses(
       'CX_ERR_INVALID_JSON', 'CX_ERR_NOT_AN_OBJECT', 'CX_ERR_MISSING_FIELD', 'CX_ERR_WRONG_TYPE', 'CX_ERR_UNKNOWN_CHANNEL', 'CX_ERR_INVALID_VALUE', 'CX_ERR_EMPTY_TEXT',
       'CX_ERR_INVALID_TIMESTAMP', 'CX_ERR_EMPTY_BATCH', 'CX_ERR_UNSUPPORTED_EVENT', 'CX_ERR_TEXT_TOO_LARGE', 'CX_ERR_BODY_TOO_LARGE', 'CX_ERR_UNSUPPORTED_MEDIA_TYPE', 'CX_ERR_BUS_UNAVAILABLE',
-      'CX_ERR_FIELD_TOO_LARGE', 'CX_ERR_BATCH_TOO_LARGE', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN', 'CX_ERR_RATE_LIMITED',
+      'CX_ERR_FIELD_TOO_LARGE', 'CX_ERR_BATCH_TOO_LARGE', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN', 'CX_ERR_RATE_LIMITED', 'CX_ERR_NOT_READY',
     ),
   },
 } satisfies FastifySchema;
@@ -67,6 +72,12 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
   // on the NATS path), so its codes and messages reach the client, not a schema validator's.
   const maxBatch = opts.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
   app.post('/v1/events', { schema, config: routeAccess(INGEST_ACCESS), validatorCompiler: () => () => true }, async (req, reply) => {
+    // Taking events no pipeline will process would answer 202 for work that is not happening.
+    const down = opts.notReady?.();
+    if (down !== undefined) {
+      reply.header('retry-after', String(NOT_READY_RETRY_AFTER_S));
+      throw new HttpEventError('CX_ERR_NOT_READY', `the engine is not processing events (${down}); nothing was accepted, retry later`);
+    }
     const body: unknown = req.body;
     const list = Array.isArray(body) ? body : [body];
     if (list.length === 0) throw new HttpEventError('CX_ERR_EMPTY_BATCH', 'the array of events is empty');

@@ -7,11 +7,24 @@ import {
   type ClassScore, type HeadName, type HeadScore, type IntensityLabel, type MultiLabelScore, type SentimentScore,
 } from '../event/types.ts';
 
-/** Argmax of softmax probabilities; score = p(positive) - p(negative). */
-export function sentimentAt(p: ArrayLike<number>, i: number): SentimentScore {
-  const neg = p[i * 3]!, neu = p[i * 3 + 1]!, pos = p[i * 3 + 2]!;
+/**
+ * Argmax of softmax probabilities; score = p(positive) - p(negative). `negativeBias` (a
+ * deployment's prior, CXPULSE_SENTIMENT_NEGATIVE_BIAS) is added to the negative class's logit
+ * before the argmax: p(negative) is multiplied by e^bias and the three renormalised, so a
+ * positive bias trades negative precision for negative recall; 0 leaves the model's output as is.
+ */
+export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0): SentimentScore {
+  let neg = p[i * 3]!, neu = p[i * 3 + 1]!, pos = p[i * 3 + 2]!;
+  if (negativeBias !== 0) {
+    const scaled = neg * Math.exp(negativeBias);
+    const z = scaled + neu + pos;
+    neg = scaled / z;
+    neu /= z;
+    pos /= z;
+  }
+  const probs = [neg, neu, pos] as const;
   const best = neg >= neu && neg >= pos ? 0 : pos >= neu ? 2 : 1;
-  return { label: SENTIMENT_LABELS[best]!, score: pos - neg, confidence: p[i * 3 + best]! };
+  return { label: SENTIMENT_LABELS[best]!, score: pos - neg, confidence: probs[best] };
 }
 
 /** Argmax of one row of a single-label head. */

@@ -9,7 +9,7 @@ import type { SentimentScore, TextScores } from '../event/types.ts';
 import { MANIFEST_FILE } from './manifest.ts';
 import { validateScorer } from './canary.ts';
 import { headFolders } from './heads.ts';
-import { loadTextScorer, type TextScorer } from './scorer.ts';
+import { loadTextScorer, type LoadOptions, type TextScorer } from './scorer.ts';
 
 /** One loaded model with the number of batches using it right now. */
 interface Slot {
@@ -59,7 +59,7 @@ export class ModelRegistry {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(first: TextScorer, dir: string, private readonly defaultDir: string, private readonly hooks: RegistryHooks) {
+  private constructor(first: TextScorer, dir: string, private readonly defaultDir: string, private readonly hooks: RegistryHooks, private readonly load: LoadOptions) {
     this.active = { scorer: first, dir, refs: 0, retired: false };
   }
 
@@ -68,15 +68,15 @@ export class ModelRegistry {
    * refuses to start (ModelInvalidError naming the folder and the failed check) instead of
    * scoring garbage. Load failures throw as loadTextScorer does (naming the file).
    */
-  static async open(dir: string, hooks: RegistryHooks = {}): Promise<ModelRegistry> {
-    const scorer = await loadTextScorer(dir);
+  static async open(dir: string, hooks: RegistryHooks = {}, load: LoadOptions = {}): Promise<ModelRegistry> {
+    const scorer = await loadTextScorer(dir, load);
     try {
       await validateScorer(scorer);
     } catch (err) {
       scorer.dispose();
       throw new ModelInvalidError(dir, `start-up canary check failed: ${(err as Error).message}`);
     }
-    return new ModelRegistry(scorer, dir, dir, hooks);
+    return new ModelRegistry(scorer, dir, dir, hooks, load);
   }
 
   get version(): string {
@@ -149,7 +149,7 @@ export class ModelRegistry {
       const dir = opts.dir ?? this.defaultDir;
       let candidate: TextScorer;
       try {
-        candidate = await loadTextScorer(dir);
+        candidate = await loadTextScorer(dir, this.load);
       } catch (err) {
         throw new ModelInvalidError(dir, (err as Error).message);
       }

@@ -47,6 +47,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
     readiness: () => readiness(d),
+    notReady: () => notReady(d),
   });
 }
 
@@ -64,12 +65,20 @@ async function readiness(d: HttpDeps): Promise<Readiness> {
   const storeOk = await d.store.ping();
   const failure = d.pipeline.error();
   const checks = {
-    bus: { ok: busStatus.connected, detail: d.bus.description },
+    bus: { ok: busStatus.connected, detail: busStatus.connected ? d.bus.description : busStatus.description },
     store: { ok: storeOk, detail: d.store.description },
     model: { ok: true, detail: d.models.registry.version },
     pipeline: { ok: failure === undefined, detail: failure?.message ?? 'running' },
   };
   return { ready: Object.values(checks).every((c) => c.ok), checks };
+}
+
+/** Why events would not be processed now: the pipeline stopped, or the bus (or its consumer) is away. */
+function notReady(d: HttpDeps): string | undefined {
+  const failure = d.pipeline.error();
+  if (failure) return failure.message;
+  const bus = d.bus.status();
+  return bus.connected ? undefined : `bus not ready: ${bus.description}`;
 }
 
 /** Listens on HOST:`port` (default PORT); returns the base URL (a wildcard host is reported as 127.0.0.1). */

@@ -25,7 +25,7 @@ export async function openModels(cfg: Config, metrics: Metrics, log: Logger): Pr
     },
     onShadowResult: (agree) => metrics.shadowAgreement.inc({ result: agree ? 'agree' : 'disagree' }),
     onShadowError: (err) => log.warn({ err }, 'shadow model failed on a batch; the active model is unaffected'),
-  });
+  }, { negativeBias: cfg.CXPULSE_SENTIMENT_NEGATIVE_BIAS });
   metrics.modelInfo.set({ version: registry.version }, 1);
   log.info({ backend, model: registry.version }, `model ${registry.version} loaded on TensorFlow.js backend '${backend}'`);
   return { backend, registry, dir };

@@ -20,6 +20,7 @@ export const INTEGRATION_TESTS = [
   'test/connectors/crm.test.ts',
   'test/connectors/publisher.test.ts',
   'test/connectors/chat-calls-e2e.test.ts',
+  'test/bus/nats-maxdeliver.test.ts',
   // Dovecot (started per test) and NATS.
   'test/connectors/email-e2e.test.ts',
   'test/connectors/email-imap.test.ts',
@@ -33,6 +34,7 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-alerts.test.ts',
   'test/sinks/clickhouse-schema.test.ts',
   'test/sinks/clickhouse-upgrade.test.ts',
+  'test/sinks/clickhouse-partitions.test.ts',
 ];
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EMOTION_LABELS, HEADS, HEAD_NAMES, URGENCY_LABELS } from '../../engine/event/types.ts';
 import { headExpectation } from '../../engine/model/heads.ts';
-import { headScoreAt } from '../../engine/model/outputs.ts';
+import { headScoreAt, sentimentAt } from '../../engine/model/outputs.ts';
 
 describe('head outputs from the heads table', () => {
   it('a single-label head gives the most probable label of its row', () => {
@@ -39,5 +39,26 @@ describe('head outputs from the heads table', () => {
       expect(e).toMatchObject({ task: name, labels: HEADS[name].labels });
       expect(e.multiLabel === true).toBe(HEADS[name].kind === 'multi');
     }
+  });
+});
+
+describe('sentiment output with a negative bias', () => {
+  // Row 0: neutral ahead of negative; row 1: clearly positive.
+  const p = [0.35, 0.45, 0.2, 0.05, 0.15, 0.8];
+
+  it('leaves the model output as is at bias 0', () => {
+    expect(sentimentAt(p, 0)).toEqual({ label: 'neutral', score: 0.2 - 0.35, confidence: 0.45 });
+    expect(sentimentAt(p, 0, 0)).toEqual(sentimentAt(p, 0));
+  });
+
+  it('scales p(negative) by e^bias and renormalises: a close neutral turns negative, a clear positive stays', () => {
+    const s = sentimentAt(p, 0, 0.5);
+    const neg = 0.35 * Math.exp(0.5), z = neg + 0.45 + 0.2;
+    expect(s.label).toBe('negative');
+    expect(s.confidence).toBeCloseTo(neg / z, 12);
+    expect(s.score).toBeCloseTo((0.2 - neg) / z, 12);
+    expect(sentimentAt(p, 1, 1).label).toBe('positive');
+    // A negative bias moves the other way.
+    expect(sentimentAt([0.45, 0.4, 0.15], 0, -0.5).label).toBe('neutral');
   });
 });

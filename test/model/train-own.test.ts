@@ -65,4 +65,18 @@ describe('training on your own tickets', () => {
       scorer.dispose();
     }
   }, 120_000);
+
+  it('tests a set it is told not to train on (the ablation runs), with the others trained as usual', async () => {
+    await writeFile(join(dir, 'other.jsonl'), tickets());
+    const report = await trainSentiment({
+      dataDir: join(dir, 'no-public-data-here'), outDir: join(dir, 'model-ablation'), sets: [], seed: 7, epochs: 2, biasTable: false,
+      ownFiles: [join(dir, 'tickets.jsonl'), join(dir, 'other.jsonl')], testOnly: ['own:other.jsonl'],
+    });
+    expect(report.sets.map((s) => s.name)).toEqual(['own:tickets.jsonl']);
+    expect(report.outOfDomain.map((s) => s.name)).toEqual(['own:other.jsonl']);
+    expect(report.outOfDomain[0]!.heldOut).toMatch(/not trained on in this run/);
+    expect(report.outOfDomain[0]!.n).toBe(loadOwnSet(join(dir, 'other.jsonl'), 7).test.length);
+    expect(report.trainExamples).toBe(loadOwnSet(join(dir, 'tickets.jsonl'), 7).train.length);
+    expect(report.negativeBias).toBeUndefined();
+  }, 120_000);
 });

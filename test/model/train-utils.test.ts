@@ -3,7 +3,7 @@ import { featurizeWith, defaultFeaturizerSpec, tokenize } from '../../engine/mod
 import { classificationReport, macroF1, reportFromConfusion } from '../../training/eval/metrics.ts';
 import { DEFAULT_HYPER, parseHyper, resolveHyper } from '../../training/sentiment/config.ts';
 import { qualityBars, perLanguage } from '../../training/sentiment/card-sections.ts';
-import type { TrainReport } from '../../training/sentiment/index.ts';
+import { renderAblation, type TrainReport } from '../../training/sentiment/index.ts';
 import { parseDelimited } from '../../training/eval/csv.ts';
 import { quantizeUint8 } from '../../training/sentiment/export.ts';
 import { fitTemperature } from '../../training/sentiment/calibrate.ts';
@@ -131,5 +131,18 @@ describe('model card sections', () => {
     expect(text).toContain('margin over the better lexicon 0.100 (bar 0.15: **not met**)');
     expect(text).toMatch(/Norwegian \(NoReC `dev`\): macro-F1 0\.\d{3} \(bar 0\.60: met\)/);
     expect(text).toContain('pooled macro-F1 1.000 (bar 0.60: met)');
+  });
+});
+
+describe('ablation table', () => {
+  it('shows the full run as is and every other run as its change against it', () => {
+    const md = renderAblation([
+      { label: 'all sets', macroF1: { a: 0.7, b: 0.5 }, negRecall: { 'en-tweeteval': 0.7 }, validMean: 0.6 },
+      { label: 'without a', macroF1: { a: 0.65, b: 0.51 }, negRecall: { 'en-tweeteval': 0.72 }, validMean: 0.59 },
+    ], 42);
+    expect(md).toContain('| run | a | b | en-tweeteval neg. recall |');
+    expect(md).toContain('| all sets | 0.700 | 0.500 | 0.700 |');
+    expect(md).toContain('| without a | 0.650 (-0.050) | 0.510 (+0.010) | 0.720 (+0.020) |');
+    expect(md).toContain('seed 42');
   });
 });

@@ -13,6 +13,8 @@ export interface EvalOptions {
   model?: string;
   /** Run the npm baselines too (default true). */
   baselines?: boolean;
+  /** Added to the model's negative logit (as CXPULSE_SENTIMENT_NEGATIVE_BIAS); default 0. */
+  negativeBias?: number;
   /** Texts per forward pass (as `cxpulse score --batch`). */
   batch?: number;
   /** Where progress goes (default: stderr, only for files of PROGRESS_MIN_ROWS lines or more). */
@@ -28,6 +30,8 @@ export interface EvalJson {
   binaryNote?: string;
   langSource: string;
   modelVersion: string;
+  /** The negative bias the model was scored with, when not 0. */
+  negativeBias?: number;
   rows: number;
   skipped: number;
   skippedLines: SkippedLine[];
@@ -68,7 +72,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   const langSource = withLang === rows.length ? 'lang from the file' : withLang === 0 ? 'lang detected' : 'lang from the file, detected where missing';
 
   await initBackend();
-  const scorer = await loadTextScorer(o.model);
+  const scorer = await loadTextScorer(o.model, { negativeBias: o.negativeBias ?? 0 });
   const systems = [modelSystem(scorer), ...(o.baselines === false ? [] : [afinnSystem(), vaderSystem()])];
   const progress = o.progress ?? createProgress({ quiet: rows.length < PROGRESS_MIN_ROWS });
   const results: SystemResult[] = [];
@@ -88,6 +92,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   for (const s of file.skipped.slice(0, SKIPPED_SHOWN)) head.push(`  skipped line ${s.line}: ${s.reason}`);
   if (file.skipped.length > SKIPPED_SHOWN) head.push(`  ... and ${file.skipped.length - SKIPPED_SHOWN} more`);
   if (file.binary) head.push(BINARY_NOTE);
+  if (o.negativeBias) head.push(`model: negative bias ${o.negativeBias} added to the negative logit (as CXPULSE_SENTIMENT_NEGATIVE_BIAS)`);
   const text = [head.join('\n'), ...results.map((r) => formatSystem(r, file.binary, langSource)), formatSummary(results, file.binary)].join('\n\n') + '\n';
   const json: EvalJson = {
     file: o.data,
@@ -98,6 +103,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
     ...(file.binary ? { binaryNote: BINARY_NOTE } : {}),
     langSource,
     modelVersion: scorer.version,
+    ...(o.negativeBias ? { negativeBias: o.negativeBias } : {}),
     rows: rows.length,
     skipped: file.skipped.length,
     skippedLines: file.skipped,

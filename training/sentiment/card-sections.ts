@@ -36,6 +36,8 @@ export function architectureText(m: ModelManifest): string {
     return `- fastText-style embedding bag in TF.js: hashed features -> ${a.dim}-dim embedding rows -> mean -> ${a.hidden > 0 ? `ReLU ${a.hidden} -> ` : ''}dense -> softmax.`;
   }
   const langs = a.languageRows ?? [];
+  const hyper = m.training?.['hyperparameters'] as Record<string, unknown> | undefined;
+  const lexPrior = Number(hyper?.['lexPrior'] ?? 0);
   return [
     `- Wide linear model in TF.js (\`training/sentiment/linear.ts\`): one weight per hashed feature and class; logits = sum of a`,
     `  text's rows / sqrt(number of features) + bias -> softmax. Trained with per-example AdaGrad and balanced class weights.`,
@@ -45,6 +47,12 @@ export function architectureText(m: ModelManifest): string {
       `  language, the copies what is particular to one. The language comes from the event (or \`lang\` in \`cxpulse score\`/\`eval\`),`,
       `  else from the engine's language guess; 10% of training texts are seen without their copies, so a language without`,
       `  a block (or a wrong guess) falls back on the shared rows.`,
+    ] : []),
+    ...(langs.length > 0 && lexPrior > 0 ? [
+      `- Word-list prior (\`training/sentiment/lexicon.ts\`): before training, the unigram rows of the words in the sentiment word`,
+      `  lists of \`../shared/data/lexicons\` (AFINN en/sv/da, NorSentLex nb, SentiWS de) start with the list's polarity in their`,
+      `  language's block (and half of it in the shared rows; the negated form NEG_word flipped at half strength); training then`,
+      `  moves them like any other row. The lists themselves are not shipped, only the trained weights.`,
     ] : []),
   ].join('\n');
 }
@@ -121,3 +129,21 @@ export function handwrittenSection(report: TrainReport): string {
     }),
   ].join('\n');
 }
+
+/** The held-out parts scored with each negative bias (CXPULSE_SENTIMENT_NEGATIVE_BIAS), one row per part and bias. */
+export function negativeBiasSection(report: TrainReport): string {
+  const rows = report.negativeBias ?? [];
+  if (rows.length === 0) return 'Not measured in this run.';
+  return [
+    'The engine setting `CXPULSE_SENTIMENT_NEGATIVE_BIAS` (and `cxpulse eval --negative-bias`) adds a number to the negative',
+    'logit before the label is chosen: p(negative) is multiplied by e^bias and the three probabilities renormalised. The',
+    'shipped default is 0 (the model as trained). A deployment whose agents would rather see every complaint than miss one',
+    'can raise it; this is what it does on the held-out parts closest to customer messages (same weights, same lines):',
+    '',
+    '| part | bias | negative precision | negative recall | macro-F1 |',
+    '| --- | --- | --- | --- | --- |',
+    ...[...rows].sort((a, b) => a.name.localeCompare(b.name) || a.bias - b.bias)
+      .map((r) => `| ${r.name} | ${r.bias} | ${f3(r.negPrecision)} | ${f3(r.negRecall)} | ${f3(r.macroF1)} |`),
+  ].join('\n');
+}
+

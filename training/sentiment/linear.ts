@@ -32,6 +32,8 @@ export interface LinearConfig {
   /** Learning-rate factor of the language copies (1 = as the shared rows). */
   langLrScale?: number;
   seed: number;
+  /** Starting values, flattened (row, class, value) triples (lexicon.ts lexiconPrior); default all zero. */
+  init?: Float64Array;
 }
 
 const BIAS_LR = 0.01;
@@ -46,6 +48,8 @@ export class LinearBagTrainer {
     this.w = new Float32Array(cfg.rows * cfg.numClasses);
     this.g2 = new Float32Array(this.w.length).fill(1e-8);
     this.bias = new Float64Array(cfg.numClasses);
+    const init = cfg.init ?? new Float64Array(0);
+    for (let i = 0; i + 2 < init.length; i += 3) this.w[init[i]! * cfg.numClasses + init[i + 1]!] = init[i + 2]!;
     this.rand = rng(cfg.seed);
   }
 

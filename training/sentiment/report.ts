@@ -40,6 +40,11 @@ export interface TrainReport {
   outOfDomain: SetReport[];
   /** Every held-out part scored by the model, AFINN and VADER with `cxpulse eval`'s code. */
   baselines: SideBySide[];
+  /**
+   * The customer-facing held-out parts scored again with a negative bias (CXPULSE_SENTIMENT_NEGATIVE_BIAS):
+   * negative precision and recall and macro-F1 per bias, bias 0 first.
+   */
+  negativeBias?: { bias: number; name: string; macroF1: number; negPrecision: number; negRecall: number }[];
   /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
   overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
 }
