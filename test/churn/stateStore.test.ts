@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
-import { createCustomerTracker, createStateStore, kvKey, openKvBackend, replay, type CustomerObservation, type CustomerStateStore } from '../../engine/churn/index.ts';
+import { createCustomerTracker, createStateStore, kvKey, openKvBackend, replay, streamFeatures, type CustomerObservation, type CustomerStateStore } from '../../engine/churn/index.ts';
 
 const T0 = Date.UTC(2026, 5, 1);
 const obs = (id: string, conv: string, tsMs: number, negative = false): CustomerObservation => ({ kind: 'message', id, conversationId: conv, author: 'customer', tsMs, negative, escalated: false });
@@ -64,7 +64,7 @@ describe('customer state store on NATS JetStream KV', () => {
     const second = await openStore();
     await second.load(ids);
     expect(ids.map((id) => second.get(id))).toEqual(expected);
-    expect(second.get('cust-1')!.contacts).toHaveLength(2);
+    expect(streamFeatures(second.get('cust-1')!).contacts7d).toBe(2);
     await second.close();
 
     await nats.stop();
@@ -102,7 +102,7 @@ describe('customer state store on NATS JetStream KV', () => {
     }
     const after = await openStore();
     await after.load(['cust-outage']);
-    expect(after.get('cust-outage')?.contacts).toHaveLength(1);
+    expect(streamFeatures(after.get('cust-outage')!).contacts7d).toBe(1);
     await after.close();
     await store.close().catch(() => undefined);
   });
@@ -124,7 +124,7 @@ describe('in-memory customer state store (in-process bus)', () => {
     for (const id of ['a', 'b', 'c']) store.set(id, replay([obs(`${id}1`, 'c', T0)])!);
     expect(store.dirty()).toBe(0);
     expect(store.get('a')).toBeUndefined();
-    expect(store.get('c')?.contacts).toHaveLength(1);
+    expect(streamFeatures(store.get('c')!).contacts7d).toBe(1);
     await store.load(['a']);
     await store.close();
   });
