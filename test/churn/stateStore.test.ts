@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
@@ -76,6 +77,22 @@ describe('customer state store on NATS JetStream KV', () => {
     const again = await createCustomerTracker(third).apply([{ customerId: 'cust-1', observation: obs('cust-1-2', 'c2', T0 + 1000, true) }]);
     expect(again[0]).toEqual(expected[0]);
     await third.close();
+  });
+
+  it('reads a state an older engine stored (v1) as the current form, and writes that form back', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('./fixtures/customer-state-v1.json', import.meta.url), 'utf8')) as { state: { v: number }; features: Record<string, number> };
+    const nc = await connect({ servers: nats.url });
+    await (await new Kvm(nc).create(BUCKET)).put(kvKey('cust-v1'), new TextEncoder().encode(JSON.stringify(fixture.state)));
+    await nc.close();
+    const store = await openStore();
+    await store.load(['cust-v1']);
+    const s = store.get('cust-v1')!;
+    expect(s.v).toBe(2);
+    expect(streamFeatures(s).contacts90d).toBe(fixture.features['contacts90d']);
+    store.set('cust-v1', s);
+    await store.flush();
+    expect(JSON.parse(new TextDecoder().decode(await rawKvValue('cust-v1'))).v).toBe(2);
+    await store.close();
   });
 
   it('treats an unreadable stored value as no state instead of failing', async () => {
