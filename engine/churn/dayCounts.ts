@@ -7,9 +7,10 @@
  * miss events of the oldest day: 0 <= exact - counted <= the events on day today - W (those later
  * in that day than now's time of day). Nothing else is approximate.
  *
- * Values are immutable and cheap to update: `n` (today's count) is a number, so the common update
- * (an event today) copies nothing; `p` (earlier days) changes only when the day turns over or a
- * late event lands on an earlier day, and is at most 2 x (KEEP_DAYS - 1) numbers long.
+ * Values are immutable and cheap to update: an event on the counter's current day changes a
+ * number and copies nothing; the first event of a later day (or a late event on an earlier day)
+ * copies the past, at most 2 x (KEEP_DAYS - 1) numbers, dropping the days no window reaches. A
+ * day change alone costs nothing: counters without events that day are not touched.
  */
 
 export const DAY_MS = 86_400_000;
@@ -17,17 +18,19 @@ export const DAY_MS = 86_400_000;
 export const KEEP_DAYS = 120;
 
 export interface DayCounts {
-  /** Events on the state's day. */
+  /** The counter's current day: its latest day with events. */
+  d: number;
+  /** Events on day `d`. */
   n: number;
   /**
-   * Earlier kept days with events, oldest first, as pairs [day, total]: `total` counts the events
-   * from the oldest kept day through that day, so a window's count is one subtraction after a
+   * Earlier days with events, oldest first, as pairs [day, total]: `total` counts the events
+   * from the oldest day kept through that day, so a window's count is one subtraction after a
    * binary search, whatever the history.
    */
   p: readonly number[];
 }
 
-export const NO_COUNTS: DayCounts = Object.freeze({ n: 0, p: Object.freeze([]) as readonly number[] });
+export const NO_COUNTS: DayCounts = Object.freeze({ d: 0, n: 0, p: Object.freeze([]) as readonly number[] });
 
 /** UTC day number of an epoch-ms time. */
 export const dayOf = (tMs: number): number => Math.floor(tMs / DAY_MS);
@@ -45,32 +48,42 @@ function lastAtOrBefore(p: readonly number[], day: number): number {
 const totalAt = (p: readonly number[], i: number): number => (i >= 0 ? p[i + 1]! : 0);
 
 /**
- * Moves the counts from day `from` to the later day `to`: today's count joins the past, days
- * beyond KEEP_DAYS go (the totals are rebased on the oldest day kept).
+ * The past without the days <= `oldest` (totals rebased on the first day kept), with room for
+ * `extra` more numbers; `length` is what it holds.
  */
-export function rollDays(c: DayCounts, from: number, to: number): DayCounts {
-  if (c.n === 0 && c.p.length === 0) return NO_COUNTS;
-  const oldest = to - KEEP_DAYS; // days <= oldest are out
-  const gone = lastAtOrBefore(c.p, oldest);
-  const base = totalAt(c.p, gone);
-  const p: number[] = [];
-  for (let i = gone + 2; i < c.p.length; i += 2) p.push(c.p[i]!, c.p[i + 1]! - base);
-  if (c.n > 0 && from > oldest) p.push(from, totalAt(p, p.length - 2) + c.n);
-  return p.length === 0 ? NO_COUNTS : { n: 0, p };
+function keptPast(p: readonly number[], oldest: number, extra: number): { out: number[]; length: number } {
+  const gone = lastAtOrBefore(p, oldest);
+  const base = totalAt(p, gone);
+  const out = new Array<number>(p.length - gone - 2 + extra);
+  let k = 0;
+  for (let i = gone + 2; i < p.length; i += 2) { out[k++] = p[i]!; out[k++] = p[i + 1]! - base; }
+  return { out, length: k };
 }
 
-/** Adds `by` (negative to take back) events on `day` to counts kept at `today`; a day outside the kept ones changes nothing. */
+/**
+ * Adds `by` (negative to take back) events on `day` to the counts of a state whose day is `today`;
+ * a day outside the kept ones (or after today) changes nothing.
+ */
 export function addOnDay(c: DayCounts, today: number, day: number, by: number): DayCounts {
-  if (day === today) return { n: Math.max(0, c.n + by), p: c.p };
   if (day > today || day <= today - KEEP_DAYS) return c;
-  // A late event on an earlier day: the only update that copies the past (at most 2 x 119 numbers).
-  const i = lastAtOrBefore(c.p, day);
-  const p = c.p.slice();
+  if (day === c.d) return { d: c.d, n: Math.max(0, c.n + by), p: c.p };
+  if (day > c.d) {
+    if (by <= 0) return c;
+    if (c.n === 0 && c.p.length === 0) return { d: day, n: by, p: c.p };
+    // The counter's first event of a later day: its current day joins the past.
+    const { out, length } = keptPast(c.p, today - KEEP_DAYS, 2);
+    if (c.n > 0 && c.d > today - KEEP_DAYS) { out[length] = c.d; out[length + 1] = totalAt(out, length - 2) + c.n; } else out.length = length;
+    return { d: day, n: by, p: out };
+  }
+  // A late event on an earlier day than the counter's current one.
+  const { out: p } = keptPast(c.p, today - KEEP_DAYS, 0);
+  const i = lastAtOrBefore(p, day);
   let from: number;
   if (i >= 0 && p[i] === day) {
     const onDay = p[i + 1]! - totalAt(p, i - 2);
     by = Math.max(by, -onDay);
-    if (onDay + by === 0) { p.splice(i, 2); from = i; } else from = i;
+    if (onDay + by === 0) p.splice(i, 2);
+    from = i;
   } else if (by > 0) {
     p.splice(i + 2, 0, day, totalAt(p, i));
     from = i + 2;
@@ -78,20 +91,22 @@ export function addOnDay(c: DayCounts, today: number, day: number, by: number): 
     return c;
   }
   for (let j = from; j < p.length; j += 2) p[j + 1]! += by;
-  return { n: c.n, p };
+  return { d: c.d, n: c.n, p };
 }
 
-/** Events in the `days` days ending with `today` (today included). */
+/** Events in the `days` days ending with `today` (today included), for counts kept at `today`. */
 export function countWithin(c: DayCounts, today: number, days: number): number {
-  return totalAt(c.p, c.p.length - 2) + c.n - totalAt(c.p, lastAtOrBefore(c.p, today - days));
+  const after = today - days;
+  return (c.d > after ? c.n : 0) + totalAt(c.p, c.p.length - 2) - totalAt(c.p, lastAtOrBefore(c.p, after));
 }
 
-/** Whether a value read from storage is well-formed counts (days and totals ascending). */
+/** Whether a value read from storage is well-formed counts (days and totals ascending, all before `d`). */
 export function isDayCounts(x: unknown): x is DayCounts {
   const c = x as DayCounts;
-  if (typeof c !== 'object' || c === null || !Number.isInteger(c.n) || c.n < 0 || !Array.isArray(c.p) || c.p.length % 2 !== 0 || c.p.length > 2 * KEEP_DAYS) return false;
+  if (typeof c !== 'object' || c === null || !Number.isInteger(c.d) || !Number.isInteger(c.n) || c.n < 0) return false;
+  if (!Array.isArray(c.p) || c.p.length % 2 !== 0 || c.p.length > 2 * KEEP_DAYS) return false;
   for (let i = 0; i < c.p.length; i += 2) {
     if (!Number.isInteger(c.p[i]) || !Number.isInteger(c.p[i + 1]) || c.p[i + 1]! <= totalAt(c.p, i - 2) || (i > 0 && c.p[i]! <= c.p[i - 2]!)) return false;
   }
-  return true;
+  return c.p.length === 0 || c.p[c.p.length - 2]! < c.d;
 }

@@ -17,7 +17,7 @@
  */
 import type { BusinessEventType } from '../event/types.ts';
 import type { Contract } from './features.ts';
-import { addOnDay, dayOf, DAY_MS, KEEP_DAYS, NO_COUNTS, rollDays, type DayCounts } from './dayCounts.ts';
+import { addOnDay, dayOf, DAY_MS, KEEP_DAYS, NO_COUNTS, type DayCounts } from './dayCounts.ts';
 
 export { DAY_MS } from './dayCounts.ts';
 /** A conversation silent for this long is forgotten (and counts as a new contact if it comes back). */
@@ -89,7 +89,7 @@ export interface Conversation {
 
 export interface CustomerState {
   v: 2;
-  /** Time of the newest event applied; decayed sums are valued at this time, day counts kept at its day. */
+  /** Time of the newest event applied; decayed sums are valued at this time, windows of day counts end with its day. */
   asOfMs: number;
   firstSeenMs: number;
   sinceMs?: number;
@@ -160,7 +160,7 @@ const add = (d: Decayed, hit: number, w: number): Decayed => [d[0] + hit * w, d[
 /** Weight of an observation at time t in a sum valued at asOfMs (1 for the newest). */
 const weight = (s: CustomerState, t: number, tau: number): number => Math.exp(-Math.max(0, s.asOfMs - t) / tau);
 
-/** Moves `s` (a copy this update owns) to time t: decays the sums, turns the day counts over (no-op when t is not newer). */
+/** Moves `s` (a copy this update owns) to time t: decays the sums (no-op when t is not newer). */
 function advance(s: CustomerState, t: number): void {
   if (t <= s.asOfMs) return;
   const dt = t - s.asOfMs;
@@ -168,14 +168,10 @@ function advance(s: CustomerState, t: number): void {
   s.negShort = decay(s.negShort, fs); s.negLong = decay(s.negLong, fl); s.negBase = decay(s.negBase, fr);
   s.formalShort = decay(s.formalShort, fs); s.formalLong = decay(s.formalLong, fl);
   s.agentReply = decay(s.agentReply, fl); s.custReplyShort = decay(s.custReplyShort, fs); s.custReplyLong = decay(s.custReplyLong, fr);
-  const from = dayOf(s.asOfMs), to = dayOf(t);
-  if (to > from) {
-    // Once a day per customer at most: the only place where work depends on what the state holds (bounded).
-    s.contacts = rollDays(s.contacts, from, to); s.escalations = rollDays(s.escalations, from, to);
-    s.latePayments = rollDays(s.latePayments, from, to); s.orders = rollDays(s.orders, from, to);
-    s.usageDrops = rollDays(s.usageDrops, from, to); s.downgrades = rollDays(s.downgrades, from, to);
+  if (dayOf(t) > dayOf(s.asOfMs)) {
+    // Once a day at most: forget conversations silent for KEEP_MS (at most MAX_CONVERSATIONS to look at).
     const cut = t - KEEP_MS;
-    if (s.conversations.length > 0 && s.conversations[0]!.t <= cut) s.conversations = s.conversations.filter((c) => c.t > cut);
+    if (s.conversations.some((c) => c.t <= cut)) s.conversations = s.conversations.filter((c) => c.t > cut);
   }
   s.asOfMs = t;
 }

@@ -66,9 +66,15 @@ export function decodeState(bytes: Uint8Array | undefined): CustomerState | unde
     return undefined;
   }
   const v = (raw as { v?: unknown } | null)?.v;
-  if (v === 2) return isStateV2(raw) ? raw : undefined;
+  if (v === 2) return isStateV2(raw) ? shareEmpty(raw) : undefined;
   if (v === 1) return isStateV1(raw) ? upgradeV1(raw) : undefined;
   return undefined;
+}
+
+/** Empty counters point at the one shared empty value, as the reducer's do (most customers have most counters empty). */
+function shareEmpty(s: CustomerState): CustomerState {
+  for (const k of COUNTED) if (s[k].n === 0 && s[k].p.length === 0) s[k] = NO_COUNTS;
+  return s;
 }
 
 function hasCommonFields(s: Record<string, unknown>): boolean {

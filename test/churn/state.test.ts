@@ -31,7 +31,7 @@ describe('customer state reducer', () => {
     const since = T0 - 200 * DAY_MS;
     const early = [0, 10, 20, 30, 40].map((d, i) => msg(`e${i}`, 'customer', since + d * DAY_MS, { customerSinceMs: since }));
     const s = replay([...early, msg('late', 'customer', T0)])!;
-    expect(s.contacts).toEqual({ n: 1, p: [] }); // the early contacts' days are past the kept 120
+    expect(s.contacts).toEqual({ d: dayOf(T0), n: 1, p: [] }); // the early contacts' days are past the kept 120
     expect(s.conversations).toHaveLength(1);
     expect(s.earlyContacts).toBe(5);
     expect(streamFeatures(s).earlyContacts).toBe(5);
