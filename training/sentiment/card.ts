@@ -78,6 +78,9 @@ ${architectureText(manifest)}
 | --- | --- | --- | --- | --- |
 ${used.map((r) => `| ${r.name} | ${r.lang} | ${r.trainExamples > 0 ? 'training + held-out test' : 'held-out test only'} | ${sourceOf(r.name).licence} | ${sourceOf(r.name).source} |`).join('\n')}${report.seedTrain ? `\n| cx-seed | en, sv, nb, da, de | training only (tested on cx-handwritten) | ${sourceOf('cx-seed').licence} | ${sourceOf('cx-seed').source} |` : ''}
 
+What each set contributes (the model retrained without it, every held-out part scored) is in \`ABLATION.md\` beside
+this card (\`cxpulse train --ablation\`, about 15 training runs).
+
 **Licence of these weights.** Several training sets are non-commercial or research-only (NoReC is CC BY-NC but
 its authors allow commercial use of trained models; da-political is CC BY-NC-SA; the Swedish sets are research/hobby
 use; PotTS is a research corpus; en-trustpilot-mt states no licence (research use)), and the word-list prior reads
