@@ -13,6 +13,7 @@ import type { Logger } from '../../observability/index.ts';
 import { eventError } from '../../event/errors.ts';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
 import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
+import { withoutCredentials } from '../../util/index.ts';
 
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -122,7 +123,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
 
   return {
     kind: 'nats',
-    description: `nats ${opts.url} stream ${opts.stream}`,
+    description: `nats ${withoutCredentials(opts.url)} stream ${opts.stream}`,
     async init() {
       await ensureStream(eventsStream(opts.stream));
       await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT] });
