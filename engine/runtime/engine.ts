@@ -14,7 +14,7 @@ import { createEngineAdvice, loadAdviceRules } from './advice.ts';
 import { openModels, watchModels } from './models.ts';
 import { runPipeline } from './pipeline.ts';
 import { startTimers } from './timers.ts';
-import { buildEngineApp, buildOpsApp, listen } from './http.ts';
+import { buildEngineApp, buildOpsApp, listen, whyNotReady } from './http.ts';
 import { assertExposureAllowed } from '../access/index.ts';
 import { drainAndClose } from './stop.ts';
 
@@ -33,6 +33,8 @@ export interface Engine {
   models: ModelRegistry;
   metrics: Metrics;
   feed: FeedHub;
+  /** Why events would not be processed now (the pipeline stopped on its own, or the bus or its consumer is away); undefined when ready. */
+  notReady(): string | undefined;
   /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
   stop(): Promise<void>;
 }
@@ -81,5 +83,5 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       await ops?.close();
     })());
 
-  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, stop };
+  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, notReady: () => whyNotReady(bus, pipeline), stop };
 }
