@@ -16,7 +16,9 @@ let engine: Engine;
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name });
+  // An ack wait far above any batch's time even on a loaded machine: nothing is redelivered, so the
+  // feed count stays exact (redelivery has tests of its own: test/integration/poison.test.ts, test/bus).
+  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_ACK_WAIT_MS: '30000' });
   nc = await connect({ servers: nats.url });
   js = jetstream(nc);
 });
