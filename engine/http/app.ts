@@ -11,6 +11,7 @@ import { modelsRoute, type ModelsRouteOptions } from './models.ts';
 import { opsRoutes, type Readiness } from './ops.ts';
 import { staticPages } from './static.ts';
 import { registerReports, type ReportsOptions } from './reports.ts';
+import { registerActions, type ActionsRouteOptions } from './actions.ts';
 
 export type { Readiness };
 
@@ -29,6 +30,8 @@ export interface AppDeps {
   models?: ModelsRouteOptions['registry'];
   /** GET /v1/reports/:kind behind the feed's token check (supervisor, admin); absent: not served. */
   reports?: Omit<ReportsOptions, 'jwtSecret'>;
+  /** /v1/actions... behind the feed's token check (supervisor, admin); absent: not served (CXPULSE_ACTIONS=off). */
+  actions?: ActionsRouteOptions['engine'];
 }
 
 /**
@@ -52,6 +55,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   await app.register(feedRoute, { log: deps.log, feed: deps.feed, jwtSecret: deps.jwtSecret, backend: deps.backend });
   if (deps.reports) await registerReports(app, { ...deps.reports, jwtSecret: deps.jwtSecret });
+  if (deps.actions) await registerActions(app, { engine: deps.actions, jwtSecret: deps.jwtSecret });
   await app.register(staticPages);
   return app;
 }
