@@ -19,6 +19,8 @@ const DAY_MS = 86_400_000;
 /** A customer answer within this time of the agent's message is a quick reply (weighs double in the pattern). */
 const QUICK_REPLY_MS = 3_600_000;
 const MAX_META_STRING = 128;
+/** A chat or call message is live (the customer is there now) when it reached the engine within this time of being written. */
+export const LIVE_WINDOW_MS = 30 * 60_000;
 export const DEFAULT_MAX_CUSTOMERS = 100_000;
 /** Closed actions kept in memory for GET /v1/actions?status=...; the table keeps all of them. */
 export const DEFAULT_MAX_CLOSED = 10_000;
@@ -226,12 +228,14 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
     if (actions.has(actionId)) return; // a redelivered trigger
     const tz = memo.tz ?? catalog.timing.defaultTz;
     const due = dueTime({
-      fromMs: nowMs, tz, live: action.critical && live, businessHours: catalog.timing.businessHours, horizonDays: catalog.timing.horizonDays,
+      fromMs: Math.max(nowMs, trigger.receivedAtMs ?? nowMs), tz, live: action.critical && live, businessHours: catalog.timing.businessHours, horizonDays: catalog.timing.horizonDays,
       minMessages: catalog.timing.minMessages, customer: memo.hours, segment: segmentHours.get(memo.segment ?? 'default'),
     });
     const vars = templateVars(customerId, facts);
     const explanationLang = cueLang(memo.lang);
-    const factors = (churn.factors ?? []).slice(0, 3).map((f) => ({ field: 'churnFactor', value: f.text, text: f.text }));
+    const evidence = [...changes, ...evidenceOf(rec.matched, facts)];
+    const said = new Set(evidence.map((e) => e.text));
+    const factors = (churn.factors ?? []).filter((f) => !said.has(f.text)).slice(0, 3).map((f) => ({ field: 'churnFactor', value: f.text, text: f.text }));
     const a: ActionRecommendation = {
       actionId, action: action.id, customerId, segment: memo.segment ?? 'default',
       ...(memo.owner !== undefined ? { owner: memo.owner } : {}), ...(memo.team !== undefined ? { team: memo.team } : {}),
@@ -239,7 +243,7 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
       priority: assessment.priority, churnProbability: Math.round(churn.probability * 1e4) / 1e4,
       reason: renderTemplate(action.reason[reasonLang], vars), reasonLang,
       explanation: renderTemplate(action.explanation[explanationLang], vars), explanationLang,
-      evidence: [...changes, ...evidenceOf(rec.matched, facts), ...factors],
+      evidence: [...evidence, ...factors],
       dueMs: due.dueMs, timing: due.timing, tz, triggerId: trigger.id, tsMs: trigger.tsMs, stateMs: nowMs,
     };
     rememberAction(memo, { action: action.id, ms: nowMs, critical: action.critical, heldOut: rec.heldOut });
@@ -262,7 +266,7 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
           updateFromMessage(memo, r);
           if (r.author !== 'customer' || !r.churn) continue;
           const state = await o.stateOf(r.customerId);
-          evaluate(r.customerId, memo, { id: r.id, tsMs: r.tsMs, kind: 'message' }, state, r.churn, r.channel !== 'email');
+          evaluate(r.customerId, memo, { id: r.id, tsMs: r.tsMs, receivedAtMs: r.receivedAtMs, kind: 'message' }, state, r.churn, r.channel !== 'email' && r.receivedAtMs - r.tsMs <= LIVE_WINDOW_MS);
         }
       });
     },
@@ -275,7 +279,7 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
           if (event.type === 'cancellation') joinCancellation(event.customerId, event.tsMs);
           const churn = await o.scoreChurn(state);
           const downgrade = event.meta?.['direction'] === 'downgrade';
-          evaluate(event.customerId, memo, { id: event.id, tsMs: event.tsMs, kind: 'business', type: event.type, downgrade }, state, churn, false);
+          evaluate(event.customerId, memo, { id: event.id, tsMs: event.tsMs, receivedAtMs: event.receivedAtMs, kind: 'business', type: event.type, downgrade }, state, churn, false);
         }
       });
     },

@@ -19,6 +19,8 @@ const RECENCY_TAU_MS = 7 * DAY_MS;
 export interface Trigger {
   id: string;
   tsMs: number;
+  /** When the engine received it: a late-arriving event is acted on from then, not from its event time. */
+  receivedAtMs?: number;
   kind: 'message' | 'business';
   /** The CRM event type, for business triggers. */
   type?: string;

@@ -71,33 +71,50 @@ describe('next best actions in the running engine', () => {
       { id: 'm-3', send: () => post('/v1/events', message('m-3', 6, 'Worst experience ever. I am furious, this is completely unacceptable.'), ingest) },
       { id: 'm-4', send: () => post('/v1/events', message('m-4', 0, 'Fourth time I write. This is useless and I am sick of your terrible service.'), ingest) },
     ];
+    // When each action reached the supervisor's feed.
+    const arrivedAt = new Map<string, number>();
+    sup.ws.on('message', (d) => {
+      const m = JSON.parse(String(d)) as { type: string; action?: ActionRecommendation };
+      if (m.type === 'action' && m.action && !arrivedAt.has(m.action.actionId)) arrivedAt.set(m.action.actionId, Date.now());
+    });
     const sentAt = new Map<string, number>();
     for (const s of steps) {
       sentAt.set(s.id, Date.now());
       await s.send();
-      // A message is done when its score reached the feed; a CRM event when its state was folded in (no feed message): give it a moment.
+      // A message is done when its score reached the feed; a CRM event has no feed message: give it a moment.
       if (s.id.startsWith('crm:')) await new Promise((r) => setTimeout(r, 500));
       else await waitUntil(() => sup.messages.some((m) => m.type === 'score' && m.event.id === s.id), 15_000, () => `score of ${s.id}`);
-      if (actionsOf(sup).length > 0) break;
     }
     await waitUntil(() => actionsOf(sup).length > 0, 5000, () => `no action; feed types ${sup.messages.map((m) => m.type).join(',')}`);
-    const arrived = Date.now();
-    const [a] = actionsOf(sup);
+    // One action: while it is open the customer gets no other (and none is critical here).
+    // One follow-up (while it is open the customer gets no other), and the escalation for the
+    // live, angry last message (m-3 is days old, so not live).
+    await waitUntil(() => actionsOf(sup).length >= 2, 5000, () => `actions ${JSON.stringify(actionsOf(sup).map((x) => x.action))}`);
+    expect(actionsOf(sup)).toHaveLength(2);
+    const [a, escalation] = actionsOf(sup);
+    expect(escalation).toMatchObject({ action: 'escalate_supervisor', critical: true, triggerId: 'm-4', timing: 'now', chosenBy: 'critical', heldOut: false });
+    for (const x of [a!, escalation!]) {
+      const tippedAt = sentAt.get(x.triggerId);
+      expect(tippedAt, `trigger ${x.triggerId} is one of the events sent`).toBeDefined();
+      expect(arrivedAt.get(x.actionId)! - tippedAt!).toBeLessThan(1000);
+    }
     const tippedAt = sentAt.get(a!.triggerId);
-    expect(tippedAt, `trigger ${a!.triggerId} is one of the events sent`).toBeDefined();
-    expect(arrived - tippedAt!).toBeLessThan(1000);
+    // Acted on from when the engine learnt it, not from the (past) event time.
+    expect(a!.dueMs).toBeGreaterThanOrEqual(tippedAt!);
     expect(a).toMatchObject({ customerId: customer, owner: 'anna', team: 'nordic', segment: 'smb', status: 'open', heldOut: false, tz: 'Europe/Oslo' });
     expect(['personal_call', 'credit_or_price_review']).toContain(a!.action);
     expect(a!.reason).toContain(customer);
     expect(a!.evidence.length).toBeGreaterThan(1);
     expect(a!.timing === 'now' || inBusinessHours(a!.dueMs, 'Europe/Oslo', loadActionCatalog().timing.businessHours)).toBe(true);
     expect(actionsOf(agent)).toEqual([]);
+    expect(agent.messages.some((m) => m.type === 'score')).toBe(true);
 
     // The worklist: supervisors only, ranked, filtered.
     const sv = await token({ role: 'supervisor', sub: 'lead-1' });
     const get = (q: string, bearer?: string) => fetch(`${engine.url}/v1/actions${q}`, bearer ? { headers: { authorization: `Bearer ${bearer}` } } : {});
     const list = (await (await get('?owner=anna', sv)).json()) as { actions: ActionRecommendation[]; holdOutPercent: number; exploration: number };
-    expect(list.actions.map((x) => x.actionId)).toEqual([a!.actionId]);
+    // Ranked: the critical escalation, due now, first.
+    expect(list.actions.map((x) => x.actionId)).toEqual([escalation!.actionId, a!.actionId]);
     expect(list).toMatchObject({ holdOutPercent: 0, exploration: 0.1 });
     expect(((await (await get('?owner=bo', sv)).json()) as { actions: unknown[] }).actions).toEqual([]);
     expect((await get('', await token({ role: 'agent', sub: 'agent-7' }))).status).toBe(403);
@@ -113,6 +130,8 @@ describe('next best actions in the running engine', () => {
     expect((await outcome('act_unknown', { outcome: 'done' })).status).toBe(404);
     expect((await outcome(a!.actionId, { outcome: 'maybe' })).status).toBe(400);
     await waitUntil(() => actionsOf(sup).some((x) => x.status === 'done'), 5000, () => 'done state on the feed');
+    const learnt = (await (await fetch(`${engine.url}/v1/actions/learning`, { headers: { authorization: `Bearer ${sv}` } })).json()) as { arms: unknown[] };
+    expect(learnt.arms).toEqual([{ segment: 'smb', action: a!.action, successes: 1, failures: 0 }]);
 
     // Both states in ClickHouse; the latest is the outcome.
     const rows = async () => {
