@@ -90,6 +90,12 @@ export interface ActionEngine {
   /** Open actions older than the catalog's `openDays` at `nowMs` become `expired`. */
   expire(nowMs: number): void;
   learning(): LearningSummary;
+  /**
+   * Takes back what a store kept (the latest state of each action): open actions return to the
+   * worklist, cool-downs and the contact rhythm count past actions again, and outcomes count for
+   * the bandit again. Call once at start, before events flow.
+   */
+  restore(states: readonly ActionRecommendation[]): void;
   /** Settles once queued evaluations and writes are done. */
   flush(): Promise<void>;
 }
@@ -301,6 +307,24 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
     },
     expire(nowMs) {
       for (const a of [...actions.values()]) if (a.status === 'open' && nowMs - a.tsMs >= catalog.openDays * DAY_MS) close(a, { status: 'expired', stateMs: nowMs });
+    },
+    restore(states) {
+      for (const a of [...states].sort((x, y) => x.tsMs - y.tsMs)) {
+        if (actions.has(a.actionId)) continue;
+        actions.set(a.actionId, a);
+        const memo = memoOf(a.customerId);
+        memo.segment ??= a.segment;
+        if (a.owner !== undefined) memo.owner ??= a.owner;
+        if (a.team !== undefined) memo.team ??= a.team;
+        rememberAction(memo, { action: a.action, ms: a.tsMs, critical: a.critical, heldOut: a.heldOut });
+        if (a.status === 'open') {
+          if (!a.critical) memo.openActionId = a.actionId;
+        } else {
+          closed.push(a.actionId);
+        }
+        if (a.outcome !== undefined && !a.critical) bandit.record(a.segment, a.action, a.outcome === 'done' && a.churnedAfter !== true);
+      }
+      while (closed.length > maxClosed) actions.delete(closed.shift()!);
     },
     learning: () => ({ holdOutPercent: o.holdOutPercent, exploration: catalog.learning.exploration, minOutcomes: catalog.learning.minOutcomes, arms: bandit.stats() }),
     flush: async () => {

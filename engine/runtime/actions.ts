@@ -10,6 +10,10 @@ import type { ChurnRuntime } from './churn.ts';
 
 /** Open actions are checked for expiry this often (they also expire on the customer's next event). */
 export const ACTION_EXPIRY_TICK_MS = 60 * 60_000;
+/** Days of past actions read back at start: the longest cool-down, rhythm, open or learning window of the catalog. */
+export function restoreDays(c: ActionCatalog): number {
+  return Math.ceil(Math.max(c.rhythm.perDays, c.openDays, c.learning.churnWindowDays, ...c.actions.map((a) => a.cooldownDays))) + 1;
+}
 
 export interface ActionsRuntime {
   /** Spread into the pipeline's deps; empty when actions are off. */
@@ -31,7 +35,7 @@ function counter(registry: Registry | undefined, name: string, help: string, lab
 }
 
 interface Outlets {
-  store: Pick<ScoreStore, 'writeActions'>;
+  store: Pick<ScoreStore, 'writeActions' | 'readActions'>;
   feed: Pick<FeedHub, 'broadcastAction'>;
   log: Logger;
   registry?: Registry;
@@ -42,7 +46,7 @@ interface Outlets {
  * the feed (supervisors) and the store (`actions` table), counted in `cxpulse_actions_total`.
  * Off with CXPULSE_ACTIONS=off, or when the churn model is off (actions stand on its state).
  */
-export function startActions(cfg: Config, catalog: ActionCatalog | undefined, churn: Pick<ChurnRuntime, 'scorer' | 'states'>, o: Outlets): ActionsRuntime {
+export async function startActions(cfg: Config, catalog: ActionCatalog | undefined, churn: Pick<ChurnRuntime, 'scorer' | 'states'>, o: Outlets): Promise<ActionsRuntime> {
   const off: ActionsRuntime = { deps: {}, stop: async () => undefined };
   if (!catalog) {
     o.log.info('next best actions off (CXPULSE_ACTIONS=off)');
@@ -79,6 +83,16 @@ export function startActions(cfg: Config, catalog: ActionCatalog | undefined, ch
       },
     },
   });
+  // What the store kept: open actions, past ones for cool-downs and rhythm, outcomes for the bandit.
+  const days = restoreDays(catalog);
+  const since = Date.now() - days * 86_400_000;
+  try {
+    const kept = await o.store.readActions(since);
+    engine.restore(kept);
+    if (kept.length > 0) o.log.info({ actions: kept.length }, `next best actions: ${kept.length} actions of the last ${days} days read back from the store`);
+  } catch (err) {
+    o.log.warn({ err }, 'next best actions: could not read past actions from the store; cool-downs and learning start empty');
+  }
   const timer = setInterval(() => engine.expire(Date.now()), ACTION_EXPIRY_TICK_MS).unref();
   o.log.info({ actions: catalog.actions.length, holdOutPercent: cfg.CXPULSE_ACTIONS_HOLDOUT_PERCENT, seed: cfg.CXPULSE_ACTIONS_SEED, exploration: catalog.learning.exploration }, `next best actions on: ${catalog.actions.length} actions, hold-out ${cfg.CXPULSE_ACTIONS_HOLDOUT_PERCENT}% (seed ${cfg.CXPULSE_ACTIONS_SEED}), exploration ${catalog.learning.exploration}`);
   return {

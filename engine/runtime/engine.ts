@@ -55,7 +55,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const churn = await startChurn(cfg, bus, log, metrics.registry);
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
   const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
-  const actions = startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
+  const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
   const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps, ...actions.deps }, log);
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });

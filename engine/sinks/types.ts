@@ -23,6 +23,8 @@ export interface ScoreStore {
   writeAlerts(rows: readonly Alert[]): Promise<void>;
   /** Next-best-action states (recommended, held out, outcome, expiry), one row each. Off the ack path, like alerts. */
   writeActions(rows: readonly ActionRecommendation[]): Promise<void>;
+  /** The latest state of each action whose latest state was recorded at or after `sinceMs`: the action engine's memory after a restart. */
+  readActions(sinceMs: number): Promise<ActionRecommendation[]>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -123,6 +123,28 @@ describe('the action engine', () => {
     expect(engine.list({ status: 'expired' })).toHaveLength(2);
   });
 
+  it('takes back what the store kept: the worklist, cool-downs and the bandit\'s counts', async () => {
+    const first = setup();
+    first.tip('r-1', { segment: 'smb' });
+    first.tip('r-2', { segment: 'smb' });
+    await first.engine.flush();
+    const [x] = first.engine.list({ customerId: 'r-1' });
+    await first.engine.outcome(x!.actionId, 'declined');
+    await first.engine.flush();
+    const kept = new Map(first.written.map((a) => [a.actionId, a])); // latest state per action, as the store gives it
+
+    const second = setup();
+    second.engine.restore([...kept.values()]);
+    expect(second.engine.list().map((a) => a.customerId)).toEqual(['r-2']);
+    expect(second.engine.list({ status: 'declined' }).map((a) => a.actionId)).toEqual([x!.actionId]);
+    expect(second.engine.learning().arms).toEqual([{ segment: 'smb', action: x!.action, successes: 0, failures: 1 }]);
+    // r-1's action is in its cool-down and r-2 still has one open: the same events bring nothing new.
+    second.tip('r-1', { segment: 'smb' });
+    second.tip('r-2', { segment: 'smb' });
+    await second.engine.flush();
+    expect(second.written.filter((a) => a.action === x!.action)).toEqual([]);
+  });
+
   it('never throws on a bad event: errors go to onError and the next events still count', async () => {
     const errors: Error[] = [];
     const { engine, tip, written } = setup({ stateOf: async () => { throw new Error('state store down'); } });

@@ -144,5 +144,14 @@ describe('next best actions in the running engine', () => {
     expect(await latest.json()).toEqual([{ status: 'done' }]);
     sup.ws.close();
     agent.ws.close();
+
+    // A restart reads the actions back: the open escalation is on the worklist again, the outcome
+    // still counts for the bandit.
+    await engine.stop();
+    engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_DATA_DIR: dir, CXPULSE_JWT_SECRET: SECRET, CXPULSE_ACTIONS_HOLDOUT_PERCENT: '0', CXPULSE_CHURN_KV_BUCKET: 'it-actions', LOG_LEVEL: 'error' });
+    const after = (await (await get('', sv)).json()) as { actions: ActionRecommendation[] };
+    expect(after.actions.map((x) => x.actionId)).toEqual([escalation!.actionId]);
+    const relearnt = (await (await fetch(`${engine.url}/v1/actions/learning`, { headers: { authorization: `Bearer ${sv}` } })).json()) as { arms: unknown[] };
+    expect(relearnt.arms).toEqual([{ segment: 'smb', action: a!.action, successes: 1, failures: 0 }]);
   }, 90_000);
 });

@@ -146,6 +146,7 @@ export function toActionRow(a: ActionRecommendation, shape: TableShape, writeTim
     outcome_by: text(a.outcomeBy ?? ''),
     note: text(a.note ?? ''),
     churned_after: a.churnedAfter ? 1 : 0,
+    detail: text(JSON.stringify(a)),
     ...writeColumns(a.stateMs, shape, writeTimeMs),
   };
   return onlyExisting(full, shape);

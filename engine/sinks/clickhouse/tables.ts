@@ -189,6 +189,8 @@ export const ACTIONS: TableDef = {
     { name: 'outcome_by', type: str },
     { name: 'note', type: str },
     { name: 'churned_after', type: () => 'UInt8' },
+    // The whole action as sent on the feed (JSON): what the engine reads back at start.
+    { name: 'detail', type: str },
     ...WRITE_COLUMNS,
   ],
   viewSelect: (db, columns) => `SELECT ${columns.join(', ')}\nFROM (SELECT ${columns.join(', ')} FROM ${db}.actions FINAL ORDER BY action_id, state_ms DESC)\nLIMIT 1 BY action_id`,

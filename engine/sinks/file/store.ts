@@ -3,7 +3,8 @@
  * `<dir>/business_events.jsonl`, `<dir>/alerts.jsonl` and `<dir>/actions.jsonl`, the default when no ClickHouse is reachable so the engine
  * runs with nothing but Node. Durability and redelivery handling live in jsonl.ts.
  */
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, readFile } from 'node:fs/promises';
+import { latestActions, parseActionDetails } from '../actionDetails.ts';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScoreStore } from '../types.ts';
@@ -91,6 +92,11 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
     writeBusinessEvents: (rows) => serial(() => append(rows, business)),
     writeAlerts: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.alertId}@${a.tsMs}:${a.status}`, ...a })), alerts)),
     writeActions: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.actionId}@${a.stateMs}:${a.status}`, ...a })), actions)),
+    readActions: (sinceMs) =>
+      serial(async () => {
+        const lines = (await readFile(actions.path, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim() !== '');
+        return latestActions(parseActionDetails(lines), sinceMs);
+      }),
     async ping() {
       return !closed && scored.usable() && business.usable() && alerts.usable() && actions.usable();
     },
