@@ -227,7 +227,8 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
     const assessment = assess(memo, facts, nowMs, catalog.assess);
     if (assessment.priority < catalog.assess.minPriority) return;
     const heldOut = inHoldOut(customerId, o.seed, o.holdOutPercent);
-    const rec = recommend(memo, facts, nowMs, catalog, bandit, heldOut);
+    const openAction = memo.openActionId === undefined ? undefined : actions.get(memo.openActionId);
+    const rec = recommend(memo, facts, nowMs, catalog, bandit, heldOut, openAction?.status === 'open' ? { actionId: openAction.actionId, action: openAction.action } : undefined);
     if (rec.kind === 'none') return;
     const action = rec.choice.action;
     const actionId = `act_${hash32(`${customerId}|${action.id}|${trigger.id}`).toString(36)}${trigger.tsMs.toString(36)}`;
@@ -252,6 +253,14 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
       evidence: [...evidence, ...factors],
       dueMs: due.dueMs, timing: due.timing, tz, triggerId: trigger.id, tsMs: trigger.tsMs, stateMs: nowMs,
     };
+    if (rec.supersedes !== undefined && !rec.heldOut) {
+      const old = actions.get(rec.supersedes);
+      if (old) {
+        close(old, { status: 'superseded', supersededBy: actionId, stateMs: Math.max(nowMs, old.stateMs + 1) });
+        // Never carried out: neither a contact for the rhythm nor a cool-down.
+        memo.history = memo.history.filter((h) => !(h.action === old.action && h.ms === old.tsMs));
+      }
+    }
     rememberAction(memo, { action: action.id, ms: nowMs, critical: action.critical, heldOut: rec.heldOut });
     actions.set(actionId, a);
     if (rec.heldOut) closed.push(actionId);

@@ -79,17 +79,19 @@ export function assess(memo: CustomerMemo, facts: ActionFacts, nowMs: number, a:
 }
 
 export type Recommendation =
-  | { kind: 'action'; choice: Choice | { action: CatalogAction; chosenBy: 'critical' }; matched: Condition[]; heldOut: boolean }
+  | { kind: 'action'; choice: Choice | { action: CatalogAction; chosenBy: 'critical' }; matched: Condition[]; heldOut: boolean; /** The customer's open action this one replaces. */ supersedes?: string }
   | { kind: 'none'; why: 'not_eligible' | 'cooling_down' | 'rhythm' | 'open_action' };
 
 const coolingDown = (memo: CustomerMemo, a: CatalogAction, nowMs: number) => memo.history.some((h) => h.action === a.id && nowMs - h.ms < a.cooldownDays * DAY_MS);
 
 /**
  * Recommend: an eligible critical action whenever there is one (never held out, never explored);
- * otherwise, within the contact rhythm and with no action still open, the bandit's (or the prior's)
- * pick among the eligible ones. A customer in the hold-out gets the pick recorded, not offered.
+ * otherwise, within the contact rhythm, the bandit's (or the prior's) pick among the eligible ones.
+ * While the customer has an action open, only actions with a larger prior effect than it are
+ * considered, and the pick supersedes it (a late payment after a FAQ e-mail was proposed: the
+ * price review replaces the e-mail). A customer in the hold-out gets the pick recorded, not offered.
  */
-export function recommend(memo: CustomerMemo, facts: ActionFacts, nowMs: number, catalog: ActionCatalog, bandit: Bandit, heldOut: boolean): Recommendation {
+export function recommend(memo: CustomerMemo, facts: ActionFacts, nowMs: number, catalog: ActionCatalog, bandit: Bandit, heldOut: boolean, open?: { actionId: string; action: string }): Recommendation {
   const candidates: { action: CatalogAction; matched: Condition[] }[] = [];
   let cooling = false;
   for (const action of catalog.actions) {
@@ -100,14 +102,19 @@ export function recommend(memo: CustomerMemo, facts: ActionFacts, nowMs: number,
   }
   const critical = candidates.find((c) => c.action.critical);
   if (critical) return { kind: 'action', choice: { action: critical.action, chosenBy: 'critical' }, matched: critical.matched, heldOut: false };
-  const rest = candidates.filter((c) => !c.action.critical);
+  let rest = candidates.filter((c) => !c.action.critical);
   if (rest.length === 0) return { kind: 'none', why: cooling ? 'cooling_down' : 'not_eligible' };
-  if (memo.openActionId !== undefined) return { kind: 'none', why: 'open_action' };
+  if (open) {
+    const openEffect = catalog.actions.find((a) => a.id === open.action)?.effect ?? 1;
+    rest = rest.filter((c) => c.action.effect > openEffect);
+    if (rest.length === 0) return { kind: 'none', why: 'open_action' };
+  }
   const r = catalog.rhythm;
-  const recent = memo.history.filter((h) => !h.critical && !h.heldOut && nowMs - h.ms < r.perDays * DAY_MS).length;
+  // The action being superseded was never carried out: it does not count as a contact.
+  const recent = memo.history.filter((h) => !h.critical && !h.heldOut && !(open && h.action === open.action) && nowMs - h.ms < r.perDays * DAY_MS).length;
   if (recent >= r.maxActions) return { kind: 'none', why: 'rhythm' };
   const choice = bandit.choose(memo.segment ?? 'default', rest.map((c) => c.action));
-  return { kind: 'action', choice, matched: rest.find((c) => c.action === choice.action)!.matched, heldOut };
+  return { kind: 'action', choice, matched: rest.find((c) => c.action === choice.action)!.matched, heldOut, ...(open ? { supersedes: open.actionId } : {}) };
 }
 
 /** Prioritise: critical first, then what is due now, then by priority, then the earliest due. */

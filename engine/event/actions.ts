@@ -12,8 +12,9 @@ export type ActionOutcome = (typeof ACTION_OUTCOMES)[number];
 /**
  * `open`: on the worklist. `held_out`: the customer is in the random hold-out, so no action was
  * offered (recorded to measure uplift). `expired`: nobody reported an outcome in time.
+ * `superseded`: a stronger action for the same customer replaced it before anyone acted.
  */
-export const ACTION_STATUSES = ['open', 'held_out', 'expired', ...ACTION_OUTCOMES] as const;
+export const ACTION_STATUSES = ['open', 'held_out', 'expired', 'superseded', ...ACTION_OUTCOMES] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
 
 /** How the action was chosen among the eligible ones. */
@@ -73,4 +74,6 @@ export type ActionRecommendation = {
   note?: string;
   /** The customer cancelled within the learning window after the action was done (joined automatically). */
   churnedAfter?: boolean;
+  /** For `superseded`: the action that replaced it. */
+  supersededBy?: string;
 };

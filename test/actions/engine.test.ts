@@ -97,6 +97,28 @@ describe('the action engine', () => {
     expect(written.find((w) => w.churnedAfter)).toMatchObject({ actionId: a!.actionId, status: 'done', churnedAfter: true });
   });
 
+  it('replaces a weaker open action when a stronger one becomes eligible, and says so on the feed', async () => {
+    const { engine, broadcast } = setup();
+    const state = replay(history('cust-s'))!;
+    // A message first: few facts, a technical question -> the FAQ e-mail.
+    engine.observeScored([{ id: 'q-1', channel: 'email', conversationId: 'q', customerId: 'cust-s', author: 'customer', tsMs: T - 2 * DAY, text: 'x', lang: 'en', langConfidence: 1, sentiment: { label: 'negative', score: -0.5, confidence: 0.9 }, topic: { label: 'technical', confidence: 0.9 }, churn: { probability: 0.35, band: 'medium', factors: [], modelVersion: 'v' }, conversation: { turns: 1, recent: [-0.5], trend: 0 }, modelVersion: 'v', latencyMs: 1, receivedAtMs: T - 2 * DAY }]);
+    await engine.flush();
+    expect(engine.list().map((a) => a.action)).toEqual([]);
+    // The state store knows the contacts: stateOf is read on the next message.
+    const s2 = setup({ stateOf: async () => replay(history('cust-s').slice(0, -1)) });
+    s2.engine.observeScored([{ id: 'q-1', channel: 'email', conversationId: 'q', customerId: 'cust-s', author: 'customer', tsMs: T - DAY, text: 'x', lang: 'en', langConfidence: 1, sentiment: { label: 'negative', score: -0.5, confidence: 0.9 }, topic: { label: 'technical', confidence: 0.9 }, churn: { probability: 0.35, band: 'medium', factors: [], modelVersion: 'v' }, conversation: { turns: 1, recent: [-0.5], trend: 0 }, modelVersion: 'v', latencyMs: 1, receivedAtMs: T - DAY }]);
+    await s2.engine.flush();
+    const [faq] = s2.engine.list();
+    expect(faq?.action).toBe('proactive_faq');
+    s2.engine.observeBusiness([{ event: late('cust-s'), state }]);
+    await s2.engine.flush();
+    const [now] = s2.engine.list();
+    expect(now?.action).toBe('personal_call');
+    expect(s2.engine.list({ status: 'superseded' })).toMatchObject([{ actionId: faq!.actionId, supersededBy: now!.actionId }]);
+    expect(s2.broadcast.map((a) => `${a.action}:${a.status}`)).toEqual(['proactive_faq:open', 'proactive_faq:superseded', 'personal_call:open']);
+    expect(broadcast).toEqual([]);
+  });
+
   it('records a hold-out customer\'s pick without offering it', async () => {
     const { engine, broadcast, written, tip } = setup({ holdOutPercent: 100 });
     tip('cust-4');

@@ -64,7 +64,15 @@ describe('recommend', () => {
     // Held-out and critical ones are not contacts that count.
     const notCounted = memo({ history: [{ action: 'account_review', ms: T - DAY, critical: false, heldOut: true }, { action: 'escalate_supervisor', ms: T - DAY, critical: true, heldOut: false }] });
     expect(recommend(notCounted, troubled, T, catalog, bandit(), false).kind).toBe('action');
-    expect(recommend(memo({ openActionId: 'act_1' }), troubled, T, catalog, bandit(), false)).toEqual({ kind: 'none', why: 'open_action' });
+    const open = { actionId: 'act_1', action: 'personal_call' };
+    expect(recommend(memo({ openActionId: 'act_1' }), troubled, T, catalog, bandit(), false, open)).toEqual({ kind: 'none', why: 'open_action' });
+  });
+
+  it('lets a stronger action supersede a weaker open one, which then counts neither as a contact nor for its cool-down', () => {
+    const faq = { actionId: 'act_faq', action: 'proactive_faq' };
+    const twoContacts = memo({ openActionId: 'act_faq', history: [{ action: 'account_review', ms: T - DAY, critical: false, heldOut: false }, { action: 'proactive_faq', ms: T - DAY, critical: false, heldOut: false }] });
+    const r = recommend(twoContacts, troubled, T, catalog, bandit(), false, faq);
+    expect(r).toMatchObject({ kind: 'action', supersedes: 'act_faq', choice: { action: { id: 'personal_call' } } });
   });
 
   it('records the pick as held out for a hold-out customer, but never holds out or explores away a critical action', () => {

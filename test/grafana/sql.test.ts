@@ -30,7 +30,7 @@ const provisioned = (parse(readFileSync(new URL('../../grafana/provisioning/data
 }).datasources;
 
 /** Six customers over 24 hours, on every channel and in three languages, with CRM events and alerts; topic and urgency on most customer messages (not all: older rows and models without those heads write ''), churn risk on five customers' messages. */
-function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: Alert[] } {
+function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: Alert[]; actions: ActionRecommendation[] } {
   const channels: Channel[] = ['chat', 'email', 'call'];
   const langs = ['en', 'sv', 'de'];
   const scored: ScoredEvent[] = [];
