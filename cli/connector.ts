@@ -4,6 +4,7 @@ import { createNatsBus, type EventBus } from '../engine/bus/index.ts';
 import { DEFAULT_LOCAL_NATS_URL, loadConfig, type Config } from '../engine/config/index.ts';
 import { createConnectorPublisher } from '../engine/connector/index.ts';
 import { createLogger, type Logger } from '../engine/observability/index.ts';
+import { natsBusOptions } from '../engine/runtime/index.ts';
 
 export interface ConnectorCliOptions {
   port?: number;
@@ -27,7 +28,7 @@ const IMPORT_RETRY = { giveUpAfterMs: 5 * 60_000, maxDelayMs: 10_000 };
 async function connectNats(cfg: Config, url: string, log: Logger): Promise<EventBus> {
   if (url === 'memory') throw new Error('a standalone connector needs NATS: NATS_URL=memory only works inside `cxpulse start`');
   try {
-    const bus = await createNatsBus({ url, stream: cfg.CXPULSE_STREAM, consumer: cfg.CXPULSE_CONSUMER, maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT, ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS, log });
+    const bus = await createNatsBus(natsBusOptions(cfg, url, log));
     await bus.init();
     return bus;
   } catch (e) {

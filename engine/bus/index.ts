@@ -1,3 +1,4 @@
 export * from './types.ts';
 export { createNatsBus, DLQ_STREAM, type NatsBusOptions } from './nats/index.ts';
-export { createMemoryBus, type MemoryBus } from './memory/index.ts';
+export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './memory/index.ts';
+export { deadLetterEntry, backoffFor, clipErrorText, type DeadLetterSource } from './deadLetter.ts';

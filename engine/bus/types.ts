@@ -8,9 +8,29 @@ export interface Envelope {
   receivedAtMs: number;
   /** 1 on first delivery, more on redelivery. */
   deliveryCount: number;
+  /** The bus's last delivery of a message is number `maxDeliver`; undefined: no limit. */
+  maxDeliver?: number;
+  /** The message's id on the bus, the same on every delivery (stream and sequence): the DLQ's de-duplication key. */
+  busId?: string;
+  /** When the bus stored the message (the same on every delivery); undefined when unknown. */
+  storedAtMs?: number;
   ack(): void;
-  /** Ask for redelivery, after `delayMs` if given. */
-  nak(delayMs?: number): void;
+  /**
+   * Ask for redelivery, after `delayMs` if given (the bus may wait longer: its backoff for this
+   * delivery count). `reason` says what failed on this delivery; it becomes the message's last
+   * error in its DLQ history.
+   */
+  nak(delayMs?: number, reason?: string): void;
+  /** Still being worked on (a store outage): the bus must not redeliver it meanwhile. */
+  working?(): void;
+}
+
+/** How a message got to the DLQ after repeated deliveries: the count and the last failure. */
+export interface DeliveryHistory {
+  deliveries: number;
+  maxDeliver: number;
+  /** What failed on the last delivery, when the engine knows (null: no instance reported one). */
+  lastError: string | null;
 }
 
 /** What a dead-lettered message carries: the reason and the original payload, untouched. */
@@ -21,6 +41,12 @@ export interface DeadLetter {
   payload: string;
   receivedAtMs: number;
   deliveryCount: number;
+  /** Set when the message went to the DLQ because its deliveries ran out. */
+  history?: DeliveryHistory;
+  /** The message's id on the bus (see Envelope.busId): one DLQ entry per message. */
+  busId?: string;
+  /** Set when `payload` was cut to DLQ_MAX_PAYLOAD_BYTES: the original size in bytes. */
+  payloadBytes?: number;
 }
 
 export interface BusStatus {
@@ -47,6 +73,12 @@ export interface EventBus {
    * before asking for the next one); the iteration ends after `stop()`.
    */
   messages(): AsyncIterable<Envelope>;
+  /**
+   * Messages the bus gave up on: delivered `maxDeliver` times and never acked (the engine crashed,
+   * stalled or stopped while holding them), as DLQ entries with their history; the engine
+   * dead-letters each. Ends after `stop()`. Absent: the bus never gives up on a message.
+   */
+  undeliverable?(): AsyncIterable<DeadLetter>;
   /** Stop delivering new messages (in-flight envelopes can still be acked). */
   stop(): Promise<void>;
   /** Messages waiting for the engine's consumer, when known. */
@@ -58,3 +90,5 @@ export interface EventBus {
 export const EVENTS_SUBJECT_PREFIX = 'cx.events.';
 export const SCORES_SUBJECT_PREFIX = 'cx.scores.';
 export const DLQ_SUBJECT = 'cx.dlq';
+/** Largest original payload a DLQ entry carries; a longer one is cut (and `payloadBytes` says by how much). */
+export const DLQ_MAX_PAYLOAD_BYTES = 256 * 1024;

@@ -1,11 +1,11 @@
 /**
  * Next best actions over HTTP: the ranked worklist, outcomes coming back, and what the bandit has
- * learnt. Roles: supervisor and admin only (the worklist names customers across all owners), checked
- * with the feed's bearer token like the reports; open when CXPULSE_JWT_SECRET is unset.
+ * learnt. Roles: supervisor and admin (SUPERVISOR_ACCESS, like the reports: the worklist names
+ * customers across all owners); the app's guard checks the token before the route runs.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { authenticateFeed, tokenFrom } from '../feed/index.ts';
+import { routeAccess, SUPERVISOR_ACCESS } from '../access/index.ts';
 import { ActionClosedError, ActionNotFoundError, type ActionEngine } from '../actions/index.ts';
 import { ACTION_CHOICES, ACTION_OUTCOMES, ACTION_STATUSES, ACTION_TIMING_BASES, parseTimestamp } from '../event/index.ts';
 import { HttpEventError } from './errors.ts';
@@ -14,12 +14,8 @@ import { typeBoxRoutes } from './validation.ts';
 
 export interface ActionsRouteOptions {
   engine: Pick<ActionEngine, 'list' | 'outcome' | 'learning'>;
-  /** CXPULSE_JWT_SECRET; undefined leaves the routes open, like the feed. */
-  jwtSecret: string | undefined;
 }
 
-/** Roles that may read and close actions: supervisor, admin. */
-const ACTION_ROLES = new Set(['supervisor', 'admin']);
 const tags = ['actions'];
 export const MAX_WORKLIST = 1000;
 
@@ -118,27 +114,16 @@ const learningSchema = {
   response: { 200: Learning, ...errorResponses('CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN') },
 };
 
-/** The feed's bearer token (header or `?token=`), supervisors and admins only. */
-function actionsGuard(secret: Uint8Array | undefined) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!secret) return;
-    const r = await authenticateFeed(tokenFrom(req.headers, req.query), secret);
-    if (!r.ok) return reply.code(r.refusal.status).send({ error: { code: r.refusal.code, message: r.refusal.status === 403 ? 'actions are for supervisors and admins' : r.refusal.message } });
-    if (!ACTION_ROLES.has(r.viewer.role)) return reply.code(403).send({ error: { code: 'CX_ERR_FORBIDDEN', message: `role '${r.viewer.role}' may not use actions (supervisor or admin only)` } });
-  };
-}
-
 /**
  * `GET /v1/actions` (the worklist, filtered by status, owner, team, action, customer and due time),
  * `POST /v1/actions/:id/outcome`, `GET /v1/actions/learning`. Roles: supervisor, admin.
  */
 export async function registerActions(app: FastifyInstance, opts: ActionsRouteOptions): Promise<void> {
-  const secret = opts.jwtSecret === undefined ? undefined : new TextEncoder().encode(opts.jwtSecret);
   const { engine } = opts;
+  const config = routeAccess(SUPERVISOR_ACCESS);
   await app.register(async (scope) => {
-    scope.addHook('onRequest', actionsGuard(secret));
     const routes = typeBoxRoutes(scope);
-    routes.get('/v1/actions', { schema: listSchema }, async (req) => {
+    routes.get('/v1/actions', { schema: listSchema, config }, async (req) => {
       const q = req.query;
       let dueBeforeMs: number | undefined;
       if (q.dueBefore !== undefined) {
@@ -154,15 +139,17 @@ export async function registerActions(app: FastifyInstance, opts: ActionsRouteOp
       const { holdOutPercent, exploration } = engine.learning();
       return { actions, count: actions.length, holdOutPercent, exploration };
     });
-    routes.post('/v1/actions/:id/outcome', { schema: outcomeSchema }, async (req) => {
+    routes.post('/v1/actions/:id/outcome', { schema: outcomeSchema, config }, async (req) => {
+      // Who acted: as given, else the token's subject.
+      const by = req.body.by ?? req.principal?.sub;
       try {
-        return await engine.outcome(req.params.id, req.body.outcome, req.body.by, req.body.note);
+        return await engine.outcome(req.params.id, req.body.outcome, by, req.body.note);
       } catch (e) {
         if (e instanceof ActionNotFoundError) throw new HttpEventError('CX_ERR_NOT_FOUND', `${e.message} (closed actions are kept in memory for a while; the actions table keeps them all)`);
         if (e instanceof ActionClosedError) throw new HttpEventError('CX_ERR_ACTION_CLOSED', e.message);
         throw e;
       }
     });
-    routes.get('/v1/actions/learning', { schema: learningSchema }, async () => engine.learning());
+    routes.get('/v1/actions/learning', { schema: learningSchema, config }, async () => engine.learning());
   });
 }

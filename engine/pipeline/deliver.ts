@@ -1,19 +1,31 @@
 import { asyncScheduler, concatMap, filter, lastValueFrom, mergeMap, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { OPTIONAL_TEXT_SCORES, type ScoredEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
-import { retry } from '../util/index.ts';
 import { batchBy } from './batchBy.ts';
+import type { DeadLetterSink } from './deadLetter.ts';
+import { storeBatch, type StoreBatchOptions } from './storeBatch.ts';
 import type { Tracked } from './types.ts';
 
+export { NAK_DELAY_MS } from './storeBatch.ts';
+
 export interface DeliverOptions {
-  store: Pick<ScoreStore, 'write'>;
+  /** `ping` tells "store down" (wait, retry) from "store refuses these rows" (split); without it every failure counts as down. */
+  store: Pick<ScoreStore, 'write'> & Partial<Pick<ScoreStore, 'ping'>>;
+  /** Where rows the store refuses go. */
+  dlq: DeadLetterSink;
   batchSize: number;
   lingerMs: number;
+  /** Waits before retrying a batch the store answers but fails, before splitting it. */
   retryDelaysMs?: readonly number[];
+  /** Longest wait between attempts while the store is down. */
+  holdMaxDelayMs?: number;
+  /** Aborted: stop waiting for a store that is down and hand the batch back to the bus. */
+  signal?: AbortSignal;
   /** Times the linger and the retry delays; virtual in tests. */
   scheduler?: SchedulerLike;
+  random?(): number;
   onRetry?(error: Error, attempt: number): void;
-  /** The batch could not be stored: its messages were nak'ed for later redelivery. */
+  /** Stopped while the store was down: the batch's messages were handed back for redelivery. */
   onGaveUp?(error: Error, size: number): void;
   onDelivered?(item: Tracked, row: ScoredEvent, ackedAtMs: number): void;
   /** A batch was stored and acked. */
@@ -21,7 +33,27 @@ export interface DeliverOptions {
 }
 
 export const DEFAULT_RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000] as const;
-export const NAK_DELAY_MS = 2000;
+
+/** The parts of DeliverOptions every durable batch write shares (scored rows and business events). */
+export function storeBatchOptions<T extends Tracked | { env: Tracked['env'] }>(
+  o: Omit<DeliverOptions, 'store' | 'batchSize' | 'lingerMs' | 'onDelivered' | 'onStored'>,
+  ping: (() => Promise<boolean>) | undefined,
+  write: (items: readonly T[]) => Promise<void>,
+): StoreBatchOptions<T> {
+  const scheduler = o.scheduler ?? asyncScheduler;
+  return {
+    write,
+    ...(ping ? { ping } : {}),
+    dlq: o.dlq,
+    retryDelaysMs: o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    sleep: (ms) => lastValueFrom(timer(ms, scheduler)).then(() => undefined),
+    ...(o.holdMaxDelayMs !== undefined ? { holdMaxDelayMs: o.holdMaxDelayMs } : {}),
+    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.random ? { random: o.random } : {}),
+    ...(o.onRetry ? { onRetry: o.onRetry } : {}),
+    ...(o.onGaveUp ? { onGaveUp: o.onGaveUp } : {}),
+  };
+}
 
 /** The model heads (engine/event/heads.ts), the hidden signals and churn risk: copied onto the scored event only when present. */
 const OPTIONAL_SCORES = [...OPTIONAL_TEXT_SCORES, 'churn'] as const;
@@ -53,34 +85,32 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
 
 /**
  * Writes scored events to the store in batches and acks each message only once its row is
- * durable, then emits the stored rows for the stages after the durable write. When the store
- * keeps failing, the batch is nak'ed (redelivered later, never lost), nothing is emitted for it
- * and the pipeline goes on.
+ * durable, then emits the stored rows for the stages after the durable write. A store that is
+ * down holds the batch until it is back; rows the store refuses are found by splitting the
+ * batch and dead-lettered, the others written (storeBatch.ts). Nothing is emitted for a row
+ * that was not stored, and the pipeline goes on.
  *
- * @example source.pipe(deliver({ store, batchSize: 500, lingerMs: 50 }), broadcastToFeed(feed))
+ * @example source.pipe(deliver({ store, dlq, batchSize: 500, lingerMs: 50 }), broadcastToFeed(feed))
  */
 export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], ScoredEvent[]> {
-  const delays = opts.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
   const scheduler = opts.scheduler ?? asyncScheduler;
-  const sleep = (ms: number) => lastValueFrom(timer(ms, scheduler)).then(() => undefined);
+  const rowOf = new WeakMap<Tracked, ScoredEvent>();
+  const write = (items: readonly Tracked[]) => opts.store.write(items.map((item) => rowOf.get(item)!));
+  const storing = storeBatchOptions(opts, opts.store.ping?.bind(opts.store), write);
   return (source) =>
     source.pipe(
       mergeMap((batch) => batch),
       batchBy<Tracked>(opts.batchSize, opts.lingerMs, scheduler),
       concatMap(async (batch) => {
-        const rows = batch.map(toScoredEvent);
-        const written = await retry(() => opts.store.write(rows), { delaysMs: delays }, { onRetry: (e, n) => opts.onRetry?.(e as Error, n), sleep });
-        if (!written.ok) {
-          for (const item of batch) item.env.nak(NAK_DELAY_MS);
-          opts.onGaveUp?.(written.error as Error, batch.length);
-          return [];
-        }
+        for (const item of batch) rowOf.set(item, toScoredEvent(item));
+        const stored = await storeBatch(batch, storing);
         const ackedAtMs = scheduler.now();
-        batch.forEach((item, i) => {
-          item.env.ack();
-          opts.onDelivered?.(item, rows[i]!, ackedAtMs);
+        const rows = stored.map((item) => {
+          const row = rowOf.get(item)!;
+          opts.onDelivered?.(item, row, ackedAtMs);
+          return row;
         });
-        opts.onStored?.(rows);
+        if (rows.length > 0) opts.onStored?.(rows);
         return rows;
       }),
       filter((rows) => rows.length > 0),

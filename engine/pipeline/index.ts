@@ -4,3 +4,4 @@ export { toScoredEvent } from './deliver.ts';
 export { pipelineHooks, alertHooks, type PipelineHooks } from './hooks.ts';
 export type { PipelineModel } from './types.ts';
 export { scoreChurn, churnBusinessObserver, type ChurnStage } from './scoreChurn.ts';
+export { deadLetterUndeliverable } from './deadLetter.ts';

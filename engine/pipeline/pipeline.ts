@@ -1,5 +1,6 @@
 import { identity, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import type { ScoredEvent, LanguageGuess } from '../event/types.ts';
+import type { FieldLimits } from '../event/validate.ts';
 import type { Envelope, EventBus } from '../bus/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import type { FeedHub } from '../feed/index.ts';
@@ -8,7 +9,7 @@ import type { ActionEngine } from '../actions/index.ts';
 import { storeBusinessEvents } from './storeBusinessEvents.ts';
 import { decode } from './decode.ts';
 import { deadLetterInvalid } from './deadLetterInvalid.ts';
-import type { DeadLetterSink } from './deadLetter.ts';
+import { deadLetterLastDelivery, type DeadLetterSink } from './deadLetter.ts';
 import { redact } from './redact.ts';
 import { guessLanguage } from './guessLanguage.ts';
 import { featurize } from './featurize.ts';
@@ -28,6 +29,8 @@ import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
+  /** Caps on the other fields (CXPULSE_MAX_*); defaults where absent. */
+  fieldLimits?: Partial<FieldLimits>;
   /** Redact postal addresses and person names as well (best effort); default true. */
   redactNames?: boolean;
   batchSize: number;
@@ -35,8 +38,11 @@ export interface PipelineDeps {
   model: PipelineModel;
   detectLanguage(text: string): LanguageGuess;
   store: ScoreStore;
-  /** Store writes: rows per write, how long a partial batch may wait, and the retry delays. */
-  sink: { batchSize: number; lingerMs: number; retryDelaysMs?: readonly number[] };
+  /**
+   * Store writes: rows per write, how long a partial batch may wait, the retry delays, the longest
+   * wait while the store is down, and the signal that ends that wait (a stop).
+   */
+  sink: { batchSize: number; lingerMs: number; retryDelaysMs?: readonly number[]; holdMaxDelayMs?: number; signal?: AbortSignal };
   /** The DLQ, and `cx.scores.<channel>` for stored rows. */
   bus: Pick<EventBus, 'deadLetter' | 'publish'>;
   feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;
@@ -50,7 +56,8 @@ export interface PipelineDeps {
 }
 
 /**
- * The path of every message. Business (CRM) events -> store (-> customer state). Customer
+ * The path of every message. A failure on a message's last delivery -> DLQ with its history.
+ * Business (CRM) events -> store (-> customer state). Customer
  * messages: validate (invalid -> DLQ) -> redact PII -> language -> featurize -> micro-batch ->
  * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
  * Then, on stored rows only: feed -> cx.scores -> cues -> actions -> alerts.
@@ -60,16 +67,21 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
   const dlq: DeadLetterSink = { deadLetter: (entry) => d.bus.deadLetter(entry), onDeadLettered: h.onDeadLettered };
   return (source) =>
     source.pipe(
-      tap(h.onReceived),
+      received(h, dlq),
       storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d) }),
-      decode({ maxTextBytes: d.maxTextBytes }),
+      decode({ ...d.fieldLimits, maxTextBytes: d.maxTextBytes }),
       deadLetterInvalid(dlq),
       prepareText(d),
       batchBy(d.batchSize, d.batchLingerMs),
       scoreBatch(d, dlq),
-      deliver({ store: d.store, ...d.sink, ...h.deliver }),
+      deliver({ store: d.store, dlq, ...d.sink, ...h.deliver }),
       publishStored(d),
     );
+}
+
+/** Every message taken from the bus: counted, and its last delivery guarded (a failure then goes to the DLQ). */
+function received(h: PipelineHooks, dlq: DeadLetterSink): MonoTypeOperatorFunction<Envelope> {
+  return (source) => source.pipe(tap(h.onReceived), deadLetterLastDelivery(dlq));
 }
 
 /** Per event, before batching: redact PII -> language -> featurize. */

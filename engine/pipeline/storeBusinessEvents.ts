@@ -5,19 +5,16 @@ import type { BusinessEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { batchBy } from './batchBy.ts';
 import { deadLetter$, type DeadLetterSink } from './deadLetter.ts';
-import { retry } from '../util/index.ts';
-import { DEFAULT_RETRY_DELAYS_MS, NAK_DELAY_MS } from './deliver.ts';
+import { storeBatchOptions, type DeliverOptions } from './deliver.ts';
+import { storeBatch } from './storeBatch.ts';
 
 export const BUSINESS_SUBJECT = 'cx.events.crm';
 
-export interface StoreBusinessOptions {
-  store: Pick<ScoreStore, 'writeBusinessEvents'>;
+export interface StoreBusinessOptions extends Pick<DeliverOptions, 'retryDelaysMs' | 'holdMaxDelayMs' | 'signal' | 'onRetry' | 'onGaveUp'> {
+  store: Pick<ScoreStore, 'writeBusinessEvents'> & Partial<Pick<ScoreStore, 'ping'>>;
   dlq: DeadLetterSink;
   batchSize: number;
   lingerMs: number;
-  retryDelaysMs?: readonly number[];
-  onRetry?(error: Error, attempt: number): void;
-  onGaveUp?(error: Error, size: number): void;
   onStored?(rows: readonly BusinessEvent[]): void;
 }
 
@@ -27,6 +24,7 @@ export interface StoreBusinessOptions {
  */
 export function storeBusinessEvents(o: StoreBusinessOptions): MonoTypeOperatorFunction<Envelope> {
   const isBusiness = (env: Envelope) => env.subject === BUSINESS_SUBJECT;
+  const storing = storeBatchOptions<{ env: Envelope; row: BusinessEvent }>(o, o.store.ping?.bind(o.store), (items) => o.store.writeBusinessEvents(items.map((b) => b.row)));
   return connect((shared) =>
     merge(
       shared.pipe(
@@ -37,15 +35,8 @@ export function storeBusinessEvents(o: StoreBusinessOptions): MonoTypeOperatorFu
         }),
         batchBy(o.batchSize, o.lingerMs),
         concatMap(async (batch) => {
-          const rows = batch.map((b) => b.row);
-          const written = await retry(() => o.store.writeBusinessEvents(rows), { delaysMs: o.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS }, { onRetry: (e, n) => o.onRetry?.(e as Error, n) });
-          if (!written.ok) {
-            for (const b of batch) b.env.nak(NAK_DELAY_MS);
-            o.onGaveUp?.(written.error as Error, batch.length);
-            return;
-          }
-          for (const b of batch) b.env.ack();
-          o.onStored?.(rows);
+          const stored = await storeBatch(batch, storing);
+          if (stored.length > 0) o.onStored?.(stored.map((b) => b.row));
         }),
         ignoreElements(),
       ),

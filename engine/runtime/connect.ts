@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
-import { DEFAULT_LOCAL_CLICKHOUSE_URL, DEFAULT_LOCAL_NATS_URL } from '../config/index.ts';
-import { createMemoryBus, createNatsBus, type EventBus } from '../bus/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, DEFAULT_LOCAL_NATS_URL, redeliveryBackoffMs } from '../config/index.ts';
+import { createMemoryBus, createNatsBus, type EventBus, type NatsBusOptions } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createClickHouseStore, type ClickHouseStore } from '../sinks/clickhouse/index.ts';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -25,16 +25,9 @@ async function answers(url: string): Promise<boolean> {
  * silently become a toy). Unset: the local default if it answers, else the in-process bus.
  */
 export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
-  const natsOpts = (url: string, timeout?: number) => ({
-    url,
-    stream: cfg.CXPULSE_STREAM,
-    consumer: cfg.CXPULSE_CONSUMER,
-    maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT,
-    ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS,
-    log,
-    connectTimeoutMs: timeout,
-  });
-  if (cfg.NATS_URL === 'memory') return createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR });
+  const natsOpts = (url: string, timeout?: number) => natsBusOptions(cfg, url, log, timeout);
+  const memory = () => createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR, maxDeliver: cfg.CXPULSE_MAX_DELIVER, backoffMs: redeliveryBackoffMs(cfg) });
+  if (cfg.NATS_URL === 'memory') return memory();
   if (cfg.NATS_URL) {
     try {
       return await createNatsBus(natsOpts(cfg.NATS_URL));
@@ -46,8 +39,23 @@ export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
     return await createNatsBus(natsOpts(DEFAULT_LOCAL_NATS_URL, PROBE_TIMEOUT_MS));
   } catch {
     log.warn(`no NATS at ${DEFAULT_LOCAL_NATS_URL} and NATS_URL unset: using the in-process bus (events are not durable across restarts)`);
-    return createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR });
+    return memory();
   }
+}
+
+/** The NATS bus as configured: stream, durable consumer and its delivery limits. Every process that creates the consumer uses these, so they agree. */
+export function natsBusOptions(cfg: Config, url: string, log: Logger, connectTimeoutMs?: number): NatsBusOptions {
+  return {
+    url,
+    stream: cfg.CXPULSE_STREAM,
+    consumer: cfg.CXPULSE_CONSUMER,
+    maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT,
+    ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS,
+    maxDeliver: cfg.CXPULSE_MAX_DELIVER,
+    backoffMs: redeliveryBackoffMs(cfg),
+    log,
+    ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
+  };
 }
 
 /** Same rule as the bus: CLICKHOUSE_URL set means ClickHouse or an error; unset means local or embedded. */

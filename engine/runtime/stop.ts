@@ -31,6 +31,7 @@ interface Parts {
  * in the reverse order it was opened.
  */
 export async function drainAndClose(p: Parts): Promise<void> {
+  p.pipeline.stopping();
   await p.bus.stop();
   const timeout = new Promise<boolean>((r) => setTimeout(() => r(false), DRAIN_TIMEOUT_MS).unref());
   const drained = await Promise.race([p.pipeline.done.then(() => true), timeout]);

@@ -29,3 +29,12 @@ export interface ScoreStore {
   ping(): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/**
+ * The store answered and refused the rows' content (a value its table cannot hold), as opposed
+ * to being unreachable: writing the same rows again fails again, so the writer splits the batch
+ * to find the rows at fault and dead-letters them. `message` is the store's own error.
+ */
+export class RowsRejectedError extends Error {
+  override name = 'RowsRejectedError';
+}

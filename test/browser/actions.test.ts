@@ -39,6 +39,17 @@ async function openActions(sv: string): Promise<ActionRecommendation[]> {
   return ((await res.json()) as { actions: ActionRecommendation[] }).actions;
 }
 
+/** The worklist once it holds `n` actions and stays the same for a moment (a later event may supersede one). */
+async function settled(sv: string, n: number): Promise<ActionRecommendation[]> {
+  let list: ActionRecommendation[] = [];
+  await waitUntil(async () => {
+    const before = (list = await openActions(sv)).map((a) => a.actionId).join();
+    await new Promise((r) => setTimeout(r, 700));
+    return list.length === n && (list = await openActions(sv)).map((a) => a.actionId).join() === before;
+  }, 15_000, () => `a settled worklist of ${n}`);
+  return list;
+}
+
 describe.skipIf(!haveChromium)('next best actions on the wallboard in Chromium', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cxpulse-browser-actions-'));
@@ -55,7 +66,7 @@ describe.skipIf(!haveChromium)('next best actions on the wallboard in Chromium',
   it('shows the worklist on load, a new action live within 2 s, drops a closed one, and never renders ids as markup', async () => {
     const sv = await token({ role: 'supervisor' }, { expiresIn: '10m' });
     await troubled('cust-<b>early</b>');
-    await waitUntil(async () => (await openActions(sv)).length === 1, 10_000, () => 'the first action');
+    await settled(sv, 1);
     const page = await openLive(context, `${engine.url}/wallboard?token=${encodeURIComponent(sv)}`);
     await page.waitForFunction(() => document.querySelectorAll('#actions li').length === 1, undefined, { timeout: LIVE_MS });
     const first = page.locator('#actions li').first();
@@ -66,7 +77,7 @@ describe.skipIf(!haveChromium)('next best actions on the wallboard in Chromium',
 
     await troubled('cust-live'); // returns once the tipping late payment was accepted
     await page.waitForFunction(() => document.querySelectorAll('#actions li').length === 2, undefined, { timeout: LIVE_MS });
-    const live = (await openActions(sv)).find((a) => a.customerId === 'cust-live');
+    const live = (await settled(sv, 2)).find((a) => a.customerId === 'cust-live');
     expect(live).toBeDefined();
     expect(await page.locator(`#actions li[data-action-id="${live!.actionId}"] .badge.kind`).textContent()).toBe(live!.action.replace(/_/g, ' '));
     await page.screenshot({ path: join(SCREENSHOTS, 'wallboard-actions.png') });

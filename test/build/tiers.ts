@@ -20,17 +20,21 @@ export const INTEGRATION_TESTS = [
   'test/connectors/crm.test.ts',
   'test/connectors/publisher.test.ts',
   'test/connectors/chat-calls-e2e.test.ts',
+  'test/bus/nats-maxdeliver.test.ts',
   // Dovecot (started per test) and NATS.
   'test/connectors/email-e2e.test.ts',
   'test/connectors/email-imap.test.ts',
   // ClickHouse on 127.0.0.1:8123.
   'test/grafana/sql.test.ts',
   'test/http/reports.test.ts',
+  // NATS (a private nats-server) and ClickHouse: every route's roles against a real engine.
+  'test/http/roles.test.ts',
   'test/report/report.test.ts',
   'test/sinks/clickhouse.test.ts',
   'test/sinks/clickhouse-alerts.test.ts',
   'test/sinks/clickhouse-schema.test.ts',
   'test/sinks/clickhouse-upgrade.test.ts',
+  'test/sinks/clickhouse-partitions.test.ts',
 ];
 
 /**

@@ -1,10 +1,10 @@
-import { lastValueFrom, timer } from 'rxjs';
+import { lastValueFrom, tap, timer } from 'rxjs';
 import { describe, expect, it } from 'vitest';
 import { deadLetterFailed } from '../../engine/pipeline/deadLetterFailed.ts';
 import { deadLetterInvalid } from '../../engine/pipeline/deadLetterInvalid.ts';
 import { decode } from '../../engine/pipeline/decode.ts';
-import type { DeadLetterSink } from '../../engine/pipeline/deadLetter.ts';
-import type { DeadLetter } from '../../engine/bus/types.ts';
+import { deadLetterLastDelivery, type DeadLetterSink } from '../../engine/pipeline/deadLetter.ts';
+import type { DeadLetter, Envelope } from '../../engine/bus/types.ts';
 import { eventError } from '../../engine/event/errors.ts';
 import type { Scored, ScoredBatch } from '../../engine/pipeline/types.ts';
 import { VirtualTime } from './virtualTime.ts';
@@ -44,7 +44,7 @@ describe('deadLetterFailed', () => {
     const vt = new VirtualTime();
     const { batch, x } = batchWithFailure(vt);
     await vt.expect(vt.cold('a|', { a: batch }).pipe(deadLetterFailed(dlq(vt, true))), '5ms (s|)', { s: [x] });
-    expect(vt.log).toEqual(['5 nak p']);
+    expect(vt.log).toEqual(['5 nak p: the DLQ write failed: dlq unavailable']);
   });
 });
 
@@ -63,6 +63,37 @@ describe('deadLetterInvalid', () => {
   it('naks an invalid message when the DLQ is down', async () => {
     const vt = new VirtualTime();
     await vt.play(vt.cold('a|', { a: envelope(vt, 'bad', '{not json') }).pipe(decode({ maxTextBytes: 1000 }), deadLetterInvalid(dlq(vt, true))));
-    expect(vt.log).toEqual(['5 nak bad']);
+    expect(vt.log).toEqual(['5 nak bad: the DLQ write failed: dlq unavailable']);
+  });
+});
+
+describe('deadLetterLastDelivery', () => {
+  const lastDelivery = (vt: VirtualTime, id: string, deliveryCount: number) => ({ ...envelope(vt, id), deliveryCount, maxDeliver: 3, busId: `S:${id}` });
+
+  it('turns a nak with a reason on the last delivery into a DLQ entry with the history, and an ack', async () => {
+    const vt = new VirtualTime();
+    const sink = dlq(vt);
+    const seen: Envelope[] = [];
+    await vt.play(vt.cold('(ab|)', { a: lastDelivery(vt, 'a', 3), b: lastDelivery(vt, 'b', 2) }).pipe(deadLetterLastDelivery(sink), tap((e) => seen.push(e))));
+    for (const e of seen) e.nak(1000, 'store write failed: boom');
+    await vt.play(timer(10, vt.scheduler));
+    expect(vt.log).toEqual(['0 nak b: store write failed: boom', '5 ack a', '5 dead-lettered CX_ERR_MAX_DELIVERIES']);
+    expect(sink.entries).toEqual([
+      {
+        error: { code: 'CX_ERR_MAX_DELIVERIES', message: 'failed on all 3 deliveries; the last: store write failed: boom' },
+        subject: 'cx.events.chat', payload: '{"id":"a"}', receivedAtMs: 0, deliveryCount: 3, busId: 'S:a',
+        history: { deliveries: 3, maxDeliver: 3, lastError: 'store write failed: boom' },
+      },
+    ]);
+  });
+
+  it('leaves a nak without a reason (a stop handing messages back) a nak, even on the last delivery', async () => {
+    const vt = new VirtualTime();
+    const sink = dlq(vt);
+    const seen: Envelope[] = [];
+    await vt.play(vt.cold('(a|)', { a: lastDelivery(vt, 'a', 3) }).pipe(deadLetterLastDelivery(sink), tap((e) => seen.push(e))));
+    seen[0]!.nak();
+    expect(vt.log).toEqual(['0 nak a']);
+    expect(sink.entries).toEqual([]);
   });
 });

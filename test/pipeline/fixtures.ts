@@ -3,7 +3,7 @@ import type { CxEvent } from '../../engine/event/types.ts';
 import type { Featurized, Tracked } from '../../engine/pipeline/types.ts';
 import type { VirtualTime } from './virtualTime.ts';
 
-/** An envelope whose ack and nak are noted in the virtual-time log (`ack a`, `nak a`). */
+/** An envelope whose ack, nak and working are noted in the virtual-time log (`ack a`, `nak a`, `nak a: reason`, `working a`). */
 export function envelope(vt: VirtualTime, id: string, data: string = JSON.stringify({ id })): Envelope {
   return {
     subject: 'cx.events.chat',
@@ -11,7 +11,8 @@ export function envelope(vt: VirtualTime, id: string, data: string = JSON.string
     receivedAtMs: 0,
     deliveryCount: 1,
     ack: () => vt.note(`ack ${id}`),
-    nak: () => vt.note(`nak ${id}`),
+    nak: (_delay, reason) => vt.note(reason === undefined ? `nak ${id}` : `nak ${id}: ${reason}`),
+    working: () => vt.note(`working ${id}`),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   planAddColumns,
   planTtl,
 } from '../../engine/sinks/clickhouse/schema.ts';
-import { BUSINESS_EVENTS, SCORED_EVENTS, TABLES } from '../../engine/sinks/clickhouse/tables.ts';
+import { BUSINESS_EVENTS, CLAMPED_TS_PARTITION, SCORED_EVENTS, TABLES } from '../../engine/sinks/clickhouse/tables.ts';
 import { businessEvent, scoredEvent } from './fixtures.ts';
 
 const legacy = capabilitiesFor(parseServerVersion('18.16.1'));
@@ -66,6 +66,7 @@ describe('DDL text', () => {
         '  formality LowCardinality(String),',
         '  emotion_labels Array(String),',
         '  polite_negative UInt8,',
+        '  implicit_complaint LowCardinality(String),',
         '  churn_probability Nullable(Float32),',
         '  churn_band LowCardinality(String),',
         '  latency_ms Float32,',
@@ -74,7 +75,7 @@ describe('DDL text', () => {
         '  version UInt64',
         ')',
         'ENGINE = ReplacingMergeTree(version)',
-        'PARTITION BY toYYYYMM(ts)',
+        `PARTITION BY ${CLAMPED_TS_PARTITION}`,
         'ORDER BY (channel, event_id)',
         'TTL toDateTime(ts) + toIntervalDay(30)',
         'SETTINGS index_granularity = 8192',
@@ -86,7 +87,7 @@ describe('DDL text', () => {
   it('both variants share the dedup key and partitioning', () => {
     for (const caps of [legacy, modern]) {
       const sql = createTableSql('db1', SCORED_EVENTS, caps);
-      expect(sql).toContain('ENGINE = ReplacingMergeTree(version)\nPARTITION BY toYYYYMM(ts)\nORDER BY (channel, event_id)');
+      expect(sql).toContain(`ENGINE = ReplacingMergeTree(version)\nPARTITION BY ${CLAMPED_TS_PARTITION}\nORDER BY (channel, event_id)`);
       for (const t of TABLES) {
         const names = columnsFor(t, caps).map((c) => c.name);
         expect(new Set(names).size).toBe(names.length);
@@ -109,7 +110,7 @@ describe('DDL text', () => {
         '  version UInt64',
         ')',
         'ENGINE = ReplacingMergeTree(version)',
-        'PARTITION BY toYYYYMM(ts)',
+        `PARTITION BY ${CLAMPED_TS_PARTITION}`,
         'ORDER BY (customer_id, event_id)',
         'SETTINGS index_granularity = 8192',
       ].join('\n'),
@@ -130,7 +131,7 @@ describe('DDL text', () => {
         '  version UInt64',
         ')',
         'ENGINE = ReplacingMergeTree(version)',
-        'PARTITION BY toYYYYMM(ts)',
+        `PARTITION BY ${CLAMPED_TS_PARTITION}`,
         'ORDER BY (customer_id, event_id)',
         'TTL toDateTime(ts) + toIntervalDay(400)',
         'SETTINGS index_granularity = 8192',
@@ -165,12 +166,13 @@ describe('DDL text', () => {
   });
 
   it('adds the head, signal and churn columns after meta, in order, and builds the alerts view as the latest state per alert', () => {
-    const names = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'churn_probability', 'churn_band'];
+    const names = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'implicit_complaint', 'churn_probability', 'churn_band'];
     const old = columnsFor(SCORED_EVENTS, modern).map((c) => c.name).filter((n) => !names.includes(n));
     const adds = planAddColumns('cxpulse', SCORED_EVENTS, modern, old);
     expect(adds.map((a) => a.column)).toEqual(names);
     expect(adds[0]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN topic LowCardinality(String) AFTER meta');
-    expect(adds[5]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN churn_probability Nullable(Float32) AFTER polite_negative');
+    expect(adds[5]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN implicit_complaint LowCardinality(String) AFTER polite_negative');
+    expect(adds[6]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN churn_probability Nullable(Float32) AFTER implicit_complaint');
     const alerts = TABLES.find((t) => t.name === 'alerts');
     if (!alerts) throw new Error('no alerts table');
     expect(createTableSql('cxpulse', alerts, modern)).toMatch(/ORDER BY \(alert_id, state_ms, status\)/);

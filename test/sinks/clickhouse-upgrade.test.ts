@@ -9,14 +9,15 @@ import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { capabilitiesFor, parseServerVersion } from '../../engine/sinks/clickhouse/capabilities.ts';
 import { toRow } from '../../engine/sinks/clickhouse/row.ts';
 import { columnsFor, createLatestViewSql, createTableSql } from '../../engine/sinks/clickhouse/schema.ts';
-import { SCORED_EVENTS } from '../../engine/sinks/clickhouse/tables.ts';
+import { LEGACY_TS_PARTITION, SCORED_EVENTS } from '../../engine/sinks/clickhouse/tables.ts';
 import type { TableDef } from '../../engine/sinks/clickhouse/tables.ts';
 import { memoryLog, scoredEvent } from './fixtures.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_upgrade_${Date.now()}_${process.pid}`;
 const BAD_DB = `${DB}_bad`;
-const OLD_SCORED: TableDef = { ...SCORED_EVENTS, columns: SCORED_EVENTS.columns.filter((c) => !c.added) };
+// Earlier releases also partitioned by the client's ts, unclamped.
+const OLD_SCORED: TableDef = { ...SCORED_EVENTS, partitionBy: LEGACY_TS_PARTITION, columns: SCORED_EVENTS.columns.filter((c) => !c.added) };
 
 let admin: ClickHouseStore;
 
@@ -70,6 +71,8 @@ describe('upgrading a database from before scored_events.meta', () => {
     expect(await columnNames(DB, 'scored_events_latest')).toEqual(want);
     expect(log.lines.some((l) => l.msg === 'clickhouse column added')).toBe(true);
     expect(log.lines.some((l) => l.msg === 'clickhouse view rebuilt to match its table')).toBe(true);
+    // The old partition key stays (it cannot change in place); the engine says so and writes on.
+    expect(log.lines.some((l) => l.level === 'warn' && l.msg.includes('partitioned by the client\'s ts'))).toBe(true);
     const got = await rows<{ event_id: string; meta: string }>(
       `SELECT event_id, meta FROM ${DB}.scored_events_latest ORDER BY event_id`,
     );

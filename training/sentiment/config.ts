@@ -53,6 +53,8 @@ export interface Hyper {
   lexNeg: number;
   /** Lexicon prior in the shared rows: this factor times the block's value (0 = the language block only). */
   lexShared: number;
+  /** Lexicon prior in a close language's block (nb <-> da): this factor times the block's value. */
+  lexSibling: number;
 }
 
 /**
@@ -63,14 +65,14 @@ export const DEFAULT_HYPER: Hyper = {
   dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004,
   featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: { 'cx-seed': 10 }, tuneClassBias: 0,
   linear: 1, langRows: 1, langDropout: 0.1, langLrScale: 1, linearLr: 0.1, l2: 1e-6, charMax: 4, wordNgrams: 2,
-  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5,
+  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0,
 };
 
 /** Hyper-parameters the caller may change (not the featurizer's). */
 export const TUNABLE = [
   'dim', 'hidden', 'batchSize', 'lr', 'embLr', 'featureDropout', 'weightDecay', 'classWeightCap', 'tuneClassBias',
   'linear', 'langRows', 'langDropout', 'langLrScale', 'linearLr', 'l2', 'charMax', 'wordNgrams',
-  'lexPrior', 'lexNeg', 'lexShared',
+  'lexPrior', 'lexNeg', 'lexShared', 'lexSibling',
 ] as const;
 type Tunable = (typeof TUNABLE)[number];
 

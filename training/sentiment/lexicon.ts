@@ -83,7 +83,12 @@ export interface PriorOptions {
   negated: number;
   /** Factor for the shared rows (0 = the language block only). */
   shared: number;
+  /** Factor for the block of a close language (Norwegian Bokmål and Danish share most written words); 0 = none. */
+  sibling?: number;
 }
+
+/** Languages close enough in writing that one's word list is a weaker prior for the other. */
+const SIBLINGS: Record<string, readonly string[]> = { nb: ['da'], da: ['nb'] };
 
 /** Initial values of the listed words' unigram rows: (row index into the weight table, class, value) triples, flattened. */
 export function lexiconPrior(entries: readonly LexiconEntry[], o: PriorOptions): Float64Array {
@@ -102,6 +107,10 @@ export function lexiconPrior(entries: readonly LexiconEntry[], o: PriorOptions):
     const neg = featurizeWith(o.spec, `not ${e.word}`)[1];
     if (plain === undefined) continue;
     put(plain + (block + 1) * buckets, e.polarity, 1);
+    for (const sib of SIBLINGS[e.lang] ?? []) {
+      const b = o.languageRows.indexOf(sib);
+      if (b >= 0) put(plain + (b + 1) * buckets, e.polarity, o.sibling ?? 0);
+    }
     put(plain, e.polarity, o.shared);
     if (neg !== undefined) put(neg + (block + 1) * buckets, e.polarity, -o.negated);
   }

@@ -138,7 +138,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   let init: Float64Array | undefined;
   if (hp.lexPrior > 0 && languageRows) {
     const entries = loadLexicons(opts.dataDir, languageRows, log);
-    init = lexiconPrior(entries, { spec, languageRows, numClasses: SENTIMENT_LABELS.length, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared });
+    init = lexiconPrior(entries, { spec, languageRows, numClasses: SENTIMENT_LABELS.length, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling });
     log(`lexicon prior: ${entries.length} words, strength ${hp.lexPrior} (negated x${-hp.lexNeg}, shared rows x${hp.lexShared})`);
   }
   const trainer = linear

@@ -1,6 +1,7 @@
 import { appendFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
+import { backoffFor } from '../deadLetter.ts';
 
 export const MEMORY_DUPLICATE_WINDOW_MS = 2 * 60_000;
 
@@ -8,6 +9,17 @@ interface Queued {
   subject: string;
   data: Uint8Array;
   deliveryCount: number;
+  seq: number;
+  storedAtMs: number;
+}
+
+export interface MemoryBusOptions {
+  /** Where dlq.jsonl is appended; none: dead letters are kept in memory only. */
+  dlqDir?: string;
+  /** Deliveries of one message; the pipeline dead-letters a message whose last delivery fails. */
+  maxDeliver?: number;
+  /** Waits before each redelivery after a failure, the last repeating. */
+  backoffMs?: readonly number[];
 }
 
 export interface MemoryBus extends EventBus {
@@ -22,8 +34,9 @@ export interface MemoryBus extends EventBus {
  * JetStream path — dedup by message id, ack/nak with redelivery, a DLQ — but keeps nothing
  * across restarts except the DLQ file: for durability, run NATS.
  */
-export function createMemoryBus(opts: { dlqDir?: string } = {}): MemoryBus {
+export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
   const queue: Queued[] = [];
+  let seq = 0;
   const seen = new Map<string, number>();
   const deadLetters: DeadLetter[] = [];
   const listeners: ((subject: string, data: Uint8Array) => void)[] = [];
@@ -57,7 +70,7 @@ export function createMemoryBus(opts: { dlqDir?: string } = {}): MemoryBus {
       const at = seen.get(msgId);
       if (at !== undefined && now - at <= MEMORY_DUPLICATE_WINDOW_MS) return { duplicate: true };
       seen.set(msgId, now);
-      enqueue({ subject: `${EVENTS_SUBJECT_PREFIX}${channel}`, data, deliveryCount: 0 });
+      enqueue({ subject: `${EVENTS_SUBJECT_PREFIX}${channel}`, data, deliveryCount: 0, seq: ++seq, storedAtMs: now });
       return { duplicate: false };
     },
     async publish(subject, data) {
@@ -82,11 +95,15 @@ export function createMemoryBus(opts: { dlqDir?: string } = {}): MemoryBus {
           data: q.data,
           receivedAtMs: Date.now(),
           deliveryCount: q.deliveryCount,
+          ...(opts.maxDeliver !== undefined ? { maxDeliver: opts.maxDeliver } : {}),
+          busId: `memory:${q.seq}`,
+          storedAtMs: q.storedAtMs,
           ack: () => void (settled = true),
           nak: (delayMs) => {
             if (settled) return;
             settled = true;
-            if (delayMs) setTimeout(() => enqueue(q), delayMs).unref();
+            const wait = delayMs === undefined ? 0 : Math.max(delayMs, backoffFor(opts.backoffMs ?? [], q.deliveryCount));
+            if (wait) setTimeout(() => enqueue(q), wait).unref();
             else enqueue(q);
           },
         };

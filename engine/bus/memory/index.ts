@@ -1,1 +1,1 @@
-export { createMemoryBus, type MemoryBus } from './bus.ts';
+export { createMemoryBus, type MemoryBus, type MemoryBusOptions } from './bus.ts';

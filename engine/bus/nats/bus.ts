@@ -1,4 +1,4 @@
-import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
+import { connect, headers, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import {
   AckPolicy,
   DeliverPolicy,
@@ -10,11 +10,16 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import type { Logger } from '../../observability/index.ts';
+import { eventError } from '../../event/errors.ts';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
+import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
 
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 export const DLQ_STREAM = 'CX_DLQ';
+export const DEFAULT_MAX_DELIVER = 10;
+/** Last failure reasons kept per message for its DLQ history (a bound, not a cache that matters). */
+const MAX_REASONS = 10_000;
 const ms = (n: number) => n * 1_000_000; // JetStream durations are nanoseconds
 
 export interface NatsBusOptions {
@@ -24,6 +29,10 @@ export interface NatsBusOptions {
   maxAckPending: number;
   /** How long a delivered, unacked message waits before redelivery (after a crash). */
   ackWaitMs?: number;
+  /** Deliveries of one message before the bus gives up on it (the consumer's max_deliver). */
+  maxDeliver?: number;
+  /** Waits before each redelivery, the last repeating (the consumer's backoff; none: ackWaitMs). */
+  backoffMs?: readonly number[];
   log: Logger;
   /** Connect attempt timeout; a first connect that fails is an error, later outages reconnect. */
   connectTimeoutMs?: number;
@@ -32,6 +41,30 @@ export interface NatsBusOptions {
 /** Stream config for CX_EVENTS; `update` keeps an existing stream's data and adopts these settings. */
 function eventsStream(name: string): Partial<StreamConfig> & { name: string } {
   return { name, subjects: [`${EVENTS_SUBJECT_PREFIX}>`], duplicate_window: ms(DEFAULT_DUPLICATE_WINDOW_MS) };
+}
+
+/**
+ * The consumer's delivery limits. JetStream's `backoff` is the ack wait of each delivery (its
+ * first entry replaces ack_wait), so no entry is below the ack wait: a message in a slow batch
+ * must not be redelivered while the engine still holds it. The server wants fewer entries than
+ * max_deliver.
+ */
+export function consumerLimits(opts: Pick<NatsBusOptions, 'ackWaitMs' | 'maxDeliver' | 'backoffMs' | 'maxAckPending'>) {
+  const ackWait = opts.ackWaitMs ?? DEFAULT_ACK_WAIT_MS;
+  const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const backoff = (opts.backoffMs ?? []).slice(0, Math.max(0, maxDeliver - 1)).map((b) => ms(Math.max(ackWait, b)));
+  return { ack_wait: ms(ackWait), max_ack_pending: opts.maxAckPending, max_deliver: maxDeliver, backoff };
+}
+
+/** The fields of a max-deliveries advisory the engine uses; undefined when it is not one. */
+function parseAdvisory(data: Uint8Array): { seq: number; deliveries: number } | undefined {
+  try {
+    const a = JSON.parse(new TextDecoder().decode(data)) as { stream_seq?: unknown; deliveries?: unknown };
+    if (typeof a.stream_seq !== 'number' || typeof a.deliveries !== 'number') return undefined;
+    return { seq: a.stream_seq, deliveries: a.deliveries };
+  } catch {
+    return undefined;
+  }
 }
 
 export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
@@ -53,8 +86,29 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   const jsm: JetStreamManager = await jetstreamManager(nc);
   const js: JetStreamClient = jetstream(nc);
   let consuming: ConsumerMessages | undefined;
+  let advisories: Subscription | undefined;
   let stopped = false;
   const enc = new TextEncoder();
+  const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
+  const backoff = opts.backoffMs ?? [];
+  /** Set while the consumer cannot deliver (deleted, not found), for /readyz; cleared by the next message. */
+  let consumerProblem: string | undefined;
+  const watchConsumer = (c: ConsumerMessages) =>
+    void (async () => {
+      for await (const s of c.status()) {
+        if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
+          consumerProblem = `${s.type.replace(/_/g, ' ')}: ${opts.stream}/${opts.consumer}`;
+          opts.log.error({ nats: s.type }, `nats ${consumerProblem}`);
+        }
+      }
+    })();
+  /** Why each message's latest delivery failed, by stream sequence, for its DLQ history. */
+  const reasons = new Map<number, string>();
+  const remember = (seq: number, reason: string) => {
+    reasons.delete(seq);
+    reasons.set(seq, reason);
+    if (reasons.size > MAX_REASONS) reasons.delete(reasons.keys().next().value!);
+  };
 
   async function ensureStream(cfg: Partial<StreamConfig> & { name: string }): Promise<void> {
     try {
@@ -72,21 +126,18 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     async init() {
       await ensureStream(eventsStream(opts.stream));
       await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT] });
-      const cfg = {
-        durable_name: opts.consumer,
-        ack_policy: AckPolicy.Explicit,
-        deliver_policy: DeliverPolicy.All,
-        ack_wait: ms(opts.ackWaitMs ?? DEFAULT_ACK_WAIT_MS),
-        max_ack_pending: opts.maxAckPending,
-        max_deliver: -1,
-      };
+      const limits = consumerLimits(opts);
+      let existing = true;
       try {
         await jsm.consumers.info(opts.stream, opts.consumer);
-        await jsm.consumers.update(opts.stream, opts.consumer, { ack_wait: cfg.ack_wait, max_ack_pending: cfg.max_ack_pending });
       } catch (e) {
         if (!/consumer not found/i.test(String(e))) throw e;
-        await jsm.consumers.add(opts.stream, cfg);
+        existing = false;
       }
+      // An existing consumer (an upgrade, or another instance) adopts these limits too: releases
+      // before this one made it with max_deliver -1, which redelivers a poison message forever.
+      if (existing) await jsm.consumers.update(opts.stream, opts.consumer, limits);
+      else await jsm.consumers.add(opts.stream, { durable_name: opts.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...limits });
     },
     async publishEvent(channel, data, msgId) {
       const ack = await js.publish(`${EVENTS_SUBJECT_PREFIX}${channel}`, data, { msgID: msgId });
@@ -99,32 +150,73 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       const h = headers();
       h.set('Cx-Error-Code', entry.error.code);
       if (entry.error.field) h.set('Cx-Error-Field', entry.error.field);
-      await js.publish(DLQ_SUBJECT, enc.encode(JSON.stringify(entry)), { headers: h });
+      // The bus id as message id: a message dead-lettered twice (a redelivery, or every instance
+      // hearing the same max-deliveries advisory) is stored once.
+      await js.publish(DLQ_SUBJECT, enc.encode(JSON.stringify(entry)), { headers: h, ...(entry.busId ? { msgID: `dlq:${entry.busId}` } : {}) });
     },
     async *messages() {
       const consumer = await js.consumers.get(opts.stream, opts.consumer);
       // A small pull buffer: the server holds the rest, and max_ack_pending bounds the total.
       consuming = await consumer.consume({ max_messages: 128 });
       if (stopped) await consuming.close();
+      watchConsumer(consuming);
       for await (const m of consuming) {
+        consumerProblem = undefined;
         // After stop(), hand back what the client had buffered so another instance gets it now.
         if (stopped) {
           m.nak();
           continue;
         }
+        const dc = m.info.deliveryCount;
         const env: Envelope = {
           subject: m.subject,
           data: m.data,
           receivedAtMs: Date.now(),
-          deliveryCount: m.info.deliveryCount,
-          ack: () => m.ack(),
-          nak: (delay) => m.nak(delay),
+          deliveryCount: dc,
+          maxDeliver,
+          busId: `${opts.stream}:${m.seq}`,
+          storedAtMs: m.time.getTime(),
+          ack: () => {
+            reasons.delete(m.seq);
+            m.ack();
+          },
+          nak: (delay, reason) => {
+            if (reason !== undefined) remember(m.seq, reason);
+            // No delay: hand it to another instance now (a stop); else at least this delivery's backoff.
+            m.nak(delay === undefined ? undefined : Math.max(delay, backoffFor(backoff, dc)));
+          },
+          working: () => m.working(),
         };
         yield env;
       }
     },
+    async *undeliverable() {
+      const subject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.stream}.${opts.consumer}`;
+      advisories = nc.subscribe(subject);
+      if (stopped) advisories.unsubscribe();
+      for await (const a of advisories) {
+        const info = parseAdvisory(a.data);
+        if (!info) continue;
+        try {
+          const stored = await jsm.streams.getMessage(opts.stream, { seq: info.seq });
+          if (!stored) continue;
+          const lastError = reasons.get(info.seq) ?? null;
+          reasons.delete(info.seq);
+          const message = `no instance acknowledged this message in ${info.deliveries} deliveries (the last ${lastError === null ? 'was not acknowledged in time: the engine stopped, crashed or stalled while holding it' : `failed: ${lastError}`})`;
+          yield deadLetterEntry(
+            { subject: stored.subject, data: stored.data, receivedAtMs: Date.now(), deliveryCount: info.deliveries, busId: `${opts.stream}:${info.seq}` },
+            eventError('CX_ERR_MAX_DELIVERIES', message),
+            { deliveries: info.deliveries, maxDeliver, lastError },
+          );
+        } catch (err) {
+          // Gone from the stream (limits) or NATS away: nothing left to dead-letter from here.
+          opts.log.warn({ err, seq: info.seq }, 'max-deliveries advisory: message could not be read');
+        }
+      }
+    },
     async stop() {
       stopped = true;
+      advisories?.unsubscribe();
       await consuming?.close();
     },
     async lag() {
@@ -135,7 +227,10 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
         return undefined;
       }
     },
-    status: () => ({ connected: connected && !nc.isClosed(), description: `nats ${nc.getServer()}` }),
+    status: () => ({
+      connected: connected && !nc.isClosed() && consumerProblem === undefined,
+      description: consumerProblem === undefined ? `nats ${nc.getServer()}` : `nats ${nc.getServer()}: ${consumerProblem}`,
+    }),
     async close() {
       stopped = true;
       if (!nc.isClosed()) await nc.drain();

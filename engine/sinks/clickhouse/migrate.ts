@@ -18,7 +18,7 @@ import {
   planTtl,
   tableInfoSql,
 } from './schema.ts';
-import { TABLES } from './tables.ts';
+import { LEGACY_TS_PARTITION, TABLES } from './tables.ts';
 import type { TableDef } from './tables.ts';
 
 export interface SchemaContext {
@@ -113,6 +113,13 @@ async function applyRetention(ctx: SchemaContext, t: TableDef): Promise<void> {
   const { client, db, caps, log, retentionDays } = ctx;
   const [info] = await selectRows<{ engine_full: string }>(client, tableInfoSql(db, t.name));
   const engineFull = info?.engine_full ?? '';
+  if (engineFull.includes(`PARTITION BY ${LEGACY_TS_PARTITION} `) && t.partitionBy !== LEGACY_TS_PARTITION) {
+    // The partition key of a table cannot be changed in place; the table keeps working as it is.
+    log.warn(
+      { table: t.name, partitionBy: LEGACY_TS_PARTITION, wanted: t.partitionBy },
+      `${db}.${t.name} was made by an older release and is partitioned by the client's ts, so events with a far-off ts each make a partition; see the README ("ClickHouse") to move it to the clamped partition key`,
+    );
+  }
   const plan = planTtl(db, t, caps, engineFull, retentionDays);
   if (plan.kind === 'modify') {
     await client.command({ query: plan.sql });

@@ -48,7 +48,7 @@ export function createTableSql(db: string, t: TableDef, c: Capabilities, retenti
     cols,
     ')',
     'ENGINE = ReplacingMergeTree(version)',
-    'PARTITION BY toYYYYMM(ts)',
+    `PARTITION BY ${t.partitionBy}`,
     `ORDER BY ${t.orderBy}`,
   ];
   if (retentionDays !== undefined && c.ttl) lines.push(`TTL ${ttlExpression(retentionDays)}`);

@@ -8,7 +8,7 @@
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { ClickHouseClient, Logger } from '@clickhouse/client';
-import type { ScoreStore } from '../types.ts';
+import { RowsRejectedError, type ScoreStore } from '../types.ts';
 import { capabilitiesFor, parseServerVersion } from './capabilities.ts';
 import { assertIdentifier, redactUrl } from './config.ts';
 import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
@@ -28,6 +28,33 @@ export type ClickHouseStore = ScoreStore & { readonly serverVersion: string; rea
 const PING_TIMEOUT_MS = 2_000;
 /** ClickHouse error codes for UNKNOWN_TABLE and UNKNOWN_DATABASE. */
 const MISSING_CODES = new Set(['60', '81']);
+/**
+ * Codes with which ClickHouse refuses the data of an insert rather than the insert itself: the
+ * same rows fail again however often they are sent (parse errors, a value the column cannot
+ * hold, an unknown field). Numbers from ClickHouse's src/Common/ErrorCodes.cpp; the same on 18.16
+ * and current releases.
+ */
+const ROW_REJECTED_CODES = new Set([
+  '6', // CANNOT_PARSE_TEXT
+  '26', // CANNOT_PARSE_QUOTED_STRING
+  '27', // CANNOT_PARSE_INPUT_ASSERTION_FAILED
+  '32', // ATTEMPT_TO_READ_AFTER_EOF
+  '33', // CANNOT_READ_ALL_DATA
+  '38', // CANNOT_PARSE_DATE
+  '41', // CANNOT_PARSE_DATETIME
+  '53', // TYPE_MISMATCH
+  '69', // ARGUMENT_OUT_OF_BOUND
+  '70', // CANNOT_CONVERT_TYPE
+  '72', // CANNOT_PARSE_NUMBER
+  '117', // INCORRECT_DATA
+  '130', // CANNOT_READ_ARRAY_FROM_TEXT
+  '131', // TOO_LARGE_STRING_SIZE
+  '321', // VALUE_IS_OUT_OF_RANGE_OF_DATA_TYPE
+  '349', // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
+  '469', // VIOLATED_CONSTRAINT
+]);
+/** Code 252 with this message: one insert spans too many partitions; smaller inserts do not (other 252s are "merges behind", a transient state). */
+const TOO_MANY_PARTITIONS = /partitions for (a )?single insert block/i;
 
 type ToRow<E> = (ev: E, shape: TableShape, writeTimeMs: number) => Row;
 
@@ -134,8 +161,12 @@ function isMissingTable(err: unknown): boolean {
   return code !== undefined && MISSING_CODES.has(code);
 }
 
+/** A refusal of the rows (see ROW_REJECTED_CODES) becomes a RowsRejectedError, which the pipeline answers by splitting the batch. */
 function writeError(t: TableDef, n: number, err: unknown): Error {
-  return new Error(`clickhouse insert of ${n} rows into ${t.name} failed: ${message(err)}`, { cause: err });
+  const text = `clickhouse insert of ${n} rows into ${t.name} failed: ${message(err)}`;
+  const code = errorCode(err);
+  if ((code !== undefined && ROW_REJECTED_CODES.has(code)) || TOO_MANY_PARTITIONS.test(message(err))) return new RowsRejectedError(text, { cause: err });
+  return new Error(text, { cause: err });
 }
 
 /**

@@ -27,6 +27,8 @@ export interface TableDef {
    * ReplacingMergeTree folds them.
    */
   orderBy: string;
+  /** PARTITION BY of a new table (an existing table keeps the key it was made with). */
+  partitionBy: string;
   /**
    * The `view`'s SELECT when it is not the plain FINAL copy of the table (alerts: the latest
    * state per alert). Gets the table's columns as they exist.
@@ -45,6 +47,20 @@ function headColumn(h: HeadDef): ColumnDef {
   return { name: h.column, type: h.kind === 'multi' ? () => 'Array(String)' : dict, added: true };
 }
 
+/**
+ * Events are partitioned by month of their time as the client gave it, clamped into a window
+ * around the engine's receive time (a year back, a day ahead): a client's `ts` can be any year
+ * (1970, 2099), and one insert must touch a bounded number of partitions (current ClickHouse
+ * refuses more than 100 per insert; every partition costs files and merges). The clamp keeps the
+ * partition of every ordinary event what `ts` says, so copies of a redelivered event still meet in
+ * one partition and fold; `ts` itself is stored as given. Runs on 18.16 (DateTime) and current
+ * releases (DateTime64: `toDateTime`).
+ */
+export const CLAMPED_TS_PARTITION =
+  `toYYYYMM(greatest(least(toDateTime(ts), toDateTime(received_at) + ${24 * 3600}), toDateTime(received_at) - ${366 * 24 * 3600}))`;
+/** What releases before the clamp used: a far-off `ts` makes a partition of its own. */
+export const LEGACY_TS_PARTITION = 'toYYYYMM(ts)';
+
 /** Columns every table ends with: when the engine saw the event and when it wrote it. */
 const WRITE_COLUMNS: readonly ColumnDef[] = [
   { name: 'received_at', type: time },
@@ -58,6 +74,7 @@ export const SCORED_EVENTS: TableDef = {
   name: 'scored_events',
   view: 'scored_events_latest',
   orderBy: '(channel, event_id)',
+  partitionBy: CLAMPED_TS_PARTITION,
   columns: [
     { name: 'event_id', type: str },
     { name: 'channel', type: dict },
@@ -83,6 +100,8 @@ export const SCORED_EVENTS: TableDef = {
     // NULL when the loaded models do not produce them, which is also what rows written before read.
     ...HEAD_ENTRIES.map(headColumn),
     { name: 'polite_negative', type: () => 'UInt8', added: true },
+    // The implicit complaint's kind (repeated_contact, waiting, unresolved), '' when none.
+    { name: 'implicit_complaint', type: dict, added: true },
     // Nullable: "no churn model" must not read as "no risk" in an average.
     { name: 'churn_probability', type: () => 'Nullable(Float32)', added: true },
     { name: 'churn_band', type: dict, added: true },
@@ -97,6 +116,7 @@ export const BUSINESS_EVENTS: TableDef = {
   view: 'business_events_latest',
   // customer_id first: the churn model reads one customer's history at a time.
   orderBy: '(customer_id, event_id)',
+  partitionBy: CLAMPED_TS_PARTITION,
   columns: [
     { name: 'event_id', type: str },
     { name: 'customer_id', type: str },
@@ -119,6 +139,8 @@ export const ALERTS: TableDef = {
   name: 'alerts',
   view: 'alerts_latest',
   orderBy: '(alert_id, state_ms, status)',
+  // An alert state's ts is the engine's own clock: no clamp needed.
+  partitionBy: LEGACY_TS_PARTITION,
   columns: [
     { name: 'alert_id', type: str },
     { name: 'kind', type: dict },
@@ -157,6 +179,9 @@ export const ACTIONS: TableDef = {
   name: 'actions',
   view: 'actions_latest',
   orderBy: '(action_id, state_ms, status)',
+  // ts is the trigger's event time (a client's): clamped like the events'. Copies of one state
+  // share received_at (the state's time), so they meet in one partition and fold.
+  partitionBy: CLAMPED_TS_PARTITION,
   columns: [
     { name: 'action_id', type: str },
     { name: 'action', type: dict },
