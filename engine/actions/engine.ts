@@ -288,13 +288,21 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
     observeBusiness(rows) {
       if (rows.length === 0) return;
       enqueue(async () => {
-        for (const { event, state } of rows) {
-          const memo = memoOf(event.customerId);
-          updateFromBusiness(memo, event, state);
-          if (event.type === 'cancellation') joinCancellation(event.customerId, event.tsMs);
-          const churn = await o.scoreChurn(state);
-          const downgrade = event.meta?.['direction'] === 'downgrade';
-          evaluate(event.customerId, memo, { id: event.id, tsMs: event.tsMs, receivedAtMs: event.receivedAtMs, kind: 'business', type: event.type, downgrade }, state, churn, false);
+        // One look per customer and batch, with the state after the last of its events: a CRM import
+        // bringing a late payment and a usage drop together is one change, not two recommendations.
+        const byCustomer = new Map<string, { event: BusinessEvent; state: CustomerState }[]>();
+        for (const r of rows) byCustomer.set(r.event.customerId, [...(byCustomer.get(r.event.customerId) ?? []), r]);
+        for (const [customerId, list] of byCustomer) {
+          const memo = memoOf(customerId);
+          for (const { event, state } of list) {
+            updateFromBusiness(memo, event, state);
+            if (event.type === 'cancellation') joinCancellation(customerId, event.tsMs);
+          }
+          const last = list.reduce((a, b) => (b.event.tsMs >= a.event.tsMs ? b : a));
+          const churn = await o.scoreChurn(last.state);
+          const downgrade = list.some((r) => r.event.type === 'plan_change' && r.event.meta?.['direction'] === 'downgrade');
+          const trigger = { id: last.event.id, tsMs: last.event.tsMs, receivedAtMs: last.event.receivedAtMs, kind: 'business' as const, types: list.map((r) => r.event.type), downgrade };
+          evaluate(customerId, memo, trigger, last.state, churn, false);
         }
       });
     },

@@ -10,6 +10,8 @@ import type { CustomerMemo } from './facts.ts';
 import type { Bandit, Choice } from './bandit.ts';
 
 const DAY_MS = 86_400_000;
+/** An open action is superseded only by one whose prior effect is at least this much larger: no churn on the worklist between near equals. */
+export const SUPERSEDE_MARGIN = 0.1;
 const BAND_RANK: Record<string, number> = { low: 0, medium: 1, high: 2 };
 const URGENCY: Record<string, number> = { low: 0, normal: 0.3, high: 0.75, critical: 1 };
 /** Recency decays with this time constant: a customer who wrote today outranks one from last month. */
@@ -22,8 +24,8 @@ export interface Trigger {
   /** When the engine received it: a late-arriving event is acted on from then, not from its event time. */
   receivedAtMs?: number;
   kind: 'message' | 'business';
-  /** The CRM event type, for business triggers. */
-  type?: string;
+  /** The CRM event types, for business triggers (several when one import brought several for the customer). */
+  types?: readonly string[];
   /** A plan change towards a smaller plan. */
   downgrade?: boolean;
 }
@@ -37,8 +39,8 @@ const CRM_SIGNALS = new Set(['payment_late', 'usage_drop', 'cancellation']);
  */
 export function detect(memo: CustomerMemo, facts: ActionFacts, trigger: Trigger, d: ActionCatalog['detect']): ActionEvidence[] {
   const out: ActionEvidence[] = [];
-  if (trigger.kind === 'business' && trigger.type && (CRM_SIGNALS.has(trigger.type) || (trigger.type === 'plan_change' && trigger.downgrade))) {
-    out.push({ field: 'trigger', value: trigger.type, text: `CRM event: ${trigger.type.replace('_', ' ')}${trigger.downgrade ? ' (downgrade)' : ''}` });
+  for (const type of new Set(trigger.kind === 'business' ? (trigger.types ?? []) : [])) {
+    if (CRM_SIGNALS.has(type) || (type === 'plan_change' && trigger.downgrade)) out.push({ field: 'trigger', value: type, text: `CRM event: ${type.replace('_', ' ')}${type === 'plan_change' ? ' (downgrade)' : ''}` });
   }
   const p = facts.churnProbability;
   const band = facts.churnBand;
@@ -87,8 +89,8 @@ const coolingDown = (memo: CustomerMemo, a: CatalogAction, nowMs: number) => mem
 /**
  * Recommend: an eligible critical action whenever there is one (never held out, never explored);
  * otherwise, within the contact rhythm, the bandit's (or the prior's) pick among the eligible ones.
- * While the customer has an action open, only actions with a larger prior effect than it are
- * considered, and the pick supersedes it (a late payment after a FAQ e-mail was proposed: the
+ * While the customer has an action open, only actions whose prior effect is SUPERSEDE_MARGIN
+ * larger are considered, and the pick supersedes it (a late payment after a FAQ e-mail was proposed: the
  * price review replaces the e-mail). A customer in the hold-out gets the pick recorded, not offered.
  */
 export function recommend(memo: CustomerMemo, facts: ActionFacts, nowMs: number, catalog: ActionCatalog, bandit: Bandit, heldOut: boolean, open?: { actionId: string; action: string }): Recommendation {
@@ -106,7 +108,7 @@ export function recommend(memo: CustomerMemo, facts: ActionFacts, nowMs: number,
   if (rest.length === 0) return { kind: 'none', why: cooling ? 'cooling_down' : 'not_eligible' };
   if (open) {
     const openEffect = catalog.actions.find((a) => a.id === open.action)?.effect ?? 1;
-    rest = rest.filter((c) => c.action.effect > openEffect);
+    rest = rest.filter((c) => c.action.effect >= openEffect + SUPERSEDE_MARGIN - 1e-9);
     if (rest.length === 0) return { kind: 'none', why: 'open_action' };
   }
   const r = catalog.rhythm;

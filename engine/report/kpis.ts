@@ -109,35 +109,56 @@ export async function buildKpis(client: ClickHouseClient, db: string, from: numb
   const actions = { offered: windowActs.filter((a) => num(a.held) === 0).length, heldOut: windowActs.filter((a) => num(a.held) === 1).length, done, declined, noAnswer, expired: count('expired'), doneRate: ratio(done, done + declined + noAnswer) };
 
   const cancelledAt = new Map(cancels.map((c) => [c.customer, num(c.at_s)]));
-  const churned = (a: ActionRow) => {
-    const t = cancelledAt.get(a.customer);
-    return t !== undefined && t > num(a.at_s) && t <= num(a.at_s) + CHURN_WINDOW_S;
+  const uplift = upliftOf(acts.map((a) => ({ action: a.kind, customerId: a.customer, heldOut: num(a.held) === 1, critical: num(a.crit) === 1, status: a.state, atS: num(a.at_s) })), cancelledAt);
+
+  return {
+    conversations: inWindow.length, repeatContacts, firstContactResolution: ratio(inWindow.length - repeatContacts, inWindow.length),
+    escalations, escalationShare: ratio(escalations, inWindow.length), handling, actions, uplift,
+  };
+}
+
+/** One recommendation as the uplift needs it. */
+export interface UpliftInput {
+  action: string;
+  customerId: string;
+  heldOut: boolean;
+  critical: boolean;
+  status: string;
+  /** When it was recommended, epoch s. */
+  atS: number;
+}
+
+/**
+ * Per non-critical action: cancellation rate (a cancellation within CHURN_WINDOW_S after the
+ * recommendation) of held-out customers minus that of customers offered it, with a 95% normal
+ * interval; null where one of the groups is empty. Superseded recommendations do not count.
+ */
+export function upliftOf(recs: readonly UpliftInput[], cancelledAtS: ReadonlyMap<string, number>): UpliftRow[] {
+  const churned = (a: UpliftInput) => {
+    const t = cancelledAtS.get(a.customerId);
+    return t !== undefined && t > a.atS && t <= a.atS + CHURN_WINDOW_S;
   };
   const groups = new Map<string, { n1: number; x1: number; n2: number; x2: number }>();
-  for (const a of acts) {
-    if (num(a.crit) === 1 || a.state === 'superseded') continue;
-    const g = groups.get(a.kind) ?? { n1: 0, x1: 0, n2: 0, x2: 0 };
-    if (num(a.held) === 1) {
+  for (const a of recs) {
+    if (a.critical || a.status === 'superseded') continue;
+    const g = groups.get(a.action) ?? { n1: 0, x1: 0, n2: 0, x2: 0 };
+    if (a.heldOut) {
       g.n2++;
       if (churned(a)) g.x2++;
     } else {
       g.n1++;
       if (churned(a)) g.x1++;
     }
-    groups.set(a.kind, g);
+    groups.set(a.action, g);
   }
-  const uplift: UpliftRow[] = [...groups].map(([action, g]) => {
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return [...groups].map(([action, g]) => {
     if (g.n1 === 0 || g.n2 === 0) return { action, offered: g.n1, offeredChurned: g.x1, heldOut: g.n2, heldOutChurned: g.x2, uplift: null, low: null, high: null };
     const p1 = g.x1 / g.n1, p2 = g.x2 / g.n2;
     const half = 1.96 * Math.sqrt((p1 * (1 - p1)) / g.n1 + (p2 * (1 - p2)) / g.n2);
-    const r = (x: number) => Math.round(x * 1000) / 1000;
-    return { action, offered: g.n1, offeredChurned: g.x1, heldOut: g.n2, heldOutChurned: g.x2, uplift: r(p2 - p1), low: r(p2 - p1 - half), high: r(p2 - p1 + half) };
+    // Clipped to the possible range: a difference of two rates lies in [-1, 1].
+    return { action, offered: g.n1, offeredChurned: g.x1, heldOut: g.n2, heldOutChurned: g.x2, uplift: r(p2 - p1), low: r(Math.max(-1, p2 - p1 - half)), high: r(Math.min(1, p2 - p1 + half)) };
   }).sort((a, b) => a.action.localeCompare(b.action));
-
-  return {
-    conversations: inWindow.length, repeatContacts, firstContactResolution: ratio(inWindow.length - repeatContacts, inWindow.length),
-    escalations, escalationShare: ratio(escalations, inWindow.length), handling, actions, uplift,
-  };
 }
 
 const share = (x: number | null): string => (x === null ? '-' : pct(x));

@@ -15,12 +15,12 @@ const liveRisk: ActionFacts = { ...troubled, live: true, sentimentScore: -0.8, t
 describe('detect', () => {
   it('finds the changes that matter and nothing when nothing changed', () => {
     const m = memo();
-    expect(detect(m, troubled, { id: 'e1', tsMs: T, kind: 'business', type: 'payment_late' }, catalog.detect).map((e) => e.value)).toEqual(['payment_late', 'risk_band_up', 'sentiment_turning']);
+    expect(detect(m, troubled, { id: 'e1', tsMs: T, kind: 'business', types: ['payment_late'] }, catalog.detect).map((e) => e.value)).toEqual(['payment_late', 'risk_band_up', 'sentiment_turning']);
     const seen = memo({ lastBand: 'high', lastProbability: 0.6, lastNegativeTrend: 0.3 });
     expect(detect(seen, troubled, { id: 'm1', tsMs: T, kind: 'message' }, catalog.detect)).toEqual([]);
     expect(detect(seen, { ...troubled, churnProbability: 0.75 }, { id: 'm2', tsMs: T, kind: 'message' }, catalog.detect).map((e) => e.value)).toEqual(['risk_up']);
     expect(detect(seen, liveRisk, { id: 'm3', tsMs: T, kind: 'message' }, catalog.detect).map((e) => e.value)).toEqual(['live_risk']);
-    expect(detect(seen, troubled, { id: 'o1', tsMs: T, kind: 'business', type: 'order_placed' }, catalog.detect)).toEqual([]);
+    expect(detect(seen, troubled, { id: 'o1', tsMs: T, kind: 'business', types: ['order_placed'] }, catalog.detect)).toEqual([]);
   });
 });
 

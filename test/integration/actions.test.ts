@@ -87,14 +87,14 @@ describe('next best actions in the running engine', () => {
     }
     await waitUntil(() => actionsOf(sup).length > 0, 5000, () => `no action; feed types ${sup.messages.map((m) => m.type).join(',')}`);
     // One action: while it is open the customer gets no other (and none is critical here).
-    // The late payment brings a price review; the third angry contact a personal call, which
-    // supersedes it (larger prior effect); the live, angry last message the escalation (m-3 is
-    // days old, so not live).
+    // The late payment brings a price review (the personal call the angry contacts make eligible
+    // later is not 0.1 stronger, so it does not replace it); the
+    // live, angry last message brings the escalation (m-3 is days old, so not live).
     const states = () => actionsOf(sup).map((x) => `${x.action}:${x.status}:${x.triggerId}`);
-    await waitUntil(() => actionsOf(sup).length >= 4, 5000, () => `actions ${JSON.stringify(states())}`);
-    expect(states()).toEqual(['credit_or_price_review:open:crm:payment_late:inv-9', 'credit_or_price_review:superseded:crm:payment_late:inv-9', 'personal_call:open:m-3', 'escalate_supervisor:open:m-4']);
-    const a = actionsOf(sup)[2];
-    const escalation = actionsOf(sup)[3];
+    await waitUntil(() => actionsOf(sup).length >= 2, 5000, () => `actions ${JSON.stringify(states())}`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(states()).toEqual(['credit_or_price_review:open:crm:payment_late:inv-9', 'escalate_supervisor:open:m-4']);
+    const [a, escalation] = actionsOf(sup);
     expect(escalation).toMatchObject({ critical: true, timing: 'now', chosenBy: 'critical', heldOut: false });
     for (const x of actionsOf(sup).filter((y) => y.status === 'open')) {
       const tippedAt = sentAt.get(x.triggerId);
@@ -105,7 +105,7 @@ describe('next best actions in the running engine', () => {
     // Acted on from when the engine learnt it, not from the (past) event time.
     expect(a!.dueMs).toBeGreaterThanOrEqual(tippedAt!);
     expect(a).toMatchObject({ customerId: customer, owner: 'anna', team: 'nordic', segment: 'smb', status: 'open', heldOut: false, tz: 'Europe/Oslo' });
-    expect(a!.reason).toMatch(new RegExp(`^Call ${customer} this week: churn risk \\d+%, 3 contacts in 30 days`));
+    expect(a!.reason).toMatch(new RegExp(`^Review the price or offer a credit to ${customer}: churn risk \\d+% after late payments`));
     expect(a!.evidence.length).toBeGreaterThan(1);
     expect(a!.timing === 'now' || inBusinessHours(a!.dueMs, 'Europe/Oslo', loadActionCatalog().timing.businessHours)).toBe(true);
     expect(actionsOf(agent)).toEqual([]);

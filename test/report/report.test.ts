@@ -147,13 +147,13 @@ describe('service KPIs and next best actions in the reports', () => {
       { channel: 'email', conversations: 1, medianMinutes: 50, p90Minutes: 50 },
     ]);
     expect(r.kpis.actions).toEqual({ offered: 3, heldOut: 0, done: 1, declined: 1, noAnswer: 0, expired: 0, doneRate: 0.5 });
-    // Personal calls: 1 of 4 offered cancelled, 3 of 4 held out: +50 points, 95% interval +/- 60.
+    // Personal calls: 1 of 4 offered cancelled, 3 of 4 held out: +50 points, 95% interval +/- 60 (clipped at +100).
     const pc = r.kpis.uplift.find((u) => u.action === 'personal_call');
-    expect(pc).toEqual({ action: 'personal_call', offered: 4, offeredChurned: 1, heldOut: 4, heldOutChurned: 3, uplift: 0.5, low: -0.1, high: 1.1 });
+    expect(pc).toEqual({ action: 'personal_call', offered: 4, offeredChurned: 1, heldOut: 4, heldOutChurned: 3, uplift: 0.5, low: -0.1, high: 1 });
     expect(r.kpis.uplift.map((u) => u.action)).not.toContain('escalate_supervisor');
     expect(r.kpis.uplift.find((u) => u.action === 'credit_or_price_review')).toMatchObject({ offered: 1, heldOut: 0, uplift: null });
     expect(r.markdown).toContain('| 3 | 66.7% | 1 | 2 | 66.7% |');
-    expect(r.markdown).toContain('| personal_call | 4 (1) | 4 (3) | +50.0 | -10.0 .. +110.0 |');
+    expect(r.markdown).toContain('| personal_call | 4 (1) | 4 (3) | +50.0 | -10.0 .. +100.0 |');
     expect(r.html).toContain('<h2>Handling time (first to last message, minutes)</h2>');
   });
 
