@@ -188,11 +188,10 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
     const agentMs = memo.agentAt.find((x) => x.c === r.conversationId)?.ms;
     const quick = agentMs !== undefined && r.tsMs >= agentMs && r.tsMs - agentMs <= QUICK_REPLY_MS;
     const tzNow = memo.tz ?? catalog.timing.defaultTz;
-    addToPattern(memo.hours, r.tsMs, tzNow, quick ? 2 : 1);
     const seg = memo.segment ?? 'default';
     let sp = segmentHours.get(seg);
     if (!sp) segmentHours.set(seg, (sp = emptyPattern()));
-    addToPattern(sp, r.tsMs, tzNow, quick ? 2 : 1);
+    addToPattern([memo.hours, sp], r.tsMs, tzNow, quick ? 2 : 1);
   }
 
   function updateFromBusiness(memo: CustomerMemo, e: BusinessEvent, state: CustomerState): void {

@@ -39,11 +39,28 @@ export interface LocalTime {
   second: number;
 }
 
+/**
+ * Whole-minute instants already converted (the slots dueTime scans are local hour starts, shared
+ * by every recommendation of the same week): Intl's formatToParts is the cost of timing.
+ */
+const slotCache = new Map<string, LocalTime>();
+const MAX_SLOT_CACHE = 50_000;
+
 export function localTime(ms: number, tz: string): LocalTime {
+  const key = ms % 60_000 === 0 ? `${tz}|${ms}` : undefined;
+  const hit = key === undefined ? undefined : slotCache.get(key);
+  if (hit) return hit;
   const parts = formatter(tz).formatToParts(new Date(ms));
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return { isoDay: WEEKDAYS[get('weekday')] ?? 1, hour: Number(get('hour')) % 24, minute: Number(get('minute')), second: Number(get('second')) };
+  const t = { isoDay: WEEKDAYS[get('weekday')] ?? 1, hour: Number(get('hour')) % 24, minute: Number(get('minute')), second: Number(get('second')) };
+  if (key !== undefined) {
+    if (slotCache.size >= MAX_SLOT_CACHE) slotCache.clear();
+    slotCache.set(key, t);
+  }
+  return t;
 }
+
+const openAt = (t: LocalTime, bh: BusinessHours): boolean => bh.days.includes(t.isoDay) && t.hour >= bh.startHour && t.hour < bh.endHour;
 
 /** 0 (Monday 00:00-00:59 local) .. 167 (Sunday 23:00-23:59). */
 export function hourOfWeek(ms: number, tz: string): number {
@@ -52,14 +69,16 @@ export function hourOfWeek(ms: number, tz: string): number {
 }
 
 export function inBusinessHours(ms: number, tz: string, bh: BusinessHours): boolean {
-  const t = localTime(ms, tz);
-  return bh.days.includes(t.isoDay) && t.hour >= bh.startHour && t.hour < bh.endHour;
+  return openAt(localTime(ms, tz), bh);
 }
 
-/** Adds one message at `ms` to a pattern (weight 2 for a quick reply: the customer was reachable then). */
-export function addToPattern(p: HourPattern, ms: number, tz: string, weight = 1): void {
-  p.counts[hourOfWeek(ms, tz)]! += weight;
-  p.n += 1;
+/** Adds one message at `ms` to patterns (the customer's and the segment's; weight 2 for a quick reply: the customer was reachable then). */
+export function addToPattern(p: HourPattern | readonly HourPattern[], ms: number, tz: string, weight = 1): void {
+  const how = hourOfWeek(ms, tz);
+  for (const x of Array.isArray(p) ? p : [p]) {
+    x.counts[how]! += weight;
+    x.n += 1;
+  }
 }
 
 export interface DueInput {
@@ -93,10 +112,11 @@ export function dueTime(i: DueInput): Due {
   let first: number | undefined;
   let best: { ms: number; score: number } | undefined;
   for (const ms of slots) {
-    if (!inBusinessHours(ms, i.tz, i.businessHours)) continue;
+    const lt = localTime(ms, i.tz);
+    if (!openAt(lt, i.businessHours)) continue;
     first ??= ms;
     if (!pattern) break;
-    const score = pattern.p.counts[hourOfWeek(ms, i.tz)]! / (1 + LATER_PENALTY_PER_DAY * ((ms - i.fromMs) / DAY_MS));
+    const score = pattern.p.counts[(lt.isoDay - 1) * 24 + lt.hour]! / (1 + LATER_PENALTY_PER_DAY * ((ms - i.fromMs) / DAY_MS));
     if (score > 0 && (!best || score > best.score)) best = { ms, score };
   }
   if (best && pattern) return { dueMs: best.ms, timing: pattern.basis };
