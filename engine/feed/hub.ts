@@ -53,6 +53,8 @@ export interface FeedHub {
   broadcastCue(conversationId: string, agentId: string | undefined, cue: Record<string, unknown>): void;
   /** A supervisor alert: supervisors, admins and the open feed only, never agents. */
   broadcastAlert(alert: Record<string, unknown>): void;
+  /** A next best action (a new state of it): supervisors, admins and the open feed only, never agents. */
+  broadcastAction(action: Record<string, unknown>): void;
   readonly clients: number;
   stats(): FeedClientStats[];
   closeAll(code: number, reason: string): void;
@@ -178,6 +180,10 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
       recall.alert(alert);
       if (clients.size === 0) return;
       fanOut(JSON.stringify({ type: 'alert', alert } satisfies FeedMessage), (v) => v.role !== 'agent');
+    },
+    broadcastAction(action) {
+      if (clients.size === 0) return;
+      fanOut(JSON.stringify({ type: 'action', action } satisfies FeedMessage), (v) => v.role !== 'agent');
     },
     get clients() {
       return clients.size;

@@ -11,6 +11,7 @@ import { connectBus, connectStore } from './connect.ts';
 import { startConnectors } from './connectors.ts';
 import { startChurn } from './churn.ts';
 import { createEngineAdvice, loadAdviceRules } from './advice.ts';
+import { loadActions, startActions } from './actions.ts';
 import { openModels, watchModels } from './models.ts';
 import { runPipeline } from './pipeline.ts';
 import { startTimers } from './timers.ts';
@@ -51,6 +52,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const metrics = createMetrics();
   // Rules and reply templates first: a bad file stops the start before anything connects.
   const adviceRules = loadAdviceRules(cfg);
+  const actionCatalog = loadActions(cfg);
   const models = await openModels(cfg, metrics, log);
   const bus = await connectBus(cfg, log);
   const store = await connectStore(cfg, log);
@@ -60,10 +62,11 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const churn = await startChurn(cfg, bus, log, metrics.registry);
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
   const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
+  const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
-  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps }, log);
+  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps, ...actions.deps }, log);
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
-  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline });
+  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, actions: actions.engine });
   const ops = await buildOpsApp(cfg, { log, metrics, bus, store, feed, models, pipeline });
   const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
@@ -79,7 +82,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       stopTimers();
       stopWatch?.();
       await connectors.stop();
-      await drainAndClose({ log, bus, pipeline, alerts, feed, app, store, churn, models: models.registry });
+      await drainAndClose({ log, bus, pipeline, alerts, actions, feed, app, store, churn, models: models.registry });
       await ops?.close();
     })());
 

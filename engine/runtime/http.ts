@@ -11,6 +11,7 @@ import { requestTimeoutOptions } from '../access/index.ts';
 import { clickHouseClientOf } from './connect.ts';
 import { modelRoutes, type EngineModels } from './models.ts';
 import type { RunningPipeline } from './pipeline.ts';
+import type { ActionEngine } from '../actions/index.ts';
 
 interface HttpDeps {
   log: Logger;
@@ -20,6 +21,8 @@ interface HttpDeps {
   feed: FeedHub;
   models: EngineModels;
   pipeline: RunningPipeline;
+  /** The next-best-action engine; undefined when actions are off. */
+  actions?: ActionEngine | undefined;
 }
 
 /** The engine's HTTP app (API, feed, pages, reports, models), not yet listening. */
@@ -46,6 +49,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     backend: activeBackend,
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
+    ...(d.actions ? { actions: d.actions } : {}),
     readiness: () => readiness(d),
     notReady: () => notReady(d),
   });

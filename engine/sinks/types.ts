@@ -1,5 +1,6 @@
 import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
 import type { Alert } from '../event/advice.ts';
+import type { ActionRecommendation } from '../event/actions.ts';
 
 /**
  * A durable store for scored events. The engine acks a JetStream message only after
@@ -20,6 +21,10 @@ export interface ScoreStore {
    * failure and goes on (an alert is advice; the feed and cx.alerts already carried it).
    */
   writeAlerts(rows: readonly Alert[]): Promise<void>;
+  /** Next-best-action states (recommended, held out, outcome, expiry), one row each. Off the ack path, like alerts. */
+  writeActions(rows: readonly ActionRecommendation[]): Promise<void>;
+  /** The latest state of each action whose latest state was recorded at or after `sinceMs`: the action engine's memory after a restart. */
+  readActions(sinceMs: number): Promise<ActionRecommendation[]>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
