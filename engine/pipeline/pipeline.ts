@@ -8,7 +8,7 @@ import { storeBusinessEvents } from './storeBusinessEvents.ts';
 import { decode } from './decode.ts';
 import { deadLetterInvalid } from './deadLetterInvalid.ts';
 import { deadLetterLastDelivery, type DeadLetterSink } from './deadLetter.ts';
-import { redact } from './redact.ts';
+import { privateEvent, redact, type RedactStageOptions } from './redact.ts';
 import { guessLanguage } from './guessLanguage.ts';
 import { featurize } from './featurize.ts';
 import { batchBy } from './batchBy.ts';
@@ -28,6 +28,8 @@ export interface PipelineDeps {
   maxTextBytes: number;
   /** Redact postal addresses and person names as well (best effort); default true. */
   redactNames?: boolean;
+  /** Customer ids pseudonymised and meta keys allowed (CXPULSE_PSEUDONYM_KEY, CXPULSE_META_KEYS); absent: ids as sent, meta values redacted. */
+  privacy?: Pick<RedactStageOptions, 'pseudonymize' | 'metaAllow'>;
   batchSize: number;
   batchLingerMs: number;
   model: PipelineModel;
@@ -50,8 +52,8 @@ export interface PipelineDeps {
 
 /**
  * The path of every message. A failure on a message's last delivery -> DLQ with its history.
- * Business (CRM) events -> store (-> customer state). Customer
- * messages: validate (invalid -> DLQ) -> redact PII -> language -> featurize -> micro-batch ->
+ * Business (CRM) events -> pseudonymise -> store (-> customer state). Customer
+ * messages: validate (invalid -> DLQ) -> redact PII, pseudonymise -> language -> featurize -> micro-batch ->
  * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
  * Then, on stored rows only: feed -> cx.scores -> cues -> alerts.
  */
@@ -61,7 +63,7 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
   return (source) =>
     source.pipe(
       received(h, dlq),
-      storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d) }),
+      storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d), keep: (row) => privateEvent(row, { ...d.privacy, names: d.redactNames ?? true }) }),
       decode({ maxTextBytes: d.maxTextBytes }),
       deadLetterInvalid(dlq),
       prepareText(d),
@@ -79,7 +81,7 @@ function received(h: PipelineHooks, dlq: DeadLetterSink): MonoTypeOperatorFuncti
 
 /** Per event, before batching: redact PII -> language -> featurize. */
 function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
-  return (source) => source.pipe(redact({ names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
+  return (source) => source.pipe(redact({ ...d.privacy, names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
 }
 
 /** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */

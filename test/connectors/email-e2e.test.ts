@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorPublisher, type MeteredPublisher } from '../../engine/connector/index.ts';
-import { createEmailConnector, pseudonymousCustomerId, type EmailConnector } from '../../connectors/email/index.ts';
+import { createEmailConnector, emailCustomerId, type EmailConnector } from '../../connectors/email/index.ts';
 import { createNatsBus, DLQ_STREAM, type EventBus } from '../../engine/bus/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import type { Engine } from '../../engine/runtime/index.ts';
@@ -87,7 +87,7 @@ describe.skipIf(!availability.available)('e-mail from an IMAP mailbox to scored 
     const byId = new Map(rows.map((r) => [r.event_id, r]));
     for (const [name, want] of events) {
       if (want.kind !== 'event' || want.id.includes('{locator}')) continue;
-      expect(byId.get(want.id), name).toMatchObject({ conversation_id: want.conversationId, customer_id: pseudonymousCustomerId(want.customer), author: want.author });
+      expect(byId.get(want.id), name).toMatchObject({ conversation_id: want.conversationId, customer_id: emailCustomerId(want.customer), author: want.author });
     }
     expect(rows.filter((r) => r.conversation_id === 'email:a1@example.com')).toHaveLength(5);
     expect(byId.get('email:a2@example.com')?.text).toBe(EXPECTED['en-reply-gmail.eml']?.kind === 'event' ? EXPECTED['en-reply-gmail.eml'].text : '');

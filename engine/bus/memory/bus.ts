@@ -20,6 +20,8 @@ export interface MemoryBusOptions {
   maxDeliver?: number;
   /** Waits before each redelivery after a failure, the last repeating. */
   backoffMs?: readonly number[];
+  /** Applied to every DLQ entry before it is kept (the engine passes PII redaction). */
+  sanitizeDeadLetter?: (entry: DeadLetter) => DeadLetter;
 }
 
 export interface MemoryBus extends EventBus {
@@ -76,7 +78,8 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
     async publish(subject, data) {
       for (const fn of listeners) fn(subject, data);
     },
-    async deadLetter(entry) {
+    async deadLetter(raw) {
+      const entry = opts.sanitizeDeadLetter ? opts.sanitizeDeadLetter(raw) : raw;
       deadLetters.push(entry);
       if (opts.dlqDir) await appendFile(join(opts.dlqDir, 'dlq.jsonl'), `${JSON.stringify(entry)}\n`);
       for (const fn of listeners) fn(DLQ_SUBJECT, new TextEncoder().encode(JSON.stringify(entry)));

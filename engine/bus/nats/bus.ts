@@ -2,6 +2,7 @@ import { connect, headers, type NatsConnection, type Subscription } from '@nats-
 import {
   AckPolicy,
   DeliverPolicy,
+  RetentionPolicy,
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
@@ -18,6 +19,13 @@ export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 export const DLQ_STREAM = 'CX_DLQ';
 export const DEFAULT_MAX_DELIVER = 10;
+/** Raw events wait at most a day for the engine (nothing personal kept raw beyond a short window). */
+export const DEFAULT_EVENTS_MAX_AGE_MS = 24 * 3_600_000;
+/** Dead letters (redacted) are kept a week for someone to look at. */
+export const DEFAULT_DLQ_MAX_AGE_MS = 7 * 24 * 3_600_000;
+/** How CX_EVENTS lets go of a message: once acked (workqueue), once every consumer acked (interest), or only by age and size (limits). */
+export type EventsRetention = 'workqueue' | 'interest' | 'limits';
+export const DEFAULT_EVENTS_RETENTION: EventsRetention = 'workqueue';
 /** Last failure reasons kept per message for its DLQ history (a bound, not a cache that matters). */
 const MAX_REASONS = 10_000;
 const ms = (n: number) => n * 1_000_000; // JetStream durations are nanoseconds
@@ -33,14 +41,35 @@ export interface NatsBusOptions {
   maxDeliver?: number;
   /** Waits before each redelivery, the last repeating (the consumer's backoff; none: ackWaitMs). */
   backoffMs?: readonly number[];
+  /** When CX_EVENTS removes a message (default workqueue: once the engine acked it). */
+  retention?: EventsRetention;
+  /** Oldest message CX_EVENTS keeps, processed or not (0: no age limit). Default 24 h. */
+  eventsMaxAgeMs?: number;
+  /** Oldest entry CX_DLQ keeps (0: no age limit). Default 7 days. */
+  dlqMaxAgeMs?: number;
+  /** Applied to every DLQ entry before it is stored (the engine passes PII redaction). */
+  sanitizeDeadLetter?: (entry: DeadLetter) => DeadLetter;
   log: Logger;
   /** Connect attempt timeout; a first connect that fails is an error, later outages reconnect. */
   connectTimeoutMs?: number;
 }
 
+const RETENTION: Record<EventsRetention, RetentionPolicy> = { workqueue: RetentionPolicy.Workqueue, interest: RetentionPolicy.Interest, limits: RetentionPolicy.Limits };
+
 /** Stream config for CX_EVENTS; `update` keeps an existing stream's data and adopts these settings. */
-function eventsStream(name: string): Partial<StreamConfig> & { name: string } {
-  return { name, subjects: [`${EVENTS_SUBJECT_PREFIX}>`], duplicate_window: ms(DEFAULT_DUPLICATE_WINDOW_MS) };
+export function eventsStream(name: string, o: Pick<NatsBusOptions, 'retention' | 'eventsMaxAgeMs'> = {}): Partial<StreamConfig> & { name: string } {
+  return {
+    name,
+    subjects: [`${EVENTS_SUBJECT_PREFIX}>`],
+    duplicate_window: ms(DEFAULT_DUPLICATE_WINDOW_MS),
+    retention: RETENTION[o.retention ?? DEFAULT_EVENTS_RETENTION],
+    max_age: ms(o.eventsMaxAgeMs ?? DEFAULT_EVENTS_MAX_AGE_MS),
+  };
+}
+
+/** The command that moves an existing stream to another retention (JetStream cannot change it in place). */
+export function retentionMigration(stream: string, consumer: string): string {
+  return `stop every engine and connector, wait until \`nats consumer info ${stream} ${consumer}\` shows 0 unprocessed and 0 ack pending, then \`nats stream rm -f ${stream}\` and start the engine (it makes the stream anew)`;
 }
 
 /**
@@ -110,22 +139,43 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     if (reasons.size > MAX_REASONS) reasons.delete(reasons.keys().next().value!);
   };
 
+  /**
+   * Creates the stream, or updates an existing one to `cfg`. JetStream refuses to change an
+   * existing stream's retention: the stream is then updated without it (so max_age still
+   * applies) and the log says how to migrate.
+   */
   async function ensureStream(cfg: Partial<StreamConfig> & { name: string }): Promise<void> {
+    let info;
     try {
-      await jsm.streams.info(cfg.name);
-      await jsm.streams.update(cfg.name, cfg);
+      info = await jsm.streams.info(cfg.name);
     } catch (e) {
       if (!/stream not found/i.test(String(e))) throw e;
       await jsm.streams.add(cfg);
+      return;
+    }
+    if (cfg.retention === undefined || info.config.retention === cfg.retention) {
+      await jsm.streams.update(cfg.name, cfg);
+      return;
+    }
+    try {
+      await jsm.streams.update(cfg.name, cfg);
+    } catch (e) {
+      const { retention: _wanted, ...rest } = cfg;
+      await jsm.streams.update(cfg.name, rest);
+      opts.log.warn(
+        { stream: cfg.name, retention: info.config.retention, wanted: cfg.retention, err: String(e) },
+        `stream ${cfg.name} keeps retention '${info.config.retention}' (JetStream cannot change it to '${cfg.retention}' in place); processed events stay until max_age. To migrate: ${retentionMigration(cfg.name, opts.consumer)}`,
+      );
     }
   }
+  const sanitize = opts.sanitizeDeadLetter ?? ((e: DeadLetter) => e);
 
   return {
     kind: 'nats',
     description: `nats ${opts.url} stream ${opts.stream}`,
     async init() {
-      await ensureStream(eventsStream(opts.stream));
-      await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT] });
+      await ensureStream(eventsStream(opts.stream, opts));
+      await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT], max_age: ms(opts.dlqMaxAgeMs ?? DEFAULT_DLQ_MAX_AGE_MS) });
       const limits = consumerLimits(opts);
       let existing = true;
       try {
@@ -146,7 +196,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     async publish(subject, data) {
       nc.publish(subject, data);
     },
-    async deadLetter(entry: DeadLetter) {
+    async deadLetter(raw: DeadLetter) {
+      const entry = sanitize(raw);
       const h = headers();
       h.set('Cx-Error-Code', entry.error.code);
       if (entry.error.field) h.set('Cx-Error-Field', entry.error.field);

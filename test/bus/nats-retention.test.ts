@@ -1,0 +1,100 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
+import { createNatsBus, DLQ_STREAM, type DeadLetter, type EventBus, type NatsBusOptions } from '../../engine/bus/index.ts';
+import { deadLetterEntry } from '../../engine/bus/index.ts';
+import { createPseudonymizer, redactDeadLetter } from '../../engine/privacy/index.ts';
+import { eventError } from '../../engine/event/index.ts';
+import { waitUntil } from '../helpers/engine.ts';
+
+let nats: NatsServerHandle;
+let nc: NatsConnection;
+let jsm: JetStreamManager;
+let bus: EventBus | undefined;
+
+beforeEach(async () => {
+  nats = await startNatsServer();
+  nc = await connect({ servers: nats.url });
+  jsm = await jetstreamManager(nc);
+});
+afterEach(async () => {
+  await bus?.close();
+  bus = undefined;
+  await nc?.close();
+  await nats?.dispose();
+});
+
+/** A logger whose lines the test reads. */
+function capturingLog() {
+  const lines: { level: number; msg: string }[] = [];
+  const sink = new Writable({ write: (chunk: Buffer, _enc, done) => (lines.push(JSON.parse(chunk.toString())), done()) });
+  return { log: pino({ level: 'info' }, sink), lines };
+}
+
+const options = (o: Partial<NatsBusOptions> = {}): NatsBusOptions => ({ url: nats.url, stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, log: pino({ level: 'silent' }), ...o });
+const HOUR_NS = 3_600_000 * 1e6;
+
+describe('how long raw events stay in CX_EVENTS', () => {
+  it('makes a work-queue stream with a 24 h max_age: an acked event is gone at once, an unacked one waits', async () => {
+    bus = await createNatsBus(options());
+    await bus.init();
+    const { config } = await jsm.streams.info('CX_EVENTS');
+    expect(config.retention).toBe('workqueue');
+    expect(config.max_age).toBe(24 * HOUR_NS);
+    for (const id of ['m-1', 'm-2']) await bus.publishEvent('chat', new TextEncoder().encode(JSON.stringify({ id, text: 'my card 4111 1111 1111 1111' })), id);
+    expect((await jsm.streams.info('CX_EVENTS')).state.messages).toBe(2);
+    const it = bus.messages()[Symbol.asyncIterator]();
+    const first = (await it.next()).value!;
+    first.ack();
+    await it.next(); // taken, never acked: it stays until redelivered and acked, or until max_age
+    await waitUntil(async () => (await jsm.streams.info('CX_EVENTS')).state.messages === 1, 5000, () => 'the acked event left the stream');
+    const left = await jsm.streams.getMessage('CX_EVENTS', { seq: 2 });
+    expect(left?.json<{ id: string }>().id).toBe('m-2');
+  });
+
+  it('sets the configured max_age, retention and DLQ max_age', async () => {
+    bus = await createNatsBus(options({ retention: 'interest', eventsMaxAgeMs: 2 * 3_600_000, dlqMaxAgeMs: 48 * 3_600_000 }));
+    await bus.init();
+    const events = await jsm.streams.info('CX_EVENTS');
+    expect(events.config).toMatchObject({ retention: 'interest', max_age: 2 * HOUR_NS });
+    expect((await jsm.streams.info(DLQ_STREAM)).config.max_age).toBe(48 * HOUR_NS);
+  });
+
+  it('keeps an existing limits stream working, gives it the max_age and logs how to migrate its retention', async () => {
+    await jsm.streams.add({ name: 'CX_EVENTS', subjects: ['cx.events.>'] });
+    await jsm.streams.add({ name: DLQ_STREAM, subjects: ['cx.dlq'] });
+    await jetstream(nc).publish('cx.events.chat', JSON.stringify({ id: 'old-1' }), { msgID: 'old-1' });
+    const { log, lines } = capturingLog();
+    bus = await createNatsBus(options({ log }));
+    await bus.init();
+    const { config, state } = await jsm.streams.info('CX_EVENTS');
+    expect(config.retention).toBe('limits');
+    expect(config.max_age).toBe(24 * HOUR_NS);
+    expect(state.messages).toBe(1);
+    expect((await jsm.streams.info(DLQ_STREAM)).config.max_age).toBe(7 * 24 * HOUR_NS);
+    const warning = lines.find((l) => l.level === 40 && l.msg.includes("keeps retention 'limits'"));
+    expect(warning?.msg).toContain('nats stream rm -f CX_EVENTS');
+    // The consumer still works on the old stream.
+    const first = (await bus.messages()[Symbol.asyncIterator]().next()).value!;
+    expect(JSON.parse(new TextDecoder().decode(first.data)).id).toBe('old-1');
+  });
+});
+
+describe('dead letters at rest', () => {
+  it('stores a DLQ entry with its text redacted and its customer id pseudonymised', async () => {
+    const pseudonymize = createPseudonymizer('k'.repeat(32));
+    bus = await createNatsBus(options({ sanitizeDeadLetter: (e: DeadLetter) => redactDeadLetter(e, { pseudonymize }) }));
+    await bus.init();
+    const raw = JSON.stringify({ id: 'bad-1', channel: 'chat', customerId: 'email:anna@example.com', text: 'Ring mig på 070-123 45 67, anna@example.com', ts: 'soon', meta: { note: 'IBAN DE89 3704 0044 0532 0130 00' } });
+    const entry = deadLetterEntry({ subject: 'cx.events.chat', data: new TextEncoder().encode(raw), receivedAtMs: 1, deliveryCount: 1, busId: 'CX_EVENTS:9' }, eventError('CX_ERR_INVALID_TIMESTAMP', "field 'ts' (\"soon\") is not ISO-8601; sender anna@example.com", 'ts'));
+    await bus.deadLetter(entry);
+    const stored = (await jsm.streams.getMessage(DLQ_STREAM, { seq: 1 }))!.json<DeadLetter>();
+    const payload = JSON.parse(stored.payload) as Record<string, unknown>;
+    expect(payload).toEqual({ id: 'bad-1', channel: 'chat', customerId: pseudonymize('email:anna@example.com'), text: 'Ring mig på [phone], [email]', ts: 'soon', meta: { note: 'IBAN [iban]' } });
+    expect(stored.error).toEqual({ code: 'CX_ERR_INVALID_TIMESTAMP', field: 'ts', message: "field 'ts' (\"soon\") is not ISO-8601; sender [email]" });
+    expect(JSON.stringify(stored)).not.toContain('anna');
+  });
+});
