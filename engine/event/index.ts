@@ -12,3 +12,4 @@ export {
   type BusinessValidation,
   type ValidateOptions,
 } from './validate.ts';
+export * from './erasure.ts';

@@ -11,6 +11,7 @@ import { modelsRoute, type ModelsRouteOptions } from './models.ts';
 import { opsRoutes, type Readiness } from './ops.ts';
 import { staticPages } from './static.ts';
 import { registerReports, type ReportsOptions } from './reports.ts';
+import { registerCustomers, type CustomersOptions } from './customers.ts';
 
 export type { Readiness };
 
@@ -31,6 +32,8 @@ export interface AppDeps {
   models?: ModelsRouteOptions['registry'];
   /** GET /v1/reports/:kind behind the feed's token check (supervisor, admin); absent: not served. */
   reports?: Omit<ReportsOptions, 'jwtSecret'>;
+  /** DELETE /v1/customers/:id (erasure, role admin); absent: not served. */
+  erase?: CustomersOptions['erase'];
 }
 
 /**
@@ -54,6 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   await app.register(feedRoute, { log: deps.log, feed: deps.feed, jwtSecret: deps.jwtSecret, backend: deps.backend });
   if (deps.reports) await registerReports(app, { ...deps.reports, jwtSecret: deps.jwtSecret });
+  if (deps.erase) await registerCustomers(app, { erase: deps.erase, jwtSecret: deps.jwtSecret });
   await app.register(staticPages);
   return app;
 }

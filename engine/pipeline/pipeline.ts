@@ -14,7 +14,7 @@ import { featurize } from './featurize.ts';
 import { batchBy } from './batchBy.ts';
 import { score } from './score.ts';
 import { deadLetterFailed } from './deadLetterFailed.ts';
-import { trackConversation } from './trackConversation.ts';
+import { TREND_WINDOW_TURNS, MAX_TRACKED_CONVERSATIONS, trackConversation, type ConversationStates } from './trackConversation.ts';
 import { churnBusinessObserver, scoreChurn, type ChurnStage } from './scoreChurn.ts';
 import { deliver } from './deliver.ts';
 import { broadcastToFeed } from './broadcastToFeed.ts';
@@ -45,6 +45,8 @@ export interface PipelineDeps {
   feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;
   cues: Pick<CueEngine, 'observe'>;
   alerts: Pick<AlertPublisher, 'delivered'>;
+  /** Where the conversation sentiment state lives (so an erasure can reach it); default a private one. */
+  conversations?: ConversationStates;
   /** Customer state and churn risk (engine/runtime/churn.ts); absent = churn off. */
   churn?: ChurnStage;
   hooks?: PipelineHooks;
@@ -90,7 +92,7 @@ function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Feat
     source.pipe(
       score(d.model, { onBatch: d.hooks?.onScoreBatch }),
       deadLetterFailed(dlq),
-      trackConversation(),
+      trackConversation(TREND_WINDOW_TURNS, MAX_TRACKED_CONVERSATIONS, d.conversations),
       d.churn ? scoreChurn(d.churn) : identity,
     );
 }

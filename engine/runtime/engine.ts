@@ -4,7 +4,7 @@ import { createMetrics, type Logger, type Metrics } from '../observability/index
 import type { EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
-import { pipelineHooks } from '../pipeline/index.ts';
+import { createConversationStates, pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
 import type { ConnectorDefinition } from '../connector/index.ts';
 import { connectBus, connectStore } from './connect.ts';
@@ -16,6 +16,8 @@ import { runPipeline } from './pipeline.ts';
 import { startTimers } from './timers.ts';
 import { buildEngineApp, listen } from './http.ts';
 import { drainAndClose } from './stop.ts';
+import { customerEraser, type EraseCustomer } from './erase.ts';
+import { privacySettings } from './privacy.ts';
 
 export { DRAIN_TIMEOUT_MS } from './stop.ts';
 export { LAG_POLL_MS } from './timers.ts';
@@ -30,6 +32,8 @@ export interface Engine {
   models: ModelRegistry;
   metrics: Metrics;
   feed: FeedHub;
+  /** Erasure of one customer from everything this engine keeps (DELETE /v1/customers/:id). */
+  erase: EraseCustomer;
   /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
   stop(): Promise<void>;
 }
@@ -54,9 +58,21 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
   const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
   const hooks = pipelineHooks({ metrics, log, alerting });
-  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps }, log);
+  const conversations = createConversationStates();
+  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, conversations, ...churn.deps }, log);
+  const privacy = privacySettings(cfg, log);
+  const erase = customerEraser({
+    bus,
+    store,
+    ...(churn.states ? { states: churn.states } : {}),
+    memory: [conversations, cues, alerting, feed],
+    pseudonymize: privacy.pseudonymize,
+    logKey: privacy.logKey,
+    log,
+    settleMs: cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400,
+  });
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
-  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline });
+  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase });
   const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
   const stopWatch = watchModels(cfg, models, metrics, log);
@@ -72,5 +88,5 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       await drainAndClose({ log, bus, pipeline, alerts, feed, app, store, churn, models: models.registry });
     })());
 
-  return { app, url, bus, store, models: models.registry, metrics, feed, stop };
+  return { app, url, bus, store, models: models.registry, metrics, feed, erase, stop };
 }

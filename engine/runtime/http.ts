@@ -9,6 +9,7 @@ import { buildApp, type Readiness } from '../http/index.ts';
 import { clickHouseClientOf } from './connect.ts';
 import { modelRoutes, type EngineModels } from './models.ts';
 import type { RunningPipeline } from './pipeline.ts';
+import type { EraseCustomer } from './erase.ts';
 
 interface HttpDeps {
   log: Logger;
@@ -18,6 +19,7 @@ interface HttpDeps {
   feed: FeedHub;
   models: EngineModels;
   pipeline: RunningPipeline;
+  erase: EraseCustomer;
 }
 
 /** The engine's HTTP app (API, feed, pages, reports, models), not yet listening. */
@@ -33,6 +35,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     backend: activeBackend,
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
+    erase: d.erase,
     readiness: () => readiness(d),
     notReady: () => notReady(d),
   });

@@ -11,8 +11,10 @@ export const PSEUDONYM_KEY_FILE = 'pseudonym.key';
 /** How this process treats personal data outside the text: ids, meta, dead letters. */
 export interface PrivacySettings {
   pseudonymize: Pseudonymizer;
-  /** The HMAC key (also for the erasure log); undefined when pseudonymisation is off. */
+  /** The HMAC key; undefined when pseudonymisation is off. */
   key: string | undefined;
+  /** The key of the erasure log's hash: the pseudonym key, also when pseudonymisation is off. */
+  logKey(): string;
   /** For redactJson / redactMeta / redactPayload. */
   redact: StructuredRedactOptions;
   sanitizeDeadLetter(entry: DeadLetter): DeadLetter;
@@ -25,8 +27,8 @@ const cache = new Map<string, PrivacySettings>();
  * (mode 0600), with a warning: processes on other machines or with another data dir would make
  * other pseudonyms, so a deployment of more than one process sets the variable.
  */
-export function pseudonymKey(cfg: Config, log: Logger): string | undefined {
-  if (cfg.CXPULSE_PSEUDONYMIZE === 'off') return undefined;
+export function pseudonymKey(cfg: Config, log: Logger, evenWhenOff = false): string | undefined {
+  if (cfg.CXPULSE_PSEUDONYMIZE === 'off' && !evenWhenOff) return undefined;
   if (cfg.CXPULSE_PSEUDONYM_KEY !== undefined) return cfg.CXPULSE_PSEUDONYM_KEY;
   const file = join(cfg.CXPULSE_DATA_DIR, PSEUDONYM_KEY_FILE);
   try {
@@ -52,7 +54,13 @@ export function privacySettings(cfg: Config, log: Logger): PrivacySettings {
   const pseudonymize = createPseudonymizer(key);
   const allow = cfg.CXPULSE_META_KEYS?.split(',').map((k) => k.trim()).filter((k) => k !== '');
   const redact: StructuredRedactOptions = { names: cfg.CXPULSE_REDACT_NAMES_ADDRESSES === 'on', pseudonymize, ...(allow ? { metaAllow: new Set(allow) } : {}) };
-  const settings: PrivacySettings = { pseudonymize, key, redact, sanitizeDeadLetter: (entry) => redactDeadLetter(entry, redact) };
+  const settings: PrivacySettings = {
+    pseudonymize,
+    key,
+    logKey: () => key ?? pseudonymKey(cfg, log, true)!,
+    redact,
+    sanitizeDeadLetter: (entry) => redactDeadLetter(entry, redact),
+  };
   cache.set(id, settings);
   return settings;
 }

@@ -1,5 +1,6 @@
 import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
 import type { Alert } from '../event/advice.ts';
+import type { ErasedPlace, ErasureLogEntry } from '../event/erasure.ts';
 
 /**
  * A durable store for scored events. The engine acks a JetStream message only after
@@ -20,6 +21,10 @@ export interface ScoreStore {
    * failure and goes on (an alert is advice; the feed and cx.alerts already carried it).
    */
   writeAlerts(rows: readonly Alert[]): Promise<void>;
+  /** Erasure on request: removes every row of these customer ids from every table or file; says what went where. */
+  eraseCustomer?(ids: readonly string[]): Promise<ErasedPlace[]>;
+  /** Appends to the erasure log (a keyed hash of the id and the time). */
+  logErasure?(entry: ErasureLogEntry): Promise<void>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

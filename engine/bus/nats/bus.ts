@@ -12,6 +12,7 @@ import {
 } from '@nats-io/jetstream';
 import type { Logger } from '../../observability/index.ts';
 import { eventError } from '../../event/errors.ts';
+import { customerIdsIn, type ErasedPlace, type ErasureTarget } from '../../event/erasure.ts';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
 import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
 
@@ -265,6 +266,13 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
         }
       }
     },
+    async eraseCustomer(target) {
+      const out: ErasedPlace[] = [];
+      for (const [stream, idsOf] of [[opts.stream, eventCustomerIds], [DLQ_STREAM, deadLetterCustomerIds]] as const) {
+        out.push({ place: 'nats', what: `stream ${stream}`, removed: await eraseFromStream(jsm, stream, target, idsOf) });
+      }
+      return out;
+    },
     async stop() {
       stopped = true;
       advisories?.unsubscribe();
@@ -287,4 +295,57 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       if (!nc.isClosed()) await nc.drain();
     },
   };
+}
+
+const dec = new TextDecoder();
+
+function parse(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(dec.decode(data));
+  } catch {
+    return undefined;
+  }
+}
+
+/** An event message (one event, or a batch a source sent as one): its customer ids. */
+const eventCustomerIds = (data: Uint8Array): string[] => customerIdsIn(parse(data));
+
+/** A DLQ entry: the customer ids in its original payload (kept as text). */
+function deadLetterCustomerIds(data: Uint8Array): string[] {
+  const entry = parse(data) as { payload?: unknown } | undefined;
+  if (typeof entry?.payload !== 'string') return [];
+  try {
+    return customerIdsIn(JSON.parse(entry.payload));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Reads every message the stream holds, by sequence (a work-queue stream allows no second
+ * consumer, so no consumer is used), and deletes those of the customer, overwriting their data
+ * (`erase`). Returns how many went.
+ */
+async function eraseFromStream(jsm: JetStreamManager, stream: string, target: ErasureTarget, idsOf: (data: Uint8Array) => string[]): Promise<number> {
+  let info;
+  try {
+    info = await jsm.streams.info(stream);
+  } catch (e) {
+    if (/stream not found/i.test(String(e))) return 0;
+    throw e;
+  }
+  if (info.state.messages === 0) return 0;
+  let removed = 0;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    let m;
+    try {
+      m = await jsm.streams.getMessage(stream, { seq });
+    } catch (e) {
+      if (/no message found|not found/i.test(String(e))) continue;
+      throw e;
+    }
+    if (!m || !idsOf(m.data).some((id) => target.matches(id))) continue;
+    if (await jsm.streams.deleteMessage(stream, seq, true)) removed++;
+  }
+  return removed;
 }

@@ -18,6 +18,7 @@ import { errorCode, message, selectString } from './query.ts';
 import { toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
 import { ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+import { eraseCustomerRows, logErasure } from './erase.ts';
 import type { TableDef } from './tables.ts';
 
 export { errorCode } from './query.ts';
@@ -132,6 +133,8 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     write: (rows) => write(SCORED_EVENTS, rows, toRow),
     writeBusinessEvents: (rows) => write(BUSINESS_EVENTS, rows, toBusinessRow),
     writeAlerts: (rows) => write(ALERTS, rows, toAlertRow),
+    eraseCustomer: (ids) => eraseCustomerRows(client, db, ids),
+    logErasure: (entry) => logErasure(client, db, entry),
     async ping() {
       try {
         // A SELECT (not /ping) so that bad credentials also count as not ready.
