@@ -98,3 +98,43 @@ describe('dead letters at rest', () => {
     expect(JSON.stringify(stored)).not.toContain('anna');
   });
 });
+
+describe('erasing a customer from the streams', () => {
+  it('deletes the events still waiting and the dead letters of one customer, by raw id or pseudonym, and keeps the others', async () => {
+    const pseudonymize = createPseudonymizer('k'.repeat(32));
+    bus = await createNatsBus(options({ sanitizeDeadLetter: (e: DeadLetter) => redactDeadLetter(e, { pseudonymize }) }));
+    await bus.init();
+    const enc = new TextEncoder();
+    const event = (id: string, customerId: string) => enc.encode(JSON.stringify({ id, channel: 'chat', conversationId: `c-${id}`, customerId, author: 'customer', text: `hello from ${id}`, ts: 1 }));
+    // Not consumed: they wait in CX_EVENTS, raw, as they would while the engine is down.
+    for (const [id, who] of [['x-1', 'cust-x'], ['y-1', 'cust-y'], ['x-2', 'cust-x'], ['y-2', 'cust-y']] as const) await bus.publishEvent('chat', event(id, who), id);
+    await bus.publishEvent('crm', enc.encode(JSON.stringify([{ id: 'crm-x', customerId: 'cust-x', type: 'payment_late', ts: 1 }])), 'crm-x');
+    for (const [id, who] of [['x-bad', 'cust-x'], ['y-bad', 'cust-y']] as const) {
+      await bus.deadLetter(deadLetterEntry({ subject: 'cx.events.chat', data: event(id, who), receivedAtMs: 1, deliveryCount: 1 }, eventError('CX_ERR_INVALID_TIMESTAMP', 'bad ts', 'ts')));
+    }
+    // The DLQ holds the pseudonym, the stream the raw id: the pseudonym given finds both.
+    const set = new Set([pseudonymize('cust-x')]);
+    const erased = await bus.eraseCustomer!({ ids: [...set], matches: (c) => set.has(c) || set.has(pseudonymize(c)) });
+    expect(erased).toEqual([
+      { place: 'nats', what: 'stream CX_EVENTS', removed: 3 },
+      { place: 'nats', what: `stream ${DLQ_STREAM}`, removed: 1 },
+    ]);
+    const left = async (stream: string) => {
+      const { state } = await jsm.streams.info(stream);
+      const out: string[] = [];
+      for (let seq = state.first_seq; seq <= state.last_seq; seq++) {
+        const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
+        if (m) out.push(new TextDecoder().decode(m.data));
+      }
+      return out;
+    };
+    const events = await left('CX_EVENTS');
+    expect(events.map((t) => JSON.parse(t).id)).toEqual(['y-1', 'y-2']);
+    const dlq = await left(DLQ_STREAM);
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]).toContain(pseudonymize('cust-y'));
+    // The consumer still delivers what is left.
+    const first = (await bus.messages()[Symbol.asyncIterator]().next()).value!;
+    expect(JSON.parse(new TextDecoder().decode(first.data)).id).toBe('y-1');
+  });
+});
