@@ -1,7 +1,7 @@
 // The layering check (npm run lint:deps; part of npm test and CI). The target shape:
 //   engine/config, observability, util < event < privacy, bus, connector, model, churn, sinks,
-//   feed < cues, report < pipeline < http < runtime;
-//   connectors/ use engine/{config,observability,util,event,bus,connector} only;
+//   feed, access < cues, report < pipeline < http < runtime;
+//   connectors/ use engine/{config,observability,util,event,bus,connector,access} only;
 //   engine/ never imports connectors/, simulator/, training/, cli/ or bench/;
 //   across top-level folders, a folder is imported through its index.ts where it has one.
 // Tests are not checked (they reach into internals on purpose).
@@ -12,13 +12,13 @@ const { join } = require('node:path');
 const ENGINE_LAYERS = [
   ['config', 'observability', 'util', 'devtools'],
   ['event'],
-  ['privacy', 'bus', 'connector', 'model', 'churn', 'sinks', 'feed'],
+  ['privacy', 'bus', 'connector', 'model', 'churn', 'sinks', 'feed', 'access'],
   ['cues', 'report'],
   ['pipeline'],
   ['http'],
   ['runtime'],
 ];
-const CONNECTORS_MAY_USE = ['config', 'observability', 'util', 'event', 'bus', 'connector'];
+const CONNECTORS_MAY_USE = ['config', 'observability', 'util', 'event', 'bus', 'connector', 'access'];
 const SOURCE_FOLDERS = ['engine', 'connectors', 'training', 'simulator', 'cli', 'bench', 'bin'];
 const ABOVE_ENGINE = ['connectors', 'simulator', 'training', 'cli', 'bench'];
 

@@ -19,7 +19,10 @@ COPY bench bench
 RUN npm run build
 
 FROM node:20-bookworm-slim
+# Inside a container the engine must listen on every interface; it then refuses to start without
+# CXPULSE_JWT_SECRET (or CXPULSE_ALLOW_OPEN=1), so `docker run` needs `-e CXPULSE_JWT_SECRET=...`.
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     PORT=8080 \
     CXPULSE_DATA_DIR=/var/lib/cxpulse
 WORKDIR /app

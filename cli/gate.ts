@@ -3,16 +3,21 @@ import { resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { writeFileAtomic } from '../engine/util/index.ts';
 import { buildGate, checkGate, type GateFile } from '../training/sentiment/index.ts';
+import { buildHeadsGate, checkHeadsGate, type HeadsGateFile } from '../training/heads/index.ts';
 import { fromPackageRoot } from '../engine/config/index.ts';
 
 /** Where the registered parts and floors live; the gate test reads the same file. */
 export const GATE_FILE = fromPackageRoot('models', 'sentiment', 'quality-gate.json');
+/** The heads' registered floors on their hand-written held-out lines; the heads gate test reads it. */
+export const HEADS_GATE_FILE = fromPackageRoot('models', 'sentiment', 'heads', 'quality-gate.json');
 
 export interface GateOptions {
   data: string;
   model?: string;
   /** Re-measure the model and write new floors (after a retrain that is to become the reference). */
   write?: boolean;
+  /** The heads (urgency, formality, topic) on their held-out lines in data/heads instead of the sentiment model. */
+  heads?: boolean;
 }
 
 /**
@@ -22,6 +27,7 @@ export interface GateOptions {
 export async function runGate(o: GateOptions): Promise<void> {
   await initBackend();
   const dir = o.model ?? DEFAULT_MODEL_DIR;
+  if (o.heads) return runHeadsGate(dir, o.write === true);
   const scorer = await loadTextScorer(dir, { heads: false });
   const dataDir = resolve(o.data);
   if (o.write) {
@@ -40,4 +46,27 @@ export async function runGate(o: GateOptions): Promise<void> {
   }
   process.stdout.write(`${scorer.version} against floors from ${gate.model}: ${missed === 0 ? 'passes' : `${missed} floor(s) missed`}\n`);
   if (missed > 0) process.exitCode = 1;
+}
+
+/** `cxpulse gate --heads`: the heads against their floors (no ../shared data needed: the lines are in data/heads). */
+async function runHeadsGate(dir: string, write: boolean): Promise<void> {
+  const scorer = await loadTextScorer(dir);
+  if (write) {
+    const gate = await buildHeadsGate(scorer);
+    writeFileAtomic(HEADS_GATE_FILE, `${JSON.stringify(gate, null, 2)}\n`);
+    process.stdout.write(`wrote ${HEADS_GATE_FILE}: ${gate.parts.length} parts, floors from ${scorer.version}\n`);
+    scorer.dispose();
+    return;
+  }
+  const gate = JSON.parse(readFileSync(HEADS_GATE_FILE, 'utf8')) as HeadsGateFile;
+  const results = await checkHeadsGate(scorer, gate);
+  let missed = 0;
+  for (const r of results) {
+    const recall = Object.entries(r.figures.recall).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ');
+    process.stdout.write(`${r.misses.length ? 'MISS' : 'ok  '} ${r.head.padEnd(10)} ${r.part.padEnd(4)} macro-F1 ${r.figures.macroF1.toFixed(3)}${r.part === 'all' ? `  recall ${recall}` : ''}${r.misses.length ? `  (${r.misses.join('; ')})` : ''}\n`);
+    missed += r.misses.length;
+  }
+  process.stdout.write(`${scorer.version} heads against floors from ${gate.model}: ${missed === 0 ? 'passes' : `${missed} floor(s) missed`}\n`);
+  if (missed > 0) process.exitCode = 1;
+  scorer.dispose();
 }

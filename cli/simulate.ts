@@ -1,7 +1,8 @@
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { runSimulation, type RawEvent } from '../simulator/index.ts';
-import { DEFAULT_LOCAL_NATS_URL, loadConfig } from '../engine/config/index.ts';
+import { SignJWT } from 'jose';
+import { DEFAULT_LOCAL_NATS_URL, loadConfig, readSetting } from '../engine/config/index.ts';
 import { EVENTS_SUBJECT_PREFIX } from '../engine/bus/index.ts';
 
 export interface SimulateOptions {
@@ -25,11 +26,20 @@ async function natsPublisher(url: string): Promise<{ publish: Publish; close(): 
   };
 }
 
+/** With CXPULSE_JWT_SECRET in the environment, an `ingest` token for the engine's HTTP ingest (a day long). */
+async function ingestToken(): Promise<string | undefined> {
+  const secret = readSetting('CXPULSE_JWT_SECRET');
+  if (secret === undefined) return undefined;
+  return new SignJWT({ role: 'ingest', sub: 'cxpulse-simulate' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('24h').sign(new TextEncoder().encode(secret));
+}
+
 function httpPublisher(base: string): { publish: Publish; close(): Promise<void> } {
   const url = new URL('/v1/events', base);
+  let headers: Promise<Record<string, string>> | undefined;
+  const headersOnce = () => (headers ??= ingestToken().then((t) => ({ 'content-type': 'application/json', ...(t === undefined ? {} : { authorization: `Bearer ${t}` }) })));
   return {
     publish: async (ev) => {
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ev) });
+      const res = await fetch(url, { method: 'POST', headers: await headersOnce(), body: JSON.stringify(ev) });
       if (res.status !== 202) throw new Error(`${url} answered ${res.status}: ${await res.text()}`);
     },
     close: async () => undefined,

@@ -94,6 +94,14 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(svc('engine').depends_on ?? {})).toEqual(expect.arrayContaining(['nats', 'clickhouse']));
   });
 
+  it('listens beyond loopback only with a token secret the user must set', () => {
+    const e = env(svc('engine'));
+    expect(e.HOST).toBe('0.0.0.0');
+    // `${VAR:?message}`: compose refuses to start without it, rather than run an open engine or a known secret.
+    expect(e.CXPULSE_JWT_SECRET).toMatch(/^\$\{CXPULSE_JWT_SECRET:\?[^}]+\}$/);
+    expect(e.CXPULSE_ALLOW_OPEN).toBeUndefined();
+  });
+
   it('health-checks the engine on /healthz at its port', () => {
     expect(health(svc('engine'))).toContain(`:${env(svc('engine')).PORT}/healthz`);
     expect(health(svc('clickhouse'))).toContain('/ping');
@@ -154,6 +162,12 @@ describe('Dockerfile', () => {
     for (const s of stages) expect(s.from).toMatch(/^node:20/);
     expect(build?.name).toBe('build');
     expect(build?.steps).toContain('RUN npm run build');
+  });
+
+  it('listens on every interface, so the engine in it needs CXPULSE_JWT_SECRET', () => {
+    const envLine = runtime?.steps.find((l) => l.startsWith('ENV ')) ?? '';
+    expect(envLine).toMatch(/\bHOST=0\.0\.0\.0\b/);
+    expect(envLine).not.toMatch(/CXPULSE_ALLOW_OPEN|CXPULSE_JWT_SECRET/);
   });
 
   it('runs compiled JavaScript with production dependencies only', () => {

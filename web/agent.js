@@ -92,6 +92,8 @@ function messageItem(e) {
   // The customer's words go in as text only: they may contain markup, and it must stay inert.
   li.appendChild(el('p', 'text', e.text));
   if (e.signals?.politeNegative === true && typeof e.signals.evidence === 'string') li.appendChild(el('p', 'signal', e.signals.evidence));
+  // Urgency raised by an implicit complaint says why ("repeated contact: \"third time\"").
+  if (typeof e.urgency?.reason === 'string') li.appendChild(el('p', 'signal', e.urgency.reason));
   const c = chips(e);
   if (c) li.appendChild(c);
   return li;

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
-import { acceptRawBodies, answeringBusErrors, connectorRouteSchema, decodeJson, rawBody, REFUSALS, sendError, type ConnectorPublisher } from '../shared/index.ts';
+import { acceptRawBodies, answeringBusErrors, connectorRouteSchema, decodeJson, INGEST_ACCESS, rawBody, REFUSALS, routeAccess, sendError, type ConnectorPublisher } from '../shared/index.ts';
 import type { CallsConfig } from './config.ts';
 import { ingestCall } from './ingest.ts';
 import { metaFromStrings } from './record.ts';
@@ -45,7 +45,7 @@ const CALLS_SCHEMA = connectorRouteSchema({
  */
 export const callsRoute: FastifyPluginAsync<CallsRouteOptions> = async (app, opts) => {
   acceptRawBodies(app);
-  app.post(CALLS_PATH, { schema: CALLS_SCHEMA }, async (req, reply) =>
+  app.post(CALLS_PATH, { schema: CALLS_SCHEMA, config: routeAccess(INGEST_ACCESS) }, async (req, reply) =>
     answeringBusErrors(reply, async () => {
       const decoded = decodeJson(rawBody(req.body), 'call body');
       if (!decoded.ok) {

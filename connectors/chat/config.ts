@@ -1,4 +1,4 @@
-import type { Config } from '../../engine/config/index.ts';
+import { DEFAULT_CHAT_WS_MAX_CONNECTIONS, DEFAULT_CHAT_WS_MAX_PENDING, type Config } from '../../engine/config/index.ts';
 
 /** Chatwoot's own advice: refuse signed deliveries older than about five minutes (replays). */
 export const DEFAULT_SIGNATURE_TOLERANCE_SEC = 300;
@@ -15,7 +15,13 @@ export interface ChatConfig {
   signatureToleranceSec?: number;
   /** Token a chat widget must present on the WebSocket (`?token=` or `Authorization: Bearer`); env `CXPULSE_CHAT_WS_TOKEN`. */
   wsToken?: string;
+  /** Widget sockets open at once (env `CXPULSE_CHAT_WS_MAX_CONNECTIONS`). */
+  wsMaxConnections?: number;
+  /** Frames one socket may have waiting before it is no longer read (env `CXPULSE_CHAT_WS_MAX_PENDING`). */
+  wsMaxPending?: number;
 }
+
+export { DEFAULT_CHAT_WS_MAX_CONNECTIONS, DEFAULT_CHAT_WS_MAX_PENDING };
 
 /** The chat settings from the engine's config (CXPULSE_CHAT_*, CXPULSE_CHATWOOT_WEBHOOK_SECRET). */
 export function chatSettings(cfg: Config): ChatConfig {
@@ -24,5 +30,7 @@ export function chatSettings(cfg: Config): ChatConfig {
   if (cfg.CXPULSE_CHATWOOT_WEBHOOK_SECRET) settings.chatwootSecret = cfg.CXPULSE_CHATWOOT_WEBHOOK_SECRET;
   if (cfg.CXPULSE_CHAT_WS_TOKEN) settings.wsToken = cfg.CXPULSE_CHAT_WS_TOKEN;
   if (cfg.CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC !== undefined) settings.signatureToleranceSec = cfg.CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC;
+  settings.wsMaxConnections = cfg.CXPULSE_CHAT_WS_MAX_CONNECTIONS;
+  settings.wsMaxPending = cfg.CXPULSE_CHAT_WS_MAX_PENDING;
   return settings;
 }

@@ -16,6 +16,8 @@ import {
   ErrorReplySchema,
   REFUSALS,
   connectorRouteSchema,
+  INGEST_ACCESS,
+  routeAccess,
 } from '../shared/index.ts';
 import { fromChatwoot } from './chatwoot.ts';
 import type { ChatConfig } from './config.ts';
@@ -59,8 +61,8 @@ const WEBHOOK_SCHEMA = connectorRouteSchema({
       },
       { description: 'published; or a customer message without text, dead-lettered (the sender did nothing wrong)' },
     ),
-    401: { ...ErrorReplySchema, description: 'signature missing, stale or wrong (counted, never dead-lettered)' },
     ...REFUSALS,
+    401: { ...ErrorReplySchema, description: 'signature missing, stale or wrong (counted, never dead-lettered); without a webhook secret and with CXPULSE_JWT_SECRET set: no valid bearer token' },
   },
 });
 
@@ -74,7 +76,10 @@ const WEBHOOK_SCHEMA = connectorRouteSchema({
  */
 export const chatWebhookRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { publisher, config }) => {
   acceptRawBodies(app);
-  app.post(CHAT_WEBHOOK_PATH, { schema: WEBHOOK_SCHEMA }, async (req, reply) => {
+  // With a webhook secret the HMAC signature authenticates the sender (Chatwoot cannot send a
+  // bearer token); without one, the engine's token check applies (ingest or admin).
+  const signed = config.webhookSecret !== undefined || config.chatwootSecret !== undefined;
+  app.post(CHAT_WEBHOOK_PATH, { schema: WEBHOOK_SCHEMA, config: routeAccess(signed ? 'own' : INGEST_ACCESS) }, async (req, reply) => {
     const body = rawBody(req.body);
     const signature = verifyWebhook(req.headers, body, config);
     if (!signature.ok) {

@@ -13,7 +13,11 @@ import {
   ErrorReplySchema,
   REFUSALS,
   connectorRouteSchema,
+  INGEST_ACCESS,
+  routeAccess,
+  connectionCap,
 } from '../shared/index.ts';
+import { DEFAULT_CHAT_WS_MAX_CONNECTIONS, DEFAULT_CHAT_WS_MAX_PENDING } from './config.ts';
 import { fromGeneric, genericEventId } from './generic.ts';
 import { tokenMatches } from './signature.ts';
 import type { ChatRouteOptions } from './webhook.ts';
@@ -66,14 +70,59 @@ const WS_SCHEMA = connectorRouteSchema({
   summary: 'Chat widget WebSocket',
   description:
     'WebSocket: one JSON object per frame in the generic chat shape (see the webhook); each frame is answered in order with ' +
-    '`{type: ack, id, status}` or `{type: error, id?, error}`. With CXPULSE_CHAT_WS_TOKEN set, the handshake presents it (`?token=` or `Authorization: Bearer`).',
+    '`{type: ack, id, status}` or `{type: error, id?, error}`. With CXPULSE_CHAT_WS_TOKEN set, the handshake presents it (`?token=` or `Authorization: Bearer`); ' +
+    'without it and with CXPULSE_JWT_SECRET set, a bearer JWT with role ingest or admin. A socket with CXPULSE_CHAT_WS_MAX_PENDING frames waiting is not read until they are handled.',
   querystring: Type.Object({ token: Type.Optional(Type.String()) }),
   response: {
     101: { description: 'switching to the WebSocket protocol', type: 'null' },
     401: { ...ErrorReplySchema, description: 'the configured token was not presented' },
+    403: REFUSALS[403],
+    429: REFUSALS[429],
     500: REFUSALS[500],
+    503: { ...ErrorReplySchema, description: 'CX_ERR_TOO_MANY_CONNECTIONS: CXPULSE_CHAT_WS_MAX_CONNECTIONS sockets are open; retry later' },
   },
 });
+
+/** Replies a client has not read yet, past which its socket is not read either. */
+const REPLY_BUFFER_BYTES = 1 << 20;
+
+/**
+ * Frames of one socket are handled one at a time, in order. Backpressure instead of an unbounded
+ * chain of promises: at `maxPending` waiting frames, or with a megabyte of replies the client has
+ * not read, the socket is paused (ws stops reading it, so TCP pushes back on the sender) and
+ * resumed when half the frames are handled and the replies drained.
+ */
+function serveFrames(socket: WebSocket, maxPending: number, handle: (data: RawData) => Promise<ChatWsReply>): void {
+  const waiting: RawData[] = [];
+  let busy = false;
+  let paused = false;
+  const mayResume = () => {
+    if (paused && waiting.length <= maxPending / 2 && socket.bufferedAmount < REPLY_BUFFER_BYTES && socket.readyState === socket.OPEN) {
+      paused = false;
+      socket.resume();
+    }
+  };
+  const send = (m: ChatWsReply) => {
+    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m), mayResume);
+  };
+  const drain = async () => {
+    if (busy) return;
+    busy = true;
+    for (let data = waiting.shift(); data !== undefined; data = waiting.shift()) {
+      send(await handle(data));
+      mayResume();
+    }
+    busy = false;
+  };
+  socket.on('message', (data) => {
+    waiting.push(data);
+    if (!paused && (waiting.length >= maxPending || socket.bufferedAmount >= REPLY_BUFFER_BYTES)) {
+      paused = true;
+      socket.pause();
+    }
+    void drain();
+  });
+}
 
 /**
  * `GET /v1/connectors/chat/ws`: a chat widget streams turns in our generic shape, one JSON object
@@ -81,32 +130,36 @@ const WS_SCHEMA = connectorRouteSchema({
  * bad frame never closes the socket. With `wsToken` configured, the handshake must present it.
  */
 export const chatWsRoute: FastifyPluginAsync<ChatRouteOptions> = async (app, { publisher, config }) => {
+  const maxConnections = config.wsMaxConnections ?? DEFAULT_CHAT_WS_MAX_CONNECTIONS;
+  const maxPending = config.wsMaxPending ?? DEFAULT_CHAT_WS_MAX_PENDING;
+  const cap = connectionCap(maxConnections);
   app.get(
     CHAT_WS_PATH,
     {
       websocket: true,
       schema: WS_SCHEMA,
+      // The widget token, when set, authenticates the socket; else the engine's token check applies.
+      config: routeAccess(config.wsToken !== undefined ? 'own' : INGEST_ACCESS),
       // Refuse before the upgrade, so an unauthorised client gets a plain 401 and no socket.
       preValidation: async (req, reply) => {
-        if (config.wsToken === undefined || tokenMatches(presentedToken(req), config.wsToken)) return;
-        publisher.count?.('unauthorized');
-        await sendError(reply, connectorError('CX_ERR_UNAUTHORIZED', 'this WebSocket requires the configured token (?token= or Authorization: Bearer)'));
+        if (config.wsToken !== undefined && !tokenMatches(presentedToken(req), config.wsToken)) {
+          publisher.count?.('unauthorized');
+          return sendError(reply, connectorError('CX_ERR_UNAUTHORIZED', 'this WebSocket requires the configured token (?token= or Authorization: Bearer)'));
+        }
+        if (!cap.admit(req, req.raw.socket)) {
+          req.log.warn({ open: cap.open, maxConnections }, 'chat WebSocket refused: connection cap reached');
+          return sendError(reply.header('retry-after', '5'), connectorError('CX_ERR_TOO_MANY_CONNECTIONS', `${cap.open} chat WebSockets are open, the cap (CXPULSE_CHAT_WS_MAX_CONNECTIONS); retry later`));
+        }
       },
     },
     (socket: WebSocket, req) => {
-      let chain = Promise.resolve();
-      const send = (m: ChatWsReply) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
-      };
-      socket.on('message', (data) => {
-        chain = chain
-          .then(() => handleChatFrame(data, publisher))
-          .catch((e: unknown): ChatWsReply => {
-            req.log.error({ err: e }, 'chat frame failed');
-            return { type: 'error', error: { code: 'CX_ERR_INTERNAL', message: 'internal error while handling this turn; see the log' } };
-          })
-          .then(send);
-      });
+      cap.bind(req, socket);
+      serveFrames(socket, maxPending, (data) =>
+        handleChatFrame(data, publisher).catch((e: unknown): ChatWsReply => {
+          req.log.error({ err: e }, 'chat frame failed');
+          return { type: 'error', error: { code: 'CX_ERR_INTERNAL', message: 'internal error while handling this turn; see the log' } };
+        }),
+      );
       socket.on('error', (err) => req.log.warn({ err }, 'chat WebSocket error'));
     },
   );

@@ -16,6 +16,8 @@ import {
   ConnectorErrorSchema,
   REFUSALS,
   connectorRouteSchema,
+  INGEST_ACCESS,
+  routeAccess,
 } from '../shared/index.ts';
 import { toCrmEvent } from './event.ts';
 import { readCrmCsv } from './rows.ts';
@@ -24,6 +26,8 @@ export const CRM_PATH = '/v1/connectors/crm';
 
 export interface CrmRouteOptions {
   publisher: ConnectorPublisher;
+  /** Most events (JSON array items or CSV rows) in one request (CXPULSE_MAX_BATCH_EVENTS). */
+  maxBatchEvents: number;
 }
 
 type Item = { payload: string } & ({ ok: true; event: CrmEvent } | { ok: false; error: ConnectorError });
@@ -72,7 +76,7 @@ const CRM_SCHEMA = connectorRouteSchema({
   description:
     'Body: one event or an array (application/json), or a CSV export with a header row (text/csv, `,` or `;`). An event is ' +
     '`{ id, type: payment_late|order_placed|usage_drop|plan_change|cancellation, customerId, ts, meta?, ...the type\'s fields }` (connectors/README.md). ' +
-    'All or nothing: any invalid event and nothing is published.',
+    'All or nothing: any invalid event and nothing is published. At most CXPULSE_MAX_BATCH_EVENTS events per request (413 CX_ERR_BATCH_TOO_LARGE, dead-lettered once).',
   consumes: ['application/json', 'text/csv'],
   response: {
     202: Type.Object({ accepted: Type.Integer(), duplicates: Type.Integer(), ids: Type.Array(Type.String({ description: 'crm:<type>:<id>' })) }),
@@ -97,9 +101,9 @@ const CRM_SCHEMA = connectorRouteSchema({
  * All or nothing, like `/v1/events`: any invalid event and nothing is published; the answer lists
  * each one by index with its field, and each is dead-lettered. 202 `{accepted, duplicates, ids}`.
  */
-export const crmRoute: FastifyPluginAsync<CrmRouteOptions> = async (app, { publisher }) => {
+export const crmRoute: FastifyPluginAsync<CrmRouteOptions> = async (app, { publisher, maxBatchEvents }) => {
   acceptRawBodies(app, ['application/json', 'text/csv']);
-  app.post(CRM_PATH, { schema: CRM_SCHEMA }, async (req, reply) =>
+  app.post(CRM_PATH, { schema: CRM_SCHEMA, config: routeAccess(INGEST_ACCESS) }, async (req, reply) =>
     answeringBusErrors(reply, async () => {
       const body = rawBody(req.body);
       const isCsv = String(req.headers['content-type'] ?? '').startsWith('text/csv');
@@ -109,6 +113,12 @@ export const crmRoute: FastifyPluginAsync<CrmRouteOptions> = async (app, { publi
         return refuse(reply, [{ ...read.error, index: 0 }], false);
       }
       const { items, batch } = read;
+      if (items.length > maxBatchEvents) {
+        // One DLQ entry for the whole request, not one per row: the request is what was refused.
+        const error = connectorError('CX_ERR_BATCH_TOO_LARGE', `the request holds ${items.length} events; the limit is ${maxBatchEvents} (CXPULSE_MAX_BATCH_EVENTS): split it`);
+        await publisher.reject(error, body.toString('utf8'));
+        return refuse(reply, [{ ...error, index: 0 }], false);
+      }
       const errors = items.flatMap((it, index) => (it.ok ? [] : [{ index, ...it.error }]));
       if (errors.length > 0) {
         for (const it of items) if (!it.ok) await publisher.reject(it.error, it.payload);

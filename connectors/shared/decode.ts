@@ -1,3 +1,4 @@
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../engine/util/index.ts';
 import { connectorError, type ConnectorError } from './errors.ts';
 
 export type Decoded<T> = { ok: true; value: T; text: string } | { ok: false; error: ConnectorError; text: string };
@@ -50,6 +51,8 @@ function firstInvalidUtf8(b: Buffer): number {
 export function decodeJson(bytes: Uint8Array, what = 'payload'): Decoded<unknown> {
   const t = decodeText(bytes, what);
   if (!t.ok) return t;
+  const deep = jsonTooDeep(t.value);
+  if (deep >= 0) return { ok: false, text: t.value, error: connectorError('CX_ERR_INVALID_JSON', `${what} nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at character ${deep})`) };
   try {
     return { ok: true, value: JSON.parse(t.value), text: t.value };
   } catch (e) {

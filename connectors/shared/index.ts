@@ -4,4 +4,5 @@ export { checkContract, isCrmEvent, CRM_CHANNEL, type ContractCheck } from '../.
 export { decodeText, decodeJson, isObject, type Decoded } from './decode.ts';
 export * from './fields.ts';
 export { acceptRawBodies, rawBody, sendError, answeringBusErrors, connectorErrorHandler } from './http.ts';
+export { INGEST_ACCESS, connectionCap, routeAccess, type RouteAccess } from '../../engine/access/index.ts';
 export { ConnectorErrorSchema, ErrorReplySchema, REFUSALS, connectorRouteSchema } from './schemas.ts';

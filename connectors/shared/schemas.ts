@@ -21,7 +21,10 @@ export const ErrorReplySchema = Type.Object({ error: ConnectorErrorSchema });
 /** The refusals every raw-body connector route may answer (body, encoding, size, media type, bus). */
 export const REFUSALS = {
   400: { ...ErrorReplySchema, description: 'refused (also dead-lettered): the error names the field' },
-  413: { ...ErrorReplySchema, description: 'body or text over the size limit' },
+  401: { ...ErrorReplySchema, description: 'CX_ERR_UNAUTHORIZED: CXPULSE_JWT_SECRET is set and the request has no valid bearer token' },
+  403: { ...ErrorReplySchema, description: "CX_ERR_FORBIDDEN: the token's role may not publish (ingest or admin only)" },
+  413: { ...ErrorReplySchema, description: 'body, text, a field or the batch over its limit' },
+  429: { ...ErrorReplySchema, description: 'CX_ERR_RATE_LIMITED: too many requests from this token or address; retry after the time given' },
   415: { ...ErrorReplySchema, description: 'unsupported content type' },
   500: { ...ErrorReplySchema, description: 'internal error: no details here, see the connector log' },
   503: { ...ErrorReplySchema, description: 'the event bus did not confirm; nothing was taken, resend (ids make that safe)' },

@@ -19,8 +19,12 @@ export { CHURN_FORMAT, CHURN_FORMAT_VERSION, readChurnFolder, validateChurnManif
 export type { ChurnArchitecture, ChurnManifest, NamedWeights } from './manifest.ts';
 export { loadChurnScorer, createChurnScorer, bandOf, CHURN_BANDS, DEFAULT_CHURN_FACTORS } from './scorer.ts';
 export type { ChurnScorer, ChurnInput, ChurnResult, ChurnBand } from './scorer.ts';
-export { reduceCustomer, replay, emptyState, contractOfPlan, DAY_MS } from './state.ts';
-export type { CustomerState, CustomerObservation, MessageObservation, BusinessObservation } from './state.ts';
+export { reduceCustomer, replay, emptyState, contractOfPlan, hashId, DAY_MS, MAX_CONVERSATIONS, MAX_SEEN_IDS } from './state.ts';
+export type { CustomerState, CustomerObservation, MessageObservation, BusinessObservation, Conversation } from './state.ts';
+export { countWithin, dayOf, KEEP_DAYS } from './dayCounts.ts';
+export type { DayCounts } from './dayCounts.ts';
+export { encodeState, decodeState, upgradeV1, STATE_FORMAT_VERSION } from './stateCodec.ts';
+export type { CustomerStateV1 } from './stateCodec.ts';
 export { streamFeatures, profileFeatures, streamFactorText, STREAM_FEATURES } from './streamFeatures.ts';
 export type { StreamFeatures, StreamFeatureName } from './streamFeatures.ts';
 export { createStateStore, openKvBackend, kvKey, DEFAULT_KV_BUCKET, DEFAULT_FLUSH_MS } from './stateStore.ts';

@@ -12,6 +12,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import type { CustomerState } from './state.ts';
+import { decodeState, encodeState } from './stateCodec.ts';
 
 export const DEFAULT_FLUSH_MS = 1000;
 export const DEFAULT_KV_BUCKET = 'cxpulse-customers';
@@ -59,20 +60,6 @@ export interface StateStoreOptions {
   onFlushError?(error: Error, pending: number): void;
 }
 
-const enc = new TextEncoder();
-const dec = new TextDecoder();
-
-function parseState(bytes: Uint8Array | undefined): CustomerState | undefined {
-  if (!bytes || bytes.length === 0) return undefined;
-  try {
-    const s = JSON.parse(dec.decode(bytes)) as CustomerState;
-    // A state from an unknown (future or corrupt) format is dropped rather than misread.
-    return s && s.v === 1 && Number.isFinite(s.asOfMs) && Array.isArray(s.contacts) ? s : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function createStateStore(backend: StateBackend | undefined, o: StateStoreOptions = {}): CustomerStateStore {
   const flushMs = o.flushMs ?? DEFAULT_FLUSH_MS;
   const capacity = o.cacheSize ?? DEFAULT_CACHE_SIZE;
@@ -99,7 +86,7 @@ export function createStateStore(backend: StateBackend | undefined, o: StateStor
     await Promise.all(ids.map(async (id) => {
       const s = cache.get(id);
       if (!s) return;
-      await backend.put(id, enc.encode(JSON.stringify(s))).catch((e: Error) => {
+      await backend.put(id, encodeState(s)).catch((e: Error) => {
         failed.push(id);
         o.onFlushError?.(e, ids.length);
       });
@@ -130,7 +117,7 @@ export function createStateStore(backend: StateBackend | undefined, o: StateStor
       if (!backend) return;
       const missing = [...new Set(ids)].filter((id) => !cache.has(id));
       if (missing.length === 0) return;
-      const reads = Promise.all(missing.map(async (id) => [id, parseState(await backend.get(id))] as const));
+      const reads = Promise.all(missing.map(async (id) => [id, decodeState(await backend.get(id))] as const));
       const limit = o.loadTimeoutMs ?? DEFAULT_LOAD_TIMEOUT_MS;
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

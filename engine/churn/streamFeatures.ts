@@ -9,6 +9,7 @@
  */
 import type { ChurnFeatures } from './features.ts';
 import { DAY_MS, type CustomerState, type Decayed } from './state.ts';
+import { countWithin, dayOf } from './dayCounts.ts';
 
 export const STREAM_FEATURES = [
   'contacts7d', 'contacts30d', 'contacts90d', 'earlyContacts', 'negativeShare', 'negativeTrend', 'escalations90d',
@@ -21,27 +22,28 @@ export type StreamFeatures = Partial<Record<StreamFeatureName, number>>;
 const MIN_WEIGHT = 0.5;
 const share = (d: Decayed): number | undefined => (d[1] >= MIN_WEIGHT ? d[0] / d[1] : undefined);
 const mean = (d: Decayed): number | undefined => (d[1] >= MIN_WEIGHT ? d[0] / d[1] : undefined);
-const within = (ts: readonly number[], now: number, days: number): number => ts.filter((t) => t > now - days * DAY_MS && t <= now).length;
 
 function set(out: StreamFeatures, k: StreamFeatureName, v: number | undefined): void {
   if (v !== undefined && Number.isFinite(v)) out[k] = v;
 }
 
-/** Stream features at the state's own time (the newest event), so replays are reproducible. */
+/**
+ * Stream features at the state's own time (the newest event), so replays are reproducible. "The
+ * last W days" are the W UTC days ending with that event's day (dayCounts.ts states the bound).
+ */
 export function streamFeatures(s: CustomerState): StreamFeatures {
-  const now = s.asOfMs;
+  const today = dayOf(s.asOfMs);
   const out: StreamFeatures = {};
-  const contactTimes = s.contacts.map((c) => c.t);
-  set(out, 'contacts7d', within(contactTimes, now, 7));
-  set(out, 'contacts30d', within(contactTimes, now, 30));
-  set(out, 'contacts90d', within(contactTimes, now, 90));
+  set(out, 'contacts7d', countWithin(s.contacts, today, 7));
+  set(out, 'contacts30d', countWithin(s.contacts, today, 30));
+  set(out, 'contacts90d', countWithin(s.contacts, today, 90));
   // Known only when the relationship start is known and the engine watched part of its first 90 days.
   if (s.sinceMs !== undefined && s.firstSeenMs < s.sinceMs + 90 * DAY_MS) set(out, 'earlyContacts', s.earlyContacts);
   const negLong = share(s.negLong), negShort = share(s.negShort), negBase = share(s.negBase);
   set(out, 'negativeShare', negLong);
   // This week against the quarter: > 0 means the customer has turned more negative lately.
   if (negBase !== undefined && negShort !== undefined) set(out, 'negativeTrend', negShort - negBase);
-  set(out, 'escalations90d', within(s.escalations, now, 90));
+  set(out, 'escalations90d', countWithin(s.escalations, today, 90));
   set(out, 'agentReplyHours', mean(s.agentReply));
   const rs = mean(s.custReplyShort), rl = mean(s.custReplyLong);
   // log2 ratio: +1 = the customer now takes twice as long to answer as over the quarter.
@@ -49,12 +51,13 @@ export function streamFeatures(s: CustomerState): StreamFeatures {
   const fs = share(s.formalShort), fl = share(s.formalLong);
   if (fs !== undefined && fl !== undefined) set(out, 'formalShift', fs - fl);
   if (s.crm) {
-    set(out, 'latePayments90d', within(s.latePayments, now, 90));
-    set(out, 'usageDrops90d', within(s.usageDrops, now, 90));
-    set(out, 'downgrades90d', within(s.downgrades, now, 90));
+    set(out, 'latePayments90d', countWithin(s.latePayments, today, 90));
+    set(out, 'usageDrops90d', countWithin(s.usageDrops, today, 90));
+    set(out, 'downgrades90d', countWithin(s.downgrades, today, 90));
     // Orders in the last 30 days minus the monthly average of the 90 days before; known once the
-    // customer has ordered at all (a business with no order feed never sends one).
-    if (s.orders.length > 0) set(out, 'orderTrend', within(s.orders, now, 30) - (within(s.orders, now, 120) - within(s.orders, now, 30)) / 3);
+    // customer has ordered at all in the kept 120 days (a business with no order feed never sends one).
+    const orders30 = countWithin(s.orders, today, 30), orders120 = countWithin(s.orders, today, 120);
+    if (orders120 > 0) set(out, 'orderTrend', orders30 - (orders120 - orders30) / 3);
   }
   return out;
 }

@@ -7,7 +7,8 @@ export { PACKAGE_ROOT, fromPackageRoot } from './paths.ts';
 export const DEFAULT_PORT = 8080;
 /** A standalone connector (`cxpulse connector <name>`) beside an engine on 8080 must not take the same port. */
 export const DEFAULT_CONNECTOR_PORT = 8081;
-export const DEFAULT_HOST = '0.0.0.0';
+/** Loopback: an engine reachable from elsewhere needs CXPULSE_JWT_SECRET (or CXPULSE_ALLOW_OPEN=1). */
+export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_CLICKHOUSE_DB = 'cxpulse';
 export const DEFAULT_LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 export const DEFAULT_LOCAL_CLICKHOUSE_URL = 'http://127.0.0.1:8123';
@@ -31,6 +32,19 @@ export const DEFAULT_FEED_SLOW_GRACE_MS = 10_000;
 export const DEFAULT_EVENTS_MAX_AGE_HOURS = 24;
 /** Dead letters (redacted) are kept this long. */
 export const DEFAULT_DLQ_MAX_AGE_HOURS = 7 * 24;
+/** Caps on one event's fields and one request's work (README, "Limits"). */
+export const DEFAULT_MAX_ID_LENGTH = 256;
+export const DEFAULT_MAX_SUBJECT_LENGTH = 1000;
+export const DEFAULT_MAX_META_BYTES = 16 * 1024;
+export const DEFAULT_MAX_META_KEY_LENGTH = 128;
+export const DEFAULT_MAX_META_VALUE_LENGTH = 4096;
+export const DEFAULT_MAX_BATCH_EVENTS = 1000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_RATE_LIMIT_MAX = 1000;
+export const DEFAULT_RATE_LIMIT_WINDOW_MS = 1000;
+export const DEFAULT_FEED_MAX_CLIENTS = 1000;
+export const DEFAULT_CHAT_WS_MAX_CONNECTIONS = 1000;
+export const DEFAULT_CHAT_WS_MAX_PENDING = 64;
 /** A hundred years: anything longer is a typo. */
 export const MAX_RETENTION_DAYS = 36_500;
 
@@ -40,8 +54,12 @@ const Int = (def: number, min = 1) => Type.Integer({ default: def, minimum: min 
 export const EnvSchema = Type.Object({
   /** HTTP port (0: any free port). */
   PORT: Int(DEFAULT_PORT, 0),
-  /** HTTP listen address. */
+  /** HTTP listen address. Anything but loopback needs CXPULSE_JWT_SECRET or CXPULSE_ALLOW_OPEN=1. */
   HOST: Type.String({ default: DEFAULT_HOST }),
+  /** 1: serve on a non-loopback HOST without CXPULSE_JWT_SECRET (every route open to the network). */
+  CXPULSE_ALLOW_OPEN: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
+  /** Port of a second listener with only /healthz, /readyz and /metrics (e.g. for Prometheus on an internal network); unset: they stay on PORT. */
+  CXPULSE_OPS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   /** Unset: use NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process. */
   NATS_URL: Type.Optional(Type.String()),
   /** Unset: use ClickHouse on 127.0.0.1:8123 if it answers, else the embedded file store. `file`: force embedded. */
@@ -88,6 +106,23 @@ export const EnvSchema = Type.Object({
   CXPULSE_MAX_TEXT_BYTES: Int(DEFAULT_MAX_TEXT_BYTES),
   /** Largest HTTP body accepted. */
   CXPULSE_MAX_BODY_BYTES: Int(DEFAULT_MAX_BODY_BYTES),
+  /** Longest `id`, `conversationId`, `customerId`, `agentId` (characters). */
+  CXPULSE_MAX_ID_LENGTH: Int(DEFAULT_MAX_ID_LENGTH),
+  /** Longest e-mail `subject` (characters). */
+  CXPULSE_MAX_SUBJECT_LENGTH: Int(DEFAULT_MAX_SUBJECT_LENGTH),
+  /** Largest `meta` as JSON (UTF-8 bytes). */
+  CXPULSE_MAX_META_BYTES: Int(DEFAULT_MAX_META_BYTES),
+  /** Longest key in `meta` (characters, at any depth). */
+  CXPULSE_MAX_META_KEY_LENGTH: Int(DEFAULT_MAX_META_KEY_LENGTH),
+  /** Longest string value in `meta` (characters, at any depth). */
+  CXPULSE_MAX_META_VALUE_LENGTH: Int(DEFAULT_MAX_META_VALUE_LENGTH),
+  /** Most events in one request (POST /v1/events array, CRM JSON array or CSV rows). */
+  CXPULSE_MAX_BATCH_EVENTS: Int(DEFAULT_MAX_BATCH_EVENTS),
+  /** A request must arrive whole within this (slow bodies are cut off with 408). */
+  CXPULSE_REQUEST_TIMEOUT_MS: Int(DEFAULT_REQUEST_TIMEOUT_MS, 1000),
+  /** Ingest requests (events, connector routes) per route and token subject, or per route and client address without one, in each window; 0: no limit. */
+  CXPULSE_RATE_LIMIT_MAX: Int(DEFAULT_RATE_LIMIT_MAX, 0),
+  CXPULSE_RATE_LIMIT_WINDOW_MS: Int(DEFAULT_RATE_LIMIT_WINDOW_MS, 100),
   /** Scoring micro-batch: up to this many events per forward pass. */
   CXPULSE_BATCH_SIZE: Int(DEFAULT_BATCH_SIZE),
   /** How long a started scoring batch waits to fill up. */
@@ -110,6 +145,10 @@ export const EnvSchema = Type.Object({
   CXPULSE_CHATWOOT_WEBHOOK_SECRET: Type.Optional(Type.String()),
   CXPULSE_CHAT_WS_TOKEN: Type.Optional(Type.String()),
   CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: Type.Optional(Type.Integer({ minimum: 1 })),
+  /** Chat widget WebSockets open at once; more are refused with 503 before the upgrade. */
+  CXPULSE_CHAT_WS_MAX_CONNECTIONS: Int(DEFAULT_CHAT_WS_MAX_CONNECTIONS),
+  /** Frames one chat WebSocket may have waiting; at this many the socket is not read until they are handled. */
+  CXPULSE_CHAT_WS_MAX_PENDING: Int(DEFAULT_CHAT_WS_MAX_PENDING),
   CXPULSE_CALLS_DIR: Type.Optional(Type.String()),
   CXPULSE_CALLS_SPEAKERS: Type.Optional(Type.String()),
   /** Set to run the IMAP connector inside `cxpulse start` (the other CXPULSE_IMAP_* in connectors/README.md). */
@@ -140,8 +179,12 @@ export const EnvSchema = Type.Object({
   /** Port of `cxpulse connector <name>` (beside an engine on 8080). */
   CXPULSE_CONNECTOR_PORT: Int(DEFAULT_CONNECTOR_PORT, 0),
   // --- end connectors ---
-  /** HS256 secret for feed tokens (README, "The live feed"). Unset: the feed is open to anyone who can reach it. */
+  /** HS256 secret for the bearer tokens every route but the pages and ops routes then requires (README, "Roles"). Unset: open, loopback only. */
   CXPULSE_JWT_SECRET: Type.Optional(Type.String({ minLength: 32 })),
+  /** When set, tokens must carry this `iss` claim. */
+  CXPULSE_JWT_ISSUER: Type.Optional(Type.String()),
+  /** When set, tokens must carry this `aud` claim (a string, or an array holding it). */
+  CXPULSE_JWT_AUDIENCE: Type.Optional(Type.String()),
   /** Cue rules and alert thresholds (JSON); unset: engine/cues/rules.default.json. */
   CXPULSE_CUES_FILE: Type.Optional(Type.String()),
   /** Language of the agent UI for cue sentences (en, sv, nb, da, de; others fall back to en). */
@@ -152,6 +195,8 @@ export const EnvSchema = Type.Object({
   CXPULSE_FEED_QUEUE_SIZE: Int(DEFAULT_FEED_QUEUE_SIZE),
   /** A feed client whose queue stays full this long is closed (code 4008). */
   CXPULSE_FEED_SLOW_GRACE_MS: Int(DEFAULT_FEED_SLOW_GRACE_MS, 0),
+  /** Feed WebSockets open at once; more are refused with 503 before the upgrade. */
+  CXPULSE_FEED_MAX_CLIENTS: Int(DEFAULT_FEED_MAX_CLIENTS),
   // Cues, alerts and reports.
   /** Suggested-reply templates (JSON, topic x language x formal/informal); unset: engine/cues/replies.default.json. */
   CXPULSE_REPLIES_FILE: Type.Optional(Type.String()),

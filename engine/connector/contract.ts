@@ -1,4 +1,4 @@
-import { validateBusinessEvent, validateEvent, type EventError } from '../event/index.ts';
+import { validateBusinessEvent, validateEvent, type EventError, type ValidateOptions } from '../event/index.ts';
 import type { ConnectorEvent, CrmEvent } from './types.ts';
 
 /** The subject channel a business event is published on (`cx.events.crm`). */
@@ -15,7 +15,8 @@ export function isCrmEvent(e: ConnectorEvent | CrmEvent): e is CrmEvent {
  * refuses at the source what the engine would only dead-letter later, and can answer the sender
  * with the reason.
  */
-export function checkContract(e: ConnectorEvent | CrmEvent, maxTextBytes: number): ContractCheck {
-  const r = isCrmEvent(e) ? validateBusinessEvent(e) : validateEvent(e, { maxTextBytes });
+export function checkContract(e: ConnectorEvent | CrmEvent, limits: number | ValidateOptions): ContractCheck {
+  const opts: ValidateOptions = typeof limits === 'number' ? { maxTextBytes: limits } : limits;
+  const r = isCrmEvent(e) ? validateBusinessEvent(e, opts) : validateEvent(e, opts);
   return r.ok ? { ok: true } : { ok: false, error: r.error };
 }

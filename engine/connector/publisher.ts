@@ -2,6 +2,7 @@ import { Counter, Registry } from 'prom-client';
 import type { DeadLetter, EventBus } from '../bus/index.ts';
 import { DEFAULT_MAX_TEXT_BYTES } from '../config/index.ts';
 import type { Logger } from '../observability/index.ts';
+import type { FieldLimits } from '../event/index.ts';
 import { retry, type BackoffPolicy, type RetryHooks } from '../util/index.ts';
 import { EVENT_ERRORS } from '../event/errors.ts';
 import { checkContract, CRM_CHANNEL, isCrmEvent } from './contract.ts';
@@ -31,6 +32,8 @@ export interface ConnectorPublisherOptions {
   /** The engine's registry (metrics.registry); a private one when absent. */
   registry?: Registry;
   maxTextBytes?: number;
+  /** Caps on the other fields (CXPULSE_MAX_*); defaults where absent. */
+  fieldLimits?: Partial<FieldLimits>;
   retry?: Partial<BackoffPolicy>;
   maxDlqPayloadBytes?: number;
   log?: Logger;
@@ -121,7 +124,7 @@ export function createConnectorPublisher(opts: ConnectorPublisherOptions): Meter
     },
     async publish(event: ConnectorEvent | CrmEvent, source?: { payload: string }): Promise<PublishOutcome> {
       inc('received');
-      const check = checkContract(event, maxTextBytes);
+      const check = checkContract(event, { ...opts.fieldLimits, maxTextBytes });
       if (!check.ok) {
         await deadLetter(check.error, source?.payload ?? JSON.stringify(event));
         return { status: 'rejected', error: check.error };

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { EventBus } from '../bus/index.ts';
 import type { Logger } from '../observability/index.ts';
+import type { FieldLimits } from '../event/index.ts';
 import type { BackoffPolicy } from '../util/index.ts';
 import { createConnectorPublisher, type MeteredPublisher } from './publisher.ts';
 import type { SelectedConnector } from './select.ts';
@@ -15,6 +16,8 @@ export interface RunConnectorsOptions {
   registry: Registry;
   log: Logger;
   maxTextBytes: number;
+  /** Caps on the other fields of an event (CXPULSE_MAX_*); defaults where absent. */
+  fieldLimits?: Partial<FieldLimits>;
   selected: readonly SelectedConnector[];
   /** Overrides the definitions' publish retry budget (tests). */
   retry?: Partial<BackoffPolicy>;
@@ -41,6 +44,7 @@ export async function runConnectors(o: RunConnectorsOptions): Promise<RunningCon
       bus: o.bus,
       registry: o.registry,
       maxTextBytes: o.maxTextBytes,
+      fieldLimits: o.fieldLimits,
       retry: { ...definition.publishRetry, ...o.retry },
       log: o.log,
     });

@@ -4,7 +4,7 @@ import { slope } from '../util/index.ts';
 import { jargonFinding } from './clarity.ts';
 import { loadReplyTemplates, type ReplyTemplates } from './replies.ts';
 import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
-import { churnRisk, politeIrritation, suggestedReply, urgencyHigh, type SignalFinding } from './signals.ts';
+import { churnRisk, implicitComplaintFinding, politeIrritation, suggestedReply, urgencyHigh, type SignalFinding, type Unanswered } from './signals.ts';
 import type { Cue, ForgetsCustomers } from '../event/index.ts';
 
 /** Rules that are pure functions of the conversation's recent customer turns (sentiment history). */
@@ -88,6 +88,8 @@ interface ConvState {
   turns: Turn[];
   /** Whose conversation it is (for erasure). */
   customerId?: string;
+  /** Customer messages since the last agent message. */
+  unanswered: Unanswered;
   agentId?: string;
   /** Keyed by kind; `suggested_reply:<topic>` so a new topic gets its own suggestion at once. */
   fired: Map<string, Fired>;
@@ -124,8 +126,8 @@ function touch<V>(m: Map<string, V>, key: string, v: V, max: number): void {
 /**
  * Keeps a bounded history per conversation (the last `historySize` customer turns, at most
  * `maxConversations` conversations, least recently active forgotten first) and runs each enabled
- * customer rule on every customer turn; agent turns teach it the assigned agent and run the
- * clarity rule on the reply.
+ * customer rule on every customer turn; agent turns teach it the assigned agent, end the run of
+ * unanswered customer messages (implicit_complaint) and run the clarity rule on the reply.
  */
 export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): CueEngine {
   const agentLang = cueLang(opts.agentLang);
@@ -139,7 +141,7 @@ export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): Cu
   const stateOf = (id: string): ConvState => {
     let s = convs.get(id);
     if (s) convs.delete(id);
-    else s = { turns: [], fired: new Map() };
+    else s = { turns: [], unanswered: { count: 0, sinceMs: 0 }, fired: new Map() };
     convs.set(id, s);
     if (convs.size > max) {
       const oldest = convs.keys().next().value;
@@ -156,7 +158,9 @@ export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): Cu
       if (e.author === 'system') return [];
       const byAgent = e.author === 'agent';
       const self: Turn = { id: e.id, score: e.sentiment.score, confidence: e.sentiment.confidence };
-      if (!byAgent) {
+      if (byAgent) s.unanswered = { count: 0, sinceMs: 0 };
+      else {
+        if (s.unanswered.count++ === 0) s.unanswered.sinceMs = e.tsMs;
         s.turns.push(self);
         if (s.turns.length > cfg.historySize) s.turns.splice(0, s.turns.length - cfg.historySize);
       }
@@ -168,6 +172,8 @@ export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): Cu
         if (kind === 'long_message_jargon') {
           const j = jargonFinding(e.text, cfg.rules.long_message_jargon);
           f = j && { ...j, evidence: [self] };
+        } else if (kind === 'implicit_complaint') {
+          f = implicitComplaintFinding(e, cfg.rules.implicit_complaint, s.unanswered);
         } else if (isSignalKind(kind)) {
           f = (SIGNAL_RULES[kind] as (e: ScoredEvent, r: CueRules[SignalKind], replies: ReplyTemplates) => SignalFinding | null)(e, cfg.rules[kind], replies);
         } else {

@@ -25,6 +25,12 @@ export type LongMessageJargonRule = RuleBase & { minWords: number; maxWordsPerSe
 export type PoliteIrritationRule = RuleBase & { maxScore: number };
 /** Fires on urgency `high` or `critical` with at least `minConfidence`. */
 export type UrgencyHighRule = RuleBase & { minConfidence: number };
+/**
+ * Fires on a customer message carrying `signals.implicitComplaint` (score at most `maxScore`), or
+ * when `minUnanswered` customer messages in a row got no agent answer and the first of them is at
+ * least `minUnansweredMinutes` old (0 turns the conversation part off).
+ */
+export type ImplicitComplaintRule = RuleBase & { maxScore: number; minUnanswered: number; minUnansweredMinutes: number };
 /** Fires on churn band `high` or probability >= `minProbability`; names up to `maxReasons` factors. Cooldown is per customer. */
 export type ChurnRiskRule = RuleBase & { minProbability: number; maxReasons: number };
 /** Fires when a topic (other than `other`) is detected with `minConfidence`; once per topic per conversation per cooldown. */
@@ -37,6 +43,7 @@ export interface CueRules {
   long_message_jargon: LongMessageJargonRule;
   polite_irritation: PoliteIrritationRule;
   urgency_high: UrgencyHighRule;
+  implicit_complaint: ImplicitComplaintRule;
   churn_risk: ChurnRiskRule;
   suggested_reply: SuggestedReplyRule;
 }
@@ -47,6 +54,7 @@ void cueKindsMatch;
 export const CUE_KINDS: readonly CueKind[] = [
   'escalation_advised',
   'urgency_high',
+  'implicit_complaint',
   'negative_spike',
   'churn_risk',
   'frustration_rising',
@@ -58,7 +66,7 @@ export const CUE_KINDS: readonly CueKind[] = [
  * Kinds a rules file may leave out: it gets the shipped defaults for them, so a customer's tuned
  * file from before these kinds existed still loads.
  */
-export const OPTIONAL_CUE_KINDS: readonly CueKind[] = ['polite_irritation', 'urgency_high', 'churn_risk', 'suggested_reply'];
+export const OPTIONAL_CUE_KINDS: readonly CueKind[] = ['polite_irritation', 'urgency_high', 'implicit_complaint', 'churn_risk', 'suggested_reply'];
 /** Rules about the agent's own replies; the others read customer turns. */
 export const AGENT_CUE_KINDS: readonly CueKind[] = ['long_message_jargon'];
 
@@ -93,6 +101,7 @@ export const PLACEHOLDERS: Record<CueKind, readonly string[]> = {
   long_message_jargon: ['words', 'longShare'],
   polite_irritation: ['score', 'evidence'],
   urgency_high: ['urgency', 'confidence'],
+  implicit_complaint: ['phrase', 'count'],
   churn_risk: ['probability', 'percent', 'reasons'],
   suggested_reply: ['topic', 'confidence'],
 };
@@ -104,6 +113,7 @@ const NUMBERS: Record<CueKind, readonly string[]> = {
   long_message_jargon: ['minWords', 'maxWordsPerSentence', 'longWordChars', 'maxLongWordShare'],
   polite_irritation: ['maxScore'],
   urgency_high: ['minConfidence'],
+  implicit_complaint: ['maxScore', 'minUnanswered', 'minUnansweredMinutes'],
   churn_risk: ['minProbability', 'maxReasons'],
   suggested_reply: ['minConfidence'],
 };
@@ -151,6 +161,9 @@ export function parseCueRules(doc: unknown): CueConfig {
   unit('urgency_high', 'minConfidence', r.urgency_high.minConfidence);
   unit('churn_risk', 'minProbability', r.churn_risk.minProbability);
   unit('suggested_reply', 'minConfidence', r.suggested_reply.minConfidence);
+  const ic = r.implicit_complaint;
+  if (!Number.isInteger(ic.minUnanswered) || ic.minUnanswered < 0) throw new CueRulesError('rules.implicit_complaint.minUnanswered: must be a whole number >= 0 (0: off)');
+  if (ic.minUnansweredMinutes < 0) throw new CueRulesError('rules.implicit_complaint.minUnansweredMinutes: must be >= 0');
   if (!Number.isInteger(r.churn_risk.maxReasons) || r.churn_risk.maxReasons < 0) throw new CueRulesError('rules.churn_risk.maxReasons: must be a whole number >= 0');
   if (!isObj(doc.alerts)) throw new CueRulesError('alerts: missing or not an object');
   const a = doc.alerts;

@@ -1,6 +1,6 @@
 import type { ScoredEvent } from '../event/types.ts';
 import type { ReplyTemplates } from './replies.ts';
-import { cueLang, type ChurnRiskRule, type CuePriority, type PoliteIrritationRule, type SuggestedReplyRule, type UrgencyHighRule } from './rules.ts';
+import { cueLang, type ChurnRiskRule, type CuePriority, type ImplicitComplaintRule, type PoliteIrritationRule, type SuggestedReplyRule, type UrgencyHighRule } from './rules.ts';
 import type { SuggestedReply } from '../event/index.ts';
 
 /**
@@ -45,6 +45,30 @@ export function urgencyHigh(e: ScoredEvent, r: UrgencyHighRule): SignalFinding |
   const f: SignalFinding = { severity: critical ? -2 : -1, vars: { urgency: u.label, confidence: u.confidence }, evidence: [{ id: e.id, score: u.confidence }] };
   if (critical) f.priority = 'critical';
   return f;
+}
+
+/** Customer messages since the last agent answer in this conversation, and when the first of them came. */
+export interface Unanswered {
+  count: number;
+  sinceMs: number;
+}
+
+/**
+ * The customer chases an unresolved issue: the message itself says so (an implicit complaint:
+ * repeated contact, waiting time, an unresolved state), or the conversation does (several
+ * customer messages over some minutes without an agent answer). A burst of short chat lines in
+ * the first minutes is not chasing, hence the minutes.
+ */
+export function implicitComplaintFinding(e: ScoredEvent, r: ImplicitComplaintRule, unanswered: Unanswered): SignalFinding | null {
+  const c = e.signals?.implicitComplaint;
+  const said = c !== undefined && e.sentiment.score <= r.maxScore;
+  const waited = r.minUnanswered > 0 && unanswered.count >= r.minUnanswered && e.tsMs - unanswered.sinceMs >= r.minUnansweredMinutes * 60_000;
+  if (!said && !waited) return null;
+  return {
+    severity: -1,
+    vars: { phrase: quote(said ? c.phrase : e.text), count: unanswered.count },
+    evidence: [{ id: e.id, score: e.sentiment.score }],
+  };
 }
 
 /** Band `high` or probability at the threshold; the sentence names the model's top factors in plain words. */

@@ -19,6 +19,7 @@ export type CueKind =
   | 'long_message_jargon'
   | 'polite_irritation'
   | 'urgency_high'
+  | 'implicit_complaint'
   | 'churn_risk'
   | 'suggested_reply';
 

@@ -13,6 +13,8 @@ export const EVENT_ERRORS = {
   CX_ERR_INVALID_VALUE: { status: 400, summary: 'a field has a value outside its allowed set or format' },
   CX_ERR_EMPTY_TEXT: { status: 400, summary: 'text is empty or only whitespace' },
   CX_ERR_TEXT_TOO_LARGE: { status: 413, summary: 'text is over the size limit (CXPULSE_MAX_TEXT_BYTES)' },
+  CX_ERR_FIELD_TOO_LARGE: { status: 413, summary: 'a field other than text is over its limit (CXPULSE_MAX_ID_LENGTH, _SUBJECT_LENGTH, _META_*; lang at most 35 characters)' },
+  CX_ERR_BATCH_TOO_LARGE: { status: 413, summary: 'a request holds more events than CXPULSE_MAX_BATCH_EVENTS' },
   CX_ERR_INVALID_TIMESTAMP: { status: 400, summary: 'ts is neither ISO-8601 nor epoch milliseconds in a plausible range' },
   CX_ERR_BODY_TOO_LARGE: { status: 413, summary: 'the request body is over CXPULSE_MAX_BODY_BYTES' },
   CX_ERR_EMPTY_BATCH: { status: 400, summary: 'an array of events must hold at least one event' },
@@ -26,6 +28,8 @@ export const EVENT_ERRORS = {
   // Refusals only a connector gives (the source, not the event, is at fault).
   CX_ERR_BAD_SIGNATURE: { status: 401, summary: 'the webhook signature is missing, malformed, stale or does not match the configured secret' },
   CX_ERR_FORBIDDEN: { status: 403, summary: 'the token is valid but its role may not use this endpoint' },
+  CX_ERR_RATE_LIMITED: { status: 429, summary: 'too many requests from this token or address (CXPULSE_RATE_LIMIT_MAX per CXPULSE_RATE_LIMIT_WINDOW_MS); retry after the time given' },
+  CX_ERR_TOO_MANY_CONNECTIONS: { status: 503, summary: 'the WebSocket connection cap is reached (CXPULSE_FEED_MAX_CLIENTS, CXPULSE_CHAT_WS_MAX_CONNECTIONS); retry later' },
   CX_ERR_UNAUTHORIZED: { status: 401, summary: 'the request lacks the token this endpoint is configured to require' },
   CX_ERR_BAD_ENCODING: { status: 400, summary: 'the payload is not valid UTF-8 (or UTF-16 with a byte-order mark)' },
   CX_ERR_MISSING_SPEAKER: { status: 400, summary: 'a transcript turn has no speaker, or its speaker cannot be mapped to customer or agent' },

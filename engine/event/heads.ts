@@ -24,7 +24,12 @@ export type IntensityLabel = (typeof INTENSITY_LABELS)[number];
 /** A single-label head's output: the most probable class and its probability. */
 export interface ClassScore<L extends string> {
   label: L;
+  /** The head's probability of `label`. */
   confidence: number;
+  /** Set when a rule raised the head's label (urgency on an implicit complaint): the head's own answer. */
+  raisedFrom?: { label: L; confidence: number };
+  /** Why the rule raised it, in words, with the customer's words quoted; set with `raisedFrom`. */
+  reason?: string;
 }
 
 /** A multi-label head's output (sigmoid per label, one decision threshold per label). */

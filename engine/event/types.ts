@@ -47,12 +47,25 @@ export type {
 /** The emotion head's output (multi-label, GoEmotions-derived for English). */
 export type EmotionScore = MultiLabelScore<EmotionLabel>;
 
+/** What an implicit complaint states: the customer chases, waits, or something is still wrong. */
+export const COMPLAINT_KINDS = ['repeated_contact', 'waiting', 'unresolved'] as const;
+export type ComplaintKind = (typeof COMPLAINT_KINDS)[number];
+
+/** A complaint made without complaint words ("third time I ask", "still waiting", "ingen svar"). */
+export interface ImplicitComplaint {
+  kind: ComplaintKind;
+  /** The words that matched, as written (whitespace collapsed). */
+  phrase: string;
+}
+
 /** Signals a single sentiment label hides. */
 export interface HiddenSignals {
   /** Polite wording carrying negative content ("works in principle, but sometimes the answers are slow"). */
   politeNegative: boolean;
   /** Why, in words (e.g. the polite marker and the negative clause), when flagged. */
   evidence?: string;
+  /** Present when the text states repeated contact, waiting time or an unresolved state (phrase rules, engine/model/complaints.ts). */
+  implicitComplaint?: ImplicitComplaint;
 }
 
 /**

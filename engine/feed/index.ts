@@ -7,7 +7,8 @@ export {
   DEFAULT_FEED_HUB_OPTIONS,
   DEFAULT_MAX_CLIENT_BUFFER_BYTES,
 } from './hub.ts';
-export { authenticateFeed, tokenFrom, type FeedAuthResult, type FeedRefusal } from './auth.ts';
+export { authenticateFeed, feedViewerOf, type FeedAuthResult, type FeedRefusal } from './auth.ts';
+export { tokenFrom } from '../access/index.ts';
 export { feedHubOptions, jwtSecretOf } from './settings.ts';
 export { createRecall, DEFAULT_RECALL_LIMITS, type Recall, type RecallLimits } from './recall.ts';
 export * from './protocol.ts';

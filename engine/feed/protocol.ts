@@ -8,8 +8,8 @@ import type { ScoredEvent } from '../event/types.ts';
  */
 export const FEED_PROTOCOL_VERSION = 1;
 
-export const FEED_ROLES = ['agent', 'supervisor', 'ingest', 'admin'] as const;
-export type FeedRole = (typeof FEED_ROLES)[number];
+/** The roles a token may carry (engine/event/access.ts); kept under this name for the feed's readers. */
+export { ROLES as FEED_ROLES, type Role as FeedRole } from '../access/index.ts';
 
 /**
  * Who is reading. `open` is the unauthenticated feed of a local demo (no CXPULSE_JWT_SECRET):
@@ -19,7 +19,7 @@ export type FeedViewer = { role: 'supervisor' | 'admin' | 'open'; sub?: string }
 
 /** WebSocket close codes the feed uses (4000-4999 is the application range of RFC 6455). */
 export const FEED_CLOSE = {
-  /** Normally the client is refused with HTTP 401 before the upgrade; this is the fallback should a socket reach the handler unauthenticated. */
+  /** The client's token expired (reason `token expired`); a client without a valid token is refused with HTTP 401 before the upgrade. */
   UNAUTHORIZED: 4401,
   /** Reserved: today a forbidden role is refused with HTTP 403 before the upgrade. */
   FORBIDDEN: 4403,

@@ -1,15 +1,13 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ErasureReport } from '../event/index.ts';
-import { authenticateFeed, tokenFrom } from '../feed/index.ts';
+import { ADMIN_ACCESS, routeAccess } from '../access/index.ts';
 import { BEARER, errorResponses } from './schemas.ts';
 import { typeBoxRoutes } from './validation.ts';
 
 export interface CustomersOptions {
   /** Erases one customer from everything the engine keeps (engine/runtime/erase.ts). */
   erase(id: string): Promise<ErasureReport>;
-  /** CXPULSE_JWT_SECRET; undefined leaves the route open, like the other admin routes without a secret. */
-  jwtSecret: string | undefined;
 }
 
 const ErasedPlace = Type.Object({
@@ -38,21 +36,7 @@ const schema = {
   response: { 200: Report, ...errorResponses('CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN') },
 };
 
-/** Only `admin` may erase: the bearer token in the header (a link with ?token= must never delete). */
-function adminGuard(secret: Uint8Array | undefined) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!secret) return;
-    const r = await authenticateFeed(tokenFrom(req.headers, undefined), secret);
-    if (!r.ok) return reply.code(r.refusal.status).send({ error: { code: r.refusal.code, message: r.refusal.status === 403 ? 'erasure is for admins' : r.refusal.message } });
-    if (r.viewer.role !== 'admin') return reply.code(403).send({ error: { code: 'CX_ERR_FORBIDDEN', message: `role '${r.viewer.role}' may not erase customers (admin only)` } });
-  };
-}
-
-/** `DELETE /v1/customers/:id`: erasure on request; the answer says what was removed where. */
-export async function registerCustomers(app: FastifyInstance, opts: CustomersOptions): Promise<void> {
-  const secret = opts.jwtSecret === undefined ? undefined : new TextEncoder().encode(opts.jwtSecret);
-  await app.register(async (scope) => {
-    scope.addHook('onRequest', adminGuard(secret));
-    typeBoxRoutes(scope).delete('/v1/customers/:id', { schema }, async (req) => opts.erase(req.params.id));
-  });
+/** `DELETE /v1/customers/:id`: erasure on request (role admin); the answer says what was removed where. */
+export async function customersRoute(scope: FastifyInstance, opts: CustomersOptions): Promise<void> {
+  typeBoxRoutes(scope).delete('/v1/customers/:id', { schema, config: routeAccess(ADMIN_ACCESS) }, async (req) => opts.erase(req.params.id));
 }

@@ -1,16 +1,23 @@
 import type { FastifyPluginAsync, FastifySchema } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { EventBus } from '../bus/types.ts';
-import { validateEvent, type Validation } from '../event/validate.ts';
+import { validateEvent, type FieldLimits, type Validation } from '../event/validate.ts';
+import { INGEST_ACCESS, routeAccess } from '../access/index.ts';
+import { DEFAULT_MAX_BATCH_EVENTS } from '../config/index.ts';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../util/index.ts';
 import type { EventError } from '../event/errors.ts';
 import type { Metrics } from '../observability/index.ts';
 import { HttpEventError } from './errors.ts';
-import { errorResponses, EventSchema } from './schemas.ts';
+import { BEARER, errorResponses, EventSchema } from './schemas.ts';
 
 export interface EventsRouteOptions {
   bus: Pick<EventBus, 'publishEvent'>;
   maxTextBytes: number;
   maxBodyBytes: number;
+  /** Caps on the other fields (CXPULSE_MAX_*); defaults where absent. */
+  fieldLimits?: Partial<FieldLimits>;
+  /** Most events in one request (CXPULSE_MAX_BATCH_EVENTS). */
+  maxBatchEvents?: number;
   metrics: Metrics;
   /** Why the engine is not processing events right now (its pipeline stopped), or undefined: then ingest answers 503. */
   notReady?(): string | undefined;
@@ -29,12 +36,14 @@ const schema = {
   summary: 'Publish one event or an array of events',
   description: 'All or nothing: if any event is invalid none is published, and the answer names each invalid one by index (`error.events`). A resend is harmless: the id is the idempotency key.',
   tags: ['events'],
-  body: Type.Union([EventSchema, Type.Array(EventSchema, { minItems: 1 })]),
+  security: BEARER,
+  body: Type.Union([EventSchema, Type.Array(EventSchema, { minItems: 1, description: 'at most CXPULSE_MAX_BATCH_EVENTS' })]),
   response: {
     202: Accepted,
     ...errorResponses(
       'CX_ERR_INVALID_JSON', 'CX_ERR_NOT_AN_OBJECT', 'CX_ERR_MISSING_FIELD', 'CX_ERR_WRONG_TYPE', 'CX_ERR_UNKNOWN_CHANNEL', 'CX_ERR_INVALID_VALUE', 'CX_ERR_EMPTY_TEXT',
-      'CX_ERR_INVALID_TIMESTAMP', 'CX_ERR_EMPTY_BATCH', 'CX_ERR_UNSUPPORTED_EVENT', 'CX_ERR_TEXT_TOO_LARGE', 'CX_ERR_BODY_TOO_LARGE', 'CX_ERR_UNSUPPORTED_MEDIA_TYPE', 'CX_ERR_BUS_UNAVAILABLE', 'CX_ERR_NOT_READY',
+      'CX_ERR_INVALID_TIMESTAMP', 'CX_ERR_EMPTY_BATCH', 'CX_ERR_UNSUPPORTED_EVENT', 'CX_ERR_TEXT_TOO_LARGE', 'CX_ERR_BODY_TOO_LARGE', 'CX_ERR_UNSUPPORTED_MEDIA_TYPE', 'CX_ERR_BUS_UNAVAILABLE',
+      'CX_ERR_FIELD_TOO_LARGE', 'CX_ERR_BATCH_TOO_LARGE', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN', 'CX_ERR_RATE_LIMITED', 'CX_ERR_NOT_READY',
     ),
   },
 } satisfies FastifySchema;
@@ -50,6 +59,8 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
   app.removeAllContentTypeParsers();
   // Parse JSON ourselves to answer malformed bodies with our error code and the parser's reason.
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: opts.maxBodyBytes }, (_req, body, done) => {
+    const deep = jsonTooDeep(body as string);
+    if (deep >= 0) return done(new HttpEventError('CX_ERR_INVALID_JSON', `request body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (at character ${deep})`), undefined);
     try {
       done(null, JSON.parse(body as string));
     } catch (e) {
@@ -59,7 +70,8 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
 
   // The body schema documents the contract; engine/event/validate.ts checks it (the same check as
   // on the NATS path), so its codes and messages reach the client, not a schema validator's.
-  app.post('/v1/events', { schema, validatorCompiler: () => () => true }, async (req, reply) => {
+  const maxBatch = opts.maxBatchEvents ?? DEFAULT_MAX_BATCH_EVENTS;
+  app.post('/v1/events', { schema, config: routeAccess(INGEST_ACCESS), validatorCompiler: () => () => true }, async (req, reply) => {
     // Taking events no pipeline will process would answer 202 for work that is not happening.
     const down = opts.notReady?.();
     if (down !== undefined) {
@@ -69,7 +81,8 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
     const body: unknown = req.body;
     const list = Array.isArray(body) ? body : [body];
     if (list.length === 0) throw new HttpEventError('CX_ERR_EMPTY_BATCH', 'the array of events is empty');
-    const results: Validation[] = list.map((raw) => validateEvent(raw, { maxTextBytes: opts.maxTextBytes }));
+    if (list.length > maxBatch) throw new HttpEventError('CX_ERR_BATCH_TOO_LARGE', `the request holds ${list.length} events; the limit is ${maxBatch} (CXPULSE_MAX_BATCH_EVENTS): split it`);
+    const results: Validation[] = list.map((raw) => validateEvent(raw, { ...opts.fieldLimits, maxTextBytes: opts.maxTextBytes }));
     const errors = results.flatMap((r, index) => (r.ok ? [] : [{ index, ...r.error }]));
     if (errors.length > 0) {
       for (const e of errors) opts.metrics.eventsFailed.inc({ channel: channelOf(list[e.index]), error_type: e.code });

@@ -1,1 +1,1 @@
-export { buildApp, type AppDeps, type Readiness } from './app.ts';
+export { buildApp, opsApp, DEFAULT_HTTP_LIMITS, type AppDeps, type HttpLimits, type Readiness } from './app.ts';

@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ModelInvalidError, type ModelRegistry } from '../model/registry.ts';
 import { HttpEventError } from './errors.ts';
-import { errorResponses } from './schemas.ts';
+import { ADMIN_ACCESS, routeAccess } from '../access/index.ts';
+import { BEARER, errorResponses } from './schemas.ts';
 import { typeBoxRoutes } from './validation.ts';
 
 export interface ModelsRouteOptions {
@@ -20,7 +21,7 @@ const ShadowSummary = Type.Object({
 
 const Status = Type.Object({
   active: Type.String({ description: 'version of the model scoring live traffic' }),
-  activeDir: Type.String(),
+  activeDir: Type.Optional(Type.String({ description: 'its folder on the server: only to an admin token' })),
   shadow: Type.Union([ShadowSummary, Type.Null()], { description: 'the candidate scoring beside it, if any' }),
 });
 
@@ -44,15 +45,25 @@ const tags = ['models'];
  */
 export async function modelsRoute(scope: FastifyInstance, { registry }: ModelsRouteOptions): Promise<void> {
   const app = typeBoxRoutes(scope);
-  app.get('/v1/models', { schema: { summary: 'The active model and the shadow candidate, with its agreement', tags, response: { 200: Status, ...errorResponses() } } }, async () => registry.status());
+  const config = routeAccess(ADMIN_ACCESS);
+  const get = { summary: 'The active model and the shadow candidate, with its agreement', tags, security: BEARER, response: { 200: Status, ...errorResponses('CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN') } };
+  app.get('/v1/models', { schema: get, config }, async (req) => {
+    const { activeDir, ...status } = registry.status();
+    // A server path is for the operator; without a secret (no principal) nobody is one.
+    return req.principal?.role === 'admin' ? { ...status, activeDir } : status;
+  });
 
   const reload = {
     summary: 'Load a model folder, check it on a canary set and swap it in (or score it in shadow)',
     tags,
+    security: BEARER,
     body: ReloadBody,
-    response: { 200: Swapped, ...errorResponses('CX_ERR_NOT_AN_OBJECT', 'CX_ERR_WRONG_TYPE', 'CX_ERR_INVALID_VALUE', 'CX_ERR_INVALID_JSON', 'CX_ERR_UNSUPPORTED_MEDIA_TYPE', 'CX_ERR_MODEL_INVALID') },
+    response: {
+      200: Swapped,
+      ...errorResponses('CX_ERR_NOT_AN_OBJECT', 'CX_ERR_WRONG_TYPE', 'CX_ERR_INVALID_VALUE', 'CX_ERR_INVALID_JSON', 'CX_ERR_UNSUPPORTED_MEDIA_TYPE', 'CX_ERR_MODEL_INVALID', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN'),
+    },
   };
-  app.post('/v1/models/reload', { schema: reload }, async (req) => {
+  app.post('/v1/models/reload', { schema: reload, config }, async (req) => {
     try {
       return await registry.reload(req.body);
     } catch (err) {
@@ -61,14 +72,19 @@ export async function modelsRoute(scope: FastifyInstance, { registry }: ModelsRo
     }
   });
 
-  const promote = { summary: 'Make the shadow model the active one', tags, response: { 200: Swapped, ...errorResponses('CX_ERR_NO_SHADOW_MODEL') } };
-  app.post('/v1/models/promote', { schema: promote }, async () => {
+  const promote = { summary: 'Make the shadow model the active one', tags, security: BEARER, response: { 200: Swapped, ...errorResponses('CX_ERR_NO_SHADOW_MODEL', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN') } };
+  app.post('/v1/models/promote', { schema: promote, config }, async () => {
     if (registry.shadowVersion === undefined) throw new HttpEventError('CX_ERR_NO_SHADOW_MODEL', 'there is no shadow model to promote; load one with POST /v1/models/reload {"shadow":true}');
     return registry.promote();
   });
 
-  const drop = { summary: 'Drop the shadow model', tags, response: { 200: Type.Object({ dropped: Type.String({ description: 'its version' }) }), ...errorResponses('CX_ERR_NO_SHADOW_MODEL') } };
-  app.delete('/v1/models/shadow', { schema: drop }, async () => {
+  const drop = {
+    summary: 'Drop the shadow model',
+    tags,
+    security: BEARER,
+    response: { 200: Type.Object({ dropped: Type.String({ description: 'its version' }) }), ...errorResponses('CX_ERR_NO_SHADOW_MODEL', 'CX_ERR_UNAUTHORIZED', 'CX_ERR_FORBIDDEN') },
+  };
+  app.delete('/v1/models/shadow', { schema: drop, config }, async () => {
     const dropped = registry.dropShadow();
     if (dropped === undefined) throw new HttpEventError('CX_ERR_NO_SHADOW_MODEL', 'there is no shadow model to drop');
     return { dropped };

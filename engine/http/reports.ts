@@ -1,7 +1,7 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Type } from '@sinclair/typebox';
-import { authenticateFeed, tokenFrom } from '../feed/index.ts';
+import { routeAccess, SUPERVISOR_ACCESS } from '../access/index.ts';
 import { buildDailyReport, buildWeeklyReport, DailyReportJson, parseDay, REPORT_FORMATS, REPORT_KINDS, WeeklyReportJson, yesterday } from '../report/index.ts';
 import { HttpEventError } from './errors.ts';
 import { BEARER, errorResponses, oneOf, TokenQuery, textResponse } from './schemas.ts';
@@ -11,12 +11,7 @@ export interface ReportsOptions {
   /** ClickHouse the reports read; undefined when the engine runs on the embedded file store. */
   client: ClickHouseClient | undefined;
   db: string;
-  /** CXPULSE_JWT_SECRET; undefined leaves the reports open, like the feed. */
-  jwtSecret: string | undefined;
 }
-
-/** Roles that may read reports: they show customer and conversation ids across all agents. */
-const REPORT_ROLES = new Set(['supervisor', 'admin']);
 
 const schema = {
   summary: 'Daily or weekly sentiment report (HTML, Markdown or JSON)',
@@ -38,35 +33,16 @@ const schema = {
 };
 
 /**
- * Checks the feed's bearer token (header or `?token=`, so a browser can open the HTML) and lets
- * supervisors and admins through. Errors use the catalog's shape, like the feed's refusal.
- */
-export function reportGuard(secret: Uint8Array | undefined) {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!secret) return;
-    const r = await authenticateFeed(tokenFrom(req.headers, req.query), secret);
-    if (!r.ok) {
-      const message = r.refusal.status === 403 ? 'reports are for supervisors and admins' : r.refusal.message;
-      return reply.code(r.refusal.status).send({ error: { code: r.refusal.code, message } });
-    }
-    if (!REPORT_ROLES.has(r.viewer.role)) {
-      return reply.code(403).send({ error: { code: 'CX_ERR_FORBIDDEN', message: `role '${r.viewer.role}' may not read reports (supervisor or admin only)` } });
-    }
-  };
-}
-
-/**
- * `GET /v1/reports/:kind?date=YYYY-MM-DD&format=html|md|json` behind the guard: reports read
- * aggregated but customer-identifying data (conversation and customer ids). Without ClickHouse
+ * `GET /v1/reports/:kind?date=YYYY-MM-DD&format=html|md|json`, for supervisors and admins (the
+ * token in the header or `?token=`, so a browser can open the HTML): reports read aggregated but
+ * customer-identifying data (conversation and customer ids). Without ClickHouse
  * the path still answers, with 503 and the reason, so a caller is not left guessing at a 404.
  */
 export async function registerReports(app: FastifyInstance, opts: ReportsOptions): Promise<void> {
-  const secret = opts.jwtSecret === undefined ? undefined : new TextEncoder().encode(opts.jwtSecret);
   const { client, db } = opts;
   await app.register(async (scope) => {
-    scope.addHook('onRequest', reportGuard(secret));
     const reports = typeBoxRoutes(scope);
-    reports.get('/v1/reports/:kind', { schema }, async (req, reply) => {
+    reports.get('/v1/reports/:kind', { schema, config: routeAccess(SUPERVISOR_ACCESS) }, async (req, reply) => {
       if (!client) throw new HttpEventError('CX_ERR_REPORTS_UNAVAILABLE', 'reports read ClickHouse; this engine runs on the embedded file store (set CLICKHOUSE_URL)');
       const date = req.query.date ?? yesterday();
       const format = req.query.format ?? 'html';

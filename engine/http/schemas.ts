@@ -6,6 +6,8 @@
  */
 import { Type, type TLiteral, type TUnion } from '@sinclair/typebox';
 import { AUTHORS, CHANNELS } from '../event/types.ts';
+import { MAX_LANG_LENGTH, MAX_META_DEPTH } from '../event/validate.ts';
+import { DEFAULT_MAX_ID_LENGTH, DEFAULT_MAX_META_BYTES, DEFAULT_MAX_META_KEY_LENGTH, DEFAULT_MAX_SUBJECT_LENGTH } from '../config/index.ts';
 
 export { errorBody, errorResponses, INTERNAL_ERROR } from '../event/errors.ts';
 
@@ -30,17 +32,21 @@ export const TokenQuery = Type.String({ description: 'the bearer JWT, for browse
 /** The event contract (README, "The event"). Documentation only: engine/event/validate.ts decides. */
 export const EventSchema = Type.Object(
   {
-    id: Type.String({ minLength: 1, maxLength: 256, description: 'unique and stable: the idempotency key' }),
+    id: Type.String({ minLength: 1, maxLength: DEFAULT_MAX_ID_LENGTH, description: 'unique and stable: the idempotency key; ids at most CXPULSE_MAX_ID_LENGTH characters' }),
     channel: oneOf(CHANNELS),
-    conversationId: Type.String({ minLength: 1, maxLength: 256 }),
-    customerId: Type.String({ minLength: 1, maxLength: 256 }),
+    conversationId: Type.String({ minLength: 1, maxLength: DEFAULT_MAX_ID_LENGTH }),
+    customerId: Type.String({ minLength: 1, maxLength: DEFAULT_MAX_ID_LENGTH }),
     author: oneOf(AUTHORS),
     text: Type.String({ minLength: 1, description: 'at most CXPULSE_MAX_TEXT_BYTES bytes of UTF-8' }),
     ts: Type.Union([Type.String({ description: 'ISO-8601' }), Type.Number({ description: 'epoch milliseconds' })], { description: 'between 2000 and 2100' }),
-    agentId: Type.Optional(Type.String({ maxLength: 256 })),
-    lang: Type.Optional(Type.String({ maxLength: 256, description: 'ISO 639-1; detected when absent' })),
-    subject: Type.Optional(Type.String({ description: 'e-mail subject' })),
-    meta: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'at most 16 KiB as JSON' })),
+    agentId: Type.Optional(Type.String({ maxLength: DEFAULT_MAX_ID_LENGTH, description: "routes the conversation to this agent's feed: trusted because only ingest and admin tokens may publish" })),
+    lang: Type.Optional(Type.String({ maxLength: MAX_LANG_LENGTH, pattern: '^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$', description: 'a language tag (ISO 639-1 code, optionally with region: sv, sv-SE); detected when absent' })),
+    subject: Type.Optional(Type.String({ maxLength: DEFAULT_MAX_SUBJECT_LENGTH, description: 'e-mail subject; at most CXPULSE_MAX_SUBJECT_LENGTH characters' })),
+    meta: Type.Optional(
+      Type.Record(Type.String({ maxLength: DEFAULT_MAX_META_KEY_LENGTH }), Type.Unknown(), {
+        description: `at most CXPULSE_MAX_META_BYTES (default ${DEFAULT_MAX_META_BYTES}) as JSON, keys of at most CXPULSE_MAX_META_KEY_LENGTH characters, string values of at most CXPULSE_MAX_META_VALUE_LENGTH, nested at most ${MAX_META_DEPTH} deep`,
+      }),
+    ),
   },
   { description: 'one event (SPEC, "The event")' },
 );

@@ -2,6 +2,7 @@ import { fromPackageRoot } from '../config/paths.ts';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { routeAccess } from '../access/index.ts';
 import { errorResponses, TokenQuery, textResponse } from './schemas.ts';
 import { typeBoxRoutes } from './validation.ts';
 
@@ -65,9 +66,11 @@ const asset = { hide: true, params: Type.Object({ file: Type.String() }) };
 
 export async function staticPages(scope: FastifyInstance): Promise<void> {
   const app = typeBoxRoutes(scope);
-  app.get('/wallboard', { schema: wallboard }, async (_req, reply) => send(reply, 'wallboard.html'));
-  app.get('/agent', { schema: agent }, async (_req, reply) => send(reply, 'agent.html'));
-  app.get('/web/:file', { schema: asset }, async (req, reply) => {
+  // The pages hold no data: they read the feed, which checks the token the page passes on.
+  const config = routeAccess('public');
+  app.get('/wallboard', { schema: wallboard, config }, async (_req, reply) => send(reply, 'wallboard.html'));
+  app.get('/agent', { schema: agent, config }, async (_req, reply) => send(reply, 'agent.html'));
+  app.get('/web/:file', { schema: asset, config }, async (req, reply) => {
     const file = req.params.file;
     if (!(ASSETS as readonly string[]).includes(file)) return reply.code(404).send({ error: { code: 'CX_ERR_NOT_FOUND', message: `no such asset: ${file}` } });
     return send(reply, file);

@@ -15,6 +15,7 @@ export type { TextScorer, LoadOptions } from './scorer.ts';
 export { HEAD_NAMES, HEADS_DIR, combinedVersion, headExpectation, readModelVersion, sameFeaturizer } from './heads.ts';
 export type { HeadName } from './heads.ts';
 export { hiddenSignals, TAIL_NEGATIVE_SCORE, tailClause, politeMarker, CONTRAST_MARKERS, POLITENESS_MARKERS } from './signals.ts';
+export { implicitComplaint, raisedUrgency, phraseSource, COMPLAINT_PHRASES, COMPLAINT_LANGS, COMPLAINT_URGENCY } from './complaints.ts';
 export { INTENSITY_CUTS, intensityOf, headScoreAt } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
 export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';

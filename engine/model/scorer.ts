@@ -9,7 +9,7 @@ import { fromPackageRoot } from '../config/paths.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { HeadName, SentimentScore, TextScores } from '../event/types.ts';
+import { URGENCY_LABELS, type HeadName, type SentimentScore, type TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';
 import { CombinedModel } from './combined.ts';
 import { featurizeWith, withLanguageRows } from './featurize.ts';
@@ -17,6 +17,7 @@ import { assertSameFeaturizer, combinedVersion, headExpectation, headFolders, ty
 import { MANIFEST_FILE, sha256, validateManifest, weightsByteLength, type ManifestExpectation, type ModelManifest } from './manifest.ts';
 import { headScoreAt, sentimentAt } from './outputs.ts';
 import { hiddenSignals, tailClause, type TailClause } from './signals.ts';
+import { raisedUrgency } from './complaints.ts';
 
 export interface TextScorer {
   readonly version: string;
@@ -27,8 +28,9 @@ export interface TextScorer {
   predict(features: readonly Int32Array[]): Promise<SentimentScore[]>;
   /**
    * Sentiment plus every loaded head, one forward pass. With `texts` (the same texts the
-   * features came from, already redacted) the clause after a contrast marker is scored too and
-   * `signals` (polite but negative) is set; without it `signals` is left out.
+   * features came from, already redacted) the clause after a contrast marker is scored too,
+   * `signals` (polite but negative, implicit complaint) is set and an implicit complaint raises
+   * urgency (complaints.ts); without it `signals` is left out and urgency is the head's.
    */
   predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]>;
   /** Names of the loaded heads, in name order (empty: sentiment only). */
@@ -138,6 +140,10 @@ class LinearTextScorer implements TextScorer {
         const tc = tails[i];
         const tail = tc ? { ...tc, ...at(tc.row) } : undefined;
         s.signals = hiddenSignals({ text: texts[i]!, lang: langs?.[i], overall: s.sentiment, emotion: s.emotion, tail });
+        if (s.urgency) {
+          const p = probs.get('urgency')!;
+          s.urgency = raisedUrgency(s.urgency, s.signals.implicitComplaint, s.sentiment, (l) => p[i * URGENCY_LABELS.length + URGENCY_LABELS.indexOf(l)]!);
+        }
       }
       out[i] = s;
     }

@@ -6,6 +6,7 @@
  * text when it is polite, not negative overall, but the tail (or the emotion head) is negative.
  */
 import type { EmotionScore, HiddenSignals, SentimentScore } from '../event/types.ts';
+import { implicitComplaint } from './complaints.ts';
 
 /** Contrast markers by language; the clause after the last one is where the complaint sits. */
 export const CONTRAST_MARKERS: Record<string, readonly string[]> = {
@@ -99,12 +100,20 @@ function complaintEmotion(e: EmotionScore | undefined, lang: string | undefined)
   return e?.labels.find((l) => (COMPLAINT_EMOTIONS as readonly string[]).includes(l));
 }
 
+/** The polite-but-negative flag and, when the text states one, its implicit complaint (complaints.ts). */
+export function hiddenSignals(x: SignalInput): HiddenSignals {
+  const out = politeNegative(x);
+  const complaint = implicitComplaint(x.text, x.lang);
+  if (complaint) out.implicitComplaint = complaint;
+  return out;
+}
+
 /**
  * Flagged when polite wording is present, the overall label is not negative, and the tail clause
  * is negative (label negative or score < TAIL_NEGATIVE_SCORE, or an English complaint emotion),
  * or an English text as a whole carries a complaint emotion.
  */
-export function hiddenSignals(x: SignalInput): HiddenSignals {
+function politeNegative(x: SignalInput): HiddenSignals {
   const polite = politeMarker(x.text, x.lang);
   if (!polite || x.overall.label === 'negative') return { politeNegative: false };
   if (x.tail) {

@@ -1,5 +1,6 @@
 import { identity, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import type { ScoredEvent, LanguageGuess } from '../event/types.ts';
+import type { FieldLimits } from '../event/validate.ts';
 import type { Envelope, EventBus } from '../bus/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import type { FeedHub } from '../feed/index.ts';
@@ -26,6 +27,8 @@ import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
+  /** Caps on the other fields (CXPULSE_MAX_*); defaults where absent. */
+  fieldLimits?: Partial<FieldLimits>;
   /** Redact postal addresses and person names as well (best effort); default true. */
   redactNames?: boolean;
   /** Customer ids pseudonymised and meta keys allowed (CXPULSE_PSEUDONYM_KEY, CXPULSE_META_KEYS); absent: ids as sent, meta values redacted. */
@@ -66,7 +69,7 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
     source.pipe(
       received(h, dlq),
       storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d), keep: (row) => privateEvent(row, { ...d.privacy, names: d.redactNames ?? true }) }),
-      decode({ maxTextBytes: d.maxTextBytes }),
+      decode({ ...d.fieldLimits, maxTextBytes: d.maxTextBytes }),
       deadLetterInvalid(dlq),
       prepareText(d),
       batchBy(d.batchSize, d.batchLingerMs),

@@ -4,6 +4,7 @@ import type { EventBus } from '../bus/index.ts';
 import type { Config } from '../config/index.ts';
 import { runConnectors, selectConnectors, type ConnectorDefinition } from '../connector/index.ts';
 import type { Logger } from '../observability/index.ts';
+import { fieldLimitsOf } from '../event/index.ts';
 
 export interface StartConnectorsOptions {
   app: FastifyInstance;
@@ -23,7 +24,7 @@ export interface StartConnectorsOptions {
  */
 export async function startConnectors(o: StartConnectorsOptions): Promise<{ stop(): Promise<void> }> {
   const selected = selectConnectors(o.cfg, o.definitions);
-  const running = await runConnectors({ app: o.app, bus: o.bus, registry: o.registry, log: o.log, maxTextBytes: o.cfg.CXPULSE_MAX_TEXT_BYTES, selected });
+  const running = await runConnectors({ app: o.app, bus: o.bus, registry: o.registry, log: o.log, maxTextBytes: o.cfg.CXPULSE_MAX_TEXT_BYTES, fieldLimits: fieldLimitsOf(o.cfg), selected });
   if (selected.length > 0) o.log.info({ connectors: selected.map((s) => s.definition.name) }, `connectors: ${selected.map((s) => s.definition.name).join(', ')}`);
   return { stop: () => running.stop() };
 }

@@ -14,7 +14,8 @@ import { createEngineAdvice, loadAdviceRules } from './advice.ts';
 import { openModels, watchModels } from './models.ts';
 import { runPipeline } from './pipeline.ts';
 import { startTimers } from './timers.ts';
-import { buildEngineApp, listen } from './http.ts';
+import { buildEngineApp, buildOpsApp, listen } from './http.ts';
+import { assertExposureAllowed } from '../access/index.ts';
 import { drainAndClose } from './stop.ts';
 import { customerEraser, type EraseCustomer } from './erase.ts';
 import { privacySettings } from './privacy.ts';
@@ -26,6 +27,8 @@ export interface Engine {
   app: FastifyInstance;
   /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
+  /** Base URL of the ops listener (CXPULSE_OPS_PORT), when there is one. */
+  opsUrl?: string;
   bus: EventBus;
   store: ScoreStore;
   /** The active sentiment model and its hot-reload / shadow candidate. */
@@ -45,6 +48,8 @@ export interface EngineOptions {
 
 /** Starts the engine: the wiring only; each part is built in its own module of engine/runtime. */
 export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions = {}): Promise<Engine> {
+  // Fail closed, before anything connects: no open engine beyond loopback unless told so.
+  assertExposureAllowed({ host: cfg.HOST, jwtSecret: cfg.CXPULSE_JWT_SECRET, allowOpen: cfg.CXPULSE_ALLOW_OPEN === '1' });
   const metrics = createMetrics();
   // Rules and reply templates first: a bad file stops the start before anything connects.
   const adviceRules = loadAdviceRules(cfg);
@@ -73,10 +78,13 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   });
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
   const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase });
+  const ops = await buildOpsApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase });
   const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
   const stopWatch = watchModels(cfg, models, metrics, log);
   const url = await listen(app, cfg, log);
+  const opsUrl = ops ? await listen(ops, cfg, log, cfg.CXPULSE_OPS_PORT, 'cxpulse ops routes') : undefined;
+  if (cfg.CXPULSE_JWT_SECRET === undefined && cfg.CXPULSE_ALLOW_OPEN === '1') log.warn({ host: cfg.HOST }, 'CXPULSE_ALLOW_OPEN=1 and no CXPULSE_JWT_SECRET: every route is open to anyone who can reach this address');
 
   let stopping: Promise<void> | undefined;
   const stop = () =>
@@ -86,7 +94,8 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       stopWatch?.();
       await connectors.stop();
       await drainAndClose({ log, bus, pipeline, alerts, feed, app, store, churn, models: models.registry });
+      await ops?.close();
     })());
 
-  return { app, url, bus, store, models: models.registry, metrics, feed, erase, stop };
+  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, erase, stop };
 }

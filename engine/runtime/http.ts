@@ -1,11 +1,13 @@
-import type { FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Config } from '../config/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { jwtSecretOf, type FeedHub } from '../feed/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import { activeBackend } from '../model/index.ts';
-import { buildApp, type Readiness } from '../http/index.ts';
+import { buildApp, opsApp, type Readiness } from '../http/index.ts';
+import { fieldLimitsOf } from '../event/index.ts';
+import { requestTimeoutOptions } from '../access/index.ts';
 import { clickHouseClientOf } from './connect.ts';
 import { modelRoutes, type EngineModels } from './models.ts';
 import type { RunningPipeline } from './pipeline.ts';
@@ -30,8 +32,19 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     bus: d.bus,
     feed: d.feed,
     jwtSecret: jwtSecretOf(cfg),
+    jwtClaims: { issuer: cfg.CXPULSE_JWT_ISSUER, audience: cfg.CXPULSE_JWT_AUDIENCE },
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
+    limits: {
+      fieldLimits: fieldLimitsOf(cfg),
+      maxBatchEvents: cfg.CXPULSE_MAX_BATCH_EVENTS,
+      requestTimeoutMs: cfg.CXPULSE_REQUEST_TIMEOUT_MS,
+      rateLimitMax: cfg.CXPULSE_RATE_LIMIT_MAX,
+      rateLimitWindowMs: cfg.CXPULSE_RATE_LIMIT_WINDOW_MS,
+      feedMaxClients: cfg.CXPULSE_FEED_MAX_CLIENTS,
+    },
+    // With an ops port, /healthz, /readyz and /metrics move there (buildOpsApp).
+    ops: cfg.CXPULSE_OPS_PORT === undefined,
     backend: activeBackend,
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
@@ -39,6 +52,14 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     readiness: () => readiness(d),
     notReady: () => notReady(d),
   });
+}
+
+/** The second listener of CXPULSE_OPS_PORT: /healthz, /readyz and /metrics only; undefined without it. */
+export async function buildOpsApp(cfg: Config, d: HttpDeps): Promise<FastifyInstance | undefined> {
+  if (cfg.CXPULSE_OPS_PORT === undefined) return undefined;
+  const app = Fastify({ loggerInstance: d.log as FastifyBaseLogger, ...requestTimeoutOptions(cfg.CXPULSE_REQUEST_TIMEOUT_MS), logController: new LogController({ disableRequestLogging: true }) });
+  await opsApp(app, { metrics: d.metrics, backend: activeBackend, readiness: () => readiness(d) });
+  return app;
 }
 
 /** /readyz: ready when the bus is connected, the store answers and the pipeline runs. */
@@ -63,10 +84,10 @@ function notReady(d: HttpDeps): string | undefined {
   return bus.connected ? undefined : `bus not ready: ${bus.description}`;
 }
 
-/** Listens on HOST:PORT; returns the base URL (a wildcard host is reported as 127.0.0.1). */
-export async function listen(app: FastifyInstance, cfg: Config, log: Logger): Promise<string> {
-  const address = await app.listen({ port: cfg.PORT, host: cfg.HOST });
+/** Listens on HOST:`port` (default PORT); returns the base URL (a wildcard host is reported as 127.0.0.1). */
+export async function listen(app: FastifyInstance, cfg: Config, log: Logger, port = cfg.PORT, what = 'cxpulse'): Promise<string> {
+  const address = await app.listen({ port, host: cfg.HOST });
   const url = address.replace('0.0.0.0', '127.0.0.1').replace('[::]', '127.0.0.1');
-  log.info({ url }, `cxpulse listening on ${url}`);
+  log.info({ url, authenticated: cfg.CXPULSE_JWT_SECRET !== undefined }, `${what} listening on ${url}`);
   return url;
 }

@@ -22,8 +22,10 @@ let authEngine: Engine;
 let dir: string;
 let context: BrowserContext;
 
+/** Posts as an `ingest` token: the secured engine takes events from nobody else (the open one ignores the header). */
 async function post(base: string, events: RawEvent[]): Promise<void> {
-  const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(events) });
+  const ingest = await new SignJWT({ role: 'ingest', sub: 'browser-test' }).setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode(SECRET));
+  const res = await fetch(`${base}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ingest}` }, body: JSON.stringify(events) });
   expect(res.status, await res.clone().text()).toBe(202);
 }
 

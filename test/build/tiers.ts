@@ -28,6 +28,8 @@ export const INTEGRATION_TESTS = [
   // ClickHouse on 127.0.0.1:8123.
   'test/grafana/sql.test.ts',
   'test/http/reports.test.ts',
+  // NATS (a private nats-server) and ClickHouse: every route's roles against a real engine.
+  'test/http/roles.test.ts',
   'test/report/report.test.ts',
   'test/sinks/clickhouse.test.ts',
   'test/sinks/clickhouse-alerts.test.ts',

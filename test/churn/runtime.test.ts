@@ -8,6 +8,7 @@ import { loadConfig } from '../../engine/config/index.ts';
 import { createLogger } from '../../engine/observability/index.ts';
 import { startChurn } from '../../engine/runtime/churn.ts';
 import { initBackend } from '../../engine/model/backend.ts';
+import { streamFeatures } from '../../engine/churn/index.ts';
 
 const log = createLogger('silent');
 const T0 = Date.UTC(2026, 5, 1);
@@ -37,7 +38,7 @@ describe('startChurn (engine/runtime/churn.ts)', () => {
     const second = await startChurn(cfg, { kind: 'nats' }, log, new Registry());
     await second.states!.load(['cust-rt']);
     expect(second.states!.get('cust-rt')).toEqual(before);
-    expect(second.states!.get('cust-rt')!.contacts).toHaveLength(2);
+    expect(streamFeatures(second.states!.get('cust-rt')!).contacts7d).toBe(2);
     await second.stop();
   });
 

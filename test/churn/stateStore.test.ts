@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
-import { createCustomerTracker, createStateStore, kvKey, openKvBackend, replay, type CustomerObservation, type CustomerStateStore } from '../../engine/churn/index.ts';
+import { createCustomerTracker, createStateStore, kvKey, openKvBackend, replay, streamFeatures, type CustomerObservation, type CustomerStateStore } from '../../engine/churn/index.ts';
 
 const T0 = Date.UTC(2026, 5, 1);
 const obs = (id: string, conv: string, tsMs: number, negative = false): CustomerObservation => ({ kind: 'message', id, conversationId: conv, author: 'customer', tsMs, negative, escalated: false });
@@ -65,7 +66,7 @@ describe('customer state store on NATS JetStream KV', () => {
     const second = await openStore();
     await second.load(ids);
     expect(ids.map((id) => second.get(id))).toEqual(expected);
-    expect(second.get('cust-1')!.contacts).toHaveLength(2);
+    expect(streamFeatures(second.get('cust-1')!).contacts7d).toBe(2);
     await second.close();
 
     await nats.stop();
@@ -77,6 +78,22 @@ describe('customer state store on NATS JetStream KV', () => {
     const again = await createCustomerTracker(third).apply([{ customerId: 'cust-1', observation: obs('cust-1-2', 'c2', T0 + 1000, true) }]);
     expect(again[0]).toEqual(expected[0]);
     await third.close();
+  });
+
+  it('reads a state an older engine stored (v1) as the current form, and writes that form back', async () => {
+    const fixture = JSON.parse(readFileSync(new URL('./fixtures/customer-state-v1.json', import.meta.url), 'utf8')) as { state: { v: number }; features: Record<string, number> };
+    const nc = await connect({ servers: nats.url });
+    await (await new Kvm(nc).create(BUCKET)).put(kvKey('cust-v1'), new TextEncoder().encode(JSON.stringify(fixture.state)));
+    await nc.close();
+    const store = await openStore();
+    await store.load(['cust-v1']);
+    const s = store.get('cust-v1')!;
+    expect(s.v).toBe(2);
+    expect(streamFeatures(s).contacts90d).toBe(fixture.features['contacts90d']);
+    store.set('cust-v1', s);
+    await store.flush();
+    expect(JSON.parse(new TextDecoder().decode(await rawKvValue('cust-v1'))).v).toBe(2);
+    await store.close();
   });
 
   it('treats an unreadable stored value as no state instead of failing', async () => {
@@ -103,7 +120,7 @@ describe('customer state store on NATS JetStream KV', () => {
     }
     const after = await openStore();
     await after.load(['cust-outage']);
-    expect(after.get('cust-outage')?.contacts).toHaveLength(1);
+    expect(streamFeatures(after.get('cust-outage')!).contacts7d).toBe(1);
     await after.close();
     await store.close().catch(() => undefined);
   });
@@ -136,7 +153,7 @@ describe('in-memory customer state store (in-process bus)', () => {
     for (const id of ['a', 'b', 'c']) store.set(id, replay([obs(`${id}1`, 'c', T0)])!);
     expect(store.dirty()).toBe(0);
     expect(store.get('a')).toBeUndefined();
-    expect(store.get('c')?.contacts).toHaveLength(1);
+    expect(streamFeatures(store.get('c')!).contacts7d).toBe(1);
     await store.load(['a']);
     await store.close();
   });

@@ -85,7 +85,7 @@ describe('which connectors cxpulse start runs (CXPULSE_CONNECTORS)', () => {
       config: { dir: '/var/calls', speakers: { ch_0: 'customer', ch_1: 'agent' } },
       maxTextBytes: 2048,
     });
-    expect(chatConnector.configure(loadConfig({ CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: '60', CXPULSE_CHAT_WS_TOKEN: 't' }))).toEqual({ signatureToleranceSec: 60, wsToken: 't' });
+    expect(chatConnector.configure(loadConfig({ CXPULSE_CHAT_SIGNATURE_TOLERANCE_SEC: '60', CXPULSE_CHAT_WS_TOKEN: 't' }))).toEqual({ signatureToleranceSec: 60, wsToken: 't', wsMaxConnections: 1000, wsMaxPending: 64 });
   });
 
   it('names a bad variable', () => {

@@ -86,9 +86,10 @@ describe('POST /v1/connectors/crm', () => {
   it('refuses meta over the engine\'s 16 KiB limit at the source, as the engine would dead-letter it', async () => {
     // The connector's own CRM check once let this through (202) and the engine dead-lettered it
     // later; both now run engine/event/validate.ts validateBusinessEvent.
-    const res = await post(JSON.stringify({ ...base, id: 'big-meta', meta: { note: 'x'.repeat(17_000) } }));
-    expect(res.statusCode).toBe(400);
-    expect(res.json().error).toMatchObject({ code: 'CX_ERR_INVALID_VALUE', field: 'meta' });
+    const meta = Object.fromEntries([1, 2, 3, 4, 5].map((i) => [`note${i}`, 'x'.repeat(4000)]));
+    const res = await post(JSON.stringify({ ...base, id: 'big-meta', meta }));
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error).toMatchObject({ code: 'CX_ERR_FIELD_TOO_LARGE', field: 'meta' });
     expect(res.json().error.message).toMatch(/limit is 16384/);
   });
 

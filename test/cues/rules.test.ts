@@ -59,7 +59,7 @@ describe('templates', () => {
 
   it('renders each rule in each of the five languages', () => {
     const cfg = loadCueRules();
-    const vars = { score: -0.9, confidence: 0.95, turns: 4, trend: -0.3, count: 3, mean: -0.7, words: 31, longShare: 24, evidence: 'x', urgency: 'high', probability: 0.8, percent: 80, reasons: 'r', topic: 'billing' };
+    const vars = { score: -0.9, confidence: 0.95, turns: 4, trend: -0.3, count: 3, mean: -0.7, words: 31, longShare: 24, evidence: 'x', urgency: 'high', probability: 0.8, percent: 80, reasons: 'r', topic: 'billing', phrase: 'still waiting' };
     const spike = Object.fromEntries(CUE_LANGS.map((l) => [l, renderTemplate(cfg.rules.negative_spike.templates[l], vars)]));
     expect(spike.en).toContain('Strongly negative message (score -0.90)');
     expect(spike.sv).toContain('Mycket negativt meddelande (poäng -0.90)');

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChurnRisk, ScoredEvent } from '../../engine/event/index.ts';
-import { CUE_LANGS, createCueEngine, loadCueRules, loadReplyTemplates, parseCueRules, parseReplyTemplates, type Cue } from '../../engine/cues/index.ts';
+import { CUE_LANGS, DEFAULT_CUES_FILE, createCueEngine, loadCueRules, loadReplyTemplates, parseCueRules, parseReplyTemplates, type Cue } from '../../engine/cues/index.ts';
 import { only, T0, turn } from './fixtures.ts';
 
 const churn = (probability: number, band: ChurnRisk['band'], texts: string[] = ['two late payments', 'usage fell by half', 'asked about cancelling', 'plan downgraded']): ChurnRisk => ({
@@ -182,5 +182,56 @@ describe('replies file', () => {
     writeFileSync(join(dir, 'r.json'), '{"replies": ');
     expect(() => loadReplyTemplates(join(dir, 'r.json'))).toThrow(/r\.json: not valid JSON/);
     expect(() => loadReplyTemplates(join(dir, 'none.json'))).toThrow(/none\.json: cannot read/);
+  });
+});
+
+describe('implicit_complaint', () => {
+  const engine = () => createCueEngine(only('implicit_complaint'), { agentLang: 'sv' });
+  const complaint = { politeNegative: false, implicitComplaint: { kind: 'repeated_contact' as const, phrase: 'Third time' } };
+  const agent = (id: string, min: number): ScoredEvent => turn(id, 0, { author: 'agent', agentId: 'agent-1', tsMs: at(min) });
+
+  it('fires on a message with an implicit complaint, quoting its words in both languages', () => {
+    const [cue] = engine().observe(turn('m-1', -0.5, { text: 'Third time I ask: where is my refund?', signals: complaint }));
+    expect(cue).toMatchObject({ kind: 'implicit_complaint', priority: 'high', customerId: 'cust-1', evidence: { eventIds: ['m-1'], scores: [-0.5] } });
+    expect(cue?.text.customer).toBe('The customer is chasing an unresolved issue: "Third time" (customer messages since the last answer: 1). Acknowledge the earlier contact and give a concrete next step.');
+    expect(cue?.text.agent).toMatch(/^Kunden jagar ett olöst ärende: "Third time"/);
+  });
+
+  it('does not fire on a clearly positive message with the phrase, or without one', () => {
+    const e = engine();
+    expect(e.observe(turn('m-1', 0.8, { signals: complaint }))).toEqual([]);
+    expect(e.observe(turn('m-2', -0.9, { tsMs: at(1), signals: { politeNegative: false } }))).toEqual([]);
+  });
+
+  it('fires when three customer messages over ten minutes got no answer, and an agent answer starts the count again', () => {
+    const e = engine();
+    expect(e.observe(turn('m-1', 0, { tsMs: at(0), text: 'Hello?' }))).toEqual([]);
+    expect(e.observe(turn('m-2', 0, { tsMs: at(4) }))).toEqual([]);
+    // Three messages, but within the first minutes: a burst, not chasing.
+    expect(e.observe(turn('m-3', 0, { tsMs: at(8) }))).toEqual([]);
+    const [cue] = e.observe(turn('m-4', 0, { tsMs: at(12), text: 'Is anybody there?' }));
+    expect(cue?.text.customer).toContain('"Is anybody there?" (customer messages since the last answer: 4)');
+    e.observe(agent('a-1', 13));
+    expect(e.observe(turn('m-5', 0, { tsMs: at(30) }))).toEqual([]);
+    expect(e.observe(turn('m-6', 0, { tsMs: at(35) }))).toEqual([]);
+    expect(kinds(e.observe(turn('m-7', 0, { tsMs: at(41) })))).toEqual(['implicit_complaint']);
+  });
+
+  it('minUnanswered 0 turns the conversation part off; a bad value is a load error naming the field', () => {
+    const cfg = only('implicit_complaint');
+    cfg.rules.implicit_complaint.minUnanswered = 0;
+    const e = createCueEngine(cfg);
+    for (let i = 0; i < 6; i++) expect(e.observe(turn(`m-${i}`, 0, { tsMs: at(i * 10) }))).toEqual([]);
+    const file = join(mkdtempSync(join(tmpdir(), 'cxpulse-cues-')), 'rules.json');
+    const raw = JSON.parse(readFileSync(DEFAULT_CUES_FILE, 'utf8')) as { rules: Record<string, Record<string, unknown>> };
+    raw.rules['implicit_complaint']!['minUnanswered'] = 1.5;
+    writeFileSync(file, JSON.stringify(raw));
+    expect(() => loadCueRules(file)).toThrow(/rules\.implicit_complaint\.minUnanswered: must be a whole number >= 0/);
+  });
+
+  it('is optional in a rules file: an older file without it gets the shipped rule', () => {
+    const raw = JSON.parse(readFileSync(DEFAULT_CUES_FILE, 'utf8')) as { rules: Record<string, unknown> };
+    delete raw.rules['implicit_complaint'];
+    expect(parseCueRules(raw).rules.implicit_complaint).toMatchObject({ enabled: true, minUnanswered: 3, minUnansweredMinutes: 10 });
   });
 });

@@ -90,7 +90,7 @@ describe('validateBusinessEvent', () => {
     ['unknown type', { ...crm, type: 'birthday' }, 'CX_ERR_INVALID_VALUE', 'type'],
     ['missing customer', { ...crm, customerId: undefined }, 'CX_ERR_MISSING_FIELD', 'customerId'],
     ['bad ts', { ...crm, ts: 'later' }, 'CX_ERR_INVALID_TIMESTAMP', 'ts'],
-    ['meta over the limit', { ...crm, meta: { note: 'x'.repeat(MAX_META_BYTES) } }, 'CX_ERR_INVALID_VALUE', 'meta'],
+    ['meta over the limit', { ...crm, meta: Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`note${i}`, 'x'.repeat(MAX_META_BYTES / 8)])) }, 'CX_ERR_FIELD_TOO_LARGE', 'meta'],
   ])('refuses %s', (_n, raw, code, field) => {
     const r = validateBusinessEvent(raw);
     expect(r.ok === false && [r.error.code, r.error.field]).toEqual([code, field]);

@@ -59,6 +59,45 @@ describe('feed authentication (CXPULSE_JWT_SECRET set)', () => {
   });
 });
 
+describe('token lifetime and claims', () => {
+  it('closes a socket with 4401 "token expired" when its token expires, tolerance included', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 1;
+    const c = await connect(feed.wsUrl, { header: await token({ role: 'supervisor' }, { expiresIn: exp }) });
+    await until(() => c.messages.length >= 2, 5000, () => 'hello and snapshot');
+    const closed = await c.closed;
+    expect(closed).toEqual({ code: 4401, reason: 'token expired' });
+    expect(Date.now()).toBeGreaterThanOrEqual((exp + 5) * 1000 - 50);
+  }, 20_000);
+
+  it('keeps a socket whose token is still valid open', async () => {
+    const c = await connect(feed.wsUrl, { header: await token({ role: 'supervisor' }, { expiresIn: '1h' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+    c.ws.close();
+  });
+
+  it('with CXPULSE_JWT_ISSUER and CXPULSE_JWT_AUDIENCE set, takes only tokens that carry both, on every route', async () => {
+    const strict = await startFeedApp({ secret: SECRET, claims: { issuer: 'https://idp.example', audience: 'cxpulse' } });
+    try {
+      const missing = await refusal(strict.wsUrl, { header: `Bearer ${await token({ role: 'supervisor' })}` });
+      expect(missing.status).toBe(401);
+      expect(missing.body.error?.message).toMatch(/iss/);
+      const wrongAud = await refusal(strict.wsUrl, { header: `Bearer ${await token({ role: 'supervisor', iss: 'https://idp.example', aud: 'grafana' })}` });
+      expect(wrongAud.status).toBe(401);
+      expect(wrongAud.body.error?.message).toMatch(/aud/);
+      const ok = await connect(strict.wsUrl, { header: await token({ role: 'supervisor', iss: 'https://idp.example', aud: ['grafana', 'cxpulse'] }) });
+      await until(() => ok.messages.length >= 1, 5000, () => 'hello');
+      ok.ws.close();
+      const post = (t: string) => strict.app.inject({ method: 'POST', url: '/v1/events', headers: { authorization: `Bearer ${t}`, 'content-type': 'application/json' }, payload: '{}' });
+      expect((await post(await token({ role: 'ingest' }))).statusCode).toBe(401);
+      // Past the token check: the empty event is refused for what it is.
+      expect((await post(await token({ role: 'ingest', iss: 'https://idp.example', aud: 'cxpulse' }))).statusCode).toBe(400);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('feed without CXPULSE_JWT_SECRET', () => {
   it('stays open to a client without a token, as before, and says so in hello', async () => {
     const open = await startFeedApp();

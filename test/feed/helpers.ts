@@ -46,7 +46,7 @@ export interface FeedApp {
 }
 
 /** The real fastify app on a loopback port with its own hub, no engine behind it. */
-export async function startFeedApp(opts: { secret?: string; hub?: Partial<FeedHubOptions> } = {}): Promise<FeedApp> {
+export async function startFeedApp(opts: { secret?: string; claims?: { issuer?: string; audience?: string }; hub?: Partial<FeedHubOptions> } = {}): Promise<FeedApp> {
   const metrics = createMetrics();
   const hub = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, opts.hub);
   const app = await buildApp({
@@ -55,6 +55,7 @@ export async function startFeedApp(opts: { secret?: string; hub?: Partial<FeedHu
     bus: createMemoryBus(),
     feed: hub,
     jwtSecret: opts.secret,
+    ...(opts.claims ? { jwtClaims: opts.claims } : {}),
     maxTextBytes: 32 * 1024,
     maxBodyBytes: 1 << 20,
     backend: () => 'cpu',

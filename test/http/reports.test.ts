@@ -76,7 +76,7 @@ describe('report endpoint behind the feed’s authentication', () => {
 
       const agent = await a.inject({ url: `/v1/reports/daily?date=${DAY}`, headers: { authorization: `Bearer ${await token({ role: 'agent', sub: 'agent-1' })}` } });
       expect(agent.statusCode).toBe(403);
-      expect(agent.json()).toEqual({ error: { code: 'CX_ERR_FORBIDDEN', message: "role 'agent' may not read reports (supervisor or admin only)" } });
+      expect(agent.json()).toEqual({ error: { code: 'CX_ERR_FORBIDDEN', message: "role 'agent' may not use GET /v1/reports/:kind; it needs supervisor or admin" } });
       const ingest = await a.inject({ url: `/v1/reports/daily?date=${DAY}`, headers: { authorization: `Bearer ${await token({ role: 'ingest' })}` } });
       expect(ingest.statusCode).toBe(403);
       const none = await a.inject({ url: `/v1/reports/daily?date=${DAY}` });

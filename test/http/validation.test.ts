@@ -80,7 +80,9 @@ describe('a request the schema lets through', () => {
   });
 
   it('is answered with every field the handler returned', async () => {
-    expect((await app.inject('/v1/models')).json()).toEqual(status);
+    // Every field but the server path, which only an admin token gets (test/http/roles.test.ts).
+    const { activeDir: _dir, ...withoutPath } = status;
+    expect((await app.inject('/v1/models')).json()).toEqual(withoutPath);
     expect((await app.inject({ method: 'POST', url: '/v1/models/promote' })).json()).toEqual({ active: 'sentiment-b', previous: 'sentiment-a' });
     expect((await app.inject({ method: 'DELETE', url: '/v1/models/shadow' })).json()).toEqual({ dropped: 'sentiment-b' });
   });

@@ -43,7 +43,8 @@ afterAll(async () => {
 });
 
 const post = async (e: Record<string, unknown>) => {
-  const res = await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(e) });
+  const auth = `Bearer ${await token({ role: 'ingest', sub: 'alerts-test' })}`;
+  const res = await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: auth }, body: JSON.stringify(e) });
   expect(res.status).toBe(202);
 };
 const latest = async (id: string) => {

@@ -70,7 +70,8 @@ const count = (text: string, s: string) => text.split(s).length - 1;
 describe('erasing one customer on NATS and ClickHouse', () => {
   it('removes X from every table, stream, the customer-state bucket and the engine memory; Y stays whole', async () => {
     const js = jetstream(nc);
-    const post = await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([...x.events, ...y.events]) });
+    const ingest = { 'content-type': 'application/json', authorization: `Bearer ${await token('ingest')}` };
+    const post = await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: ingest, body: JSON.stringify([...x.events, ...y.events]) });
     expect(post.status).toBe(202);
     for (const t of [x, y]) {
       await js.publish('cx.events.crm', JSON.stringify(t.business), { msgID: String(t.business.id) });
@@ -119,7 +120,7 @@ describe('erasing one customer on NATS and ClickHouse', () => {
 
     // New traffic of Y after the erasure still flows (the stores, the consumer and the KV are fine).
     const later = { ...y.events[0]!, id: 'quuxlo-later' };
-    await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(later) });
+    expect((await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: ingest, body: JSON.stringify(later) })).status).toBe(202);
     await waitUntil(async () => (await clickhouseText()).includes('quuxlo-later'), 20_000, () => 'a row after the erasure');
   });
 });

@@ -1,8 +1,9 @@
 /**
- * Hand-written sentences (not from any data set) with clear polarity. Only sentences the
- * committed model gets right are listed; the ones it gets wrong are in KNOWN_MISSES below, so
- * the limits stay written down (the model card measures the general picture on held-out data and
- * on data/eval/cx-handwritten.jsonl).
+ * Hand-written sentences (not from any data set) with clear polarity. No test requires the model
+ * to label each one right (that would pass on a worse model and fail on a better one): scorer.test.ts
+ * uses them for relative checks, handwritten.test.ts keeps them out of the written sets. How well
+ * the model does is measured by the quality gate (models/sentiment/quality-gate.json) on held-out
+ * parts of sets someone else labelled.
  */
 export type Polar = 'positive' | 'negative';
 
@@ -37,6 +38,9 @@ export const SENTIMENT_FIXTURES: Record<string, [Polar, string][]> = {
     ['negative', 'Det var inte bra alls.'],
   ],
   nb: [
+    ['negative', 'Forferdelig service, aldri igjen.'],
+    ['negative', 'Elendig kundeservice, jeg er sint.'],
+    ['negative', 'Den verste kundeservicen jeg har opplevd.'],
     ['positive', 'Tusen takk, dette fungerer helt perfekt!'],
     ['positive', 'Fantastisk service, jeg er veldig fornøyd.'],
     ['positive', 'Kjempebra app, anbefales på det sterkeste.'],
@@ -49,6 +53,7 @@ export const SENTIMENT_FIXTURES: Record<string, [Polar, string][]> = {
     ['negative', 'Dette var virkelig ikke bra.'],
   ],
   da: [
+    ['negative', 'Jeg er ikke tilfreds med servicen.'],
     ['positive', 'Tusind tak, det virker helt perfekt!'],
     ['positive', 'Fantastisk service, jeg er meget tilfreds.'],
     ['positive', 'Super god oplevelse, tak for hjælpen!'],
@@ -106,24 +111,5 @@ export const LANGUAGE_FIXTURES: Record<string, string[]> = {
     'Vielen Dank für die schnelle Hilfe, jetzt funktioniert es!',
     'Warum wurde meine Karte diesen Monat zweimal belastet?',
     'Ich möchte mein Abo kündigen, bitte.',
-  ],
-};
-
-/**
- * Clear sentences the committed model (sentiment-v1, wide linear model with language rows,
- * tokenizer v2, GermEval and our written seed in training) labels wrongly, with what it says:
- * Norwegian customer-service words barely occur in NoReC's professional reviews, and Danish
- * training data is mostly political comments.
- * scorer.test.ts prints these when they start passing, so they can move up.
- */
-export const KNOWN_MISSES: Record<string, [Polar, string, string][]> = {
-  nb: [
-    // "aldri igjen" leans positive (reviews: "never have I..."), and so does "service" since our written seed.
-    ['negative', 'Forferdelig service, aldri igjen.', 'positive'],
-    ['negative', 'Elendig kundeservice, jeg er sint.', 'positive'],
-    ['negative', 'Den verste kundeservicen jeg har opplevd.', 'positive'],
-  ],
-  da: [
-    ['negative', 'Jeg er ikke tilfreds med servicen.', 'neutral'],
   ],
 };

@@ -96,6 +96,15 @@ describe('weak-supervision rules', () => {
     expect(urgencyRule('The weather is nice')).toBeUndefined();
   });
 
+  it('urgency: the implicit complaints the engine serves label high too, in the text\'s language', () => {
+    expect(urgencyRule('I have been on hold for 40 minutes', 'en')).toBe('high');
+    expect(urgencyRule('Venter fortsatt på pengene', 'nb')).toBe('high');
+    expect(urgencyRule('Vi har fått ingen svar på vår mail', 'sv')).toBe('high');
+    // Not when the phrase is a polite "no answer needed", and not German phrases in a Danish text.
+    expect(urgencyRule('Behøver intet svar', 'da')).toBeUndefined();
+    expect(urgencyRule('Ich warte immer noch', 'da')).toBeUndefined();
+  });
+
   it('formality: sign-offs and "Sie" formal, slang/emoji/"du" informal, both or neither abstain', () => {
     expect(formalityRule('Dear team, please advise. Kind regards, Eva')).toBe('formal');
     expect(formalityRule('Können Sie mir helfen?', 'de')).toBe('formal');

@@ -10,61 +10,6 @@ import { ModelRegistry } from '../../engine/model/registry.ts';
 import { score } from '../../engine/pipeline/score.ts';
 import type { Featurized } from '../../engine/pipeline/types.ts';
 
-type Expect = Partial<Record<'topic' | 'urgency' | 'formality' | 'emotion', string>>;
-/**
- * Hand-written sentences (in none of the training or seed files) with an obvious label per
- * head. A regression fixture, not a benchmark: only sentences the committed heads get right are
- * listed (e.g. "Nobody answers my emails and I have been waiting on the phone for an hour." is
- * scored delivery, not communication); held-out figures are in models/sentiment/heads/MODEL_CARD.md.
- */
-const HEAD_FIXTURES: Record<string, { text: string; expect: Expect }[]> = {
-  en: [
-    { text: 'I was charged a fee for a transfer that should be free.', expect: { topic: 'billing' } },
-    { text: 'My new card still has not arrived after ten days.', expect: { topic: 'delivery' } },
-    { text: 'I want to close my account, please.', expect: { topic: 'cancellation' } },
-    { text: 'I forgot my PIN and my card is now blocked.', expect: { topic: 'account' } },
-    { text: 'Thank you so much, your support is brilliant!', expect: { emotion: 'gratitude', urgency: 'low' } },
-    { text: 'Somebody stole my card and made payments with it, block it immediately!', expect: { urgency: 'critical' } },
-    { text: 'This is ridiculous, I am so angry with you.', expect: { emotion: 'anger' } },
-    { text: 'I am really disappointed with the product.', expect: { emotion: 'disappointment' } },
-    { text: 'I do not understand how this works, can you explain?', expect: { emotion: 'confusion' } },
-    { text: 'Dear Sir or Madam, I would be grateful for a written confirmation. Kind regards, Per Holm', expect: { formality: 'formal' } },
-    { text: 'lol the app is broken again, pls fix it', expect: { formality: 'informal' } },
-  ],
-  sv: [
-    { text: 'Jag har blivit debiterad för mycket på min senaste faktura.', expect: { topic: 'billing' } },
-    { text: 'Paketet har fortfarande inte levererats.', expect: { topic: 'delivery' } },
-    { text: 'Jag vill säga upp mitt avtal.', expect: { topic: 'cancellation' } },
-    { text: 'Appen kraschar hela tiden när jag försöker betala.', expect: { topic: 'technical' } },
-    { text: 'Någon har använt mitt kort, det är bedrägeri, spärra det nu!', expect: { urgency: 'critical' } },
-    { text: 'Med vänlig hälsning, Karin Lund', expect: { formality: 'formal' } },
-    { text: 'asså appen funkar typ inte lol', expect: { formality: 'informal' } },
-    { text: 'Tusen tack för den fantastiska hjälpen!', expect: { topic: 'praise' } },
-  ],
-  nb: [
-    { text: 'Jeg har blitt belastet to ganger for samme regning.', expect: { topic: 'billing' } },
-    { text: 'Jeg vil si opp abonnementet mitt fra neste måned.', expect: { topic: 'cancellation' } },
-    { text: 'Kortet mitt er stjålet, sperr det med en gang!', expect: { urgency: 'critical' } },
-    { text: 'Med vennlig hilsen, Ola Nordmann', expect: { formality: 'formal' } },
-    { text: 'Appen krasjer hele tiden.', expect: { topic: 'technical' } },
-  ],
-  da: [
-    { text: 'Jeg vil gerne opsige mit abonnement.', expect: { topic: 'cancellation' } },
-    { text: 'Min pakke er stadig ikke leveret.', expect: { topic: 'delivery' } },
-    { text: 'Mit kort er blevet stjålet, spær det nu!', expect: { urgency: 'critical' } },
-    { text: 'Med venlig hilsen, Mette Hansen', expect: { formality: 'formal' } },
-    { text: 'Jeg har glemt min adgangskode og kan ikke logge ind.', expect: { topic: 'account' } },
-  ],
-  de: [
-    { text: 'Ich möchte meinen Vertrag kündigen.', expect: { topic: 'cancellation' } },
-    { text: 'Mir wurde eine Gebühr berechnet, die ich nicht verstehe.', expect: { topic: 'billing' } },
-    { text: 'Meine Karte wurde gestohlen, bitte sofort sperren!', expect: { urgency: 'critical' } },
-    { text: 'Sehr geehrte Damen und Herren, mit freundlichen Grüßen, Hans Weber', expect: { formality: 'formal' } },
-    { text: 'Mein Paket ist immer noch nicht angekommen.', expect: { topic: 'delivery' } },
-    { text: 'hey leute, die app ist voll kaputt lol', expect: { formality: 'informal' } },
-  ],
-};
-
 type Manifest = Record<string, unknown> & { version: string; weightsSha256: string; labels: string[]; featurizer: Record<string, unknown> };
 const readManifest = (dir: string): Manifest => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
 const main = readManifest(DEFAULT_MODEL_DIR);
@@ -116,18 +61,17 @@ describe('committed heads', () => {
     await expect(scorer.predictAll(feats, ['only one text'])).rejects.toThrow(/1 texts for 4 feature arrays/);
   });
 
-  for (const [lang, cases] of Object.entries(HEAD_FIXTURES)) {
-    it(`gives the expected labels on hand-written ${lang} sentences (${cases.length})`, async () => {
-      const out = await scorer.predictAll(cases.map((c) => scorer.featurize(c.text, lang)), cases.map((c) => c.text), cases.map(() => lang));
-      const wrong = cases.flatMap((c, i) => {
-        const s = out[i]!;
-        const got = { topic: s.topic!.label, urgency: s.urgency!.label, formality: s.formality!.label, emotion: s.emotion!.labels as readonly string[] };
-        const bad = (Object.keys(c.expect) as (keyof typeof got)[]).filter((k) => k === 'emotion' ? !got.emotion.includes(c.expect.emotion!) : got[k] !== c.expect[k]);
-        return bad.length ? [`${c.text}: ${bad.map((k) => `${k} ${JSON.stringify(got[k])}, expected ${c.expect[k]}`).join('; ')}`] : [];
-      });
-      expect(wrong).toEqual([]);
-    });
-  }
+  // Each head's quality is gated on held-out lines (heads-gate.test.ts); here only what holds for any sane head.
+  it('the emotion head tells thanks from anger: gratitude above on thanks, anger and frustration above on complaints', async () => {
+    const thanks = ['Thank you so much for sorting this out, really kind of you.', 'Many thanks to the engineer, he was brilliant.'];
+    const angry = ['This is outrageous, I am furious with how you treated me.', 'I am fed up, you keep making the same mistake.'];
+    const out = await scorer.predictAll([...thanks, ...angry].map((t) => scorer.featurize(t, 'en')));
+    const p = (i: number, l: (typeof EMOTION_LABELS)[number]) => out[i]!.emotion!.probs[l];
+    for (const i of [0, 1]) for (const j of [2, 3]) {
+      expect(p(i, 'gratitude')).toBeGreaterThan(p(j, 'gratitude'));
+      expect(p(j, 'anger') + p(j, 'frustration')).toBeGreaterThan(p(i, 'anger') + p(i, 'frustration'));
+    }
+  });
 });
 
 describe('loading heads', () => {

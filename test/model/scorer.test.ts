@@ -1,7 +1,7 @@
 import { beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
 import { DEFAULT_MODEL_DIR, activeBackend, initBackend, loadTextScorer, type TextScorer } from '../../engine/model/index.ts';
-import { KNOWN_MISSES, SENTIMENT_FIXTURES } from './fixtures.ts';
+import { SENTIMENT_FIXTURES } from './fixtures.ts';
 
 let scorer: TextScorer;
 
@@ -21,29 +21,64 @@ describe('committed sentiment model', () => {
     expect(scorer.version).toMatch(/^sentiment-v1-[0-9a-f]{8}(\+[0-9a-f]{8})?$/);
   });
 
-  for (const [lang, cases] of Object.entries(SENTIMENT_FIXTURES)) {
-    it(`labels clear ${lang} sentences correctly (${cases.length})`, async () => {
+  // What the code guarantees, not which sentences the current weights get right: the quality
+  // gate (quality-gate.test.ts) is what fails a worse model.
+  it('puts the positive hand-written sentences above the negative ones on average, in every language (label order)', async () => {
+    for (const [lang, cases] of Object.entries(SENTIMENT_FIXTURES)) {
       const scores = await scorer.score(cases.map((c) => c[1]), cases.map(() => lang));
-      const wrong = cases.filter((c, i) => scores[i]!.label !== c[0]).map((c) => c[1]);
-      expect(wrong).toEqual([]);
-      for (const [i, s] of scores.entries()) expect(Math.sign(s.score)).toBe(cases[i]![0] === 'positive' ? 1 : -1);
-    });
-  }
+      const mean = (p: string) => {
+        const xs = scores.filter((_, i) => cases[i]![0] === p).map((s) => s.score);
+        return xs.reduce((a, x) => a + x, 0) / xs.length;
+      };
+      expect(mean('positive') - mean('negative'), lang).toBeGreaterThan(0.3);
+    }
+  });
 
-  // Keeps the documented limits true: when a retrained model changes its answer, this fails and
-  // the sentence moves to SENTIMENT_FIXTURES (fixed) or gets its new wrong label recorded.
-  for (const [lang, cases] of Object.entries(KNOWN_MISSES)) {
-    it(`still gets the documented ${lang} misses wrong as recorded (${cases.length})`, async () => {
-      const scores = await scorer.score(cases.map((c) => c[1]), cases.map(() => lang));
-      expect(scores.map((s) => s.label)).toEqual(cases.map((c) => c[2]));
-      for (const c of cases) expect(c[2]).not.toBe(c[0]);
-    });
-  }
+  it('negation lowers the score of a positive statement in every language', async () => {
+    const pairs: [string, string, string][] = [
+      ['en', 'This is good.', 'This is not good.'],
+      ['en', 'I am happy with the service.', 'I am not happy with the service.'],
+      ['sv', 'Det är bra.', 'Det är inte bra.'],
+      ['sv', 'Jag är nöjd med tjänsten.', 'Jag är inte nöjd med tjänsten.'],
+      ['nb', 'Det er bra.', 'Det er ikke bra.'],
+      ['nb', 'Jeg er fornøyd med tjenesten.', 'Jeg er ikke fornøyd med tjenesten.'],
+      ['da', 'Det er godt.', 'Det er ikke godt.'],
+      ['da', 'Jeg er glad for servicen.', 'Jeg er ikke glad for servicen.'],
+      ['de', 'Das ist gut.', 'Das ist nicht gut.'],
+      ['de', 'Ich bin mit dem Service zufrieden.', 'Ich bin mit dem Service nicht zufrieden.'],
+    ];
+    const plain = await scorer.score(pairs.map((p) => p[1]), pairs.map((p) => p[0]));
+    const negated = await scorer.score(pairs.map((p) => p[2]), pairs.map((p) => p[0]));
+    const notLower = pairs.filter((_, i) => !(negated[i]!.score < plain[i]!.score)).map((p) => `${p[0]}: ${p[2]}`);
+    expect(notLower).toEqual([]);
+  });
 
-  it('negation flips an English sentence', async () => {
-    const [plain, negated] = await scorer.score(['This is good.', 'This is not good.']);
-    expect(plain!.label).toBe('positive');
-    expect(negated!.label).toBe('negative');
+  it('labels follow the probabilities: positive never has a negative score, negative never a positive one', async () => {
+    const texts = Object.values(SENTIMENT_FIXTURES).flat().map((c) => c[1]);
+    for (const s of await scorer.score(texts)) {
+      if (s.label === 'positive') expect(s.score).toBeGreaterThanOrEqual(0);
+      if (s.label === 'negative') expect(s.score).toBeLessThanOrEqual(0);
+    }
+  });
+
+  it('is deterministic: the same texts give the same scores', async () => {
+    const texts = Object.values(SENTIMENT_FIXTURES).flat().map((c) => c[1]);
+    expect(await scorer.score(texts)).toEqual(await scorer.score(texts));
+  });
+
+  it('uses the language rows of en, sv, nb, da and de, and the shared weights for any other language', async () => {
+    const text = 'Leveransen kom i tid.';
+    const base = scorer.featurize(text);
+    const sv = scorer.featurize(text, 'sv');
+    expect(sv.length).toBe(2 * base.length);
+    expect(Array.from(sv.subarray(0, base.length))).toEqual(Array.from(base));
+    for (const lang of ['fr', 'und', undefined]) expect(Array.from(scorer.featurize(text, lang))).toEqual(Array.from(base));
+    // Norwegian under its other tags reads the nb rows; every language block is a different row range.
+    expect(Array.from(scorer.featurize(text, 'no'))).toEqual(Array.from(scorer.featurize(text, 'nb')));
+    const blocks = ['en', 'sv', 'nb', 'da', 'de'].map((l) => scorer.featurize(text, l)[base.length]);
+    expect(new Set(blocks).size).toBe(5);
+    const [withRows, without] = [await scorer.score([text], ['sv']), await scorer.score([text], ['fr'])];
+    expect(withRows[0]!.score).not.toBe(without[0]!.score);
   });
 
   it('returns well-formed scores', async () => {

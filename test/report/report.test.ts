@@ -135,7 +135,7 @@ describe('cxpulse report (CLI) and GET /v1/reports/:kind', () => {
 
   it('the route serves HTML, Markdown and JSON and refuses bad input', async () => {
     const app = Fastify().setErrorHandler(answerError);
-    await registerReports(app, { client: store.client, db: DB, jwtSecret: undefined });
+    await registerReports(app, { client: store.client, db: DB });
     try {
       const html = await app.inject({ url: `/v1/reports/weekly?date=${REPORT_DATE}` });
       expect(html.statusCode).toBe(200);

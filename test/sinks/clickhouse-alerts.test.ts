@@ -18,7 +18,7 @@ import { memoryLog, scoredEvent } from './fixtures.ts';
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_alerts_${Date.now()}_${process.pid}`;
 const OLD_DB = `${DB}_old`;
-const NEW_COLUMNS = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'churn_probability', 'churn_band'];
+const NEW_COLUMNS = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'implicit_complaint', 'churn_probability', 'churn_band'];
 const T = Date.UTC(2026, 10, 24, 9, 0, 0, 123);
 
 let store: ClickHouseStore;
@@ -107,14 +107,14 @@ describe('scored_events: the optional heads and churn risk as columns', () => {
       urgency: { label: 'critical', confidence: 0.8 },
       formality: { label: 'informal', confidence: 0.7 },
       emotion: { labels: ['anger', 'frustration'], probs: { anger: 0.8, frustration: 0.7, disappointment: 0, confusion: 0, joy: 0, enthusiasm: 0, gratitude: 0, neutral: 0 }, intensity: 'strong', intensityScore: 0.9 },
-      signals: { politeNegative: true, evidence: 'x' },
+      signals: { politeNegative: true, evidence: 'x', implicitComplaint: { kind: 'waiting', phrase: 'still waiting' } },
       churn: { probability: 0.75, band: 'high', factors: [], modelVersion: 'c1' },
     });
     await store.write([full, scoredEvent(2, { id: 'bare-2' })]);
     const got = await rows<Record<string, unknown>>(`SELECT event_id, ${NEW_COLUMNS.join(', ')} FROM ${DB}.scored_events_latest ORDER BY event_id`);
     expect(got).toEqual([
-      { event_id: 'bare-2', topic: '', urgency: '', formality: '', emotion_labels: [], polite_negative: 0, churn_probability: null, churn_band: '' },
-      { event_id: 'heads-1', topic: 'billing', urgency: 'critical', formality: 'informal', emotion_labels: ['anger', 'frustration'], polite_negative: 1, churn_probability: 0.75, churn_band: 'high' },
+      { event_id: 'bare-2', topic: '', urgency: '', formality: '', emotion_labels: [], polite_negative: 0, implicit_complaint: '', churn_probability: null, churn_band: '' },
+      { event_id: 'heads-1', topic: 'billing', urgency: 'critical', formality: 'informal', emotion_labels: ['anger', 'frustration'], polite_negative: 1, implicit_complaint: 'waiting', churn_probability: 0.75, churn_band: 'high' },
     ]);
   });
 
@@ -139,7 +139,7 @@ describe('scored_events: the optional heads and churn risk as columns', () => {
       await upgraded.close();
     }
     const names = (await rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${OLD_DB}' AND table = 'scored_events'`)).map((r) => r.name);
-    expect(names.slice(names.indexOf('meta'), names.indexOf('meta') + 8)).toEqual(['meta', ...NEW_COLUMNS]);
+    expect(names.slice(names.indexOf('meta'), names.indexOf('meta') + 9)).toEqual(['meta', ...NEW_COLUMNS]);
     const view = (await rows<{ name: string }>(`SELECT name FROM system.columns WHERE database = '${OLD_DB}' AND table = 'scored_events_latest'`)).map((r) => r.name);
     expect(view).toEqual(names);
     const got = await rows<Record<string, unknown>>(`SELECT event_id, topic, emotion_labels, polite_negative, churn_probability, churn_band FROM ${OLD_DB}.scored_events_latest ORDER BY event_id`);

@@ -66,6 +66,7 @@ describe('DDL text', () => {
         '  formality LowCardinality(String),',
         '  emotion_labels Array(String),',
         '  polite_negative UInt8,',
+        '  implicit_complaint LowCardinality(String),',
         '  churn_probability Nullable(Float32),',
         '  churn_band LowCardinality(String),',
         '  latency_ms Float32,',
@@ -165,12 +166,13 @@ describe('DDL text', () => {
   });
 
   it('adds the head, signal and churn columns after meta, in order, and builds the alerts view as the latest state per alert', () => {
-    const names = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'churn_probability', 'churn_band'];
+    const names = ['topic', 'urgency', 'formality', 'emotion_labels', 'polite_negative', 'implicit_complaint', 'churn_probability', 'churn_band'];
     const old = columnsFor(SCORED_EVENTS, modern).map((c) => c.name).filter((n) => !names.includes(n));
     const adds = planAddColumns('cxpulse', SCORED_EVENTS, modern, old);
     expect(adds.map((a) => a.column)).toEqual(names);
     expect(adds[0]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN topic LowCardinality(String) AFTER meta');
-    expect(adds[5]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN churn_probability Nullable(Float32) AFTER polite_negative');
+    expect(adds[5]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN implicit_complaint LowCardinality(String) AFTER polite_negative');
+    expect(adds[6]?.sql).toBe('ALTER TABLE cxpulse.scored_events ADD COLUMN churn_probability Nullable(Float32) AFTER implicit_complaint');
     const alerts = TABLES.find((t) => t.name === 'alerts');
     if (!alerts) throw new Error('no alerts table');
     expect(createTableSql('cxpulse', alerts, modern)).toMatch(/ORDER BY \(alert_id, state_ms, status\)/);

@@ -9,3 +9,4 @@ export type { TrainChurnOptions } from './train.ts';
 export type { ChurnTrainReport, DatasetReport, HeldOut } from './report.ts';
 export { rocAuc, brier, ece, reliability, fitPlatt, accuracyAt } from './metrics.ts';
 export { simulateHistory, simulateCustomers, SIMULATION } from './simulate.ts';
+export { rng } from './data.ts';

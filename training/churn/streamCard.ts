@@ -38,8 +38,9 @@ No public data links interaction streams to churn, so the stream part (${r.versi
 simulation (\`training/churn/simulate.ts\`). Each simulated customer is a real Telco row (profile and real label);
 on top of it we draw ${SIMULATION.windowDays} days of stream events (${r.meanEventsPerCustomer.toFixed(1)} on average) whose rates depend on the label
 only, and run them through the engine's own customer-state reducer (\`engine/churn/state.ts\`), so the features are
-exactly those the engine computes. The shipped log-odds are **Telco logit + stream logit**: the stream part is a
-logistic regression over the stream features fitted with the exported Telco model's logit as a fixed offset
+exactly those the engine computes (counts "in the last N days" cover the N UTC days ending with the customer's newest
+event, kept as per-day counters so a customer's state has a fixed ceiling; see \`engine/churn/dayCounts.ts\`).
+The shipped log-odds are **Telco logit + stream logit**: the stream part is a logistic regression over the stream features fitted with the exported Telco model's logit as a fixed offset
 (Newton's method, L2 = 1 on standardised inputs), so the Telco part is unchanged and the stream part learns only what
 the stream adds. Because the simulated stream depends on the label alone, it is conditionally independent of the
 profile given churn, which is what makes the sum the right combination (we chose this over a joint model because

@@ -22,6 +22,8 @@ import { emotionSets, formalitySets, realTexts, topicSets, urgencySets } from '.
 
 export { urgencyRule, formalityRule } from './rules.ts';
 export { chooseThresholds } from './fit.ts';
+export { buildHeadsGate, checkHeadsGate, heldOutLines, GATED_HEADS, type GatedHead, type HeadsGateFile, type HeadsGatePart } from './gate.ts';
+export { RULE_CUES, ruleCuesIn } from './rules.ts';
 
 export interface TrainHeadsOptions {
   dataDir: string;
@@ -111,7 +113,7 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
       for (const [name, exs] of Object.entries(s.tests)) {
         out[name] = head === 'emotion' ? await evaluateEmotion(scorer, exs) : await evaluateClass(scorer, head, LABELS[head], exs);
       }
-      if (head === 'urgency') out['rules on seed held-out (all)'] = ruleBaseline(s.tests['seed held-out (all)']!, URGENCY_LABELS, (e) => urgencyRule(e.text));
+      if (head === 'urgency') out['rules on seed held-out (all)'] = ruleBaseline(s.tests['seed held-out (all)']!, URGENCY_LABELS, (e) => urgencyRule(e.text, e.lang));
       if (head === 'formality') out['rules on seed held-out (all)'] = ruleBaseline(s.tests['seed held-out (all)']!, FORMALITY_LABELS, (e) => formalityRule(e.text, e.lang));
       metrics[head] = out;
       log(`${head} held-out: ${Object.entries(out).map(([k, r]) => `${k} ${JSON.stringify((r as { macroF1?: number; accuracy?: number }).macroF1 ?? (r as { accuracy: number }).accuracy)}`).join('; ')}`);
@@ -119,7 +121,7 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
     if (texts.length > 0) {
       // How often the weak rules answer at all on the real texts (the rest trains nothing).
       const share = (f: (t: (typeof texts)[number]) => unknown): number => Math.round((1e4 * texts.filter((t) => f(t) !== undefined).length) / texts.length) / 1e4;
-      metrics['ruleCoverage'] = { texts: texts.length, urgency: share((t) => urgencyRule(t.text)), formality: share((t) => formalityRule(t.text, t.lang)) };
+      metrics['ruleCoverage'] = { texts: texts.length, urgency: share((t) => urgencyRule(t.text, t.lang)), formality: share((t) => formalityRule(t.text, t.lang)) };
     }
     metrics['signals'] = await evaluateSignals(scorer);
     log(`politeNegative on seed/signals.jsonl: ${JSON.stringify(metrics['signals'])}`);

@@ -86,7 +86,7 @@ function ruleLabelled(
 
 export function urgencySets(dataDir: string, seed: number, texts = realTexts(dataDir, seed)): HeadSplits & { ruleCounts: Record<string, number> } {
   const weak = ruleLabelled(texts, URGENCY_LABELS, (t) => {
-    const k = urgencyRule(t.text);
+    const k = urgencyRule(t.text, t.lang);
     if (k === 'critical') return k;
     return (t.intent && URGENCY_BY_INTENT[t.intent]) ?? k;
   }, seed);

@@ -48,6 +48,7 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     meta: metaJson(ev.meta),
     ...headColumns(ev),
     polite_negative: ev.signals?.politeNegative === true ? 1 : 0,
+    implicit_complaint: text(ev.signals?.implicitComplaint?.kind ?? ''),
     churn_probability: ev.churn && Number.isFinite(ev.churn.probability) ? ev.churn.probability : null,
     churn_band: text(ev.churn?.band ?? ''),
     latency_ms: finite(ev.latencyMs),

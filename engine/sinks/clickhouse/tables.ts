@@ -100,6 +100,8 @@ export const SCORED_EVENTS: TableDef = {
     // NULL when the loaded models do not produce them, which is also what rows written before read.
     ...HEAD_ENTRIES.map(headColumn),
     { name: 'polite_negative', type: () => 'UInt8', added: true },
+    // The implicit complaint's kind (repeated_contact, waiting, unresolved), '' when none.
+    { name: 'implicit_complaint', type: dict, added: true },
     // Nullable: "no churn model" must not read as "no risk" in an average.
     { name: 'churn_probability', type: () => 'Nullable(Float32)', added: true },
     { name: 'churn_band', type: dict, added: true },
