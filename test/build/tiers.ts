@@ -36,6 +36,7 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-schema.test.ts',
   'test/sinks/clickhouse-upgrade.test.ts',
   'test/sinks/clickhouse-partitions.test.ts',
+  'test/sinks/clickhouse-erase.test.ts',
 ];
 
 /**
