@@ -40,7 +40,13 @@ export function pseudonymKey(cfg: Config, log: Logger, evenWhenOff = false): str
   }
   const key = randomBytes(32).toString('base64url');
   mkdirSync(cfg.CXPULSE_DATA_DIR, { recursive: true });
-  writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (e) {
+    // Another process sharing the data dir made it first: use that one.
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return pseudonymKey(cfg, log, evenWhenOff);
+    throw e;
+  }
   log.warn({ file }, `CXPULSE_PSEUDONYM_KEY unset: made a pseudonym key in ${file}; set CXPULSE_PSEUDONYM_KEY (the same on every instance and connector) and keep it safe, or customer ids will not match across processes`);
   return key;
 }
