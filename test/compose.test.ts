@@ -102,8 +102,8 @@ describe('docker-compose.yml', () => {
     expect(e.CXPULSE_ALLOW_OPEN).toBeUndefined();
   });
 
-  it('health-checks the engine on /healthz at its port', () => {
-    expect(health(svc('engine'))).toContain(`:${env(svc('engine')).PORT}/healthz`);
+  it('health-checks the engine on /readyz at its port (unhealthy while events cannot be processed)', () => {
+    expect(health(svc('engine'))).toContain(`:${env(svc('engine')).PORT}/readyz`);
     expect(health(svc('clickhouse'))).toContain('/ping');
   });
 

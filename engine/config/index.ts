@@ -59,6 +59,12 @@ export const EnvSchema = Type.Object({
   /** 1: serve on a non-loopback HOST without CXPULSE_JWT_SECRET (every route open to the network). */
   CXPULSE_ALLOW_OPEN: Type.Optional(Type.Union([Type.Literal('0'), Type.Literal('1')])),
   /** Port of a second listener with only /healthz, /readyz and /metrics (e.g. for Prometheus on an internal network); unset: they stay on PORT. */
+  /**
+   * `cxpulse start` exits with status 1 when events have not been processable for this long (the scoring pipeline
+   * stopped on its own, or the bus or its consumer is away), so a supervisor (systemd, Docker's restart policy,
+   * Kubernetes) restarts it; 0: never exit (readiness stays 503).
+   */
+  CXPULSE_EXIT_AFTER_FAILURE_MS: Int(60_000, 0),
   CXPULSE_OPS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
   /** Unset: use NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process. */
   NATS_URL: Type.Optional(Type.String()),

@@ -4,6 +4,7 @@ import type { Metrics } from '../observability/index.ts';
 import { routeAccess } from '../access/index.ts';
 import { errorResponses, textResponse } from './schemas.ts';
 import { typeBoxRoutes } from './validation.ts';
+import { withoutCredentials } from '../util/index.ts';
 
 export interface Readiness {
   ready: boolean;
@@ -24,10 +25,6 @@ const ReadinessBody = Type.Object({
   tfBackend: TF_BACKEND,
 });
 
-/** Credentials in URLs (`nats://user:pass@host`) named in a readiness detail are cut out. */
-export function withoutCredentials(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^/\s@]*@/gi, '$1');
-}
 
 /**
  * `GET /healthz`, `GET /readyz`, `GET /metrics`: public, for orchestrators and Prometheus, so they

@@ -6,6 +6,7 @@ import type { EventBus } from '../bus/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { PipelineDeps } from '../pipeline/index.ts';
 import { createCustomerTracker, createStateStore, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, openKvBackend, type ChurnScorer, type CustomerStateStore } from '../churn/index.ts';
+import { withoutCredentials } from '../util/index.ts';
 
 export interface ChurnRuntime {
   /** Spread into the pipeline's deps: `scoringPipeline({ ...deps, ...churn.deps })`. Empty when churn is off. */
@@ -55,7 +56,7 @@ export async function startChurn(cfg: Config, bus: Pick<EventBus, 'kind'>, log: 
       backend = await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET);
     } catch (e) {
       await nc.close();
-      throw new Error(`cannot open the customer-state KV bucket ${cfg.CXPULSE_CHURN_KV_BUCKET} on ${url}: ${(e as Error).message}`);
+      throw new Error(`cannot open the customer-state KV bucket ${cfg.CXPULSE_CHURN_KV_BUCKET} on ${withoutCredentials(url)}: ${(e as Error).message}`);
     }
   }
   const states = createStateStore(backend, { flushMs: cfg.CXPULSE_CHURN_FLUSH_MS, onFlushError });

@@ -8,6 +8,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { createFileStore } from '../sinks/file/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { privacySettings } from './privacy.ts';
+import { withoutCredentials } from '../util/index.ts';
 
 /** How long start-up probes a local default before falling back to the embedded one. */
 const PROBE_TIMEOUT_MS = 1500;
@@ -34,7 +35,7 @@ export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
     try {
       return await createNatsBus(natsOpts(cfg.NATS_URL));
     } catch (e) {
-      throw new Error(`cannot connect to NATS at NATS_URL=${cfg.NATS_URL}: ${(e as Error).message}`);
+      throw new Error(`cannot connect to NATS at NATS_URL=${withoutCredentials(cfg.NATS_URL)}: ${(e as Error).message}`);
     }
   }
   try {

@@ -14,7 +14,7 @@ import { createEngineAdvice, loadAdviceRules } from './advice.ts';
 import { openModels, watchModels } from './models.ts';
 import { runPipeline } from './pipeline.ts';
 import { startTimers } from './timers.ts';
-import { buildEngineApp, buildOpsApp, listen } from './http.ts';
+import { buildEngineApp, buildOpsApp, listen, whyNotReady } from './http.ts';
 import { assertExposureAllowed } from '../access/index.ts';
 import { drainAndClose } from './stop.ts';
 import { customerEraser, type EraseCustomer } from './erase.ts';
@@ -37,6 +37,8 @@ export interface Engine {
   feed: FeedHub;
   /** Erasure of one customer from everything this engine keeps (DELETE /v1/customers/:id). */
   erase: EraseCustomer;
+  /** Why events would not be processed now (the pipeline stopped on its own, or the bus or its consumer is away); undefined when ready. */
+  notReady(): string | undefined;
   /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
   stop(): Promise<void>;
 }
@@ -97,5 +99,5 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       await ops?.close();
     })());
 
-  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, erase, stop };
+  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, erase, notReady: () => whyNotReady(bus, pipeline), stop };
 }

@@ -76,12 +76,16 @@ async function readiness(d: HttpDeps): Promise<Readiness> {
   return { ready: Object.values(checks).every((c) => c.ok), checks };
 }
 
-/** Why events would not be processed now: the pipeline stopped, or the bus (or its consumer) is away. */
 function notReady(d: HttpDeps): string | undefined {
-  const failure = d.pipeline.error();
+  return whyNotReady(d.bus, d.pipeline);
+}
+
+/** Why events would not be processed now: the pipeline stopped, or the bus (or its consumer) is away. */
+export function whyNotReady(bus: Pick<EventBus, 'status'>, pipeline: Pick<RunningPipeline, 'error'>): string | undefined {
+  const failure = pipeline.error();
   if (failure) return failure.message;
-  const bus = d.bus.status();
-  return bus.connected ? undefined : `bus not ready: ${bus.description}`;
+  const status = bus.status();
+  return status.connected ? undefined : `bus not ready: ${status.description}`;
 }
 
 /** Listens on HOST:`port` (default PORT); returns the base URL (a wildcard host is reported as 127.0.0.1). */

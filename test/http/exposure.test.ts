@@ -15,7 +15,7 @@ import { createMemoryBus } from '../../engine/bus/index.ts';
 import { createFeedHub } from '../../engine/feed/index.ts';
 import { createLogger, createMetrics } from '../../engine/observability/index.ts';
 import { loadConfig, PACKAGE_ROOT } from '../../engine/config/index.ts';
-import { withoutCredentials } from '../../engine/http/ops.ts';
+import { withoutCredentials } from '../../engine/util/index.ts';
 import { chatConnector, startConnector } from '../../connectors/index.ts';
 import { startTestEngine } from '../helpers/engine.ts';
 import { recordingBus } from '../connectors/helpers.ts';

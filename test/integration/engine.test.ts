@@ -18,7 +18,9 @@ const KEY = 'engine-test-pseudonym-key-0123456789abcdef';
 
 beforeAll(async () => {
   nats = await startNatsServer();
-  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_PSEUDONYM_KEY: KEY });
+  // An ack wait far above any batch's time even on a loaded machine: nothing is redelivered, so the
+  // feed count stays exact (redelivery has tests of its own: test/integration/poison.test.ts, test/bus).
+  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_ACK_WAIT_MS: '30000', CXPULSE_PSEUDONYM_KEY: KEY });
   nc = await connect({ servers: nats.url });
   js = jetstream(nc);
 });

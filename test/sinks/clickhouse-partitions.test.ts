@@ -35,5 +35,8 @@ describe('scored_events partitions', () => {
     const ts = await store.client.query({ query: `SELECT event_id, toUnixTimestamp(ts) AS s FROM ${DB}.scored_events ORDER BY event_id`, format: 'JSONEachRow' });
     const got = (await ts.json<{ event_id: string; s: number | string }>()).map((r) => Number(r.s) * 1000);
     expect(got).toEqual(dates.map((d) => Math.floor(d / 1000) * 1000));
+    // Times outside the window are stored as given and flagged as off the engine's clock.
+    const flags = await store.client.query({ query: `SELECT event_id, ts_off_clock FROM ${DB}.scored_events ORDER BY event_id`, format: 'JSONEachRow' });
+    expect((await flags.json<{ event_id: string; ts_off_clock: number }>()).map((r) => Number(r.ts_off_clock))).toEqual([1, 1, 1, 0, 0, 1, 1]);
   });
 });

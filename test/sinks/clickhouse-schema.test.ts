@@ -70,6 +70,7 @@ describe('DDL text', () => {
         '  churn_probability Nullable(Float32),',
         '  churn_band LowCardinality(String),',
         '  latency_ms Float32,',
+        '  ts_off_clock UInt8,',
         "  received_at DateTime64(3, 'UTC'),",
         "  inserted_at DateTime('UTC') DEFAULT now(),",
         '  version UInt64',
@@ -105,6 +106,7 @@ describe('DDL text', () => {
         "  ts DateTime('UTC'),",
         '  ts_ms UInt16,',
         '  meta String,',
+        '  ts_off_clock UInt8,',
         "  received_at DateTime('UTC'),",
         "  inserted_at DateTime('UTC') DEFAULT now(),",
         '  version UInt64',
@@ -126,6 +128,7 @@ describe('DDL text', () => {
         '  type LowCardinality(String),',
         "  ts DateTime64(3, 'UTC'),",
         '  meta String,',
+        '  ts_off_clock UInt8,',
         "  received_at DateTime64(3, 'UTC'),",
         "  inserted_at DateTime('UTC') DEFAULT now(),",
         '  version UInt64',
@@ -159,7 +162,9 @@ describe('DDL text', () => {
       expect(planAddColumns('cxpulse', SCORED_EVENTS, caps, [...old, 'meta'])).toEqual([]);
       // Never ALTERs a table that is not there, nor adds columns that were always there.
       expect(planAddColumns('cxpulse', SCORED_EVENTS, caps, [])).toEqual([]);
-      expect(planAddColumns('cxpulse', BUSINESS_EVENTS, caps, ['event_id'])).toEqual([]);
+      expect(planAddColumns('cxpulse', BUSINESS_EVENTS, caps, ['event_id', 'meta']).map((a) => a.sql)).toEqual([
+        'ALTER TABLE cxpulse.business_events ADD COLUMN ts_off_clock UInt8 AFTER meta',
+      ]);
     }
     // Falls back to an earlier predecessor when the direct one is missing too.
     expect(planAddColumns('cxpulse', SCORED_EVENTS, modern, ['event_id', 'channel'])[0]?.sql).toMatch(/AFTER channel$/);
@@ -273,6 +278,7 @@ describe('row mapping', () => {
       ts: Date.UTC(2025, 0, 2, 3, 4, 5) / 1000,
       ts_ms: 678,
       meta: '{"daysLate":12}',
+      ts_off_clock: 0,
       received_at: Math.floor(ev.receivedAtMs / 1000),
       inserted_at: 1_700_000_000,
       version: 1_700_000_000_123,

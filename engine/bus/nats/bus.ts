@@ -15,6 +15,7 @@ import { eventError } from '../../event/errors.ts';
 import { customerIdsIn, type ErasedPlace, type ErasureTarget } from '../../event/erasure.ts';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
 import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
+import { withoutCredentials } from '../../util/index.ts';
 
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -173,7 +174,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
 
   return {
     kind: 'nats',
-    description: `nats ${opts.url} stream ${opts.stream}`,
+    description: `nats ${withoutCredentials(opts.url)} stream ${opts.stream}`,
     async init() {
       await ensureStream(eventsStream(opts.stream, opts));
       await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT], max_age: ms(opts.dlqMaxAgeMs ?? DEFAULT_DLQ_MAX_AGE_MS) });

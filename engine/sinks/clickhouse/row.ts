@@ -9,6 +9,7 @@
 import { HEAD_ENTRIES, type BusinessEvent, type ScoredEvent } from '../../event/types.ts';
 import type { Alert } from '../../event/advice.ts';
 import { MAX_META_BYTES } from '../../event/validate.ts';
+import { TS_AHEAD_S, TS_BEHIND_S } from './tables.ts';
 
 export interface TableShape {
   /** Column name -> ClickHouse type, as in system.columns. */
@@ -49,6 +50,7 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     ...headColumns(ev),
     polite_negative: ev.signals?.politeNegative === true ? 1 : 0,
     implicit_complaint: text(ev.signals?.implicitComplaint?.kind ?? ''),
+    ts_off_clock: tsOffClock(ev.tsMs, ev.receivedAtMs),
     churn_probability: ev.churn && Number.isFinite(ev.churn.probability) ? ev.churn.probability : null,
     churn_band: text(ev.churn?.band ?? ''),
     latency_ms: finite(ev.latencyMs),
@@ -78,6 +80,7 @@ export function toBusinessRow(ev: BusinessEvent, shape: TableShape, writeTimeMs:
     ts: dateTime(tsMs, shape.types.get('ts')),
     ts_ms: tsMs % 1000,
     meta: metaJson(ev.meta),
+    ts_off_clock: tsOffClock(ev.tsMs, ev.receivedAtMs),
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
   };
   return onlyExisting(full, shape);
@@ -175,6 +178,12 @@ export function dateTime(epochMs: number, type: string | undefined): string | nu
 }
 
 /** Out-of-range event times would be stored as garbage (18.16 wraps negatives), so clamp. */
+/** 1 when `tsMs` is more than TS_AHEAD_S ahead of or TS_BEHIND_S behind the receive time (tables.ts). */
+export function tsOffClock(tsMs: number, receivedAtMs: number): 0 | 1 {
+  const aheadS = (tsMs - receivedAtMs) / 1000;
+  return aheadS > TS_AHEAD_S || aheadS < -TS_BEHIND_S ? 1 : 0;
+}
+
 export function clampEpochMs(ms: number): number {
   if (!Number.isFinite(ms)) return 0;
   return Math.min(MAX_EPOCH_MS, Math.max(0, Math.trunc(ms)));

@@ -47,6 +47,17 @@ function headColumn(h: HeadDef): ColumnDef {
   return { name: h.column, type: h.kind === 'multi' ? () => 'Array(String)' : dict, added: true };
 }
 
+/** How far a client's `ts` may lie ahead of / behind the receive time before it is off the engine's clock (seconds). */
+export const TS_AHEAD_S = 24 * 3600;
+export const TS_BEHIND_S = 366 * 24 * 3600;
+
+/**
+ * 1 when the event's `ts` lies outside the window the partition is clamped to (more than a day ahead of the
+ * receive time or more than 366 days behind): the time is stored as given but not trusted; time-sliced
+ * queries can leave such rows out or use `received_at` for them.
+ */
+const TS_OFF_CLOCK: ColumnDef = { name: 'ts_off_clock', type: () => 'UInt8', added: true };
+
 /**
  * Events are partitioned by month of their time as the client gave it, clamped into a window
  * around the engine's receive time (a year back, a day ahead): a client's `ts` can be any year
@@ -57,7 +68,7 @@ function headColumn(h: HeadDef): ColumnDef {
  * releases (DateTime64: `toDateTime`).
  */
 export const CLAMPED_TS_PARTITION =
-  `toYYYYMM(greatest(least(toDateTime(ts), toDateTime(received_at) + ${24 * 3600}), toDateTime(received_at) - ${366 * 24 * 3600}))`;
+  `toYYYYMM(greatest(least(toDateTime(ts), toDateTime(received_at) + ${TS_AHEAD_S}), toDateTime(received_at) - ${TS_BEHIND_S}))`;
 /** What releases before the clamp used: a far-off `ts` makes a partition of its own. */
 export const LEGACY_TS_PARTITION = 'toYYYYMM(ts)';
 
@@ -106,6 +117,7 @@ export const SCORED_EVENTS: TableDef = {
     { name: 'churn_probability', type: () => 'Nullable(Float32)', added: true },
     { name: 'churn_band', type: dict, added: true },
     { name: 'latency_ms', type: () => 'Float32' },
+    TS_OFF_CLOCK,
     ...WRITE_COLUMNS,
   ],
 };
@@ -124,6 +136,7 @@ export const BUSINESS_EVENTS: TableDef = {
     { name: 'ts', type: time },
     { name: 'ts_ms', type: tsMs },
     { name: 'meta', type: str },
+    TS_OFF_CLOCK,
     ...WRITE_COLUMNS,
   ],
 };
