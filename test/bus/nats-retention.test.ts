@@ -138,3 +138,16 @@ describe('erasing a customer from the streams', () => {
     expect(JSON.parse(new TextDecoder().decode(first.data)).id).toBe('y-1');
   });
 });
+
+describe('a second consumer on the work queue', () => {
+  it('is refused at start with the consumer that holds the stream and what to do', async () => {
+    bus = await createNatsBus(options({ consumer: 'engine' }));
+    await bus.init();
+    const other = await createNatsBus(options({ consumer: 'renamed' }));
+    try {
+      await expect(other.init()).rejects.toThrow("consumer 'renamed' cannot be added to stream CX_EVENTS: it is a work queue, which takes one consumer (engine instances share it), and it has 'engine'");
+    } finally {
+      await other.close();
+    }
+  });
+});

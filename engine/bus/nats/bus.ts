@@ -172,6 +172,21 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   }
   const sanitize = opts.sanitizeDeadLetter ?? ((e: DeadLetter) => e);
 
+  async function addConsumer(limits: ReturnType<typeof consumerLimits>): Promise<void> {
+    try {
+      await jsm.consumers.add(opts.stream, { durable_name: opts.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...limits });
+    } catch (e) {
+      if (!/workqueue/i.test(String(e))) throw e;
+      const others = [];
+      for await (const c of jsm.consumers.list(opts.stream)) others.push(c.name);
+      throw new Error(
+        `consumer '${opts.consumer}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer (engine instances share it), and it has ${others.map((n) => `'${n}'`).join(', ')}. ` +
+          `Set CXPULSE_CONSUMER to that name, or remove the old one (nats consumer rm ${opts.stream} <name>) once it has nothing pending`,
+        { cause: e },
+      );
+    }
+  }
+
   return {
     kind: 'nats',
     description: `nats ${withoutCredentials(opts.url)} stream ${opts.stream}`,
@@ -189,7 +204,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       // An existing consumer (an upgrade, or another instance) adopts these limits too: releases
       // before this one made it with max_deliver -1, which redelivers a poison message forever.
       if (existing) await jsm.consumers.update(opts.stream, opts.consumer, limits);
-      else await jsm.consumers.add(opts.stream, { durable_name: opts.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...limits });
+      else await addConsumer(limits);
     },
     async publishEvent(channel, data, msgId) {
       const ack = await js.publish(`${EVENTS_SUBJECT_PREFIX}${channel}`, data, { msgID: msgId });
