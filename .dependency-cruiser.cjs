@@ -1,6 +1,6 @@
 // The layering check (npm run lint:deps; part of npm test and CI). The target shape:
 //   engine/config, observability, util < event < privacy, bus, connector, model, churn, sinks,
-//   feed, access < cues, report < pipeline < http < runtime;
+//   feed, access < cues, report, actions < pipeline < http < runtime;
 //   connectors/ use engine/{config,observability,util,event,bus,connector,access} only;
 //   engine/ never imports connectors/, simulator/, training/, cli/ or bench/;
 //   across top-level folders, a folder is imported through its index.ts where it has one.
@@ -13,7 +13,7 @@ const ENGINE_LAYERS = [
   ['config', 'observability', 'util', 'devtools'],
   ['event'],
   ['privacy', 'bus', 'connector', 'model', 'churn', 'sinks', 'feed', 'access'],
-  ['cues', 'report'],
+  ['cues', 'report', 'actions'],
   ['pipeline'],
   ['http'],
   ['runtime'],

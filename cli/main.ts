@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runStart } from './start.ts';
 import { runScore } from './score.ts';
 import { runSimulate } from './simulate.ts';
+import { runSimulateActions } from './simulateActions.ts';
 import { runTrain } from './train.ts';
 import { runBench } from './bench.ts';
 import { runConnector } from './connector.ts';
@@ -100,6 +101,15 @@ program
   .option('--channels <list>', 'comma-separated subset of chat,email,call', list)
   .option('--target <url>', 'nats://host:port (JetStream) or http://host:port (the engine HTTP ingest); default: local NATS if it answers, else http://127.0.0.1:8080')
   .action((o) => runSimulate(o));
+
+program
+  .command('simulate-actions')
+  .description('a simulated month through the next-best-action engine and the churn model: picks per week, hold-out, uplift against the simulated truth')
+  .option('--customers <n>', 'customers', positiveInt, 1000)
+  .option('--days <n>', 'days of traffic', positiveInt, 30)
+  .option('--seed <n>', 'random seed', positiveInt, 7)
+  .option('--holdout <pct>', 'hold-out percent', positiveNumber, 20)
+  .action((o: { customers: number; days: number; seed: number; holdout: number }) => runSimulateActions(o));
 
 program
   .command('connector <name>')

@@ -14,3 +14,5 @@ export { runSimulation } from './run.ts';
 export { PII_RATE } from './conversation.ts';
 export { ARCS, PHRASE_BOOKS, SUPPORTED_LANGUAGES, TOPICS } from './phrases/index.ts';
 export type { Arc, PhraseBook, Topic } from './phrases/index.ts';
+export { ACTION_RESPONSES, BASE_CANCEL, SIM_SEGMENTS, cancels, respond, simulateCustomers } from './actions.ts';
+export type { ActionResponse, SimCustomer, SimSegment, SimStep } from './actions.ts';

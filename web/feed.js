@@ -1,7 +1,7 @@
 // Feed client shared by the wallboard and the agent panel: one WebSocket to /v1/feed with the
 // page's ?token= passed through, reconnect with capped exponential backoff, and a status line.
 // Protocol (README, "The live feed"): hello, one snapshot (events, and recent cues and open alerts
-// when the engine sends them), then score, cue and alert messages. Unknown types are ignored on
+// when the engine sends them), then score, cue, alert and action messages. Unknown types are ignored on
 // purpose, and a handler that throws on a malformed message is logged, not fatal, so a newer or
 // buggy engine never takes the wall screen down.
 
@@ -44,11 +44,12 @@ function dispatch(m, handlers) {
   } else if (m.type === 'score' && m.event) handlers.onScore(m.event);
   else if (m.type === 'cue' && isKinded(m.cue)) handlers.onCue?.(m.cue, typeof m.conversationId === 'string' ? m.conversationId : m.cue.conversationId);
   else if (m.type === 'alert' && isKinded(m.alert)) handlers.onAlert?.(m.alert);
+  else if (m.type === 'action' && m.action && typeof m.action.actionId === 'string') handlers.onAction?.(m.action);
 }
 
 /**
  * @param {{onHello?: (m: any) => void, onSnapshot: (events: any[], extra: {cues: any[], alerts: any[], alertsKnown: boolean}) => void, onScore: (event: any) => void,
- *   onCue?: (cue: any, conversationId: string) => void, onAlert?: (alert: any) => void, statusEl: HTMLElement}} handlers
+ *   onCue?: (cue: any, conversationId: string) => void, onAlert?: (alert: any) => void, onAction?: (action: any) => void, statusEl: HTMLElement}} handlers
  */
 export function connectFeed(handlers) {
   const params = new URLSearchParams(location.search);

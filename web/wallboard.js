@@ -12,6 +12,8 @@ const CHANNELS = ['chat', 'email', 'call'];
 const MAX_SEEN = 20_000;
 const MAX_CUSTOMERS = 5_000;
 const MAX_ALERTS = 200;
+const MAX_ACTION_ROWS = 8;
+const MAX_ACTIONS = 500;
 /** A resolved alert stays (faded) this long so the floor sees it end, then leaves the board. */
 const RESOLVED_KEEP_MS = 60_000;
 /** Churn risk is about the customer, not the conversation: kept longer than the 15-minute floor view. */
@@ -29,6 +31,8 @@ const minutes = new Map();
 const customers = new Map();
 /** alertId -> { alert, li, resolvedAt? }: one row per incident, updated in place. */
 const alerts = new Map();
+/** actionId -> the open next best action (a closed one leaves the board). */
+const actions = new Map();
 const seen = new Set();
 const { schedule, now: render } = throttled(renderAll, 250);
 
@@ -151,6 +155,55 @@ function renderAlerts(now) {
   const open = rows.filter((r) => !r.resolvedAt).length;
   document.getElementById('alerts-empty').hidden = rows.length > 0;
   document.getElementById('alerts-open').textContent = open ? String(open) : '';
+}
+
+function onAction(a) {
+  if (a.status === 'open') actions.set(a.actionId, a);
+  else actions.delete(a.actionId);
+  if (actions.size > MAX_ACTIONS) actions.delete(actions.keys().next().value);
+  schedule();
+}
+
+/** The engine's ranking (GET /v1/actions): critical first, then due now, then priority, then the earliest due. */
+const actionOrder = (a, b) => Number(b.critical) - Number(a.critical) || Number(b.timing === 'now') - Number(a.timing === 'now') || b.priority - a.priority || a.dueMs - b.dueMs;
+
+function dueText(a, now) {
+  if (a.timing === 'now' || a.dueMs <= now) return 'now';
+  return `due in ${ago(a.dueMs - now)}`;
+}
+
+function renderActions(now) {
+  const rows = [...actions.values()].sort(actionOrder);
+  const list = document.getElementById('actions');
+  clear(list);
+  for (const a of rows.slice(0, MAX_ACTION_ROWS)) {
+    const li = el('li', `action ${priorityClass(a.critical ? 'critical' : a.priority >= 0.6 ? 'high' : 'medium')}`);
+    li.dataset.actionId = a.actionId;
+    const head = el('div', 'action-head');
+    head.appendChild(el('span', 'badge kind', kindText(a.action)));
+    head.appendChild(el('span', 'conv-id', a.customerId));
+    if (typeof a.owner === 'string') head.appendChild(el('span', 'meta', a.owner));
+    if (typeof a.churnProbability === 'number') head.appendChild(el('span', 'badge churn', `churn ${pct(a.churnProbability)}`));
+    head.appendChild(el('span', 'age', dueText(a, now)));
+    li.appendChild(head);
+    li.appendChild(el('p', 'reason', typeof a.reason === 'string' ? a.reason : ''));
+    list.appendChild(li);
+  }
+  document.getElementById('actions-empty').hidden = rows.length > 0;
+  document.getElementById('actions-open').textContent = rows.length ? String(rows.length) : '';
+}
+
+/** The worklist as it stands (the feed only carries changes): supervisors' token, as the feed; absent when actions are off. */
+async function loadActions() {
+  const token = new URLSearchParams(location.search).get('token');
+  try {
+    const res = await fetch(`/v1/actions?limit=100${token ? `&token=${encodeURIComponent(token)}` : ''}`);
+    if (!res.ok) return;
+    const body = await res.json();
+    for (const a of body.actions ?? []) if (!actions.has(a.actionId)) onAction(a);
+  } catch {
+    // The board works without actions; the feed still brings new ones.
+  }
 }
 
 function renderChurn(now) {
@@ -281,6 +334,7 @@ function renderAll() {
   meterList(document.getElementById('topics'), topics, 'topic');
   document.getElementById('topics-empty').hidden = topics.length > 0;
   renderAlerts(now);
+  renderActions(now);
   renderChurn(now);
   renderCounters(now);
 }
@@ -297,7 +351,9 @@ connectFeed({
   },
   onScore: ingest,
   onAlert,
+  onAction,
 });
+void loadActions();
 // Ages and windows move even when the floor is quiet.
 setInterval(render, 5000);
 render();

@@ -219,6 +219,15 @@ export const EnvSchema = Type.Object({
   CXPULSE_CHURN_KV_BUCKET: Type.String({ default: 'cxpulse-customers', pattern: '^[A-Za-z0-9_-]+$' }),
   /** Write-behind delay: changed customer states are written to the KV bucket this long after the first change. */
   CXPULSE_CHURN_FLUSH_MS: Int(1000, 10),
+  // Next best actions (engine/actions).
+  /** `off`: no action recommendations (they also need CXPULSE_CHURN=on). */
+  CXPULSE_ACTIONS: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  /** Action catalog (JSON: actions, eligibility, reasons in five languages, cool-downs, rhythm, timing, learning); unset: engine/actions/catalog.default.json. */
+  CXPULSE_ACTIONS_FILE: Type.Optional(Type.String()),
+  /** Share of customers (percent) who get no recommendation, so each action's uplift can be measured; critical actions are never held out. */
+  CXPULSE_ACTIONS_HOLDOUT_PERCENT: Type.Number({ default: 10, minimum: 0, maximum: 50 }),
+  /** Seed of the hold-out draw and the bandit, so a run can be replayed. */
+  CXPULSE_ACTIONS_SEED: Type.Integer({ default: 1, minimum: 0 }),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), {
     default: 'info',
   }),

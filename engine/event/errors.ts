@@ -38,7 +38,8 @@ export const EVENT_ERRORS = {
   CX_ERR_MODEL_INVALID: { status: 422, summary: 'the candidate model folder failed to load or validate; the active model is unchanged' },
   CX_ERR_NO_SHADOW_MODEL: { status: 409, summary: 'there is no shadow model to promote' },
   CX_ERR_REPORTS_UNAVAILABLE: { status: 503, summary: 'reports read ClickHouse; this engine runs on the embedded file store' },
-  CX_ERR_NOT_FOUND: { status: 404, summary: 'no such page or asset' },
+  CX_ERR_NOT_FOUND: { status: 404, summary: 'no such page, asset or action' },
+  CX_ERR_ACTION_CLOSED: { status: 409, summary: 'the action already has an outcome, expired, or was held out (never offered)' },
   // Our fault, not the input's: the answer never carries the details, the engine log does.
   CX_ERR_INTERNAL: { status: 500, summary: 'the engine failed on this request; the details are in its log' },
 } as const;

@@ -1,5 +1,6 @@
 export * from './types.ts';
 export * from './advice.ts';
+export * from './actions.ts';
 export * from './errors.ts';
 export {
   validateEvent,

@@ -54,6 +54,8 @@ export interface FeedHub extends ForgetsCustomers {
   broadcastCue(conversationId: string, agentId: string | undefined, cue: Record<string, unknown>): void;
   /** A supervisor alert: supervisors, admins and the open feed only, never agents. */
   broadcastAlert(alert: Record<string, unknown>): void;
+  /** A next best action (a new state of it): supervisors, admins and the open feed only, never agents. */
+  broadcastAction(action: Record<string, unknown>): void;
   readonly clients: number;
   stats(): FeedClientStats[];
   closeAll(code: number, reason: string): void;
@@ -197,6 +199,10 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
         { place: 'memory', what: 'feed snapshot events', removed: events },
         { place: 'memory', what: 'feed snapshot cues and alerts', removed: advice },
       ];
+    },
+    broadcastAction(action) {
+      if (clients.size === 0) return;
+      fanOut(JSON.stringify({ type: 'action', action } satisfies FeedMessage), (v) => v.role !== 'agent');
     },
     get clients() {
       return clients.size;

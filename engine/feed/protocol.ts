@@ -2,7 +2,7 @@ import type { ScoredEvent } from '../event/types.ts';
 
 /**
  * The `/v1/feed` WebSocket protocol (README, "The live feed"). Version 1: `hello`, `snapshot`,
- * `score`, `cue`, `alert`. Fields are only ever added (the snapshot's `cues` and `alerts` came
+ * `score`, `cue`, `alert`, `action`. Fields are only ever added (the snapshot's `cues` and `alerts` came
  * later), so a version 1 client keeps working. The cue and alert bodies are the `Cue` and `Alert`
  * types of engine/event/advice.ts; the hub routes them without reading more than the ids.
  */
@@ -73,7 +73,13 @@ export interface AlertMessage {
   alert: Record<string, unknown>;
 }
 
-export type FeedMessage = HelloMessage | SnapshotMessage | ScoreMessage | CueMessage | AlertMessage;
+/** A next best action (`ActionRecommendation`, engine/event/actions.ts), each new state of it: supervisors, admins and the open feed. */
+export interface ActionMessage {
+  type: 'action';
+  action: Record<string, unknown>;
+}
+
+export type FeedMessage = HelloMessage | SnapshotMessage | ScoreMessage | CueMessage | AlertMessage | ActionMessage;
 
 /** Whether a viewer may see an event of a conversation whose assigned agent is `owner`. */
 export function canSee(viewer: FeedViewer, owner: string | undefined): boolean {

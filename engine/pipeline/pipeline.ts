@@ -5,6 +5,7 @@ import type { Envelope, EventBus } from '../bus/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import type { FeedHub } from '../feed/index.ts';
 import type { AlertPublisher, CueEngine } from '../cues/index.ts';
+import type { ActionEngine } from '../actions/index.ts';
 import { storeBusinessEvents } from './storeBusinessEvents.ts';
 import { decode } from './decode.ts';
 import { deadLetterInvalid } from './deadLetterInvalid.ts';
@@ -21,6 +22,7 @@ import { deliver } from './deliver.ts';
 import { broadcastToFeed } from './broadcastToFeed.ts';
 import { publishScores } from './publishScores.ts';
 import { adviseCues } from './adviseCues.ts';
+import { adviseActions } from './adviseActions.ts';
 import { raiseAlerts } from './raiseAlerts.ts';
 import type { PipelineHooks } from './hooks.ts';
 import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
@@ -52,6 +54,8 @@ export interface PipelineDeps {
   conversations?: ConversationStates;
   /** Customer state and churn risk (engine/runtime/churn.ts); absent = churn off. */
   churn?: ChurnStage;
+  /** Next best actions (engine/runtime/actions.ts); absent = off. Needs `churn` for CRM events. */
+  actions?: Pick<ActionEngine, 'observeScored' | 'observeBusiness'>;
   hooks?: PipelineHooks;
 }
 
@@ -60,7 +64,7 @@ export interface PipelineDeps {
  * Business (CRM) events -> pseudonymise -> store (-> customer state). Customer
  * messages: validate (invalid -> DLQ) -> redact PII, pseudonymise -> language -> featurize -> micro-batch ->
  * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
- * Then, on stored rows only: feed -> cx.scores -> cues -> alerts.
+ * Then, on stored rows only: feed -> cx.scores -> cues -> actions -> alerts.
  */
 export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, ScoredEvent[]> {
   const h = d.hooks ?? {};
@@ -101,7 +105,7 @@ function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Feat
 }
 
 /**
- * On stored (and acked) rows only: feed -> cx.scores -> cues -> alerts. A failure here is
+ * On stored (and acked) rows only: feed -> cx.scores -> cues -> actions -> alerts. A failure here is
  * reported, never thrown: it cannot un-ack a row or stop the pipeline.
  */
 function publishStored(d: PipelineDeps): MonoTypeOperatorFunction<ScoredEvent[]> {
@@ -111,15 +115,17 @@ function publishStored(d: PipelineDeps): MonoTypeOperatorFunction<ScoredEvent[]>
       broadcastToFeed(d.feed, onError),
       publishScores(d.bus, onError),
       adviseCues(d.cues, d.feed, { onCue: d.hooks?.onCue, onError }),
+      d.actions ? adviseActions(d.actions, onError) : identity,
       raiseAlerts(d.alerts, onError),
     );
 }
 
-/** The business hooks, plus the churn stage's state update once rows are stored. */
+/** The business hooks, plus the churn stage's state update once rows are stored (and the actions' look at the new states). */
 function businessHooks(d: PipelineDeps): PipelineHooks['business'] {
   const hooks = d.hooks?.business;
   if (!d.churn) return hooks;
-  const observe = churnBusinessObserver(d.churn);
+  const actions = d.actions;
+  const observe = churnBusinessObserver(d.churn, actions ? (updated) => actions.observeBusiness(updated) : undefined);
   return {
     ...hooks,
     onStored: (rows) => {

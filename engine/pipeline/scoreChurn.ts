@@ -1,6 +1,6 @@
 import { concatMap, type OperatorFunction } from 'rxjs';
 import type { BusinessEvent, ChurnRisk } from '../event/types.ts';
-import { businessObservation, messageObservation, profileFeatures, streamFeatures, type ChurnScorer, type CustomerTracker } from '../churn/index.ts';
+import { businessObservation, messageObservation, profileFeatures, streamFeatures, type ChurnScorer, type CustomerState, type CustomerTracker } from '../churn/index.ts';
 import type { Tracked } from './types.ts';
 
 /** What the churn stage needs (engine/runtime/churn.ts builds it). */
@@ -46,10 +46,14 @@ export function scoreChurn(stage: ChurnStage): OperatorFunction<Tracked[], Track
 
 /**
  * The CRM side: stored business events update their customers' states (called after the store
- * write, from storeBusinessEvents' onStored). Never throws; errors are reported.
+ * write, from storeBusinessEvents' onStored); `onStates` gets each event with its customer's state
+ * right after it (the next-best-action engine). Never throws; errors are reported.
  */
-export function churnBusinessObserver(stage: ChurnStage): (rows: readonly BusinessEvent[]) => void {
+export function churnBusinessObserver(stage: ChurnStage, onStates?: (updated: { event: BusinessEvent; state: CustomerState }[]) => void): (rows: readonly BusinessEvent[]) => void {
   return (rows) => {
-    stage.tracker.apply(rows.map((r) => ({ customerId: r.customerId, observation: businessObservation(r) }))).catch((e: Error) => stage.onError?.(e, 'business'));
+    stage.tracker
+      .apply(rows.map((r) => ({ customerId: r.customerId, observation: businessObservation(r) })))
+      .then((states) => onStates?.(rows.map((event, i) => ({ event, state: states[i]! }))))
+      .catch((e: Error) => stage.onError?.(e, 'business'));
   };
 }

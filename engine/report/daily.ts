@@ -9,6 +9,7 @@ import { htmlPage, htmlTable, mdTable, num, parseDay, pct, select, signed, forma
 import { DAY_S, hourlySql, moversSql, negativeConversationsSql, segmentTotalsSql } from './sql.ts';
 import type { Dimension } from './sql.ts';
 import { barChart, escapeXml, sparkline } from './svg.ts';
+import { buildKpis, KPI_METHOD, kpiHtml, kpiMarkdown, kpiSql, type Kpis } from './kpis.ts';
 
 export interface SegmentRow {
   segment: string;
@@ -57,6 +58,8 @@ export interface DailyReport {
   hourly: HourRow[];
   negativeConversations: ConversationRow[];
   movers: MoverRow[];
+  /** First-contact resolution, escalations, handling time, next best actions and their uplift. */
+  kpis: Kpis;
   /** Chart name -> SVG; the CLI writes each next to the Markdown, which links them. */
   charts: Record<string, string>;
   markdown: string;
@@ -83,6 +86,7 @@ export function dailySql(db: string, date: string, o: DailyOptions = {}): string
     hourlySql(db, from, to),
     negativeConversationsSql(db, from, to, o.conversations ?? 10, o.minConversationMessages ?? 2),
     moversSql(db, from, to),
+    ...kpiSql(db, from, to),
   ];
 }
 
@@ -105,12 +109,14 @@ function segments(rows: SegmentSql[]): SegmentRow[] {
 
 export async function buildDailyReport(client: ClickHouseClient, db: string, date: string, o: DailyOptions = {}): Promise<DailyReport> {
   const [chanSql, langSql, hourSql, convSql, moverSql] = dailySql(db, date, o) as [string, string, string, string, string];
-  const [chan, lang, hours, convs, moves] = await Promise.all([
+  const from = parseDay(date);
+  const [chan, lang, hours, convs, moves, kpis] = await Promise.all([
     select<SegmentSql>(client, chanSql),
     select<SegmentSql>(client, langSql),
     select<{ bucket: unknown; messages: unknown; negatives: unknown; score_sum: unknown }>(client, hourSql),
     select<{ conversation: string; customer: string; via: string; language: string; messages: unknown; negatives: unknown; score_sum: unknown; worst: unknown; last_s: unknown }>(client, convSql),
     select<{ via: string; language: string; messages: unknown; score_sum: unknown; prev_messages: unknown; prev_score_sum: unknown }>(client, moverSql),
+    buildKpis(client, db, from, from + DAY_S),
   ]);
   const byChannel = segments(chan);
   const byLanguage = segments(lang);
@@ -159,7 +165,7 @@ export async function buildDailyReport(client: ClickHouseClient, db: string, dat
     [`daily-${date}-hourly`]: barChart(`Customer messages per hour (UTC), ${date}; line: mean sentiment`, hourly.map((h) => ({ label: String(h.hour), value: h.messages, ...(h.meanSentiment !== null ? { mark: h.meanSentiment } : {}) })), { labelEvery: 3 }),
     [`daily-${date}-channels`]: barChart(`Negative share by channel, ${date}`, byChannel.map((r) => ({ label: r.segment, value: r.negativeShare * 100 })), { color: '#e15759' }),
   };
-  const report = { kind: 'daily' as const, date, totals, byChannel, byLanguage, hourly, negativeConversations, movers, charts };
+  const report = { kind: 'daily' as const, date, totals, byChannel, byLanguage, hourly, negativeConversations, movers, kpis, charts };
   return { ...report, markdown: dailyMarkdown(report), html: dailyHtml(report) };
 }
 
@@ -203,7 +209,8 @@ ${mdTable(convHead, convRows(r.negativeConversations))}
 
 ${mdTable(moverHead, moverRows(r.movers))}
 _${METHOD}_
-`;
+
+${kpiMarkdown(r.kpis)}`;
 }
 
 function dailyHtml(r: Data): string {
@@ -220,6 +227,8 @@ ${htmlTable(segHead('lang'), segRows(r.byLanguage))}
 ${htmlTable(convHead, convRows(r.negativeConversations))}
 <h2>Top movers against ${formatDay(parseDay(r.date) - DAY_S)}</h2>
 ${htmlTable(moverHead, moverRows(r.movers))}
-<p class="note">${escapeXml(METHOD)}</p>`,
+<p class="note">${escapeXml(METHOD)}</p>
+${kpiHtml(r.kpis)}
+<p class="note">${escapeXml(KPI_METHOD)}</p>`,
   );
 }

@@ -10,6 +10,21 @@ const N = Type.Number();
 const nullable = (description?: string) => Type.Union([Type.Number(), Type.Null()], description === undefined ? {} : { description });
 const Charts = Type.Record(Type.String(), Type.String(), { description: 'chart name -> SVG' });
 
+const share = (description: string) => Type.Union([Type.Number(), Type.Null()], { description });
+const Kpis = Type.Object(
+  {
+    conversations: N,
+    repeatContacts: Type.Number({ description: 'conversations whose customer started another in the 7 days before' }),
+    firstContactResolution: share('1 - repeat share; null without conversations'),
+    escalations: N,
+    escalationShare: share('null without conversations'),
+    handling: Type.Array(Type.Object({ channel: Type.String(), conversations: N, medianMinutes: N, p90Minutes: N })),
+    actions: Type.Object({ offered: N, heldOut: N, done: N, declined: N, noAnswer: N, expired: N, doneRate: share('null without outcomes') }),
+    uplift: Type.Array(Type.Object({ action: Type.String(), offered: N, offeredChurned: N, heldOut: N, heldOutChurned: N, uplift: share('held-out churn minus offered churn'), low: nullable(), high: nullable() })),
+  },
+  { description: 'service KPIs and next best actions (engine/report/kpis.ts)' },
+);
+
 const Segment = Type.Object({ segment: Type.String(), messages: N, negatives: N, positives: N, negativeShare: N, meanSentiment: N });
 
 export const DailyReportJson = Type.Object(
@@ -24,6 +39,7 @@ export const DailyReportJson = Type.Object(
       Type.Object({ conversation: Type.String(), customer: Type.String(), channel: Type.String(), lang: Type.String(), messages: N, negatives: N, meanSentiment: N, worst: N, lastMessage: Type.String() }),
     ),
     movers: Type.Array(Type.Object({ channel: Type.String(), lang: Type.String(), messages: N, prevMessages: N, meanSentiment: N, prevMeanSentiment: N, delta: N })),
+    kpis: Kpis,
     charts: Charts,
   },
   { description: 'daily report (engine/report/daily.ts)' },
@@ -54,6 +70,7 @@ export const WeeklyReportJson = Type.Object(
     segments: Type.Array(WeeklySegment),
     warnings: Type.Array(WeeklySegment),
     daily: Type.Array(Type.Object({ day: Type.String(), messages: N, negatives: N })),
+    kpis: Kpis,
     charts: Charts,
   },
   { description: 'weekly trend report (engine/report/weekly.ts)' },

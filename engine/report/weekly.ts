@@ -9,6 +9,7 @@ import { dailySeriesSql, DAY_S, DIMENSIONS, WEEK_S, weeklySegmentsSql } from './
 import type { Dimension } from './sql.ts';
 import { barChart, escapeXml, sparkline } from './svg.ts';
 import { DEFAULT_TREND_OPTIONS, trendTest } from './trend.ts';
+import { buildKpis, KPI_METHOD, kpiHtml, kpiMarkdown, kpiSql, type Kpis } from './kpis.ts';
 import type { TrendOptions } from './trend.ts';
 
 /** The week reported on plus this many baseline weeks. */
@@ -40,6 +41,8 @@ export interface WeeklyReport {
   segments: WeeklySegment[];
   warnings: WeeklySegment[];
   daily: { day: string; messages: number; negatives: number }[];
+  /** First-contact resolution, escalations, handling time, next best actions and their uplift, for the week. */
+  kpis: Kpis;
   charts: Record<string, string>;
   markdown: string;
   html: string;
@@ -52,17 +55,18 @@ function endOf(date: string): number {
 /** The SQL the weekly report sends for `date`, in order (tests run each one). */
 export function weeklySql(db: string, date: string): string[] {
   const to = endOf(date);
-  return [...DIMENSIONS.map((d) => weeklySegmentsSql(db, d, to, BASELINE_WEEKS + 1)), dailySeriesSql(db, to, 7)];
+  return [...DIMENSIONS.map((d) => weeklySegmentsSql(db, d, to, BASELINE_WEEKS + 1)), dailySeriesSql(db, to, 7), ...kpiSql(db, to - WEEK_S, to)];
 }
 
 export async function buildWeeklyReport(client: ClickHouseClient, db: string, date: string, options: TrendOptions = DEFAULT_TREND_OPTIONS): Promise<WeeklyReport> {
   const to = endOf(date);
   const sqls = weeklySql(db, date);
-  const dailySqlText = sqls[sqls.length - 1] as string;
+  const dailySqlText = sqls[DIMENSIONS.length] as string;
   const perDim = await Promise.all(
     DIMENSIONS.map((d, i) => select<{ segment: string; week: unknown; messages: unknown; negatives: unknown }>(client, sqls[i] as string).then((rows) => ({ d, rows }))),
   );
   const dailyRows = await select<{ day: unknown; messages: unknown; negatives: unknown }>(client, dailySqlText);
+  const kpis = await buildKpis(client, db, to - WEEK_S, to);
 
   const segments: WeeklySegment[] = [];
   for (const { d, rows } of perDim) {
@@ -101,7 +105,7 @@ export async function buildWeeklyReport(client: ClickHouseClient, db: string, da
     [`weekly-${date}-daily`]: barChart(`Customer messages per day, week ending ${date}; line: negative share`, daily.map((d) => ({ label: d.day.slice(5), value: d.messages, ...(d.messages > 0 ? { mark: d.negatives / d.messages } : {}) })), { markMin: 0, markMax: 1 }),
     [`weekly-${date}-segments`]: barChart(`Negative share this week (%), ${date}`, segments.map((s) => ({ label: s.segment, value: s.share * 100 })), { color: '#e15759' }),
   };
-  const data = { kind: 'weekly' as const, date, from: formatDay(weekFrom), baselineFrom: formatDay(weekFrom - BASELINE_WEEKS * WEEK_S), options, segments, warnings, daily, charts };
+  const data = { kind: 'weekly' as const, date, from: formatDay(weekFrom), baselineFrom: formatDay(weekFrom - BASELINE_WEEKS * WEEK_S), options, segments, warnings, daily, kpis, charts };
   return { ...data, markdown: weeklyMarkdown(data), html: weeklyHtml(data) };
 }
 
@@ -131,7 +135,8 @@ ${Object.keys(r.charts).map((n) => `![${n}](${n}.svg)`).join('\n')}
 
 ${mdTable(head, rows(r))}
 _${method(r)}_
-`;
+
+${kpiMarkdown(r.kpis)}`;
 }
 
 function weeklyHtml(r: Data): string {
@@ -142,6 +147,8 @@ function weeklyHtml(r: Data): string {
 <div>${Object.values(r.charts).join('\n')}</div>
 <h2>All segments</h2>
 ${htmlTable(head, rows(r))}
-<p class="note">${escapeXml(method(r))}</p>`,
+<p class="note">${escapeXml(method(r))}</p>
+${kpiHtml(r.kpis)}
+<p class="note">${escapeXml(KPI_METHOD)}</p>`,
   );
 }

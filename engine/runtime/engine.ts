@@ -11,6 +11,7 @@ import { connectBus, connectStore } from './connect.ts';
 import { startConnectors } from './connectors.ts';
 import { startChurn } from './churn.ts';
 import { createEngineAdvice, loadAdviceRules } from './advice.ts';
+import { loadActions, startActions } from './actions.ts';
 import { openModels, watchModels } from './models.ts';
 import { runPipeline } from './pipeline.ts';
 import { startTimers } from './timers.ts';
@@ -18,6 +19,7 @@ import { buildEngineApp, buildOpsApp, listen, whyNotReady } from './http.ts';
 import { assertExposureAllowed } from '../access/index.ts';
 import { drainAndClose } from './stop.ts';
 import { customerEraser, type EraseCustomer } from './erase.ts';
+import type { ActionEngine } from '../actions/index.ts';
 import { privacySettings } from './privacy.ts';
 
 export { DRAIN_TIMEOUT_MS } from './stop.ts';
@@ -55,6 +57,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const metrics = createMetrics();
   // Rules and reply templates first: a bad file stops the start before anything connects.
   const adviceRules = loadAdviceRules(cfg);
+  const actionCatalog = loadActions(cfg);
   const models = await openModels(cfg, metrics, log);
   const bus = await connectBus(cfg, log);
   const store = await connectStore(cfg, log);
@@ -64,22 +67,25 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const churn = await startChurn(cfg, bus, log, metrics.registry);
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
   const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
+  const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
   const conversations = createConversationStates();
-  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, conversations, ...churn.deps }, log);
+  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, conversations, ...churn.deps, ...actions.deps }, log);
   const privacy = privacySettings(cfg, log);
   const erase = customerEraser({
     bus,
     store,
     ...(churn.states ? { states: churn.states } : {}),
-    memory: [conversations, cues, alerting, feed],
+    memory: [conversations, cues, alerting, feed, ...(actions.engine ? [actions.engine] : [])],
     pseudonymize: privacy.pseudonymize,
     logKey: privacy.logKey,
     log,
     settleMs: cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400,
   });
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
-  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase });
+  // The worklist holds pseudonyms: a filter by the id a source sent finds them too.
+  const worklist = actions.engine && { ...actions.engine, list: (f?: Parameters<ActionEngine['list']>[0]) => actions.engine!.list(f?.customerId ? { ...f, customerId: privacy.pseudonymize(f.customerId) } : f) };
+  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase, actions: worklist });
   const ops = await buildOpsApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase });
   const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
@@ -95,7 +101,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       stopTimers();
       stopWatch?.();
       await connectors.stop();
-      await drainAndClose({ log, bus, pipeline, alerts, feed, app, store, churn, models: models.registry });
+      await drainAndClose({ log, bus, pipeline, alerts, actions, feed, app, store, churn, models: models.registry });
       await ops?.close();
     })());
 

@@ -12,6 +12,7 @@ import { clickHouseClientOf } from './connect.ts';
 import { modelRoutes, type EngineModels } from './models.ts';
 import type { RunningPipeline } from './pipeline.ts';
 import type { EraseCustomer } from './erase.ts';
+import type { ActionEngine } from '../actions/index.ts';
 
 interface HttpDeps {
   log: Logger;
@@ -22,6 +23,8 @@ interface HttpDeps {
   models: EngineModels;
   pipeline: RunningPipeline;
   erase: EraseCustomer;
+  /** The next-best-action engine; undefined when actions are off. */
+  actions?: ActionEngine | undefined;
 }
 
 /** The engine's HTTP app (API, feed, pages, reports, models), not yet listening. */
@@ -49,6 +52,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
     erase: d.erase,
+    ...(d.actions ? { actions: d.actions } : {}),
     readiness: () => readiness(d),
     notReady: () => notReady(d),
   });

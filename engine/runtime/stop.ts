@@ -7,6 +7,7 @@ import type { Logger } from '../observability/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
 import type { RunningPipeline } from './pipeline.ts';
 import type { ChurnRuntime } from './churn.ts';
+import type { ActionsRuntime } from './actions.ts';
 
 /** How long a graceful stop waits for in-flight events before closing anyway. */
 export const DRAIN_TIMEOUT_MS = 15_000;
@@ -16,6 +17,7 @@ interface Parts {
   bus: EventBus;
   pipeline: RunningPipeline;
   alerts: Pick<AlertPublisher, 'flush'>;
+  actions: Pick<ActionsRuntime, 'stop'>;
   feed: Pick<FeedHub, 'closeAll'>;
   app: FastifyInstance;
   store: ScoreStore;
@@ -35,6 +37,7 @@ export async function drainAndClose(p: Parts): Promise<void> {
   const drained = await Promise.race([p.pipeline.done.then(() => true), timeout]);
   if (!drained) p.log.warn(`drain did not finish in ${DRAIN_TIMEOUT_MS} ms; unacked events will be redelivered`);
   await p.alerts.flush();
+  await p.actions.stop();
   p.feed.closeAll(1001, 'engine shutting down');
   await p.app.close();
   await p.store.close();

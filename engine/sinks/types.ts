@@ -1,6 +1,7 @@
 import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
 import type { Alert } from '../event/advice.ts';
 import type { ErasedPlace, ErasureLogEntry } from '../event/erasure.ts';
+import type { ActionRecommendation } from '../event/actions.ts';
 
 /**
  * A durable store for scored events. The engine acks a JetStream message only after
@@ -25,6 +26,10 @@ export interface ScoreStore {
   eraseCustomer?(ids: readonly string[]): Promise<ErasedPlace[]>;
   /** Appends to the erasure log (a keyed hash of the id and the time). */
   logErasure?(entry: ErasureLogEntry): Promise<void>;
+  /** Next-best-action states (recommended, held out, outcome, expiry), one row each. Off the ack path, like alerts. */
+  writeActions(rows: readonly ActionRecommendation[]): Promise<void>;
+  /** The latest state of each action whose latest state was recorded at or after `sinceMs`: the action engine's memory after a restart. */
+  readActions(sinceMs: number): Promise<ActionRecommendation[]>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -2,5 +2,6 @@
 export { slope } from './stats.ts';
 export { retry, backoffDelay, BACKOFF_JITTER, type RetryPolicy, type DelayListPolicy, type BackoffPolicy, type RetryHooks, type RetryResult } from './retry.ts';
 export { writeFileAtomic } from './atomicWrite.ts';
+export { seededRandom, hash32, sampleGamma, sampleBeta } from './random.ts';
 export { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth.ts';
 export { withoutCredentials } from './credentials.ts';

@@ -11,7 +11,7 @@ import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { BusinessEvent, Channel, ScoredEvent } from '../../engine/event/types.ts';
 import { BUSINESS_EVENT_TYPES, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/types.ts';
-import type { Alert } from '../../engine/event/index.ts';
+import type { ActionRecommendation, Alert } from '../../engine/event/index.ts';
 import { allRawSql, datasourceRefs, extractQueries, loadDashboards } from './dashboards.ts';
 import type { ExtractedQuery } from './dashboards.ts';
 import { expandMacros, expandSql, interpolateVariables, MODERN_ONLY_MACROS } from './macros.ts';
@@ -30,7 +30,7 @@ const provisioned = (parse(readFileSync(new URL('../../grafana/provisioning/data
 }).datasources;
 
 /** Six customers over 24 hours, on every channel and in three languages, with CRM events and alerts; topic and urgency on most customer messages (not all: older rows and models without those heads write ''), churn risk on five customers' messages. */
-function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: Alert[] } {
+function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: Alert[]; actions: ActionRecommendation[] } {
   const channels: Channel[] = ['chat', 'email', 'call'];
   const langs = ['en', 'sv', 'de'];
   const scored: ScoredEvent[] = [];
@@ -78,7 +78,25 @@ function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: 
       else alerts.push({ ...base, status, tsMs, kind: 'latency_spike', value: 900, baseline: 120, unit: 'ms', n: 80, windowMinutes: 5, baselineMinutes: 60 });
     });
   }
-  return { scored, business, alerts };
+  // Actions for every customer in two segments: offered and held out, every outcome, every way of choosing.
+  const actions: ActionRecommendation[] = [];
+  const kinds = ['personal_call', 'credit_or_price_review', 'escalate_supervisor'] as const;
+  const outcomes = [undefined, 'done', 'declined', 'no_answer'] as const;
+  for (let i = 0; i < 36; i++) {
+    const action = kinds[i % 3] ?? 'personal_call';
+    const critical = action === 'escalate_supervisor';
+    const heldOut = !critical && i % 4 === 1;
+    const outcome = heldOut ? undefined : outcomes[i % 4];
+    const tsMs = START + i * 30 * 60_000;
+    const base: ActionRecommendation = {
+      actionId: `act-${i}`, action, customerId: `cust-${i % 6}`, segment: i % 2 === 0 ? 'smb' : 'enterprise', owner: `owner-${i % 2}`, status: heldOut ? 'held_out' : 'open', critical, heldOut,
+      chosenBy: critical ? 'critical' : (['rule', 'bandit', 'explore'] as const)[i % 3] ?? 'rule', priority: (i % 10) / 10, churnProbability: 0.5, reason: `reason ${i} with an 'apostrophe'`, reasonLang: 'en',
+      explanation: 'x', explanationLang: 'en', evidence: [], dueMs: tsMs + HOUR, timing: 'business_hours', tz: 'UTC', triggerId: `g-${i}`, tsMs, stateMs: tsMs,
+    };
+    actions.push(base);
+    if (outcome) actions.push({ ...base, status: outcome, outcome, stateMs: tsMs + 10 * 60_000 });
+  }
+  return { scored, business, alerts, actions };
 }
 
 let store: ClickHouseStore;
@@ -97,12 +115,13 @@ async function run(sql: string): Promise<Record<string, unknown>[]> {
 beforeAll(async () => {
   store = await createClickHouseStore({ url: CH_URL, database: DB });
   await store.init();
-  const { scored, business, alerts } = fixture();
+  const { scored, business, alerts, actions } = fixture();
   await store.write(scored);
   await store.write(scored.slice(0, 40)); // a redelivery: the views count it once
   await store.writeBusinessEvents(business);
   await store.writeAlerts(alerts);
   await store.writeAlerts(alerts.slice(0, 3)); // an engine retry: alerts_latest still shows each alert once
+  await store.writeActions(actions);
   // Variables first, as Grafana does: each takes the values its own query returns (All for a
   // multi-value variable, the first value otherwise), so panel queries see realistic values.
   for (const q of queries.filter((x) => x.kind === 'variable')) {
@@ -120,7 +139,7 @@ afterAll(async () => {
 
 describe('dashboards', () => {
   it('are valid JSON with unique uids and titles', () => {
-    expect(dashboards.map((d) => d.file)).toEqual(expect.arrayContaining(['cxpulse-operations.json', 'cxpulse-cx-overview.json', 'cxpulse-customer.json']));
+    expect(dashboards.map((d) => d.file)).toEqual(expect.arrayContaining(['cxpulse-operations.json', 'cxpulse-cx-overview.json', 'cxpulse-customer.json', 'cxpulse-actions.json']));
     const uids = dashboards.map((d) => d.json.uid);
     expect(new Set(uids).size).toBe(uids.length);
     for (const d of dashboards) {
@@ -259,5 +278,32 @@ describe('macro expander', () => {
     expect(interpolateVariables('${c:sqlstring}', v)).toBe("'o''k','b'");
     expect(interpolateVariables('${c:singlequote}', v)).toBe("'o\\'k','b'");
     expect(interpolateVariables('$c [[c]] ${c}', v)).toBe("o'k,b o'k,b o'k,b");
+  });
+});
+
+describe('the action effectiveness dashboard', () => {
+  const panel = (title: string) => {
+    const q = queries.find((x) => x.file === 'cxpulse-actions.json' && x.where.includes(`"${title}"`));
+    expect(q, title).toBeDefined();
+    return run(forTestDb(expandSql(q?.sql ?? '', { ...RANGE, vars })));
+  };
+
+  it('shows uplift per non-critical action and segment with an interval around it, from offered and held-out customers', async () => {
+    const rows = await panel('Uplift per action and segment');
+    expect(rows.map((r) => `${r.action}/${r.segment}`).sort()).toEqual(['credit_or_price_review/enterprise', 'credit_or_price_review/smb', 'personal_call/enterprise', 'personal_call/smb']);
+    for (const r of rows) {
+      expect(Number(r.offered) + Number(r.held_out), JSON.stringify(r)).toBe(6);
+      expect(Number(r.uplift_low)).toBeLessThanOrEqual(Number(r.uplift));
+      expect(Number(r.uplift_high)).toBeGreaterThanOrEqual(Number(r.uplift));
+      expect(Number(r.uplift)).toBeCloseTo(Number(r.churn_held_out) - Number(r.churn_offered), 3);
+    }
+  });
+
+  it('counts each action once, in its latest state', async () => {
+    const rows = await panel('Outcomes per action and segment');
+    const total = rows.reduce((n, r) => n + Number(r.open) + Number(r.done) + Number(r.declined) + Number(r.no_answer) + Number(r.expired), 0);
+    const { actions } = fixture();
+    const latest = new Map(actions.map((a) => [a.actionId, a]));
+    expect(total).toBe([...latest.values()].filter((a) => !a.heldOut).length);
   });
 });

@@ -88,6 +88,10 @@ const ROUTES: Record<string, Row> = {
   'POST /v1/events': { roles: ['ingest', 'admin'], send: async (a) => (await http('POST', '/v1/events', a, event())).status, ok: 202 },
   'GET /v1/feed': { roles: ['agent', 'supervisor', 'admin'], send: (a) => upgrade('/v1/feed', a), ok: 101 },
   'GET /v1/reports/:kind': { roles: ['supervisor', 'admin'], send: async (a) => (await http('GET', '/v1/reports/daily?date=2026-11-20&format=json', a)).status, ok: 200 },
+  'GET /v1/actions': { roles: ['supervisor', 'admin'], send: async (a) => (await http('GET', '/v1/actions', a)).status, ok: 200 },
+  'GET /v1/actions/learning': { roles: ['supervisor', 'admin'], send: async (a) => (await http('GET', '/v1/actions/learning', a)).status, ok: 200 },
+  // 404: the route ran (no such action) after the role check let the request through.
+  'POST /v1/actions/:id/outcome': { roles: ['supervisor', 'admin'], send: async (a) => (await http('POST', '/v1/actions/act_none/outcome', a, { outcome: 'done' })).status, ok: 404 },
   'GET /v1/models': { roles: ['admin'], send: async (a) => (await http('GET', '/v1/models', a)).status, ok: 200 },
   'POST /v1/models/reload': { roles: ['admin'], send: async (a) => (await http('POST', '/v1/models/reload', a, {})).status, ok: 200 },
   'POST /v1/models/promote': {

@@ -17,6 +17,7 @@ import WebSocket from 'ws';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request as httpRequest } from 'node:http';
 import { freePort, startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import { PACKAGE_ROOT } from '../../engine/config/index.ts';
 import { queryNumber, testDatabase, waitUntil } from '../helpers/engine.ts';
@@ -122,6 +123,45 @@ async function send(body: string | Uint8Array<ArrayBuffer>, opts: { path?: strin
   return { status: res.status, error };
 }
 
+/**
+ * Announces `bytes` of JSON body in Content-Length and waits for the answer without uploading it:
+ * the engine refuses on the header, and an answer that arrives mid-upload would otherwise race the
+ * client's writes (EPIPE when the server closes the connection after answering).
+ */
+async function announceBody(bytes: number) {
+  const headers = { 'content-type': 'application/json', 'content-length': String(bytes), ...(await auth('hostile')) };
+  return new Promise<{ status: number; error: { code?: string } | undefined }>((resolve, reject) => {
+    let answered = false;
+    const req = httpRequest(`${engine.url}/v1/events`, { method: 'POST', headers }, (res) => {
+      answered = true;
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (text += d));
+      res.on('end', () => {
+        req.destroy();
+        let error: { code?: string } | undefined;
+        try {
+          error = (JSON.parse(text) as { error?: { code?: string } }).error;
+        } catch {
+          error = undefined;
+        }
+        resolve({ status: res.statusCode ?? 0, error });
+      });
+    });
+    req.on('error', (e) => {
+      if (!answered) reject(e);
+    });
+    req.flushHeaders();
+  });
+}
+
+/** A fetch that failed because the server reset the connection, as status 0; anything else is rethrown. */
+function resetAsStatus0(e: unknown): { status: number } {
+  const code = ((e as { cause?: { code?: string } }).cause ?? {}).code ?? '';
+  if (['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code)) return { status: 0 };
+  throw e;
+}
+
 /** A valid event posted after each case: it must be taken, and it must land. */
 async function stillTakesValidEvents(): Promise<void> {
   const e = event();
@@ -131,7 +171,8 @@ async function stillTakesValidEvents(): Promise<void> {
 }
 
 const big = 'a'.repeat(MiB);
-const cases: [string, () => Promise<{ status: number; error?: { code?: string; field?: string } }>, number, string | undefined, string | undefined][] = [
+/** Status 0: the server closed the connection without an answer the client could read (see the headers case). */
+const cases: [string, () => Promise<{ status: number; error?: { code?: string; field?: string } }>, number | number[], string | undefined, string | undefined][] = [
   ['a 1 MiB id', () => send(JSON.stringify(event({ id: big }))), 413, 'CX_ERR_FIELD_TOO_LARGE', 'id'],
   ['a 1 MiB conversationId', () => send(JSON.stringify(event({ conversationId: big }))), 413, 'CX_ERR_FIELD_TOO_LARGE', 'conversationId'],
   ['a 1 MiB customerId', () => send(JSON.stringify(event({ customerId: big }))), 413, 'CX_ERR_FIELD_TOO_LARGE', 'customerId'],
@@ -144,7 +185,7 @@ const cases: [string, () => Promise<{ status: number; error?: { code?: string; f
   ['a 1 MiB channel', () => send(JSON.stringify(event({ channel: big }))), 413, 'CX_ERR_FIELD_TOO_LARGE', 'channel'],
   ['4 MiB of nested arrays', () => send(`${'['.repeat(2 * MiB - 8)}${']'.repeat(2 * MiB - 8)}`), 400, 'CX_ERR_INVALID_JSON', undefined],
   ['meta nested 60 deep', () => send(JSON.stringify(event({ meta: JSON.parse(`${'{"a":'.repeat(60)}1${'}'.repeat(60)}`) as object }))), 400, 'CX_ERR_INVALID_VALUE', undefined],
-  ['a body over 4 MiB', () => send(JSON.stringify(event({ text: 'x'.repeat(5 * MiB) }))), 413, 'CX_ERR_BODY_TOO_LARGE', undefined],
+  ['a body over 4 MiB', () => announceBody(5 * MiB), 413, 'CX_ERR_BODY_TOO_LARGE', undefined],
   ['1,001 events in one request', () => send(JSON.stringify(Array.from({ length: 1001 }, () => event()))), 413, 'CX_ERR_BATCH_TOO_LARGE', undefined],
   ['malformed JSON', () => send('{"id": "x", '), 400, 'CX_ERR_INVALID_JSON', undefined],
   ['an empty body', () => send(''), 400, 'CX_ERR_INVALID_JSON', undefined],
@@ -156,13 +197,15 @@ const cases: [string, () => Promise<{ status: number; error?: { code?: string; f
   ['nested arrays to the CRM connector', () => send(`${'['.repeat(100_000)}${']'.repeat(100_000)}`, { path: '/v1/connectors/crm' }), 400, 'CX_ERR_INVALID_JSON', undefined],
   ['1,001 CSV rows to the CRM connector', () => send(`id,type,customerId,ts,daysLate\n${Array.from({ length: 1001 }, (_, i) => `r${i},payment_late,c,2026-11-20,1`).join('\n')}\n`, { path: '/v1/connectors/crm', type: 'text/csv' }), 413, 'CX_ERR_BATCH_TOO_LARGE', undefined],
   ['a forged token', () => send(JSON.stringify(event()), { headers: { authorization: 'Bearer eyJhbGciOiJub25lIn0.eyJyb2xlIjoiYWRtaW4ifQ.' } }), 401, 'CX_ERR_UNAUTHORIZED', undefined],
-  ['16 KiB of headers', () => send(JSON.stringify(event()), { headers: { 'x-junk': 'j'.repeat(20_000) } }), 431, undefined, undefined],
+  // Node's HTTP parser answers 431 and closes at once, with the rest of the headers unread: the close is then a TCP
+  // reset, which can reach the client before it reads the 431. Either way the request is refused and nothing stalls.
+  ['16 KiB of headers', () => send(JSON.stringify(event()), { headers: { 'x-junk': 'j'.repeat(20_000) } }).catch((e: unknown) => resetAsStatus0(e)), [431, 0], undefined, undefined],
 ];
 
 describe('hostile input to a running engine', () => {
   it.each(cases)('%s gets its documented answer, and a valid event after it is taken', async (_what, run, status, code, field) => {
     const r = await run();
-    expect(r.status).toBe(status);
+    expect([status].flat()).toContain(r.status);
     if (code !== undefined) expect(r.error?.code).toBe(code);
     if (field !== undefined) expect(r.error?.field).toBe(field);
     await stillTakesValidEvents();

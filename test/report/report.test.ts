@@ -14,7 +14,7 @@ import { runReport } from '../../cli/report.ts';
 import { registerReports } from '../../engine/http/reports.ts';
 import { answerError } from '../../engine/http/errors.ts';
 import Fastify from 'fastify';
-import { PER_DAY, REPORT_DATE, reportEvents } from './fixtures.ts';
+import { kpiFixture, PER_DAY, REPORT_DATE, reportEvents } from './fixtures.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_report_test_${Date.now()}_${process.pid}`;
@@ -27,6 +27,10 @@ beforeAll(async () => {
   await store.write(events);
   // A redelivery of part of the traffic: the views must count each event once.
   await store.write(events.slice(0, 500));
+  // Actions and cancellations (no scored events: the sentiment figures stay as they are).
+  const { business, actions } = kpiFixture();
+  await store.writeBusinessEvents(business);
+  await store.writeActions(actions);
 });
 
 afterAll(async () => {
@@ -112,6 +116,55 @@ describe('weekly trend warnings', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('service KPIs and next best actions in the reports', () => {
+  const DB2 = `${DB}_kpi`;
+  let kpiStore: ClickHouseStore;
+  beforeAll(async () => {
+    kpiStore = await createClickHouseStore({ url: CH_URL, database: DB2 });
+    await kpiStore.init();
+    const f = kpiFixture();
+    await kpiStore.write(f.events);
+    await kpiStore.writeBusinessEvents(f.business);
+    await kpiStore.writeActions(f.actions);
+    await kpiStore.writeActions(f.actions.slice(0, 3)); // a retry: counted once
+  });
+  afterAll(async () => {
+    await kpiStore?.client.command({ query: `DROP DATABASE IF EXISTS ${DB2}` });
+    await kpiStore?.close();
+  });
+
+  it('daily: first-contact resolution, escalations, handling time per channel, actions and their uplift', async () => {
+    const r = await buildDailyReport(kpiStore.client, DB2, REPORT_DATE);
+    expect(r.kpis).toMatchObject({ conversations: 3, repeatContacts: 1, escalations: 2 });
+    expect(r.kpis.firstContactResolution).toBeCloseTo(2 / 3);
+    expect(r.kpis.escalationShare).toBeCloseTo(2 / 3);
+    expect(r.kpis.handling).toEqual([
+      { channel: 'call', conversations: 1, medianMinutes: 12, p90Minutes: 12 },
+      { channel: 'chat', conversations: 1, medianMinutes: 30, p90Minutes: 30 },
+      { channel: 'email', conversations: 1, medianMinutes: 50, p90Minutes: 50 },
+    ]);
+    expect(r.kpis.actions).toEqual({ offered: 3, heldOut: 0, done: 1, declined: 1, noAnswer: 0, expired: 0, doneRate: 0.5 });
+    // Personal calls: 1 of 4 offered cancelled, 3 of 4 held out: +50 points, 95% interval +/- 60 (clipped at +100).
+    const pc = r.kpis.uplift.find((u) => u.action === 'personal_call');
+    expect(pc).toEqual({ action: 'personal_call', offered: 4, offeredChurned: 1, heldOut: 4, heldOutChurned: 3, uplift: 0.5, low: -0.1, high: 1 });
+    expect(r.kpis.uplift.map((u) => u.action)).not.toContain('escalate_supervisor');
+    expect(r.kpis.uplift.find((u) => u.action === 'credit_or_price_review')).toMatchObject({ offered: 1, heldOut: 0, uplift: null });
+    expect(r.markdown).toContain('| 3 | 66.7% | 1 | 2 | 66.7% |');
+    expect(r.markdown).toContain('| personal_call | 4 (1) | 4 (3) | +50.0 | -10.0 .. +100.0 |');
+    expect(r.html).toContain('<h2>Handling time (first to last message, minutes)</h2>');
+  });
+
+  it('weekly: the same figures over the week, and none for a database without the actions table', async () => {
+    const r = await buildWeeklyReport(kpiStore.client, DB2, REPORT_DATE);
+    expect(r.kpis.conversations).toBe(4); // cust-a's first conversation is in the week too
+    expect(r.kpis.repeatContacts).toBe(1);
+    await kpiStore.client.command({ query: `DROP TABLE ${DB2}.actions_latest` });
+    const without = await buildDailyReport(kpiStore.client, DB2, REPORT_DATE);
+    expect(without.kpis.actions.offered).toBe(0);
+    expect(without.kpis.uplift).toEqual([]);
   });
 });
 

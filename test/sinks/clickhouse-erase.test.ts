@@ -41,6 +41,7 @@ describe('erasing a customer from ClickHouse', () => {
 
     const erased = await store.eraseCustomer!([x, 'email:never-stored@example.com']);
     expect(erased).toEqual([
+      { place: 'clickhouse', what: `${DB}.actions`, removed: 0 },
       { place: 'clickhouse', what: `${DB}.alerts`, removed: 1 },
       { place: 'clickhouse', what: `${DB}.business_events`, removed: 1 },
       { place: 'clickhouse', what: `${DB}.later`, removed: 1 },

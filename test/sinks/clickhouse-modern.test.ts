@@ -69,6 +69,26 @@ describe('ClickHouse store against a current-release server (fake endpoint)', ()
     expect(await s.ping()).toBe(false);
   });
 
+  it('creates actions with DateTime64 and LowCardinality where the server has them, its latest-state view, and writes its rows', async () => {
+    const { fake, s } = await setup(30);
+    await s.init();
+    const ddl = fake.statements.find((q) => q.startsWith('CREATE TABLE IF NOT EXISTS cxpulse.actions')) ?? '';
+    expect(ddl).toContain('  action LowCardinality(String),\n');
+    expect(ddl).toContain("  due DateTime64(3, 'UTC'),\n");
+    expect(ddl).toContain('ORDER BY (action_id, state_ms, status)');
+    expect(ddl).toContain(TTL30);
+    expect(ddl).not.toContain('ts_ms');
+    expect(fake.statements.some((q) => q.startsWith('CREATE VIEW IF NOT EXISTS cxpulse.actions_latest AS\nSELECT action_id,') && q.endsWith('LIMIT 1 BY action_id'))).toBe(true);
+    const T = Date.UTC(2026, 5, 3, 18, 0, 0, 250);
+    await s.writeActions([{
+      actionId: 'act_1', action: 'personal_call', customerId: 'c-1', segment: 'smb', owner: 'anna', status: 'open', critical: false, heldOut: false, chosenBy: 'rule', priority: 0.5,
+      churnProbability: 0.74, reason: 'Call c-1 this week', reasonLang: 'en', explanation: 'We are calling', explanationLang: 'nb',
+      evidence: [{ field: 'contacts30d', value: 4, text: '4 support contacts in the last 30 days' }], dueMs: T + 13 * 3_600_000, timing: 'customer', tz: 'Europe/Oslo', triggerId: 'm-4', tsMs: T, stateMs: T,
+    }]);
+    expect(fake.insertedInto('actions')).toHaveLength(1);
+    expect(fake.insertedInto('actions')[0]).toMatchObject({ action_id: 'act_1', status: 'open', held_out: 0, ts: '2026-06-03 18:00:00.250', due: '2026-06-04 07:00:00.250', team: '', outcome: '', evidence: '[{"field":"contacts30d","value":4,"text":"4 support contacts in the last 30 days"}]' });
+  });
+
   it('creates business_events with its view and writes its rows', async () => {
     const { fake, s } = await setup(30);
     await s.init();

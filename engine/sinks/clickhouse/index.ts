@@ -3,7 +3,7 @@
  * redelivery read `FINAL` or the `*_latest` views (`scored_events_latest`,
  * `business_events_latest`).
  */
-import { BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+import { ACTIONS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
 
 export { createClickHouseStore } from './store.ts';
 export type { ClickHouseStore } from './store.ts';
@@ -22,3 +22,5 @@ export const SCORED_EVENTS_TABLE = SCORED_EVENTS.name;
 export const SCORED_EVENTS_LATEST_VIEW = SCORED_EVENTS.view;
 export const BUSINESS_EVENTS_TABLE = BUSINESS_EVENTS.name;
 export const BUSINESS_EVENTS_LATEST_VIEW = BUSINESS_EVENTS.view;
+export const ACTIONS_TABLE = ACTIONS.name;
+export const ACTIONS_LATEST_VIEW = ACTIONS.view;

@@ -8,6 +8,7 @@
  */
 import { HEAD_ENTRIES, type BusinessEvent, type ScoredEvent } from '../../event/types.ts';
 import type { Alert } from '../../event/advice.ts';
+import type { ActionRecommendation } from '../../event/actions.ts';
 import { MAX_META_BYTES } from '../../event/validate.ts';
 import { TS_AHEAD_S, TS_BEHIND_S } from './tables.ts';
 
@@ -113,6 +114,44 @@ export function toAlertRow(a: Alert, shape: TableShape, writeTimeMs: number): Ro
     text: text(a.text),
     detail: text(JSON.stringify(a)),
     ...writeColumns(a.tsMs, shape, writeTimeMs),
+  };
+  return onlyExisting(full, shape);
+}
+
+/** One action state -> a row of `actions` (tables.ts). */
+export function toActionRow(a: ActionRecommendation, shape: TableShape, writeTimeMs: number): Row {
+  const tsMs = clampEpochMs(a.tsMs);
+  const full: Row = {
+    action_id: text(a.actionId),
+    action: text(a.action),
+    customer_id: text(a.customerId),
+    segment: text(a.segment),
+    owner: text(a.owner ?? ''),
+    team: text(a.team ?? ''),
+    status: text(a.status),
+    critical: a.critical ? 1 : 0,
+    held_out: a.heldOut ? 1 : 0,
+    chosen_by: text(a.chosenBy),
+    priority: finite(a.priority),
+    churn_probability: a.churnProbability !== undefined && Number.isFinite(a.churnProbability) ? a.churnProbability : null,
+    reason: text(a.reason),
+    reason_lang: text(a.reasonLang),
+    explanation: text(a.explanation),
+    explanation_lang: text(a.explanationLang),
+    evidence: text(JSON.stringify(a.evidence)),
+    due: dateTime(clampEpochMs(a.dueMs), shape.types.get('due')),
+    timing: text(a.timing),
+    tz: text(a.tz),
+    trigger_id: text(a.triggerId),
+    ts: dateTime(tsMs, shape.types.get('ts')),
+    ts_ms: tsMs % 1000,
+    state_ms: clampEpochMs(a.stateMs),
+    outcome: text(a.outcome ?? ''),
+    outcome_by: text(a.outcomeBy ?? ''),
+    note: text(a.note ?? ''),
+    churned_after: a.churnedAfter ? 1 : 0,
+    detail: text(JSON.stringify(a)),
+    ...writeColumns(a.stateMs, shape, writeTimeMs),
   };
   return onlyExisting(full, shape);
 }

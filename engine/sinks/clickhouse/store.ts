@@ -14,10 +14,11 @@ import { assertIdentifier, redactUrl } from './config.ts';
 import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
 import { ensureSchema, loadShape } from './migrate.ts';
 import type { SchemaContext } from './migrate.ts';
-import { errorCode, message, selectString } from './query.ts';
-import { toAlertRow, toBusinessRow, toRow } from './row.ts';
+import { errorCode, message, selectRows, selectString } from './query.ts';
+import { parseActionDetails } from '../actionDetails.ts';
+import { toActionRow, toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
-import { ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+import { ACTIONS, ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
 import { eraseCustomerRows, logErasure } from './erase.ts';
 import type { TableDef } from './tables.ts';
 
@@ -135,6 +136,11 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     writeAlerts: (rows) => write(ALERTS, rows, toAlertRow),
     eraseCustomer: (ids) => eraseCustomerRows(client, db, ids),
     logErasure: (entry) => logErasure(client, db, entry),
+    writeActions: (rows) => write(ACTIONS, rows, toActionRow),
+    async readActions(sinceMs) {
+      const rows = await selectRows<{ detail: string }>(client, `SELECT detail FROM ${db}.${ACTIONS.view} WHERE state_ms >= ${Math.max(0, Math.trunc(sinceMs))}`);
+      return parseActionDetails(rows.map((r) => r.detail));
+    },
     async ping() {
       try {
         // A SELECT (not /ping) so that bad credentials also count as not ready.

@@ -182,4 +182,56 @@ export const ALERTS: TableDef = {
   viewSelect: (db, columns) => `SELECT ${columns.join(', ')}\nFROM (SELECT ${columns.join(', ')} FROM ${db}.alerts FINAL ORDER BY alert_id, state_ms DESC)\nLIMIT 1 BY alert_id`,
 };
 
-export const TABLES: readonly TableDef[] = [SCORED_EVENTS, BUSINESS_EVENTS, ALERTS];
+/**
+ * Next best actions (engine/actions): one row per state of an action (recommended or held out,
+ * then its outcome, expiry or a later churn join), like alerts. `actions_latest` is the current
+ * state of each, e.g. the open worklist: `SELECT * FROM cxpulse.actions_latest WHERE status = 'open'`,
+ * or uplift: churn of customers offered an action against the hold-out (`held_out = 1`).
+ */
+export const ACTIONS: TableDef = {
+  name: 'actions',
+  view: 'actions_latest',
+  orderBy: '(action_id, state_ms, status)',
+  // ts is the trigger's event time (a client's): clamped like the events'. Copies of one state
+  // share received_at (the state's time), so they meet in one partition and fold.
+  partitionBy: CLAMPED_TS_PARTITION,
+  columns: [
+    { name: 'action_id', type: str },
+    { name: 'action', type: dict },
+    { name: 'customer_id', type: str },
+    { name: 'segment', type: str },
+    { name: 'owner', type: str },
+    { name: 'team', type: str },
+    { name: 'status', type: dict },
+    { name: 'critical', type: () => 'UInt8' },
+    { name: 'held_out', type: () => 'UInt8' },
+    { name: 'chosen_by', type: dict },
+    { name: 'priority', type: () => 'Float32' },
+    { name: 'churn_probability', type: () => 'Nullable(Float32)' },
+    { name: 'reason', type: str },
+    { name: 'reason_lang', type: dict },
+    { name: 'explanation', type: str },
+    { name: 'explanation_lang', type: dict },
+    // The evidence list as JSON: [{"field","value","text"}].
+    { name: 'evidence', type: str },
+    { name: 'due', type: time },
+    { name: 'timing', type: dict },
+    { name: 'tz', type: str },
+    { name: 'trigger_id', type: str },
+    // Event time of the trigger: the partition key, like every table's `ts`.
+    { name: 'ts', type: time },
+    { name: 'ts_ms', type: tsMs },
+    // Epoch ms of this state: orders the states of one action.
+    { name: 'state_ms', type: () => 'UInt64' },
+    { name: 'outcome', type: dict },
+    { name: 'outcome_by', type: str },
+    { name: 'note', type: str },
+    { name: 'churned_after', type: () => 'UInt8' },
+    // The whole action as sent on the feed (JSON): what the engine reads back at start.
+    { name: 'detail', type: str },
+    ...WRITE_COLUMNS,
+  ],
+  viewSelect: (db, columns) => `SELECT ${columns.join(', ')}\nFROM (SELECT ${columns.join(', ')} FROM ${db}.actions FINAL ORDER BY action_id, state_ms DESC)\nLIMIT 1 BY action_id`,
+};
+
+export const TABLES: readonly TableDef[] = [SCORED_EVENTS, BUSINESS_EVENTS, ALERTS, ACTIONS];

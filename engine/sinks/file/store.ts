@@ -1,9 +1,10 @@
 /**
  * Embedded ScoreStore: JSON lines in `<dir>/scored_events.jsonl`,
- * `<dir>/business_events.jsonl` and `<dir>/alerts.jsonl`, the default when no ClickHouse is reachable so the engine
+ * `<dir>/business_events.jsonl`, `<dir>/alerts.jsonl` and `<dir>/actions.jsonl`, the default when no ClickHouse is reachable so the engine
  * runs with nothing but Node. Durability and redelivery handling live in jsonl.ts.
  */
-import { appendFile, mkdir, open } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { latestActions, parseActionDetails } from '../actionDetails.ts';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScoreStore } from '../types.ts';
@@ -17,6 +18,8 @@ export const BUSINESS_FILE_NAME = 'business_events.jsonl';
 export const ALERTS_FILE_NAME = 'alerts.jsonl';
 /** The erasure log: a keyed hash of each erased id and the time. */
 export const ERASURES_FILE_NAME = 'erasures.jsonl';
+/** Action states, one line each (`id` is `<actionId>@<stateMs>:<status>`). */
+export const ACTIONS_FILE_NAME = 'actions.jsonl';
 
 export type FileStoreLog = JsonlLog;
 
@@ -35,6 +38,8 @@ export type FileStore = ScoreStore & {
   /** Alert state lines held. */
   countAlerts(): number;
   readonly alertsPath: string;
+  /** Action state lines held. */
+  countActions(): number;
 };
 
 const defaultLog: FileStoreLog = {
@@ -49,6 +54,7 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
   const scored = jsonlFile(join(opts.dir, FILE_NAME), log);
   const business = jsonlFile(join(opts.dir, BUSINESS_FILE_NAME), log);
   const alerts = jsonlFile(join(opts.dir, ALERTS_FILE_NAME), log);
+  const actions = jsonlFile(join(opts.dir, ACTIONS_FILE_NAME), log);
   let opened = false;
   let closed = false;
   // One operation at a time across both files, so each file's size bookkeeping and the
@@ -68,6 +74,7 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
     await scored.open();
     await business.open();
     await alerts.open();
+    await actions.open();
     await syncDir(opts.dir);
     opened = true;
     log.info({ dir: opts.dir, events: scored.count(), businessEvents: business.count() }, 'file store ready');
@@ -95,7 +102,7 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
         const drop = (row: Record<string, unknown> | undefined, line: string) =>
           row ? typeof row.customerId === 'string' && wanted.has(row.customerId) : ids.some((id) => line.includes(JSON.stringify(id)));
         const out: ErasedPlace[] = [];
-        for (const file of [scored, business, alerts]) out.push({ place: 'file', what: file.path, removed: await file.remove(drop) });
+        for (const file of [scored, business, alerts, actions]) out.push({ place: 'file', what: file.path, removed: await file.remove(drop) });
         return out;
       }),
     logErasure: (entry) =>
@@ -103,8 +110,14 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
         await mkdir(opts.dir, { recursive: true });
         await appendFile(join(opts.dir, ERASURES_FILE_NAME), `${JSON.stringify(entry)}\n`);
       }),
+    writeActions: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.actionId}@${a.stateMs}:${a.status}`, ...a })), actions)),
+    readActions: (sinceMs) =>
+      serial(async () => {
+        const lines = (await readFile(actions.path, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim() !== '');
+        return latestActions(parseActionDetails(lines), sinceMs);
+      }),
     async ping() {
-      return !closed && scored.usable() && business.usable() && alerts.usable();
+      return !closed && scored.usable() && business.usable() && alerts.usable() && actions.usable();
     },
     async close() {
       await serial(async () => {
@@ -112,12 +125,14 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
         await scored.close();
         await business.close();
         await alerts.close();
+        await actions.close();
       });
     },
     count: () => scored.count(),
     countBusinessEvents: () => business.count(),
     countAlerts: () => alerts.count(),
     alertsPath: alerts.path,
+    countActions: () => actions.count(),
   };
 }
 
