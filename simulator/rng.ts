@@ -2,19 +2,12 @@
  * A tiny seeded PRNG and helpers. The simulator must replay the same traffic for a seed, so
  * every random draw goes through one of these instead of Math.random.
  */
+import { seededRandom } from '../engine/util/index.ts';
+
 export type Rng = () => number;
 
-/** mulberry32: fast, 32-bit state, good enough spread for synthetic traffic. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (the engine's one seeded generator): fast, 32-bit state, good enough spread for synthetic traffic. */
+export const createRng: (seed: number) => Rng = seededRandom;
 
 /** Integer in [min, max], both inclusive. */
 export function intBetween(rng: Rng, min: number, max: number): number {

@@ -110,6 +110,8 @@ describe('ClickHouse store against a current-release server (fake endpoint)', ()
         type: 'plan_change',
         ts: '2025-03-01 00:00:00.001',
         meta: '{"fromPlan":"pro","toPlan":"basic"}',
+        // ts is within the window around the receive time: trusted.
+        ts_off_clock: 0,
         received_at: new Date(ev.receivedAtMs).toISOString().replace('T', ' ').replace('Z', ''),
         // DateTime (not 64) on every version: epoch seconds of the write.
         inserted_at: expect.any(Number) as unknown,

@@ -10,6 +10,7 @@
  * binary cross-entropy against each item's `targets`; everything else is shared.
  */
 import * as tf from '@tensorflow/tfjs';
+import { seededRandom } from '../../engine/util/index.ts';
 
 export interface TrainConfig {
   buckets: number;
@@ -36,16 +37,8 @@ export interface TrainConfig {
 /** `targets` (0/1 per class, length numClasses) is required when the config is multi-label; `label` is then ignored. */
 export interface TrainItem { features: Int32Array; label: number; weight: number; targets?: Float32Array }
 
-/** Small seeded PRNG (mulberry32): reproducible shuffles and dropout. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small seeded PRNG (mulberry32, the engine's one): reproducible shuffles and dropout. */
+export const rng: (seed: number) => () => number = seededRandom;
 
 export interface HeadWeights { name: string; shape: number[]; values: Float32Array }
 
