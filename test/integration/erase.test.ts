@@ -82,6 +82,15 @@ describe('erasing one customer on NATS and ClickHouse', () => {
       const [ch, n] = [await clickhouseText(), await natsText()];
       return count(ch, px) >= x.events.length + 1 && n.includes(`${x.marker} writes with a broken clock`) && n.includes(`$KV.${BUCKET}.${kvKey(px)}`) && n.includes(`$KV.${BUCKET}.${kvKey(pseudonymOf(KEY, y.customerId))}`);
     }, 60_000, () => 'rows, dead letters and customer states of both customers');
+    // Derived rows (next best actions, alert states) follow the events asynchronously: wait until nothing changes.
+    let settled = '';
+    await waitUntil(async () => {
+      await new Promise((r) => setTimeout(r, 500));
+      const now = (await clickhouseText()) + (await natsText());
+      const same = now === settled;
+      settled = now;
+      return same;
+    }, 30_000, () => 'the stores to settle');
     const before = { ch: await clickhouseText(), nats: await natsText(), feed: await feedSnapshot(engine.url, await token('supervisor')) };
     expect(before.feed).toContain(px);
     // Pseudonymised before anything was kept: the raw id is nowhere, not even in the DLQ.
