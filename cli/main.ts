@@ -10,6 +10,7 @@ import { runEval } from './eval.ts';
 import { runGate } from './gate.ts';
 import { runReport } from './report.ts';
 import { runEvalRedaction } from './evalRedaction.ts';
+import { runErase } from './erase.ts';
 
 const positiveNumber = (v: string) => {
   const n = Number(v);
@@ -63,6 +64,14 @@ program
   .option('--verbose', 'list every missed span and every wrong redaction')
   .option('--json <file>', 'also write the figures as JSON to this file')
   .action((o: { data: string; names: boolean; verbose?: boolean; json?: string }) => runEvalRedaction(o));
+
+program
+  .command('erase')
+  .description('erase one customer (the id as sent, or its pseudonym) from ClickHouse or the file store, the customer-state bucket and the messages JetStream holds; the report says what went where')
+  .requiredOption('--customer <id>', 'the customer id as the source sent it, or its pseudonym (cxp_...)')
+  .option('--url <url>', 'erase through a running engine (DELETE /v1/customers/:id), which also clears its memory')
+  .option('--token <jwt>', 'with --url: a bearer token with role admin')
+  .action((o: { customer: string; url?: string; token?: string }) => runErase(o));
 
 program
   .command('gate')

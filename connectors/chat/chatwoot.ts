@@ -80,6 +80,9 @@ export function fromChatwoot(o: Record<string, unknown>): ChatwootMapping {
     (contactInbox ? optId(contactInbox, 'contact_id', 'conversation.contact_inbox.contact_id') : undefined);
   if (contact === undefined) throw inputError('CX_ERR_MISSING_FIELD', "no contact id: expected 'sender.id' (incoming) or 'conversation.meta.sender.id'", 'conversation.meta.sender.id');
 
+  // A contact known by address gets the id the e-mail connector gives it, so one customer is one id on every channel.
+  const contactEmail = emailOf(author === 'customer' ? sender : undefined) ?? emailOf(convMeta?.sender);
+
   if (o.created_at === undefined || o.created_at === null) throw inputError('CX_ERR_MISSING_FIELD', "missing required field 'created_at'", 'created_at');
   const ts = chatwootTime(o.created_at);
   if (ts === undefined) throw inputError('CX_ERR_INVALID_TIMESTAMP', `field 'created_at' (${JSON.stringify(o.created_at).slice(0, 40)}) is not a time Chatwoot sends`, 'created_at');
@@ -105,7 +108,7 @@ export function fromChatwoot(o: Record<string, unknown>): ChatwootMapping {
     // An e-mail inbox in Chatwoot is still e-mail to the scoring (tone, length, subject).
     channel: inboxChannel === 'Channel::Email' ? 'email' : 'chat',
     conversationId: `chatwoot:${account}:${conversationId}`,
-    customerId: `chatwoot:${account}:${contact}`,
+    customerId: contactEmail !== undefined ? `email:${contactEmail}` : `chatwoot:${account}:${contact}`,
     author,
     text,
     ts,
@@ -128,4 +131,11 @@ function emailSubject(o: Record<string, unknown>, conversation: Record<string, u
   if (typeof email.subject === 'string') return email.subject;
   const convAttrs = isObject(conversation.additional_attributes) ? conversation.additional_attributes : {};
   return typeof convAttrs.mail_subject === 'string' ? convAttrs.mail_subject : undefined;
+}
+
+/** The contact's e-mail address, lower-cased, when the payload carries a plausible one. */
+function emailOf(contact: unknown): string | undefined {
+  if (!isObject(contact) || typeof contact.email !== 'string') return undefined;
+  const email = contact.email.trim().toLowerCase();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email) && email.length <= 254 ? email : undefined;
 }

@@ -23,7 +23,7 @@ export interface EmailConnectorOptions {
   markSeen?: boolean;
   /** Addresses (`support@acme.example`) or domains (`@acme.example`, `acme.example`) whose mail is from agents. */
   agentAddresses?: string[];
-  /** Customer id for an address; default {@link pseudonymousCustomerId}. */
+  /** Customer id for an address; default {@link emailCustomerId}. */
   customerIdFor?(address: string): string;
   /** Agent id for an agent's address; default the lower-cased address (agents are routed by it in the feed). */
   agentIdFor?(address: string): string;

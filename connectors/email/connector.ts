@@ -10,7 +10,7 @@ import {
 } from './config.ts';
 import { mailRejection, type MailRejection } from './errors.ts';
 import { watchFolder, type FolderWatcher, type MailLocator } from './folder.ts';
-import { mailToEvent, pseudonymousCustomerId, type MailIdentities, type MailOutcome, type MailSource } from './mail.ts';
+import { mailToEvent, emailCustomerId, type MailIdentities, type MailOutcome, type MailSource } from './mail.ts';
 import { openPositionStore } from './state.ts';
 
 export interface EmailConnector {
@@ -27,7 +27,7 @@ export function createEmailConnector(opts: EmailConnectorOptions): EmailConnecto
   const log = opts.log.child({ connector: 'email' });
   const isAgent = agentMatcher(opts.agentAddresses ?? []);
   const who: MailIdentities = {
-    customerIdFor: opts.customerIdFor ?? pseudonymousCustomerId,
+    customerIdFor: opts.customerIdFor ?? emailCustomerId,
     agentIdFor: opts.agentIdFor ?? ((a) => a.trim().toLowerCase()),
     isAgent,
   };

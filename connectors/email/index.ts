@@ -9,6 +9,6 @@ export {
   type EmailSettings,
 } from './config.ts';
 export { MAIL_REJECTIONS, type MailRejectReason, type MailRejection } from './errors.ts';
-export { mailToEvent, pseudonymousCustomerId, type MailIdentities, type MailOutcome, type MailSource } from './mail.ts';
+export { mailToEvent, emailCustomerId, type MailIdentities, type MailOutcome, type MailSource } from './mail.ts';
 export { stripReply, type StrippedText } from './strip.ts';
 export { openPositionStore, type FolderPosition, type PositionStore } from './state.ts';

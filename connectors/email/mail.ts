@@ -33,13 +33,14 @@ const MAX_REPLACEMENT_SHARE = 0.02;
 const MAX_HTML_CHARS = 2_000_000;
 
 /**
- * The default customer id: `email:` + the first 16 hex digits of SHA-256 of the lower-cased
- * address. Pseudonymous (GDPR art. 4(5)): the address itself is never stored or sent on, yet the
- * same customer gets the same id in every mail, so history and churn features accumulate. It is
- * still personal data (whoever has the address can compute the id), and erasure works on it.
+ * The default customer id: `email:` + the lower-cased address, the form every connector uses for
+ * a customer known by address (the chat connector too, when the contact has one), so one
+ * customer is one id on every channel. The engine pseudonymises it with its keyed hash
+ * (CXPULSE_PSEUDONYM_KEY) before anything is stored; a bare hash here could be reversed by
+ * hashing candidate addresses.
  */
-export function pseudonymousCustomerId(address: string): string {
-  return `email:${createHash('sha256').update(address.trim().toLowerCase()).digest('hex').slice(0, 16)}`;
+export function emailCustomerId(address: string): string {
+  return `email:${address.trim().toLowerCase()}`;
 }
 
 /** `<abc@host>` → `abc@host`, without whitespace or control characters (ids travel in NATS headers). */

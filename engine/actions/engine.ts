@@ -4,7 +4,7 @@
  * learns from the outcomes that come back. Recommendations and their outcomes go to the outlets
  * (feed, store) in order; the engine never throws on an event (errors go to `onError`).
  */
-import type { ActionOutcome, ActionRecommendation, BusinessEvent, ScoredEvent } from '../event/index.ts';
+import type { ActionOutcome, ActionRecommendation, BusinessEvent, ForgetsCustomers, ScoredEvent } from '../event/index.ts';
 import { cueLang, renderTemplate } from '../cues/index.ts';
 import type { CustomerState } from '../churn/index.ts';
 import { hash32, seededRandom } from '../util/index.ts';
@@ -78,7 +78,7 @@ export interface LearningSummary {
   arms: ArmStats[];
 }
 
-export interface ActionEngine {
+export interface ActionEngine extends ForgetsCustomers {
   /** Durable scored rows, in order (after the feed saw them). */
   observeScored(rows: readonly ScoredEvent[]): void;
   /** Stored CRM events with their customers' states right after each. */
@@ -272,6 +272,13 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
   };
 
   return {
+    forgetCustomer(target) {
+      // Erasure: the customer's memo and actions go; the bandit's arm counts and the segments' hour patterns hold no customer.
+      let removed = 0;
+      for (const id of [...memos.keys()]) if (target.matches(id) && memos.delete(id)) removed++;
+      for (const [id, a] of actions) if (target.matches(a.customerId) && actions.delete(id)) removed++;
+      return [{ place: 'memory', what: 'next best actions', removed }];
+    },
     observeScored(rows) {
       if (rows.length === 0) return;
       enqueue(async () => {

@@ -1,4 +1,5 @@
 import type { EventError } from '../event/errors.ts';
+import type { ErasedPlace, ErasureTarget } from '../event/erasure.ts';
 
 /** One message taken from the bus. The engine calls exactly one of ack/nak per envelope. */
 export interface Envelope {
@@ -79,6 +80,11 @@ export interface EventBus {
    * dead-letters each. Ends after `stop()`. Absent: the bus never gives up on a message.
    */
   undeliverable?(): AsyncIterable<DeadLetter>;
+  /**
+   * Erasure on request: deletes the messages the bus still holds for this customer (events not
+   * yet processed, dead letters) and says how many went from where.
+   */
+  eraseCustomer?(target: ErasureTarget): Promise<ErasedPlace[]>;
   /** Stop delivering new messages (in-flight envelopes can still be acked). */
   stop(): Promise<void>;
   /** Messages waiting for the engine's consumer, when known. */

@@ -10,6 +10,7 @@
  */
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
+import { jetstreamManager } from '@nats-io/jetstream';
 import type { CustomerState } from './state.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 
@@ -157,6 +158,7 @@ export const kvKey = (customerId: string): string => `c.${Buffer.from(customerId
  */
 export async function openKvBackend(nc: NatsConnection, bucket = DEFAULT_KV_BUCKET): Promise<StateBackend> {
   const kv: KV = await new Kvm(nc).create(bucket, { history: 1, ttl: KV_TTL_MS });
+  const jsm = await jetstreamManager(nc);
   return {
     description: `nats kv ${bucket}`,
     async get(id) {
@@ -167,7 +169,8 @@ export async function openKvBackend(nc: NatsConnection, bucket = DEFAULT_KV_BUCK
       await kv.put(kvKey(id), value);
     },
     async delete(id) {
-      await kv.purge(kvKey(id));
+      // Erasure: purge the key's subject from the bucket's stream, so not even a delete marker naming the key stays.
+      await jsm.streams.purge(`KV_${bucket}`, { filter: `$KV.${bucket}.${kvKey(id)}` });
     },
     async close() {
       await nc.drain();

@@ -28,6 +28,10 @@ export const DEFAULT_REDELIVERY_BACKOFF_MS = '2000,10000,30000,60000,300000';
 export const DEFAULT_FEED_SNAPSHOT_SIZE = 200;
 export const DEFAULT_FEED_QUEUE_SIZE = 1000;
 export const DEFAULT_FEED_SLOW_GRACE_MS = 10_000;
+/** Raw events wait at most this long in CX_EVENTS, processed or not (0: no age limit). */
+export const DEFAULT_EVENTS_MAX_AGE_HOURS = 24;
+/** Dead letters (redacted) are kept this long. */
+export const DEFAULT_DLQ_MAX_AGE_HOURS = 7 * 24;
 /** Caps on one event's fields and one request's work (README, "Limits"). */
 export const DEFAULT_MAX_ID_LENGTH = 256;
 export const DEFAULT_MAX_SUBJECT_LENGTH = 1000;
@@ -90,6 +94,18 @@ export const EnvSchema = Type.Object({
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
   /** Durable consumer; instances sharing it share the work. */
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
+  /** When CX_EVENTS removes a message: `workqueue` once the engine acked it, `interest` once every consumer did, `limits` by age only (README, "Privacy"). */
+  CXPULSE_EVENTS_RETENTION: Type.Union([Type.Literal('workqueue'), Type.Literal('interest'), Type.Literal('limits')], { default: 'workqueue' }),
+  /** Oldest raw event CX_EVENTS keeps, processed or not (the stream's max_age; 0: no limit). */
+  CXPULSE_EVENTS_MAX_AGE_HOURS: Type.Integer({ default: DEFAULT_EVENTS_MAX_AGE_HOURS, minimum: 0, maximum: MAX_RETENTION_DAYS * 24 }),
+  /** Oldest (redacted) dead letter CX_DLQ keeps (0: no limit). */
+  CXPULSE_DLQ_MAX_AGE_HOURS: Type.Integer({ default: DEFAULT_DLQ_MAX_AGE_HOURS, minimum: 0, maximum: MAX_RETENTION_DAYS * 24 }),
+  /** Comma list of `meta` keys kept on events; unset: every key (values redacted either way). */
+  CXPULSE_META_KEYS: Type.Optional(Type.String()),
+  /** Key of the HMAC-SHA256 that pseudonymises customer ids (at least 32 characters). Unset: a key made once in $CXPULSE_DATA_DIR/pseudonym.key. */
+  CXPULSE_PSEUDONYM_KEY: Type.Optional(Type.String({ minLength: 32 })),
+  /** `off`: customer ids are kept as the sources send them. */
+  CXPULSE_PSEUDONYMIZE: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** `off`: redact only the identifiers found for sure (e-mail, IBAN, national ids, cards, phones), not postal addresses and person names (a best effort: engine/privacy/README.md). */
   CXPULSE_REDACT_NAMES_ADDRESSES: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   /** Largest `text` accepted (UTF-8 bytes). */

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_TEXT_BYTES } from '../config/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { FieldLimits } from '../event/index.ts';
 import { retry, type BackoffPolicy, type RetryHooks } from '../util/index.ts';
+import { EVENT_ERRORS } from '../event/errors.ts';
 import { checkContract, CRM_CHANNEL, isCrmEvent } from './contract.ts';
 import { BusUnavailableError } from './errors.ts';
 import type { ConnectorError, ConnectorEvent, ConnectorPublisher, CountOnlyOutcome, CrmEvent, PublishOutcome } from './types.ts';
@@ -110,7 +111,8 @@ export function createConnectorPublisher(opts: ConnectorPublisherOptions): Meter
     };
     await withBus(`dead-lettering a ${connector} item`, () => bus.deadLetter(entry));
     inc('rejected');
-    log?.warn({ connector, code: error.code, field: error.field }, `${connector}: dead-lettered: ${error.message}`);
+    // The catalog's sentence only: the message can quote the refused item (the DLQ keeps it, redacted).
+    log?.warn({ connector, code: error.code, field: error.field }, `${connector}: dead-lettered: ${EVENT_ERRORS[error.code].summary}`);
   }
 
   return {

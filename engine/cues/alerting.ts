@@ -2,14 +2,14 @@ import type { ScoredEvent } from '../event/types.ts';
 import { createAlertDetector } from './alerts.ts';
 import type { AlertRules } from './rules.ts';
 import { createSpikeDetector } from './spikes.ts';
-import type { Alert } from '../event/index.ts';
+import type { Alert, ForgetsCustomers } from '../event/index.ts';
 import { createWaitingDetector } from './waiting.ts';
 
 /**
  * Every supervisor alert behind one face, so the engine feeds rows, dead letters and latencies in
  * and publishes whatever comes out of evaluate() (on each delivered batch and on a timer).
  */
-export interface Alerting {
+export interface Alerting extends ForgetsCustomers {
   /** A delivered scored row. */
   observe(e: ScoredEvent): void;
   /** An event was dead-lettered at engine time `nowMs`. */
@@ -36,6 +36,8 @@ export function createAlerting(rules: AlertRules): Alerting {
     deadLettered: (nowMs) => dlq.observe(1, nowMs),
     latency: (ms, nowMs) => lat.observe(ms, nowMs),
     evaluate: (nowMs) => [...negative.evaluate(nowMs), ...waiting.evaluate(nowMs), ...dlq.evaluate(nowMs), ...lat.evaluate(nowMs)],
+    // Only the waiting detector keeps customers; the others count per channel.
+    forgetCustomer: (target) => waiting.forgetCustomer(target),
     open: () => [...negative.open(), ...waiting.open(), ...dlq.open(), ...lat.open()],
     get waiting() {
       return waiting.waiting;

@@ -5,7 +5,7 @@ import { jargonFinding } from './clarity.ts';
 import { loadReplyTemplates, type ReplyTemplates } from './replies.ts';
 import { AGENT_CUE_KINDS, CUE_KINDS, cueLang, renderTemplate, type CueConfig, type CueKind, type CueRules, type EscalationAdvisedRule, type FrustrationRisingRule, type NegativeSpikeRule } from './rules.ts';
 import { churnRisk, implicitComplaintFinding, politeIrritation, suggestedReply, urgencyHigh, type SignalFinding, type Unanswered } from './signals.ts';
-import type { Cue } from '../event/index.ts';
+import type { Cue, ForgetsCustomers } from '../event/index.ts';
 
 /** Rules that are pure functions of the conversation's recent customer turns (sentiment history). */
 type CustomerKind = 'frustration_rising' | 'negative_spike' | 'escalation_advised';
@@ -86,6 +86,8 @@ interface Fired {
 
 interface ConvState {
   turns: Turn[];
+  /** Whose conversation it is (for erasure). */
+  customerId?: string;
   /** Customer messages since the last agent message. */
   unanswered: Unanswered;
   agentId?: string;
@@ -93,7 +95,7 @@ interface ConvState {
   fired: Map<string, Fired>;
 }
 
-export interface CueEngine {
+export interface CueEngine extends ForgetsCustomers {
   /** Feed every delivered row, in order; returns the cues it raises (usually none). */
   observe(e: ScoredEvent): Cue[];
   readonly conversations: number;
@@ -151,6 +153,7 @@ export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): Cu
   return {
     observe(e) {
       const s = stateOf(e.conversationId);
+      s.customerId = e.customerId;
       if (e.agentId) s.agentId = e.agentId;
       if (e.author === 'system') return [];
       const byAgent = e.author === 'agent';
@@ -208,6 +211,12 @@ export function createCueEngine(cfg: CueConfig, opts: CueEngineOptions = {}): Cu
         out.push(cue);
       }
       return out;
+    },
+    forgetCustomer(target) {
+      let removed = 0;
+      for (const [id, s] of convs) if (s.customerId !== undefined && target.matches(s.customerId) && convs.delete(id)) removed++;
+      for (const id of [...churnFired.keys()]) if (target.matches(id) && churnFired.delete(id)) removed++;
+      return [{ place: 'memory', what: 'cue history', removed }];
     },
     get conversations() {
       return convs.size;

@@ -1,6 +1,6 @@
 import type { ScoredEvent } from '../event/types.ts';
 import type { WaitingRules } from './alertRules.ts';
-import type { WaitingTooLongAlert } from '../event/index.ts';
+import type { ForgetsCustomers, WaitingTooLongAlert } from '../event/index.ts';
 
 /**
  * `waiting_too_long`: a conversation whose first unanswered customer message (by engine receive
@@ -21,7 +21,7 @@ interface Waiting {
   alert?: { alertId: string; openedAtMs: number; lastUpdateMs: number };
 }
 
-export interface WaitingDetector {
+export interface WaitingDetector extends ForgetsCustomers {
   observe(e: ScoredEvent): void;
   evaluate(nowMs: number): WaitingTooLongAlert[];
   /** Alert ids currently open. */
@@ -141,6 +141,20 @@ export function createWaitingDetector(rules: WaitingRules): WaitingDetector {
         }
       }
       return out;
+    },
+    forgetCustomer(target) {
+      let removed = 0;
+      // Dropped without a `resolved`: that state would carry the customer again.
+      for (const m of byChannel.values()) {
+        for (const w of [...m.values()]) {
+          if (!target.matches(w.customerId)) continue;
+          drop(m, w.conversationId);
+          removed++;
+        }
+      }
+      const before = ended.length;
+      ended = ended.filter((x) => !target.matches(x.w.customerId));
+      return [{ place: 'memory', what: 'conversations waiting for a reply', removed: removed + before - ended.length }];
     },
     open() {
       const ids: string[] = [];

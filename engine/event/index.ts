@@ -18,3 +18,4 @@ export {
   type BusinessValidation,
   type ValidateOptions,
 } from './validate.ts';
+export * from './erasure.ts';

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { ScoredEvent } from '../event/types.ts';
+import type { ForgetsCustomers } from '../event/erasure.ts';
 import { DEFAULT_FEED_QUEUE_SIZE, DEFAULT_FEED_SLOW_GRACE_MS, DEFAULT_FEED_SNAPSHOT_SIZE } from '../config/index.ts';
 import { FeedClient, type ClientLimits } from './client.ts';
 import { createRecall, DEFAULT_RECALL_LIMITS, type RecallLimits } from './recall.ts';
@@ -41,7 +42,7 @@ export interface FeedClientStats {
   dropped: number;
 }
 
-export interface FeedHub {
+export interface FeedHub extends ForgetsCustomers {
   /**
    * Registers a connected socket: sends `hello` and the `snapshot` of recent events, recent cues
    * and open alerts this viewer may see, then `score`, `cue` and `alert` messages as they arrive. Viewer defaults to the open (unauthenticated) feed.
@@ -180,6 +181,24 @@ export function createFeedHub(hooks: FeedHubHooks = {}, options: Partial<FeedHub
       recall.alert(alert);
       if (clients.size === 0) return;
       fanOut(JSON.stringify({ type: 'alert', alert } satisfies FeedMessage), (v) => v.role !== 'agent');
+    },
+    forgetCustomer(target) {
+      // The customer's conversations, from the events kept for the snapshot: their cues and assignments go too.
+      const conversations = new Set<string>();
+      let events = 0;
+      for (let i = 0; i < recent.length; i++) {
+        const k = recent[i];
+        if (!k || !target.matches(k.event.customerId)) continue;
+        conversations.add(k.event.conversationId);
+        recent[i] = undefined;
+        events++;
+      }
+      const advice = recall.forget(target, conversations);
+      for (const id of conversations) owners.delete(id);
+      return [
+        { place: 'memory', what: 'feed snapshot events', removed: events },
+        { place: 'memory', what: 'feed snapshot cues and alerts', removed: advice },
+      ];
     },
     broadcastAction(action) {
       if (clients.size === 0) return;

@@ -1,4 +1,5 @@
 import { canSee, type FeedViewer, type SnapshotCue } from './protocol.ts';
+import type { ErasureTarget } from '../event/erasure.ts';
 
 /**
  * What the hub remembers of cues and alerts for the `snapshot` on connect, so a reloaded page is
@@ -27,7 +28,11 @@ export interface Recall {
   cuesFor(viewer: FeedViewer, ownerNow: (conversationId: string) => string | undefined): SnapshotCue[];
   /** Open alerts (latest state each, oldest opened first) for supervisors, admins and the open feed; none for agents. */
   alertsFor(viewer: FeedViewer): Record<string, unknown>[];
+  /** Erasure: drops the cues of these conversations or naming the customer, and open alerts naming it. Returns how many went. */
+  forget(target: ErasureTarget, conversations: ReadonlySet<string>): number;
 }
+
+const names = (target: ErasureTarget, o: Record<string, unknown>) => typeof o.customerId === 'string' && target.matches(o.customerId);
 
 export function createRecall(limits: RecallLimits = DEFAULT_RECALL_LIMITS): Recall {
   const convs = new Map<string, ConvCues>();
@@ -70,6 +75,21 @@ export function createRecall(limits: RecallLimits = DEFAULT_RECALL_LIMITS): Reca
     },
     alertsFor(viewer) {
       return viewer.role === 'agent' ? [] : [...alerts.values()];
+    },
+    forget(target, conversations) {
+      let removed = 0;
+      for (const [id, c] of convs) {
+        if (conversations.has(id)) {
+          removed += c.cues.length;
+          convs.delete(id);
+          continue;
+        }
+        const kept = c.cues.filter((cue) => !names(target, cue));
+        removed += c.cues.length - kept.length;
+        c.cues = kept;
+      }
+      for (const [id, a] of alerts) if ((names(target, a) || (typeof a.conversationId === 'string' && conversations.has(a.conversationId))) && alerts.delete(id)) removed++;
+      return removed;
     },
   };
 }

@@ -20,6 +20,7 @@ import { modelsRoute, type ModelsRouteOptions } from './models.ts';
 import { opsRoutes, type Readiness } from './ops.ts';
 import { staticPages } from './static.ts';
 import { registerReports, type ReportsOptions } from './reports.ts';
+import { customersRoute, type CustomersOptions } from './customers.ts';
 import { registerActions, type ActionsRouteOptions } from './actions.ts';
 
 export type { Readiness };
@@ -68,6 +69,8 @@ export interface AppDeps {
   models?: ModelsRouteOptions['registry'];
   /** GET /v1/reports/:kind (supervisor, admin); absent: not served. */
   reports?: ReportsOptions;
+  /** DELETE /v1/customers/:id (erasure, role admin); absent: not served. */
+  erase?: CustomersOptions['erase'];
   /** /v1/actions... (supervisor, admin); absent: not served (CXPULSE_ACTIONS=off). */
   actions?: ActionsRouteOptions['engine'];
 }
@@ -111,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   if (deps.models) await app.register(modelsRoute, { registry: deps.models });
   await app.register(feedRoute, { log: deps.log, feed: deps.feed, authenticated: deps.jwtSecret !== undefined, maxClients: limits.feedMaxClients, backend: deps.backend });
   if (deps.reports) await registerReports(app, deps.reports);
+  if (deps.erase) await app.register(customersRoute, { erase: deps.erase });
   if (deps.actions) await registerActions(app, { engine: deps.actions });
   await app.register(staticPages);
   return app;

@@ -12,6 +12,7 @@ const TAGS = [
   { name: 'feed', description: 'the live WebSocket feed and the pages that read it' },
   { name: 'models', description: 'hot model reload and shadow scoring' },
   { name: 'reports', description: 'daily and weekly sentiment reports from ClickHouse' },
+  { name: 'privacy', description: 'erasure of one customer on request (PRIVACY.md)' },
   { name: 'actions', description: 'next best actions: the ranked worklist, outcomes, what the bandit learnt' },
   { name: 'ops', description: 'liveness, readiness and Prometheus metrics' },
   { name: 'connectors', description: 'sources that turn outside traffic into events (connectors/README.md)' },

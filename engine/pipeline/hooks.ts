@@ -1,3 +1,4 @@
+import { EVENT_ERRORS } from '../event/errors.ts';
 import type { DeadLetter, Envelope } from '../bus/types.ts';
 import type { AlertOutlets, Alerting } from '../cues/index.ts';
 import type { Cue } from '../event/index.ts';
@@ -50,7 +51,9 @@ export function pipelineHooks({ metrics, log, alerting }: HookTargets): Pipeline
     onDeadLettered: (entry) => {
       alerting.deadLettered(Date.now());
       metrics.eventsFailed.inc({ channel: channelOfSubject(entry.subject), error_type: entry.error.code });
-      log.warn({ code: entry.error.code, field: entry.error.field, subject: entry.subject }, `dead-lettered: ${entry.error.message}`);
+      // The catalog's sentence, not the entry's message: that can quote the message (a JSON parse error
+      // quotes its input, a store error a row); the DLQ entry itself keeps it, redacted.
+      log.warn({ code: entry.error.code, field: entry.error.field, subject: entry.subject, busId: entry.busId }, `dead-lettered: ${EVENT_ERRORS[entry.error.code].summary}`);
     },
     onScoreBatch: (n) => metrics.batchSize.observe({ stage: 'score' }, n),
     deliver: {

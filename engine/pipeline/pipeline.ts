@@ -10,13 +10,13 @@ import { storeBusinessEvents } from './storeBusinessEvents.ts';
 import { decode } from './decode.ts';
 import { deadLetterInvalid } from './deadLetterInvalid.ts';
 import { deadLetterLastDelivery, type DeadLetterSink } from './deadLetter.ts';
-import { redact } from './redact.ts';
+import { privateEvent, redact, type RedactStageOptions } from './redact.ts';
 import { guessLanguage } from './guessLanguage.ts';
 import { featurize } from './featurize.ts';
 import { batchBy } from './batchBy.ts';
 import { score } from './score.ts';
 import { deadLetterFailed } from './deadLetterFailed.ts';
-import { trackConversation } from './trackConversation.ts';
+import { TREND_WINDOW_TURNS, MAX_TRACKED_CONVERSATIONS, trackConversation, type ConversationStates } from './trackConversation.ts';
 import { churnBusinessObserver, scoreChurn, type ChurnStage } from './scoreChurn.ts';
 import { deliver } from './deliver.ts';
 import { broadcastToFeed } from './broadcastToFeed.ts';
@@ -33,6 +33,8 @@ export interface PipelineDeps {
   fieldLimits?: Partial<FieldLimits>;
   /** Redact postal addresses and person names as well (best effort); default true. */
   redactNames?: boolean;
+  /** Customer ids pseudonymised and meta keys allowed (CXPULSE_PSEUDONYM_KEY, CXPULSE_META_KEYS); absent: ids as sent, meta values redacted. */
+  privacy?: Pick<RedactStageOptions, 'pseudonymize' | 'metaAllow'>;
   batchSize: number;
   batchLingerMs: number;
   model: PipelineModel;
@@ -48,6 +50,8 @@ export interface PipelineDeps {
   feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;
   cues: Pick<CueEngine, 'observe'>;
   alerts: Pick<AlertPublisher, 'delivered'>;
+  /** Where the conversation sentiment state lives (so an erasure can reach it); default a private one. */
+  conversations?: ConversationStates;
   /** Customer state and churn risk (engine/runtime/churn.ts); absent = churn off. */
   churn?: ChurnStage;
   /** Next best actions (engine/runtime/actions.ts); absent = off. Needs `churn` for CRM events. */
@@ -57,8 +61,8 @@ export interface PipelineDeps {
 
 /**
  * The path of every message. A failure on a message's last delivery -> DLQ with its history.
- * Business (CRM) events -> store (-> customer state). Customer
- * messages: validate (invalid -> DLQ) -> redact PII -> language -> featurize -> micro-batch ->
+ * Business (CRM) events -> pseudonymise -> store (-> customer state). Customer
+ * messages: validate (invalid -> DLQ) -> redact PII, pseudonymise -> language -> featurize -> micro-batch ->
  * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
  * Then, on stored rows only: feed -> cx.scores -> cues -> actions -> alerts.
  */
@@ -68,7 +72,7 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
   return (source) =>
     source.pipe(
       received(h, dlq),
-      storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d) }),
+      storeBusinessEvents({ store: d.store, dlq, ...d.sink, ...businessHooks(d), keep: (row) => privateEvent(row, { ...d.privacy, names: d.redactNames ?? true }) }),
       decode({ ...d.fieldLimits, maxTextBytes: d.maxTextBytes }),
       deadLetterInvalid(dlq),
       prepareText(d),
@@ -86,7 +90,7 @@ function received(h: PipelineHooks, dlq: DeadLetterSink): MonoTypeOperatorFuncti
 
 /** Per event, before batching: redact PII -> language -> featurize. */
 function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
-  return (source) => source.pipe(redact({ names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
+  return (source) => source.pipe(redact({ ...d.privacy, names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
 }
 
 /** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */
@@ -95,7 +99,7 @@ function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Feat
     source.pipe(
       score(d.model, { onBatch: d.hooks?.onScoreBatch }),
       deadLetterFailed(dlq),
-      trackConversation(),
+      trackConversation(TREND_WINDOW_TURNS, MAX_TRACKED_CONVERSATIONS, d.conversations),
       d.churn ? scoreChurn(d.churn) : identity,
     );
 }

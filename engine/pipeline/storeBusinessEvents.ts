@@ -16,6 +16,8 @@ export interface StoreBusinessOptions extends Pick<DeliverOptions, 'retryDelaysM
   batchSize: number;
   lingerMs: number;
   onStored?(rows: readonly BusinessEvent[]): void;
+  /** The row as kept (customer id pseudonymised, meta redacted); default as sent. */
+  keep?(row: BusinessEvent): BusinessEvent;
 }
 
 /**
@@ -24,6 +26,7 @@ export interface StoreBusinessOptions extends Pick<DeliverOptions, 'retryDelaysM
  */
 export function storeBusinessEvents(o: StoreBusinessOptions): MonoTypeOperatorFunction<Envelope> {
   const isBusiness = (env: Envelope) => env.subject === BUSINESS_SUBJECT;
+  const keep = o.keep ?? ((row: BusinessEvent) => row);
   const storing = storeBatchOptions<{ env: Envelope; row: BusinessEvent }>(o, o.store.ping?.bind(o.store), (items) => o.store.writeBusinessEvents(items.map((b) => b.row)));
   return connect((shared) =>
     merge(
@@ -31,7 +34,7 @@ export function storeBusinessEvents(o: StoreBusinessOptions): MonoTypeOperatorFu
         filter(isBusiness),
         mergeMap((env) => {
           const r = decodeBusinessEvent(env.data);
-          return r.ok ? of({ env, row: { ...r.business, receivedAtMs: env.receivedAtMs } }) : deadLetter$(o.dlq, env, r.error);
+          return r.ok ? of({ env, row: keep({ ...r.business, receivedAtMs: env.receivedAtMs }) }) : deadLetter$(o.dlq, env, r.error);
         }),
         batchBy(o.batchSize, o.lingerMs),
         concatMap(async (batch) => {

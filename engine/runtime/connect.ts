@@ -7,6 +7,7 @@ import { createClickHouseStore, type ClickHouseStore } from '../sinks/clickhouse
 import type { ClickHouseClient } from '@clickhouse/client';
 import { createFileStore } from '../sinks/file/index.ts';
 import type { Logger } from '../observability/index.ts';
+import { privacySettings } from './privacy.ts';
 import { withoutCredentials } from '../util/index.ts';
 
 /** How long start-up probes a local default before falling back to the embedded one. */
@@ -27,7 +28,8 @@ async function answers(url: string): Promise<boolean> {
  */
 export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
   const natsOpts = (url: string, timeout?: number) => natsBusOptions(cfg, url, log, timeout);
-  const memory = () => createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR, maxDeliver: cfg.CXPULSE_MAX_DELIVER, backoffMs: redeliveryBackoffMs(cfg) });
+  const memory = () =>
+    createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR, maxDeliver: cfg.CXPULSE_MAX_DELIVER, backoffMs: redeliveryBackoffMs(cfg), sanitizeDeadLetter: privacySettings(cfg, log).sanitizeDeadLetter });
   if (cfg.NATS_URL === 'memory') return memory();
   if (cfg.NATS_URL) {
     try {
@@ -44,7 +46,7 @@ export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
   }
 }
 
-/** The NATS bus as configured: stream, durable consumer and its delivery limits. Every process that creates the consumer uses these, so they agree. */
+/** The NATS bus as configured: stream (retention, max age), DLQ (redacted, max age), durable consumer and its delivery limits. Every process that creates the consumer uses these, so they agree. */
 export function natsBusOptions(cfg: Config, url: string, log: Logger, connectTimeoutMs?: number): NatsBusOptions {
   return {
     url,
@@ -54,6 +56,10 @@ export function natsBusOptions(cfg: Config, url: string, log: Logger, connectTim
     ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS,
     maxDeliver: cfg.CXPULSE_MAX_DELIVER,
     backoffMs: redeliveryBackoffMs(cfg),
+    retention: cfg.CXPULSE_EVENTS_RETENTION,
+    eventsMaxAgeMs: cfg.CXPULSE_EVENTS_MAX_AGE_HOURS * 3_600_000,
+    dlqMaxAgeMs: cfg.CXPULSE_DLQ_MAX_AGE_HOURS * 3_600_000,
+    sanitizeDeadLetter: privacySettings(cfg, log).sanitizeDeadLetter,
     log,
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),
   };

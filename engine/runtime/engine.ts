@@ -4,7 +4,7 @@ import { createMetrics, type Logger, type Metrics } from '../observability/index
 import type { EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
-import { pipelineHooks } from '../pipeline/index.ts';
+import { createConversationStates, pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
 import type { ConnectorDefinition } from '../connector/index.ts';
 import { connectBus, connectStore } from './connect.ts';
@@ -18,6 +18,9 @@ import { startTimers } from './timers.ts';
 import { buildEngineApp, buildOpsApp, listen, whyNotReady } from './http.ts';
 import { assertExposureAllowed } from '../access/index.ts';
 import { drainAndClose } from './stop.ts';
+import { customerEraser, type EraseCustomer } from './erase.ts';
+import type { ActionEngine } from '../actions/index.ts';
+import { privacySettings } from './privacy.ts';
 
 export { DRAIN_TIMEOUT_MS } from './stop.ts';
 export { LAG_POLL_MS } from './timers.ts';
@@ -34,6 +37,8 @@ export interface Engine {
   models: ModelRegistry;
   metrics: Metrics;
   feed: FeedHub;
+  /** Erasure of one customer from everything this engine keeps (DELETE /v1/customers/:id). */
+  erase: EraseCustomer;
   /** Why events would not be processed now (the pipeline stopped on its own, or the bus or its consumer is away); undefined when ready. */
   notReady(): string | undefined;
   /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
@@ -64,10 +69,24 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
   const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
-  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps, ...actions.deps }, log);
+  const conversations = createConversationStates();
+  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, conversations, ...churn.deps, ...actions.deps }, log);
+  const privacy = privacySettings(cfg, log);
+  const erase = customerEraser({
+    bus,
+    store,
+    ...(churn.states ? { states: churn.states } : {}),
+    memory: [conversations, cues, alerting, feed, ...(actions.engine ? [actions.engine] : [])],
+    pseudonymize: privacy.pseudonymize,
+    logKey: privacy.logKey,
+    log,
+    settleMs: cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400,
+  });
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
-  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, actions: actions.engine });
-  const ops = await buildOpsApp(cfg, { log, metrics, bus, store, feed, models, pipeline });
+  // The worklist holds pseudonyms: a filter by the id a source sent finds them too.
+  const worklist = actions.engine && { ...actions.engine, list: (f?: Parameters<ActionEngine['list']>[0]) => actions.engine!.list(f?.customerId ? { ...f, customerId: privacy.pseudonymize(f.customerId) } : f) };
+  const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase, actions: worklist });
+  const ops = await buildOpsApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase });
   const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
 
   const stopWatch = watchModels(cfg, models, metrics, log);
@@ -86,5 +105,5 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       await ops?.close();
     })());
 
-  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, notReady: () => whyNotReady(bus, pipeline), stop };
+  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, erase, notReady: () => whyNotReady(bus, pipeline), stop };
 }

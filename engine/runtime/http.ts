@@ -11,6 +11,7 @@ import { requestTimeoutOptions } from '../access/index.ts';
 import { clickHouseClientOf } from './connect.ts';
 import { modelRoutes, type EngineModels } from './models.ts';
 import type { RunningPipeline } from './pipeline.ts';
+import type { EraseCustomer } from './erase.ts';
 import type { ActionEngine } from '../actions/index.ts';
 
 interface HttpDeps {
@@ -21,6 +22,7 @@ interface HttpDeps {
   feed: FeedHub;
   models: EngineModels;
   pipeline: RunningPipeline;
+  erase: EraseCustomer;
   /** The next-best-action engine; undefined when actions are off. */
   actions?: ActionEngine | undefined;
 }
@@ -49,6 +51,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     backend: activeBackend,
     reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
+    erase: d.erase,
     ...(d.actions ? { actions: d.actions } : {}),
     readiness: () => readiness(d),
     notReady: () => notReady(d),

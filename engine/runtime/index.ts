@@ -1,3 +1,5 @@
 export { startEngine, type Engine, type EngineOptions } from './engine.ts';
 export { startConnectors, type StartConnectorsOptions } from './connectors.ts';
 export { connectBus, connectStore, natsBusOptions } from './connect.ts';
+export { customerEraser, eraseWithoutEngine, erasureTarget, type EraseCustomer, type ErasureParts } from './erase.ts';
+export { privacySettings, type PrivacySettings } from './privacy.ts';

@@ -3,6 +3,7 @@ import type { Config } from '../config/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { detectLanguage } from '../model/index.ts';
+import { privacySettings } from './privacy.ts';
 import { fieldLimitsOf } from '../event/index.ts';
 import { deadLetterUndeliverable, fromBus, scoringPipeline, type PipelineDeps } from '../pipeline/index.ts';
 
@@ -15,7 +16,7 @@ export interface RunningPipeline {
   stopping(): void;
 }
 
-type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'fieldLimits' | 'redactNames' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
+type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'fieldLimits' | 'redactNames' | 'privacy' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
 
 /** Longest wait between store attempts while it is down: under the ack wait, so the held messages are marked in progress in time. */
 const HOLD_MAX_DELAY_MS = 5000;
@@ -31,6 +32,7 @@ export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logge
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     fieldLimits: fieldLimitsOf(cfg),
     redactNames: cfg.CXPULSE_REDACT_NAMES_ADDRESSES === 'on',
+    privacy: privacySettings(cfg, log).redact,
     batchSize: cfg.CXPULSE_BATCH_SIZE,
     batchLingerMs: cfg.CXPULSE_BATCH_LINGER_MS,
     sink: {

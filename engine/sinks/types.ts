@@ -1,5 +1,6 @@
 import type { BusinessEvent, ScoredEvent } from '../event/types.ts';
 import type { Alert } from '../event/advice.ts';
+import type { ErasedPlace, ErasureLogEntry } from '../event/erasure.ts';
 import type { ActionRecommendation } from '../event/actions.ts';
 
 /**
@@ -21,6 +22,10 @@ export interface ScoreStore {
    * failure and goes on (an alert is advice; the feed and cx.alerts already carried it).
    */
   writeAlerts(rows: readonly Alert[]): Promise<void>;
+  /** Erasure on request: removes every row of these customer ids from every table or file; says what went where. */
+  eraseCustomer?(ids: readonly string[]): Promise<ErasedPlace[]>;
+  /** Appends to the erasure log (a keyed hash of the id and the time). */
+  logErasure?(entry: ErasureLogEntry): Promise<void>;
   /** Next-best-action states (recommended, held out, outcome, expiry), one row each. Off the ack path, like alerts. */
   writeActions(rows: readonly ActionRecommendation[]): Promise<void>;
   /** The latest state of each action whose latest state was recorded at or after `sinceMs`: the action engine's memory after a restart. */

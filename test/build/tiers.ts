@@ -21,6 +21,7 @@ export const INTEGRATION_TESTS = [
   'test/connectors/publisher.test.ts',
   'test/connectors/chat-calls-e2e.test.ts',
   'test/bus/nats-maxdeliver.test.ts',
+  'test/bus/nats-retention.test.ts',
   // Dovecot (started per test) and NATS.
   'test/connectors/email-e2e.test.ts',
   'test/connectors/email-imap.test.ts',
@@ -35,6 +36,7 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-schema.test.ts',
   'test/sinks/clickhouse-upgrade.test.ts',
   'test/sinks/clickhouse-partitions.test.ts',
+  'test/sinks/clickhouse-erase.test.ts',
 ];
 
 /**

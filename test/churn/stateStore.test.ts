@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import { createCustomerTracker, createStateStore, kvKey, openKvBackend, replay, streamFeatures, type CustomerObservation, type CustomerStateStore } from '../../engine/churn/index.ts';
 
@@ -124,13 +125,24 @@ describe('customer state store on NATS JetStream KV', () => {
     await store.close().catch(() => undefined);
   });
 
-  it('erases a customer from the cache and the bucket', async () => {
+  it('erases a customer from the cache and the bucket, leaving no delete marker that names the key', async () => {
     const store = await openStore();
     store.set('cust-erase', replay([obs('e1', 'c1', T0)])!);
+    store.set('cust-stays', replay([obs('e2', 'c2', T0)])!);
     await store.flush();
     await store.delete('cust-erase');
     expect(store.get('cust-erase')).toBeUndefined();
     expect(await rawKvValue('cust-erase')).toBeUndefined();
+    expect(await rawKvValue('cust-stays')).toBeDefined();
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const subject = `$KV.${BUCKET}.${kvKey('cust-erase')}`;
+      const info = await jsm.streams.info(`KV_${BUCKET}`, { subjects_filter: subject });
+      expect(info.state.subjects?.[subject] ?? 0).toBe(0);
+    } finally {
+      await nc.close();
+    }
     await store.close();
   });
 });

@@ -6,6 +6,7 @@ import { DLQ_STREAM } from '../../engine/bus/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import type { Engine } from '../../engine/runtime/index.ts';
 import { signChatwoot, signGeneric } from '../../connectors/chat/index.ts';
+import { pseudonymOf } from '../../engine/privacy/index.ts';
 import { openFeed, queryNumber, startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
 import { fixture, fixtureJson } from './helpers.ts';
 
@@ -18,6 +19,8 @@ let base: string;
 const db = testDatabase('cxpulse_it_connectors');
 const SECRETS = { webhookSecret: 'generic-secret', chatwootSecret: 'chatwoot-secret' };
 
+const KEY = 'chat-calls-e2e-pseudonym-key-0123456789abcdef';
+
 beforeAll(async () => {
   nats = await startNatsServer();
   // CXPULSE_MODEL_DIR, when set, points the engine at another model folder (the committed one otherwise).
@@ -26,6 +29,7 @@ beforeAll(async () => {
     NATS_URL: nats.url,
     CLICKHOUSE_URL: 'http://127.0.0.1:8123',
     CLICKHOUSE_DB: db.name,
+    CXPULSE_PSEUDONYM_KEY: KEY,
     CXPULSE_CHAT_WEBHOOK_SECRET: SECRETS.webhookSecret,
     CXPULSE_CHATWOOT_WEBHOOK_SECRET: SECRETS.chatwootSecret,
     ...modelDir,
@@ -91,7 +95,7 @@ describe('connectors end to end', () => {
     await waitUntil(async () => (await rows("event_id LIKE 'chatwoot:%' OR event_id LIKE 'chat:%' OR event_id LIKE 'call:%'")) >= expected, 90_000, () => 'connector rows');
     await new Promise((r) => setTimeout(r, 500));
     expect(await rows("event_id LIKE 'chatwoot:%' OR event_id LIKE 'chat:%' OR event_id LIKE 'call:%'")).toBe(expected);
-    expect(await rows("event_id = 'chatwoot:7:5120' AND channel = 'chat' AND author = 'customer' AND customer_id = 'chatwoot:7:301' AND conversation_id = 'chatwoot:7:88'")).toBe(1);
+    expect(await rows(`event_id = 'chatwoot:7:5120' AND channel = 'chat' AND author = 'customer' AND customer_id = '${pseudonymOf(KEY, 'email:jane@example.com')}' AND conversation_id = 'chatwoot:7:88'`)).toBe(1);
     expect(await rows("event_id = 'chatwoot:7:5121' AND author = 'agent' AND agent_id = 'chatwoot:7:user:17'")).toBe(1);
     expect(await rows("event_id LIKE 'chat:e2e-widget:%'")).toBe(2);
     expect(await rows("conversation_id = 'call:pbx-2026-11-24-000731' AND channel = 'call' AND author = 'customer'")).toBe(3);

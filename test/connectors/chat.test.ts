@@ -51,7 +51,7 @@ describe('the chat webhook, generic shape', () => {
 });
 
 describe('the chat webhook, Chatwoot message_created', () => {
-  it('maps an incoming message: account-scoped ids, contact as customer, assignee as agent', async () => {
+  it('maps an incoming message: account-scoped ids, the contact by its e-mail address as customer, assignee as agent', async () => {
     const res = await post(open, fixture('chat/chatwoot-message-created-incoming.json'));
     expect(res.statusCode).toBe(202);
     expect(res.json()).toEqual({ status: 'published', id: 'chatwoot:7:5120' });
@@ -59,7 +59,7 @@ describe('the chat webhook, Chatwoot message_created', () => {
       id: 'chatwoot:7:5120',
       channel: 'chat',
       conversationId: 'chatwoot:7:88',
-      customerId: 'chatwoot:7:301',
+      customerId: 'email:jane@example.com',
       author: 'customer',
       agentId: 'chatwoot:7:user:17',
       text: 'Third time I ask: where is my refund for order 88412? This is getting ridiculous.',
@@ -77,7 +77,16 @@ describe('the chat webhook, Chatwoot message_created', () => {
 
   it('maps an agent reply with the agent as author and the contact as customer', async () => {
     await post(open, fixture('chat/chatwoot-message-created-outgoing.json'));
-    expect(open.published.find((p) => p.msgId === 'chatwoot:7:5121')!.event).toMatchObject({ author: 'agent', agentId: 'chatwoot:7:user:17', customerId: 'chatwoot:7:301' });
+    expect(open.published.find((p) => p.msgId === 'chatwoot:7:5121')!.event).toMatchObject({ author: 'agent', agentId: 'chatwoot:7:user:17', customerId: 'email:jane@example.com' });
+  });
+
+  it('falls back on the account-scoped contact id when the contact has no e-mail address', async () => {
+    const body = JSON.parse(fixture('chat/chatwoot-message-created-incoming.json').toString('utf8')) as { id: number; sender: Record<string, unknown>; conversation: { meta: { sender: Record<string, unknown> } } };
+    body.id = 95120;
+    delete body.sender.email;
+    delete body.conversation.meta.sender.email;
+    await post(open, JSON.stringify(body));
+    expect(open.published.find((p) => p.msgId === 'chatwoot:7:95120')!.event).toMatchObject({ customerId: 'chatwoot:7:301' });
   });
 
   it('keeps a bot greeting as a system event', async () => {

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConnectorPublisher, type MeteredPublisher } from '../../engine/connector/index.ts';
-import { createEmailConnector, pseudonymousCustomerId, type EmailConnector } from '../../connectors/email/index.ts';
+import { pseudonymOf } from '../../engine/privacy/index.ts';
+import { createEmailConnector, emailCustomerId, type EmailConnector } from '../../connectors/email/index.ts';
 import { createNatsBus, DLQ_STREAM, type EventBus } from '../../engine/bus/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
 import type { Engine } from '../../engine/runtime/index.ts';
@@ -47,13 +48,15 @@ describe.skipIf(!availability.available)('e-mail from an IMAP mailbox to scored 
     return values.find((v) => v.labels.connector === 'email' && v.labels.outcome === name)?.value ?? 0;
   };
 
+  const KEY = 'email-e2e-pseudonym-key-0123456789abcdef';
+
   beforeAll(async () => {
     nats = await startNatsServer();
     dovecot = await startDovecot();
     stateDir = await mkdtemp(join(tmpdir(), 'cxpulse-email-e2e-'));
     // CXPULSE_MODEL_DIR lets the test run against a model outside models/ (e.g. a fresh training run).
     const model: Record<string, string> = process.env.CXPULSE_MODEL_DIR ? { CXPULSE_MODEL_DIR: process.env.CXPULSE_MODEL_DIR } : {};
-    engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, ...model });
+    engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_PSEUDONYM_KEY: KEY, ...model });
     // The connector has a bus of its own, as `cxpulse connector email` would.
     bus = await createNatsBus({ url: nats.url, stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 1024, log });
     await bus.init();
@@ -87,7 +90,7 @@ describe.skipIf(!availability.available)('e-mail from an IMAP mailbox to scored 
     const byId = new Map(rows.map((r) => [r.event_id, r]));
     for (const [name, want] of events) {
       if (want.kind !== 'event' || want.id.includes('{locator}')) continue;
-      expect(byId.get(want.id), name).toMatchObject({ conversation_id: want.conversationId, customer_id: pseudonymousCustomerId(want.customer), author: want.author });
+      expect(byId.get(want.id), name).toMatchObject({ conversation_id: want.conversationId, customer_id: pseudonymOf(KEY, emailCustomerId(want.customer)), author: want.author });
     }
     expect(rows.filter((r) => r.conversation_id === 'email:a1@example.com')).toHaveLength(5);
     expect(byId.get('email:a2@example.com')?.text).toBe(EXPECTED['en-reply-gmail.eml']?.kind === 'event' ? EXPECTED['en-reply-gmail.eml'].text : '');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEmailConnector, pseudonymousCustomerId, type EmailConnector, type EmailConnectorOptions } from '../../connectors/email/index.ts';
+import { createEmailConnector, emailCustomerId, type EmailConnector, type EmailConnectorOptions } from '../../connectors/email/index.ts';
 import type { ConnectorError, ConnectorEvent, ConnectorPublisher, CrmEvent, PublishOutcome } from '../../connectors/index.ts';
 import { AGENT_ADDRESSES, EXPECTED, INTERNAL_DATE } from '../fixtures/email/expected.ts';
 import { dovecotAvailability, mailboxClient, startDovecot, type DovecotHandle } from '../helpers/dovecot.ts';
@@ -105,7 +105,7 @@ describe.skipIf(!availability.available)('the e-mail connector against a real Do
       const event = publisher.events.find((e) => e.id === want.id.replace('{locator}', locator));
       expect(event, name).toMatchObject({
         conversationId: want.conversationId.replace('{locator}', locator),
-        customerId: pseudonymousCustomerId(want.customer),
+        customerId: emailCustomerId(want.customer),
         author: want.author, text: want.text, ts: want.ts,
         meta: { folder: 'INBOX', uid, ...want.meta },
       });

@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import type { Engine } from '../../engine/runtime/index.ts';
 import type { ActionRecommendation } from '../../engine/event/index.ts';
 import { startTestEngine, waitUntil } from '../helpers/engine.ts';
+import { pseudonymOf } from '../../engine/privacy/index.ts';
+
+const KEY = 'http-actions-pseudonym-key-0123456789abcdef';
 import { SECRET, token } from '../feed/helpers.ts';
 
 const DAY = 86_400_000;
@@ -19,7 +22,7 @@ let sv: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cxpulse-actions-http-'));
-  engine = await startTestEngine({ NATS_URL: 'memory', CLICKHOUSE_URL: 'file', CXPULSE_DATA_DIR: dir, CXPULSE_JWT_SECRET: SECRET, CXPULSE_ACTIONS_HOLDOUT_PERCENT: '0', LOG_LEVEL: 'error' });
+  engine = await startTestEngine({ NATS_URL: 'memory', CLICKHOUSE_URL: 'file', CXPULSE_DATA_DIR: dir, CXPULSE_PSEUDONYM_KEY: KEY, CXPULSE_JWT_SECRET: SECRET, CXPULSE_ACTIONS_HOLDOUT_PERCENT: '0', LOG_LEVEL: 'error' });
   sv = await token({ role: 'supervisor' });
 });
 afterAll(async () => {
@@ -69,7 +72,12 @@ describe('/v1/actions', () => {
       return list.length > 0 && (list = await open()).map((a) => a.actionId).join() === before;
     }, 20_000, () => 'a settled action for bo');
     const [a] = list;
-    expect(a).toMatchObject({ customerId: 'cust-h', owner: 'bo', status: 'open', explanationLang: 'en' });
+    expect(a).toMatchObject({ customerId: pseudonymOf(KEY, 'cust-h'), owner: 'bo', status: 'open', explanationLang: 'en' });
+    // The worklist keeps pseudonyms; a filter by the id the source sent, or by the pseudonym, finds the action.
+    for (const id of ['cust-h', pseudonymOf(KEY, 'cust-h')]) {
+      const byCustomer = ((await call('GET', `/v1/actions?customerId=${encodeURIComponent(id)}`, sv)).json() as { actions: ActionRecommendation[] }).actions;
+      expect(byCustomer.map((x) => x.actionId)).toContain(a!.actionId);
+    }
     const done = await call('POST', `/v1/actions/${a!.actionId}/outcome`, sv, { outcome: 'no_answer' });
     expect(done.json()).toMatchObject({ status: 'no_answer', outcome: 'no_answer' });
     const again = await call('POST', `/v1/actions/${a!.actionId}/outcome`, sv, { outcome: 'done' });

@@ -12,7 +12,7 @@ import type { Engine } from '../../engine/runtime/index.ts';
 import { startTestEngine } from '../helpers/engine.ts';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'] as const;
-const TAGS = ['events', 'feed', 'models', 'reports', 'actions', 'ops', 'connectors'];
+const TAGS = ['events', 'feed', 'models', 'reports', 'privacy', 'actions', 'ops', 'connectors'];
 
 interface Operation {
   summary?: string;

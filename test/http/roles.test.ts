@@ -112,6 +112,7 @@ const ROUTES: Record<string, Row> = {
     },
     ok: 200,
   },
+  'DELETE /v1/customers/:id': { roles: ['admin'], send: async (a) => (await http('DELETE', `/v1/customers/${uid('cust-gone')}`, a)).status, ok: 200 },
   'POST /v1/connectors/chat/webhook': {
     roles: ['ingest', 'admin'],
     send: async (a) => (await http('POST', '/v1/connectors/chat/webhook', a, { messageId: uid('chat'), conversationId: 'c-chat', customerId: 'u-1', author: 'customer', text: 'Hello?', ts: Date.now() })).status,

@@ -14,9 +14,11 @@ import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/in
 import { inBusinessHours, loadActionCatalog } from '../../engine/actions/index.ts';
 import type { ActionRecommendation } from '../../engine/event/index.ts';
 import { startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
+import { pseudonymOf } from '../../engine/privacy/index.ts';
 import { connect, SECRET, token, type TestClient } from '../feed/helpers.ts';
 
 const DAY = 86_400_000;
+const KEY = 'actions-it-pseudonym-key-0123456789abcdef';
 const db = testDatabase('cxpulse_it_actions');
 let nats: NatsServerHandle;
 let engine: Engine;
@@ -26,6 +28,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cxpulse-actions-it-'));
   nats = await startNatsServer();
   engine = await startTestEngine({
+    CXPULSE_PSEUDONYM_KEY: KEY,
     NATS_URL: nats.url,
     CLICKHOUSE_URL: 'http://127.0.0.1:8123',
     CLICKHOUSE_DB: db.name,
@@ -104,8 +107,8 @@ describe('next best actions in the running engine', () => {
     const tippedAt = sentAt.get(a!.triggerId);
     // Acted on from when the engine learnt it, not from the (past) event time.
     expect(a!.dueMs).toBeGreaterThanOrEqual(tippedAt!);
-    expect(a).toMatchObject({ customerId: customer, owner: 'anna', team: 'nordic', segment: 'smb', status: 'open', heldOut: false, tz: 'Europe/Oslo' });
-    expect(a!.reason).toMatch(new RegExp(`^Review the price or offer a credit to ${customer}: churn risk \\d+% after late payments`));
+    expect(a).toMatchObject({ customerId: pseudonymOf(KEY, customer), owner: 'anna', team: 'nordic', segment: 'smb', status: 'open', heldOut: false, tz: 'Europe/Oslo' });
+    expect(a!.reason).toMatch(new RegExp(`^Review the price or offer a credit to ${pseudonymOf(KEY, customer)}: churn risk \\d+% after late payments`));
     expect(a!.evidence.length).toBeGreaterThan(1);
     expect(a!.timing === 'now' || inBusinessHours(a!.dueMs, 'Europe/Oslo', loadActionCatalog().timing.businessHours)).toBe(true);
     expect(actionsOf(agent)).toEqual([]);

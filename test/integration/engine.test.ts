@@ -5,6 +5,7 @@ import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/in
 import type { Engine } from '../../engine/runtime/index.ts';
 import { takeEvents } from '../../simulator/index.ts';
 import { openFeed, queryNumber, startTestEngine, testDatabase, waitUntil } from '../helpers/engine.ts';
+import { createPseudonymizer, redactPayload } from '../../engine/privacy/index.ts';
 
 // End to end through real servers: a private nats-server with JetStream, the real ClickHouse,
 // the committed TensorFlow.js model, and the WebSocket feed.
@@ -13,12 +14,13 @@ let nc: NatsConnection;
 let js: JetStreamClient;
 const db = testDatabase('cxpulse_it_engine');
 let engine: Engine;
+const KEY = 'engine-test-pseudonym-key-0123456789abcdef';
 
 beforeAll(async () => {
   nats = await startNatsServer();
   // An ack wait far above any batch's time even on a loaded machine: nothing is redelivered, so the
   // feed count stays exact (redelivery has tests of its own: test/integration/poison.test.ts, test/bus).
-  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_ACK_WAIT_MS: '30000' });
+  engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_ACK_WAIT_MS: '30000', CXPULSE_PSEUDONYM_KEY: KEY });
   nc = await connect({ servers: nats.url });
   js = jetstream(nc);
 });
@@ -81,7 +83,11 @@ describe('the scoring engine end to end', () => {
       entries.push(m!.json());
     }
     expect(entries.map((e) => [e.error.code, e.error.field])).toEqual(bad.map(([, code, field]) => [code, field]));
-    expect(entries.map((e) => e.payload)).toEqual(bad.map(([p]) => p));
+    // Kept redacted, with the customer id pseudonymised: the raw id is nowhere in the DLQ.
+    const pseudonymize = createPseudonymizer(KEY);
+    expect(entries.map((e) => e.payload)).toEqual(bad.map(([p]) => redactPayload(p, { pseudonymize })));
+    expect(entries.filter((e) => e.payload.includes(`"${valid.customerId}"`))).toEqual([]);
+    expect(entries.filter((e) => e.payload.includes(pseudonymize(valid.customerId)))).toHaveLength(bad.length - 2);
     for (const e of entries) expect(e.error.message.length).toBeGreaterThan(10);
 
     // The good event behind them was scored, and nothing is left unacked.
@@ -90,6 +96,8 @@ describe('the scoring engine end to end', () => {
       const info = await jsm.consumers.info('CX_EVENTS', 'cxpulse-engine');
       return info.num_pending === 0 && info.num_ack_pending === 0;
     }, 10_000, () => 'consumer drained');
+    // Work-queue retention: a processed (acked) event leaves the stream; nothing raw stays behind.
+    await waitUntil(async () => (await jsm.streams.info('CX_EVENTS')).state.messages === 0, 5000, () => 'CX_EVENTS empty after processing');
     const metrics = await engine.metrics.registry.metrics();
     expect(metrics).toMatch(/cxpulse_events_failed_total\{channel="chat",error_type="CX_ERR_INVALID_TIMESTAMP"\} 1/);
     expect(metrics).toMatch(/cxpulse_events_failed_total\{channel="chat",error_type="CX_ERR_INVALID_JSON"\} 1/);

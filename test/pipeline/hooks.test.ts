@@ -28,4 +28,21 @@ describe('pipeline hooks', () => {
     expect(failed.values.map((v) => [v.labels.error_type, v.value])).toEqual([['CX_ERR_INVALID_JSON', 1], ['CX_ERR_SCORING_FAILED', 1]]);
     expect(spikes).toHaveLength(2);
   });
+
+  it('log a dead letter without the message text its error quotes (a JSON parse error quotes its input)', async () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(l) });
+    const hooks = pipelineHooks({ metrics: createMetrics(), log, alerting: { deadLettered: () => undefined, latency: () => undefined } });
+    let parseError = '';
+    try {
+      JSON.parse('{"text": ring Anna på 070-123 45 67}');
+    } catch (e) {
+      parseError = (e as Error).message;
+    }
+    expect(parseError).toContain('Anna'); // what Node 20 puts in the message
+    hooks.onDeadLettered!({ error: eventError('CX_ERR_INVALID_JSON', `message is not valid JSON: ${parseError}`), subject: 'cx.events.chat', payload: '', receivedAtMs: 0, deliveryCount: 1 });
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ code: 'CX_ERR_INVALID_JSON', msg: 'dead-lettered: the body or message is not valid JSON' });
+    expect(lines[0]).not.toContain('Anna');
+  });
 });

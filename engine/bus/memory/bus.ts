@@ -1,4 +1,6 @@
-import { appendFile, mkdir } from 'node:fs/promises';
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { customerIdsIn, type ErasureTarget } from '../../event/erasure.ts';
+import { writeFileAtomic } from '../../util/index.ts';
 import { join } from 'node:path';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
 import { backoffFor } from '../deadLetter.ts';
@@ -20,6 +22,8 @@ export interface MemoryBusOptions {
   maxDeliver?: number;
   /** Waits before each redelivery after a failure, the last repeating. */
   backoffMs?: readonly number[];
+  /** Applied to every DLQ entry before it is kept (the engine passes PII redaction). */
+  sanitizeDeadLetter?: (entry: DeadLetter) => DeadLetter;
 }
 
 export interface MemoryBus extends EventBus {
@@ -76,10 +80,50 @@ export function createMemoryBus(opts: MemoryBusOptions = {}): MemoryBus {
     async publish(subject, data) {
       for (const fn of listeners) fn(subject, data);
     },
-    async deadLetter(entry) {
+    async deadLetter(raw) {
+      const entry = opts.sanitizeDeadLetter ? opts.sanitizeDeadLetter(raw) : raw;
       deadLetters.push(entry);
       if (opts.dlqDir) await appendFile(join(opts.dlqDir, 'dlq.jsonl'), `${JSON.stringify(entry)}\n`);
       for (const fn of listeners) fn(DLQ_SUBJECT, new TextEncoder().encode(JSON.stringify(entry)));
+    },
+    async eraseCustomer(target: ErasureTarget) {
+      const mine = (data: Uint8Array | string): boolean => {
+        try {
+          return customerIdsIn(JSON.parse(typeof data === 'string' ? data : new TextDecoder().decode(data))).some((id) => target.matches(id));
+        } catch {
+          return false;
+        }
+      };
+      const before = queue.length;
+      queue.splice(0, queue.length, ...queue.filter((q) => !mine(q.data)));
+      const letters = deadLetters.length;
+      deadLetters.splice(0, deadLetters.length, ...deadLetters.filter((d) => !mine(d.payload)));
+      const dropped = letters - deadLetters.length;
+      // The DLQ file holds the entries of earlier runs too: rewrite it from itself, not from memory.
+      let fileRemoved = 0;
+      if (opts.dlqDir) {
+        const path = join(opts.dlqDir, 'dlq.jsonl');
+        let text = '';
+        try {
+          text = await readFile(path, 'utf8');
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        }
+        const lines = text.split('\n').filter((l) => l !== '');
+        const kept = lines.filter((l) => {
+          try {
+            return !mine((JSON.parse(l) as DeadLetter).payload);
+          } catch {
+            return true;
+          }
+        });
+        fileRemoved = lines.length - kept.length;
+        if (fileRemoved > 0) writeFileAtomic(path, kept.map((l) => `${l}\n`).join(''));
+      }
+      return [
+        { place: 'bus' as const, what: 'in-process queue', removed: before - queue.length },
+        { place: 'bus' as const, what: opts.dlqDir ? join(opts.dlqDir, 'dlq.jsonl') : 'in-process DLQ', removed: opts.dlqDir ? fileRemoved : dropped },
+      ];
     },
     async *messages() {
       while (!stopped) {

@@ -2,6 +2,7 @@ import { connect, headers, type NatsConnection, type Subscription } from '@nats-
 import {
   AckPolicy,
   DeliverPolicy,
+  RetentionPolicy,
   jetstream,
   jetstreamManager,
   type ConsumerMessages,
@@ -11,6 +12,7 @@ import {
 } from '@nats-io/jetstream';
 import type { Logger } from '../../observability/index.ts';
 import { eventError } from '../../event/errors.ts';
+import { customerIdsIn, type ErasedPlace, type ErasureTarget } from '../../event/erasure.ts';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
 import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
 import { withoutCredentials } from '../../util/index.ts';
@@ -19,6 +21,13 @@ export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
 export const DLQ_STREAM = 'CX_DLQ';
 export const DEFAULT_MAX_DELIVER = 10;
+/** Raw events wait at most a day for the engine (nothing personal kept raw beyond a short window). */
+export const DEFAULT_EVENTS_MAX_AGE_MS = 24 * 3_600_000;
+/** Dead letters (redacted) are kept a week for someone to look at. */
+export const DEFAULT_DLQ_MAX_AGE_MS = 7 * 24 * 3_600_000;
+/** How CX_EVENTS lets go of a message: once acked (workqueue), once every consumer acked (interest), or only by age and size (limits). */
+export type EventsRetention = 'workqueue' | 'interest' | 'limits';
+export const DEFAULT_EVENTS_RETENTION: EventsRetention = 'workqueue';
 /** Last failure reasons kept per message for its DLQ history (a bound, not a cache that matters). */
 const MAX_REASONS = 10_000;
 const ms = (n: number) => n * 1_000_000; // JetStream durations are nanoseconds
@@ -34,14 +43,35 @@ export interface NatsBusOptions {
   maxDeliver?: number;
   /** Waits before each redelivery, the last repeating (the consumer's backoff; none: ackWaitMs). */
   backoffMs?: readonly number[];
+  /** When CX_EVENTS removes a message (default workqueue: once the engine acked it). */
+  retention?: EventsRetention;
+  /** Oldest message CX_EVENTS keeps, processed or not (0: no age limit). Default 24 h. */
+  eventsMaxAgeMs?: number;
+  /** Oldest entry CX_DLQ keeps (0: no age limit). Default 7 days. */
+  dlqMaxAgeMs?: number;
+  /** Applied to every DLQ entry before it is stored (the engine passes PII redaction). */
+  sanitizeDeadLetter?: (entry: DeadLetter) => DeadLetter;
   log: Logger;
   /** Connect attempt timeout; a first connect that fails is an error, later outages reconnect. */
   connectTimeoutMs?: number;
 }
 
+const RETENTION: Record<EventsRetention, RetentionPolicy> = { workqueue: RetentionPolicy.Workqueue, interest: RetentionPolicy.Interest, limits: RetentionPolicy.Limits };
+
 /** Stream config for CX_EVENTS; `update` keeps an existing stream's data and adopts these settings. */
-function eventsStream(name: string): Partial<StreamConfig> & { name: string } {
-  return { name, subjects: [`${EVENTS_SUBJECT_PREFIX}>`], duplicate_window: ms(DEFAULT_DUPLICATE_WINDOW_MS) };
+export function eventsStream(name: string, o: Pick<NatsBusOptions, 'retention' | 'eventsMaxAgeMs'> = {}): Partial<StreamConfig> & { name: string } {
+  return {
+    name,
+    subjects: [`${EVENTS_SUBJECT_PREFIX}>`],
+    duplicate_window: ms(DEFAULT_DUPLICATE_WINDOW_MS),
+    retention: RETENTION[o.retention ?? DEFAULT_EVENTS_RETENTION],
+    max_age: ms(o.eventsMaxAgeMs ?? DEFAULT_EVENTS_MAX_AGE_MS),
+  };
+}
+
+/** The command that moves an existing stream to another retention (JetStream cannot change it in place). */
+export function retentionMigration(stream: string, consumer: string): string {
+  return `stop every engine and connector, wait until \`nats consumer info ${stream} ${consumer}\` shows 0 unprocessed and 0 ack pending, then \`nats stream rm -f ${stream}\` and start the engine (it makes the stream anew)`;
 }
 
 /**
@@ -111,13 +141,49 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     if (reasons.size > MAX_REASONS) reasons.delete(reasons.keys().next().value!);
   };
 
+  /**
+   * Creates the stream, or updates an existing one to `cfg`. JetStream refuses to change an
+   * existing stream's retention: the stream is then updated without it (so max_age still
+   * applies) and the log says how to migrate.
+   */
   async function ensureStream(cfg: Partial<StreamConfig> & { name: string }): Promise<void> {
+    let info;
     try {
-      await jsm.streams.info(cfg.name);
-      await jsm.streams.update(cfg.name, cfg);
+      info = await jsm.streams.info(cfg.name);
     } catch (e) {
       if (!/stream not found/i.test(String(e))) throw e;
       await jsm.streams.add(cfg);
+      return;
+    }
+    if (cfg.retention === undefined || info.config.retention === cfg.retention) {
+      await jsm.streams.update(cfg.name, cfg);
+      return;
+    }
+    try {
+      await jsm.streams.update(cfg.name, cfg);
+    } catch (e) {
+      const { retention: _wanted, ...rest } = cfg;
+      await jsm.streams.update(cfg.name, rest);
+      opts.log.warn(
+        { stream: cfg.name, retention: info.config.retention, wanted: cfg.retention, err: String(e) },
+        `stream ${cfg.name} keeps retention '${info.config.retention}' (JetStream cannot change it to '${cfg.retention}' in place); processed events stay until max_age. To migrate: ${retentionMigration(cfg.name, opts.consumer)}`,
+      );
+    }
+  }
+  const sanitize = opts.sanitizeDeadLetter ?? ((e: DeadLetter) => e);
+
+  async function addConsumer(limits: ReturnType<typeof consumerLimits>): Promise<void> {
+    try {
+      await jsm.consumers.add(opts.stream, { durable_name: opts.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...limits });
+    } catch (e) {
+      if (!/workqueue/i.test(String(e))) throw e;
+      const others = [];
+      for await (const c of jsm.consumers.list(opts.stream)) others.push(c.name);
+      throw new Error(
+        `consumer '${opts.consumer}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer (engine instances share it), and it has ${others.map((n) => `'${n}'`).join(', ')}. ` +
+          `Set CXPULSE_CONSUMER to that name, or remove the old one (nats consumer rm ${opts.stream} <name>) once it has nothing pending`,
+        { cause: e },
+      );
     }
   }
 
@@ -125,8 +191,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     kind: 'nats',
     description: `nats ${withoutCredentials(opts.url)} stream ${opts.stream}`,
     async init() {
-      await ensureStream(eventsStream(opts.stream));
-      await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT] });
+      await ensureStream(eventsStream(opts.stream, opts));
+      await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT], max_age: ms(opts.dlqMaxAgeMs ?? DEFAULT_DLQ_MAX_AGE_MS) });
       const limits = consumerLimits(opts);
       let existing = true;
       try {
@@ -138,7 +204,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       // An existing consumer (an upgrade, or another instance) adopts these limits too: releases
       // before this one made it with max_deliver -1, which redelivers a poison message forever.
       if (existing) await jsm.consumers.update(opts.stream, opts.consumer, limits);
-      else await jsm.consumers.add(opts.stream, { durable_name: opts.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...limits });
+      else await addConsumer(limits);
     },
     async publishEvent(channel, data, msgId) {
       const ack = await js.publish(`${EVENTS_SUBJECT_PREFIX}${channel}`, data, { msgID: msgId });
@@ -147,7 +213,8 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     async publish(subject, data) {
       nc.publish(subject, data);
     },
-    async deadLetter(entry: DeadLetter) {
+    async deadLetter(raw: DeadLetter) {
+      const entry = sanitize(raw);
       const h = headers();
       h.set('Cx-Error-Code', entry.error.code);
       if (entry.error.field) h.set('Cx-Error-Field', entry.error.field);
@@ -215,6 +282,13 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
         }
       }
     },
+    async eraseCustomer(target) {
+      const out: ErasedPlace[] = [];
+      for (const [stream, idsOf] of [[opts.stream, eventCustomerIds], [DLQ_STREAM, deadLetterCustomerIds]] as const) {
+        out.push({ place: 'nats', what: `stream ${stream}`, removed: await eraseFromStream(jsm, stream, target, idsOf) });
+      }
+      return out;
+    },
     async stop() {
       stopped = true;
       advisories?.unsubscribe();
@@ -237,4 +311,57 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       if (!nc.isClosed()) await nc.drain();
     },
   };
+}
+
+const dec = new TextDecoder();
+
+function parse(data: Uint8Array): unknown {
+  try {
+    return JSON.parse(dec.decode(data));
+  } catch {
+    return undefined;
+  }
+}
+
+/** An event message (one event, or a batch a source sent as one): its customer ids. */
+const eventCustomerIds = (data: Uint8Array): string[] => customerIdsIn(parse(data));
+
+/** A DLQ entry: the customer ids in its original payload (kept as text). */
+function deadLetterCustomerIds(data: Uint8Array): string[] {
+  const entry = parse(data) as { payload?: unknown } | undefined;
+  if (typeof entry?.payload !== 'string') return [];
+  try {
+    return customerIdsIn(JSON.parse(entry.payload));
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Reads every message the stream holds, by sequence (a work-queue stream allows no second
+ * consumer, so no consumer is used), and deletes those of the customer, overwriting their data
+ * (`erase`). Returns how many went.
+ */
+async function eraseFromStream(jsm: JetStreamManager, stream: string, target: ErasureTarget, idsOf: (data: Uint8Array) => string[]): Promise<number> {
+  let info;
+  try {
+    info = await jsm.streams.info(stream);
+  } catch (e) {
+    if (/stream not found/i.test(String(e))) return 0;
+    throw e;
+  }
+  if (info.state.messages === 0) return 0;
+  let removed = 0;
+  for (let seq = info.state.first_seq; seq <= info.state.last_seq; seq++) {
+    let m;
+    try {
+      m = await jsm.streams.getMessage(stream, { seq });
+    } catch (e) {
+      if (/no message found|not found/i.test(String(e))) continue;
+      throw e;
+    }
+    if (!m || !idsOf(m.data).some((id) => target.matches(id))) continue;
+    if (await jsm.streams.deleteMessage(stream, seq, true)) removed++;
+  }
+  return removed;
 }

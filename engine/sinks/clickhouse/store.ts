@@ -19,6 +19,7 @@ import { parseActionDetails } from '../actionDetails.ts';
 import { toActionRow, toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
 import { ACTIONS, ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
+import { eraseCustomerRows, logErasure } from './erase.ts';
 import type { TableDef } from './tables.ts';
 
 export { errorCode } from './query.ts';
@@ -133,6 +134,8 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     write: (rows) => write(SCORED_EVENTS, rows, toRow),
     writeBusinessEvents: (rows) => write(BUSINESS_EVENTS, rows, toBusinessRow),
     writeAlerts: (rows) => write(ALERTS, rows, toAlertRow),
+    eraseCustomer: (ids) => eraseCustomerRows(client, db, ids),
+    logErasure: (entry) => logErasure(client, db, entry),
     writeActions: (rows) => write(ACTIONS, rows, toActionRow),
     async readActions(sinceMs) {
       const rows = await selectRows<{ detail: string }>(client, `SELECT detail FROM ${db}.${ACTIONS.view} WHERE state_ms >= ${Math.max(0, Math.trunc(sinceMs))}`);

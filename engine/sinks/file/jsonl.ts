@@ -7,7 +7,8 @@
  * (a Set rebuilt by open()) are skipped, so the file holds each event once. Not safe for
  * concurrent calls: the store runs them one at a time.
  */
-import { open } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../util/index.ts';
 import type { FileHandle } from 'node:fs/promises';
 import { scanJsonl } from './scan.ts';
 
@@ -22,6 +23,11 @@ export interface JsonlFile {
   open(): Promise<void>;
   /** Appends the rows whose id is new; resolves once they are on disk. */
   append(rows: readonly { id: string }[]): Promise<void>;
+  /**
+   * Rewrites the file without the lines `drop` picks (erasure): `row` is the parsed line, or
+   * undefined for a line that does not parse (then judged on its text). Returns how many went.
+   */
+  remove(drop: (row: Record<string, unknown> | undefined, line: string) => boolean): Promise<number>;
   close(): Promise<void>;
   count(): number;
   /** Open and not wedged by a failed append that could not be undone. */
@@ -96,10 +102,36 @@ export function jsonlFile(path: string, log: JsonlLog): JsonlFile {
     }
   }
 
+  async function remove(drop: (row: Record<string, unknown> | undefined, line: string) => boolean): Promise<number> {
+    if (!fh) await openFile();
+    const kept: string[] = [];
+    let removed = 0;
+    for (const line of (await readFile(path, 'utf8')).split('\n')) {
+      if (line === '') continue;
+      let row: Record<string, unknown> | undefined;
+      try {
+        row = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        row = undefined;
+      }
+      if (drop(row, line)) removed++;
+      else kept.push(`${line}\n`);
+    }
+    if (removed === 0) return 0;
+    // Written beside and renamed over: a crash leaves the old file or the new one, never half.
+    await fh?.close();
+    fh = undefined;
+    writeFileAtomic(path, kept.join(''));
+    ids.clear();
+    await openFile();
+    return removed;
+  }
+
   return {
     path,
     open: openFile,
     append,
+    remove,
     async close() {
       const handle = fh;
       fh = undefined;

@@ -3,11 +3,12 @@
  * `<dir>/business_events.jsonl`, `<dir>/alerts.jsonl` and `<dir>/actions.jsonl`, the default when no ClickHouse is reachable so the engine
  * runs with nothing but Node. Durability and redelivery handling live in jsonl.ts.
  */
-import { mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { latestActions, parseActionDetails } from '../actionDetails.ts';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScoreStore } from '../types.ts';
+import type { ErasedPlace } from '../../event/erasure.ts';
 import { jsonlFile } from './jsonl.ts';
 import type { JsonlFile, JsonlLog } from './jsonl.ts';
 
@@ -15,6 +16,8 @@ export const FILE_NAME = 'scored_events.jsonl';
 export const BUSINESS_FILE_NAME = 'business_events.jsonl';
 /** Alert states, one line each (`id` is `<alertId>@<tsMs>:<status>`, so a rewrite of the same state is skipped). */
 export const ALERTS_FILE_NAME = 'alerts.jsonl';
+/** The erasure log: a keyed hash of each erased id and the time. */
+export const ERASURES_FILE_NAME = 'erasures.jsonl';
 /** Action states, one line each (`id` is `<actionId>@<stateMs>:<status>`). */
 export const ACTIONS_FILE_NAME = 'actions.jsonl';
 
@@ -91,6 +94,22 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
     write: (rows) => serial(() => append(rows, scored)),
     writeBusinessEvents: (rows) => serial(() => append(rows, business)),
     writeAlerts: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.alertId}@${a.tsMs}:${a.status}`, ...a })), alerts)),
+    eraseCustomer: (ids) =>
+      serial(async () => {
+        if (!opened) await init();
+        const wanted = new Set(ids);
+        // A line that does not parse is dropped when it names the customer anywhere in its text.
+        const drop = (row: Record<string, unknown> | undefined, line: string) =>
+          row ? typeof row.customerId === 'string' && wanted.has(row.customerId) : ids.some((id) => line.includes(JSON.stringify(id)));
+        const out: ErasedPlace[] = [];
+        for (const file of [scored, business, alerts, actions]) out.push({ place: 'file', what: file.path, removed: await file.remove(drop) });
+        return out;
+      }),
+    logErasure: (entry) =>
+      serial(async () => {
+        await mkdir(opts.dir, { recursive: true });
+        await appendFile(join(opts.dir, ERASURES_FILE_NAME), `${JSON.stringify(entry)}\n`);
+      }),
     writeActions: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.actionId}@${a.stateMs}:${a.status}`, ...a })), actions)),
     readActions: (sinceMs) =>
       serial(async () => {

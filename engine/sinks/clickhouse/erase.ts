@@ -1,0 +1,58 @@
+/**
+ * Erasure of one customer on ClickHouse: every table of the database with a `customer_id` column
+ * (so tables added later are covered too) loses that customer's rows through a mutation
+ * (`ALTER TABLE ... DELETE`, which 18.16 has), and the call waits until ClickHouse has applied it.
+ * The erasure log is a table of its own, made on first use.
+ */
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { ErasedPlace, ErasureLogEntry } from '../../event/erasure.ts';
+import { selectRows } from './query.ts';
+
+/** How long one erasure waits for ClickHouse to apply its mutations. */
+export const MUTATION_TIMEOUT_MS = 120_000;
+export const ERASURES_TABLE = 'erasures';
+
+/** A ClickHouse string literal (18.16 has no query parameters). */
+export function sqlString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Tables (not views) of `db` with a customer_id column. */
+async function tablesWithCustomers(client: ClickHouseClient, db: string): Promise<string[]> {
+  const tables = await selectRows<{ name: string }>(client, `SELECT name FROM system.tables WHERE database = ${sqlString(db)} AND engine LIKE '%MergeTree'`);
+  const withColumn = await selectRows<{ table: string }>(client, `SELECT table FROM system.columns WHERE database = ${sqlString(db)} AND name = 'customer_id'`);
+  const stored = new Set(tables.map((t) => t.name));
+  return withColumn.map((c) => c.table).filter((t) => stored.has(t)).sort();
+}
+
+async function waitForMutations(client: ClickHouseClient, db: string, table: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
+    const [row] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM system.mutations WHERE database = ${sqlString(db)} AND table = ${sqlString(table)} AND is_done = 0`);
+    if (Number(row?.n ?? 0) === 0) return;
+    if (Date.now() > until) throw new Error(`ClickHouse has not applied the erasure on ${db}.${table} after ${timeoutMs} ms (see system.mutations)`);
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}
+
+export async function eraseCustomerRows(client: ClickHouseClient, db: string, ids: readonly string[], timeoutMs = MUTATION_TIMEOUT_MS): Promise<ErasedPlace[]> {
+  if (ids.length === 0) return [];
+  const where = `customer_id IN (${ids.map(sqlString).join(', ')})`;
+  const out: ErasedPlace[] = [];
+  for (const table of await tablesWithCustomers(client, db)) {
+    const name = `${db}.${table}`;
+    const [before] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${name} WHERE ${where}`);
+    const removed = Number(before?.n ?? 0);
+    if (removed > 0) {
+      await client.command({ query: `ALTER TABLE ${name} DELETE WHERE ${where}` });
+      await waitForMutations(client, db, table, timeoutMs);
+    }
+    out.push({ place: 'clickhouse', what: name, removed });
+  }
+  return out;
+}
+
+export async function logErasure(client: ClickHouseClient, db: string, entry: ErasureLogEntry): Promise<void> {
+  await client.command({ query: `CREATE TABLE IF NOT EXISTS ${db}.${ERASURES_TABLE} (id_hash String, erased_at DateTime('UTC'), erased_at_ms UInt64) ENGINE = MergeTree ORDER BY erased_at_ms` });
+  await client.insert({ table: `${db}.${ERASURES_TABLE}`, values: [{ id_hash: entry.idHash, erased_at: Math.floor(entry.erasedAtMs / 1000), erased_at_ms: entry.erasedAtMs }], format: 'JSONEachRow' });
+}

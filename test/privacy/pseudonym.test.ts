@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { createPseudonymizer, erasureLogHash, PSEUDONYM_PATTERN, redactDeadLetter, redactMeta, redactPayload } from '../../engine/privacy/index.ts';
+import { eventError } from '../../engine/event/index.ts';
+
+const KEY = 'a-key-of-at-least-thirty-two-characters';
+
+describe('pseudonymous customer ids', () => {
+  it('gives the same id for the same customer and key, another with another key, and never the id itself', () => {
+    const p = createPseudonymizer(KEY);
+    const q = createPseudonymizer(`${KEY}!`);
+    fc.assert(
+      fc.property(fc.string({ minLength: 1 }), fc.string({ minLength: 1 }), (a, b) => {
+        expect(p(a)).toMatch(PSEUDONYM_PATTERN);
+        expect(p(a)).toBe(p(a));
+        expect(q(a)).not.toBe(p(a));
+        if (a !== b && !PSEUDONYM_PATTERN.test(a) && !PSEUDONYM_PATTERN.test(b)) expect(p(a)).not.toBe(p(b));
+      }),
+    );
+  });
+
+  it('leaves a pseudonym as it is (hashing twice changes nothing) and passes ids through when off', () => {
+    const p = createPseudonymizer(KEY);
+    expect(p(p('email:anna@example.com'))).toBe(p('email:anna@example.com'));
+    const off = createPseudonymizer(undefined);
+    expect(off.enabled).toBe(false);
+    expect(off('email:anna@example.com')).toBe('email:anna@example.com');
+  });
+
+  it('logs erasures under a hash that is neither the id nor the pseudonym', () => {
+    const pseudonym = createPseudonymizer(KEY)('cust-1');
+    const h = erasureLogHash(KEY, pseudonym);
+    expect(h).toMatch(/^[0-9a-f]{64}$/);
+    expect(h).not.toContain(pseudonym.slice(4));
+    expect(erasureLogHash(KEY, pseudonym)).toBe(h);
+  });
+});
+
+describe('meta and payloads', () => {
+  it('redacts string values in meta, nested ones too, and keeps only allowed keys when an allow-list is set', () => {
+    const meta = { note: 'call 070-123 45 67', nested: { who: 'anna@example.com', n: 3 }, customerSince: '2024-03-05', escalated: true };
+    expect(redactMeta(meta)).toEqual({ note: 'call [phone]', nested: { who: '[email]', n: 3 }, customerSince: '2024-03-05', escalated: true });
+    expect(redactMeta(meta, { metaAllow: new Set(['customerSince', 'escalated']) })).toEqual({ customerSince: '2024-03-05', escalated: true });
+  });
+
+  it('redacts a payload that is not JSON as text', () => {
+    expect(redactPayload('id,type,customerId\n1,payment_late,anna@example.com')).toBe('id,type,customerId\n1,payment_late,[email]');
+    expect(redactPayload('{"text":"cut off near anna@example.com, and')).toBe('{"text":"cut off near [email], and');
+  });
+
+  it('drops the word a cut payload ends in, so half an identifier is not kept', () => {
+    const entry = { error: eventError('CX_ERR_TEXT_TOO_LARGE', 'too large'), subject: 'cx.events.chat', payload: '{"text":"write to anna@exa', receivedAtMs: 1, deliveryCount: 1, payloadBytes: 300_000 };
+    expect(redactDeadLetter(entry).payload).toBe('{"text":"write to');
+  });
+});
