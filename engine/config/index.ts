@@ -27,6 +27,10 @@ export const DEFAULT_REDELIVERY_BACKOFF_MS = '2000,10000,30000,60000,300000';
 export const DEFAULT_FEED_SNAPSHOT_SIZE = 200;
 export const DEFAULT_FEED_QUEUE_SIZE = 1000;
 export const DEFAULT_FEED_SLOW_GRACE_MS = 10_000;
+/** `live`: a scored event goes to the feed before its durable write; `durable`: after it. */
+export const FEED_MODES = ['live', 'durable'] as const;
+export type FeedMode = (typeof FEED_MODES)[number];
+export const DEFAULT_FEED_MODE: FeedMode = 'live';
 /** A hundred years: anything longer is a typo. */
 export const MAX_RETENTION_DAYS = 36_500;
 
@@ -136,6 +140,12 @@ export const EnvSchema = Type.Object({
   CXPULSE_FEED_QUEUE_SIZE: Int(DEFAULT_FEED_QUEUE_SIZE),
   /** A feed client whose queue stays full this long is closed (code 4008). */
   CXPULSE_FEED_SLOW_GRACE_MS: Int(DEFAULT_FEED_SLOW_GRACE_MS, 0),
+  /**
+   * `live`: a scored event is sent to the feed as soon as it is scored, before the durable write (a redelivery may
+   * resend it; clients keep the latest by id); `durable`: only once its row is stored. Cues and alerts, cx.scores and
+   * the ack always wait for the write.
+   */
+  CXPULSE_FEED_MODE: Type.Union(FEED_MODES.map((m) => Type.Literal(m)), { default: DEFAULT_FEED_MODE }),
   // Cues, alerts and reports.
   /** Suggested-reply templates (JSON, topic x language x formal/informal); unset: engine/cues/replies.default.json. */
   CXPULSE_REPLIES_FILE: Type.Optional(Type.String()),

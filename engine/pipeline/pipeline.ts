@@ -1,5 +1,6 @@
 import { identity, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import type { ScoredEvent, LanguageGuess } from '../event/types.ts';
+import type { FeedMode } from '../config/index.ts';
 import type { Envelope, EventBus } from '../bus/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import type { FeedHub } from '../feed/index.ts';
@@ -16,8 +17,9 @@ import { score } from './score.ts';
 import { deadLetterFailed } from './deadLetterFailed.ts';
 import { trackConversation } from './trackConversation.ts';
 import { churnBusinessObserver, scoreChurn, type ChurnStage } from './scoreChurn.ts';
-import { deliver } from './deliver.ts';
+import { deliver, memoRows } from './deliver.ts';
 import { broadcastToFeed } from './broadcastToFeed.ts';
+import { broadcastLive } from './broadcastLive.ts';
 import { publishScores } from './publishScores.ts';
 import { adviseCues } from './adviseCues.ts';
 import { raiseAlerts } from './raiseAlerts.ts';
@@ -41,6 +43,8 @@ export interface PipelineDeps {
   /** The DLQ, and `cx.scores.<channel>` for stored rows. */
   bus: Pick<EventBus, 'deadLetter' | 'publish'>;
   feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;
+  /** `live` (default): the feed gets each scored batch before its durable write; `durable`: after it. */
+  feedMode?: FeedMode;
   cues: Pick<CueEngine, 'observe'>;
   alerts: Pick<AlertPublisher, 'delivered'>;
   /** Customer state and churn risk (engine/runtime/churn.ts); absent = churn off. */
@@ -52,12 +56,14 @@ export interface PipelineDeps {
  * The path of every message. A failure on a message's last delivery -> DLQ with its history.
  * Business (CRM) events -> store (-> customer state). Customer
  * messages: validate (invalid -> DLQ) -> redact PII -> language -> featurize -> micro-batch ->
- * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
- * Then, on stored rows only: feed -> cx.scores -> cues -> alerts.
+ * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> (live feed)
+ * -> store, ack. Then, on stored rows only: (durable feed) -> cx.scores -> cues -> alerts.
  */
 export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, ScoredEvent[]> {
   const h = d.hooks ?? {};
   const dlq: DeadLetterSink = { deadLetter: (entry) => d.bus.deadLetter(entry), onDeadLettered: h.onDeadLettered };
+  const live = (d.feedMode ?? 'live') === 'live';
+  const toRow = memoRows();
   return (source) =>
     source.pipe(
       received(h, dlq),
@@ -66,9 +72,9 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
       deadLetterInvalid(dlq),
       prepareText(d),
       batchBy(d.batchSize, d.batchLingerMs),
-      scoreBatch(d, dlq),
-      deliver({ store: d.store, dlq, ...d.sink, ...h.deliver }),
-      publishStored(d),
+      scoreBatch(d, dlq, live ? broadcastLive(d.feed, toRow, h.onStageError) : identity),
+      deliver({ store: d.store, dlq, ...d.sink, ...h.deliver, toRow }),
+      publishStored(d, !live),
     );
 }
 
@@ -82,26 +88,27 @@ function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
   return (source) => source.pipe(redact({ names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
 }
 
-/** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */
-function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Featurized[], Tracked[]> {
+/** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> `scored` (the live feed). */
+function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink, scored: MonoTypeOperatorFunction<Tracked[]>): OperatorFunction<Featurized[], Tracked[]> {
   return (source) =>
     source.pipe(
       score(d.model, { onBatch: d.hooks?.onScoreBatch }),
       deadLetterFailed(dlq),
       trackConversation(),
       d.churn ? scoreChurn(d.churn) : identity,
+      scored,
     );
 }
 
 /**
- * On stored (and acked) rows only: feed -> cx.scores -> cues -> alerts. A failure here is
- * reported, never thrown: it cannot un-ack a row or stop the pipeline.
+ * On stored (and acked) rows only: feed (durable mode) -> cx.scores -> cues -> alerts. A failure
+ * here is reported, never thrown: it cannot un-ack a row or stop the pipeline.
  */
-function publishStored(d: PipelineDeps): MonoTypeOperatorFunction<ScoredEvent[]> {
+function publishStored(d: PipelineDeps, feed: boolean): MonoTypeOperatorFunction<ScoredEvent[]> {
   const onError = d.hooks?.onStageError;
   return (source) =>
     source.pipe(
-      broadcastToFeed(d.feed, onError),
+      feed ? broadcastToFeed(d.feed, onError) : identity,
       publishScores(d.bus, onError),
       adviseCues(d.cues, d.feed, { onCue: d.hooks?.onCue, onError }),
       raiseAlerts(d.alerts, onError),

@@ -14,7 +14,7 @@ export interface RunningPipeline {
   stopping(): void;
 }
 
-type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'redactNames' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
+type Parts = Omit<PipelineDeps, 'feedMode' | 'maxTextBytes' | 'redactNames' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
 
 /** Longest wait between store attempts while it is down: under the ack wait, so the held messages are marked in progress in time. */
 const HOLD_MAX_DELAY_MS = 5000;
@@ -28,6 +28,7 @@ export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logge
     bus,
     detectLanguage,
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
+    feedMode: cfg.CXPULSE_FEED_MODE,
     redactNames: cfg.CXPULSE_REDACT_NAMES_ADDRESSES === 'on',
     batchSize: cfg.CXPULSE_BATCH_SIZE,
     batchLingerMs: cfg.CXPULSE_BATCH_LINGER_MS,
