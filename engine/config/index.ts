@@ -84,6 +84,11 @@ export const EnvSchema = Type.Object({
   CXPULSE_SINK_BATCH_SIZE: Int(DEFAULT_SINK_BATCH_SIZE),
   /** How long a started write batch waits to fill up. */
   CXPULSE_SINK_LINGER_MS: Int(DEFAULT_SINK_LINGER_MS, 0),
+  /**
+   * Worker threads that featurize and score micro-batches, each with its own copy of the model; unset: one fewer than
+   * the cores (at least 1); 0: score on the main thread.
+   */
+  CXPULSE_WORKERS: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
   /** Events taken from the bus and not yet acked (also the consumer's max_ack_pending). */
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
@@ -199,6 +204,11 @@ export function environmentWith(overrides: Env): Env {
 /** CXPULSE_REDELIVERY_BACKOFF_MS as numbers (the schema has checked its shape). */
 export function redeliveryBackoffMs(cfg: Pick<Config, 'CXPULSE_REDELIVERY_BACKOFF_MS'>): number[] {
   return cfg.CXPULSE_REDELIVERY_BACKOFF_MS.split(',').map((v) => Number(v.trim()));
+}
+
+/** CXPULSE_WORKERS, or one fewer than the cores `cores` (at least 1) when unset. */
+export function scoringWorkers(cfg: Pick<Config, 'CXPULSE_WORKERS'>, cores: number): number {
+  return cfg.CXPULSE_WORKERS ?? Math.max(1, cores - 1);
 }
 
 /** Reads the configuration from environment variables (strings), converting and checking each one. */

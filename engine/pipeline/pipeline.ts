@@ -11,7 +11,7 @@ import { deadLetterInvalid } from './deadLetterInvalid.ts';
 import { deadLetterLastDelivery, type DeadLetterSink } from './deadLetter.ts';
 import { redact } from './redact.ts';
 import { guessLanguage } from './guessLanguage.ts';
-import { featurize } from './featurize.ts';
+import { featurize, featurizeOnWorkers } from './featurize.ts';
 import { batchBy } from './batchBy.ts';
 import { score } from './score.ts';
 import { deadLetterFailed } from './deadLetterFailed.ts';
@@ -24,7 +24,7 @@ import { publishScores } from './publishScores.ts';
 import { adviseCues } from './adviseCues.ts';
 import { raiseAlerts } from './raiseAlerts.ts';
 import type { PipelineHooks } from './hooks.ts';
-import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
+import type { Accepted, BatchScorer, Featurized, PipelineModel, Tracked } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
@@ -33,6 +33,8 @@ export interface PipelineDeps {
   batchSize: number;
   batchLingerMs: number;
   model: PipelineModel;
+  /** Featurize + forward pass on worker threads (engine/model/pool.ts); absent: on the main thread. */
+  workers?: BatchScorer;
   detectLanguage(text: string): LanguageGuess;
   store: ScoreStore;
   /**
@@ -83,16 +85,17 @@ function received(h: PipelineHooks, dlq: DeadLetterSink): MonoTypeOperatorFuncti
   return (source) => source.pipe(tap(h.onReceived), deadLetterLastDelivery(dlq));
 }
 
-/** Per event, before batching: redact PII -> language -> featurize. */
+/** Per event, before batching: redact PII -> language -> featurize (on the scoring workers when there are some). */
 function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
-  return (source) => source.pipe(redact({ names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
+  return (source) =>
+    source.pipe(redact({ names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), d.workers ? featurizeOnWorkers() : featurize(d.model));
 }
 
 /** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> `scored` (the live feed). */
 function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink, scored: MonoTypeOperatorFunction<Tracked[]>): OperatorFunction<Featurized[], Tracked[]> {
   return (source) =>
     source.pipe(
-      score(d.model, { onBatch: d.hooks?.onScoreBatch }),
+      score(d.model, { onBatch: d.hooks?.onScoreBatch, onWorkerError: d.hooks?.onWorkerError }, d.workers),
       deadLetterFailed(dlq),
       trackConversation(),
       d.churn ? scoreChurn(d.churn) : identity,

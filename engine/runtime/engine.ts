@@ -6,6 +6,7 @@ import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
 import { pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
+import type { ScoringPool } from '../model/pool.ts';
 import type { ConnectorDefinition } from '../connector/index.ts';
 import { connectBus, connectStore } from './connect.ts';
 import { startConnectors } from './connectors.ts';
@@ -28,6 +29,8 @@ export interface Engine {
   store: ScoreStore;
   /** The active sentiment model and its hot-reload / shadow candidate. */
   models: ModelRegistry;
+  /** The scoring worker threads (CXPULSE_WORKERS); absent when scoring runs on the main thread. */
+  workers?: ScoringPool;
   metrics: Metrics;
   feed: FeedHub;
   /** Graceful stop: no new messages, in-flight work drained and acked, then connections closed. */
@@ -54,7 +57,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
   const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
   const hooks = pipelineHooks({ metrics, log, alerting });
-  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, ...churn.deps }, log);
+  const pipeline = runPipeline(cfg, bus, { model: models.registry, ...(models.pool ? { workers: models.pool } : {}), store, feed, cues, alerts, hooks, ...churn.deps }, log);
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
   const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline });
   const connectors = await startConnectors({ app, bus, cfg, log, registry: metrics.registry, definitions: opts.connectors ?? [] });
@@ -70,7 +73,8 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       stopWatch?.();
       await connectors.stop();
       await drainAndClose({ log, bus, pipeline, alerts, feed, app, store, churn, models: models.registry });
+      await models.pool?.close();
     })());
 
-  return { app, url, bus, store, models: models.registry, metrics, feed, stop };
+  return { app, url, bus, store, models: models.registry, ...(models.pool ? { workers: models.pool } : {}), metrics, feed, stop };
 }
