@@ -18,6 +18,7 @@ import { createNatsBus } from '../engine/bus/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
 import { startNatsServer } from '../engine/devtools/index.ts';
 import { writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { profileMainThread, summarizeProfile, type ProfileSummary } from './profile.ts';
 
 export interface DrainRun {
@@ -32,13 +33,34 @@ export interface DrainRun {
   eventsPerSec: number;
   /** Process CPU (all threads) per event during the drain. */
   cpuUsPerEvent: number;
-  /** Share of the drain the main thread's event loop was busy. */
+  /** Share of the drain the main thread's event loop was busy (wall clock). */
   mainThreadBusy: number;
+  /** CPU time of the main thread per event (Linux); 1e6 / this is the rate at which the main thread alone would saturate. */
+  mainThreadCpuUsPerEvent?: number;
   /** With a profile folder: where the main thread's CPU went during the drain. */
   profile?: ProfileSummary;
 }
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
+
+/** Linux: clock ticks per second of /proc's utime and stime (USER_HZ, 100 on every mainstream build). */
+const USER_HZ = 100;
+
+/**
+ * CPU time of the main thread alone (ms; Linux /proc/self/task/<pid>/stat, 10 ms resolution), or
+ * undefined elsewhere. Unlike wall-clock busy time it does not grow when a shared machine
+ * deschedules the thread, so it is the steadier figure for what one event costs the main thread.
+ */
+function mainThreadCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command: state is field 3, utime 14 and stime 15 (1-based) of the whole line.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / USER_HZ;
+  } catch {
+    return undefined;
+  }
+}
 const DB = 'cxpulse_bench_drain';
 const PUBLISH_WINDOW = 1000;
 
@@ -79,6 +101,7 @@ async function drainOnce(n: number, workers: number, chUrl: string, profileDir: 
     const profiling = profileDir ? await profileMainThread() : undefined;
     const t0 = performance.now();
     const cpu0 = process.cpuUsage();
+    const main0 = mainThreadCpuMs();
     const elu0 = performance.eventLoopUtilization();
     let seen = 0;
     while (seen < n) {
@@ -89,6 +112,7 @@ async function drainOnce(n: number, workers: number, chUrl: string, profileDir: 
     const t1 = performance.now();
     const cpu = process.cpuUsage(cpu0);
     const elu = performance.eventLoopUtilization(elu0);
+    const main1 = mainThreadCpuMs();
     const profile = await profiling?.stop();
     await engine.stop();
     const stored = await count(ch, `SELECT count() FROM ${DB}.scored_events FINAL`);
@@ -101,6 +125,7 @@ async function drainOnce(n: number, workers: number, chUrl: string, profileDir: 
       eventsPerSec: Math.round(n / drainSeconds),
       cpuUsPerEvent: Math.round((cpu.user + cpu.system) / n),
       mainThreadBusy: Math.round(elu.utilization * 100) / 100,
+      ...(main0 !== undefined && main1 !== undefined ? { mainThreadCpuUsPerEvent: Math.round(((main1 - main0) * 1000) / n) } : {}),
     };
     if (profile && profileDir) {
       const file = join(profileDir, `drain-workers${workers}-${Date.now()}.cpuprofile`);
@@ -108,7 +133,7 @@ async function drainOnce(n: number, workers: number, chUrl: string, profileDir: 
       run.profile = summarizeProfile(profile);
       say(`    main-thread profile ${file}: ${run.profile.parts.slice(0, 8).map((p) => `${p.part} ${Math.round(p.share * 100)} %`).join(', ')}`);
     }
-    say(`    ${run.eventsPerSec} events/s (${run.drainSeconds} s), ${run.stored}/${n} rows, ${run.distinct} distinct ids; ${run.cpuUsPerEvent} µs CPU per event, main thread busy ${Math.round(run.mainThreadBusy * 100)} %`);
+    say(`    ${run.eventsPerSec} events/s (${run.drainSeconds} s), ${run.stored}/${n} rows, ${run.distinct} distinct ids; ${run.cpuUsPerEvent} µs CPU per event (main thread ${run.mainThreadCpuUsPerEvent ?? '?'} µs), main thread busy ${Math.round(run.mainThreadBusy * 100)} %`);
     return run;
   } finally {
     await ch.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
@@ -116,6 +141,14 @@ async function drainOnce(n: number, workers: number, chUrl: string, profileDir: 
     await nats.dispose();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Median main-thread CPU per event and the rate at which it alone would saturate the main thread. */
+function mainCpu(runs: readonly DrainRun[]): { mainThreadCpuUsPerEvent?: number; mainThreadCeilingPerSec?: number } {
+  const xs = runs.flatMap((r) => (r.mainThreadCpuUsPerEvent ? [r.mainThreadCpuUsPerEvent] : [])).sort((a, b) => a - b);
+  if (xs.length === 0) return {};
+  const us = (xs[Math.floor((xs.length - 1) / 2)]! + xs[Math.ceil((xs.length - 1) / 2)]!) / 2;
+  return { mainThreadCpuUsPerEvent: Math.round(us), mainThreadCeilingPerSec: Math.round(1e6 / us) };
 }
 
 /**
@@ -127,10 +160,15 @@ export async function drainBench(n: number, workerCounts: readonly number[], rep
   const chUrl = readSetting('CLICKHOUSE_URL') ?? DEFAULT_LOCAL_CLICKHOUSE_URL;
   const runs: DrainRun[] = [];
   for (let r = 0; r < repeat; r++) for (const w of workerCounts) runs.push(await drainOnce(n, w, chUrl, profileDir));
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = (s.length - 1) / 2;
+    return Math.round((s[Math.floor(mid)]! + s[Math.ceil(mid)]!) / 2);
+  };
   const perSetting = workerCounts.map((w) => {
     const mine = runs.filter((x) => x.workers === w);
-    return { workers: w, eventsPerSec: median(mine.map((x) => x.eventsPerSec)), cpuUsPerEvent: median(mine.map((x) => x.cpuUsPerEvent)), mainThreadBusy: median(mine.map((x) => x.mainThreadBusy)) };
+    const rates = mine.map((x) => x.eventsPerSec);
+    return { workers: w, eventsPerSec: median(rates), min: Math.min(...rates), max: Math.max(...rates), cpuUsPerEvent: median(mine.map((x) => x.cpuUsPerEvent)), mainThreadBusy: median(mine.map((x) => x.mainThreadBusy * 100)) / 100, ...mainCpu(mine) };
   });
   const base = perSetting[0]!.eventsPerSec;
   return {

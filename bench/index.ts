@@ -37,6 +37,8 @@ export interface BenchOptions {
   pacedRates?: readonly number[];
   /** paced: seconds of traffic per run. */
   pacedSeconds?: number;
+  /** paced: seconds of unmeasured traffic before each run's measured part. */
+  pacedWarmup?: number;
   /** paced: CXPULSE_FEED_MODE values to compare. */
   feedModes?: readonly FeedMode[];
 }
@@ -78,7 +80,7 @@ async function clickhouseReachable(url: string): Promise<boolean> {
 }
 
 /** End to end: publish to JetStream, measure until each event's score arrives on the WebSocket feed. */
-async function endToEnd(n: number, rate: number, settings: Record<string, string> = {}) {
+async function endToEnd(n: number, rate: number, settings: Record<string, string> = {}, warmup = 0) {
   let nats: NatsServerHandle | undefined;
   try {
     nats = await startNatsServer();
@@ -126,22 +128,24 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
       if (clientLatency.length === n) resolve();
     });
   });
-  const events = takeEvents(n, { seed: 5, startMs: Date.now() });
+  // The first `warmup` events are sent at the same pace but not measured: JIT, connections and caches settle first.
+  const events = takeEvents(warmup + n, { seed: 5, startMs: Date.now() });
   const nc = nats ? await connect({ servers: nats.url }) : undefined;
   const js = nc ? jetstream(nc) : undefined;
-  const publish = async (e: (typeof events)[number]) => {
-    sentAt.set(e.id, performance.now());
+  const publish = async (e: (typeof events)[number], i: number) => {
+    if (i >= warmup) sentAt.set(e.id, performance.now());
     if (js) await js.publish(`cx.events.${e.channel}`, JSON.stringify(e), { msgID: e.id });
     else await engine.bus.publishEvent(e.channel, Buffer.from(JSON.stringify(e)), e.id);
   };
-  const t0 = performance.now();
+  let t0 = performance.now();
   const tick = 50;
   const perTick = rate > 0 ? Math.max(1, Math.round((rate * tick) / 1000)) : 200;
   for (let i = 0; i < events.length; i += perTick) {
     const started = performance.now();
-    await Promise.all(events.slice(i, i + perTick).map(publish));
+    if (i === warmup) t0 = started;
+    await Promise.all(events.slice(i, i + perTick).map((e, k) => publish(e, i + k)));
     if (rate > 0) await new Promise((r) => setTimeout(r, Math.max(0, tick - (performance.now() - started))));
-    if ((i / perTick) % 20 === 0) say(`  published ${Math.min(i + perTick, n)}/${n}, scored ${clientLatency.length}`);
+    if ((i / perTick) % 20 === 0) say(`  published ${Math.min(i + perTick, events.length)}/${events.length}, scored ${clientLatency.length}`);
   }
   await Promise.race([allIn, new Promise((r) => setTimeout(r, 120_000).unref())]);
   const elapsed = (lastAt - t0) / 1000;
@@ -168,13 +172,13 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
 
 const roundAll = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
-/** Paced load at each rate, once per feed mode: p50/p99 publish -> feed. */
-async function paced(rates: readonly number[], seconds: number, modes: readonly FeedMode[]) {
+/** Paced load at each rate, once per feed mode: p50/p99 publish -> feed, after `warmupSeconds` of unmeasured traffic at the same rate. */
+async function paced(rates: readonly number[], seconds: number, modes: readonly FeedMode[], warmupSeconds: number) {
   const runs = [];
   for (const rate of rates) {
     for (const mode of modes) {
       say(`  ${rate} events/s for ${seconds} s, CXPULSE_FEED_MODE=${mode} ...`);
-      const r = await endToEnd(rate * seconds, rate, { CXPULSE_FEED_MODE: mode });
+      const r = await endToEnd(rate * seconds, rate, { CXPULSE_FEED_MODE: mode }, rate * warmupSeconds);
       say(`    ${r.received}/${r.events} on the feed, ${r.eventsPerSec} events/s; publish->feed p50 ${r.publishToFeedMs.p50} ms, p99 ${r.publishToFeedMs.p99} ms`);
       runs.push(r);
     }
@@ -206,13 +210,13 @@ export async function runBench(o: BenchOptions): Promise<void> {
     const workers = o.workers ?? [0, 1, 2];
     say(`backlog drain: ${o.drainEvents ?? 60_000} events queued in JetStream, then the engine started; CXPULSE_WORKERS ${workers.join(', ')} x ${o.repeat ?? 1} ...`);
     const drain = await drainBench(o.drainEvents ?? 60_000, workers, o.repeat ?? 1, o.profile);
-    for (const s of drain.settings) say(`    workers=${s.workers}: ${s.eventsPerSec} events/s (x${s.ratio}), ${s.cpuUsPerEvent} µs CPU per event, main thread busy ${Math.round(s.mainThreadBusy * 100)} %`);
+    for (const s of drain.settings) say(`    workers=${s.workers}: ${s.eventsPerSec} events/s (x${s.ratio}; runs ${s.min}-${s.max}), ${s.cpuUsPerEvent} µs CPU per event, main thread ${s.mainThreadCpuUsPerEvent ?? '?'} µs (alone it would saturate at ${s.mainThreadCeilingPerSec ?? '?'} events/s), busy ${Math.round(s.mainThreadBusy * 100)} %`);
     report.drain = drain;
     complete &&= drain.allExact;
   }
   if (modes.includes('paced')) {
     say('paced JetStream load, publish -> feed, per feed mode ...');
-    const runs = await paced(o.pacedRates ?? [1000, 3000], o.pacedSeconds ?? 10, o.feedModes ?? ['live', 'durable']);
+    const runs = await paced(o.pacedRates ?? [1000, 3000], o.pacedSeconds ?? 10, o.feedModes ?? ['live', 'durable'], o.pacedWarmup ?? 3);
     report.paced = runs;
     complete &&= runs.every((r) => r.received === r.events);
   }

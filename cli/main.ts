@@ -152,6 +152,7 @@ program
   .option('--profile <dir>', 'drain: write a main-thread CPU profile (.cpuprofile) of each drain to this folder and print where the time went')
   .option('--paced-rates <list>', 'paced: offered rates in events/s', intList, [1000, 3000])
   .option('--paced-seconds <n>', 'paced: seconds of traffic per run', positiveInt, 10)
+  .option('--paced-warmup <n>', 'paced: seconds of unmeasured traffic at the same rate before each run', (v: string) => intList(v)[0]!, 3)
   .option('--feed-modes <list>', 'paced: CXPULSE_FEED_MODE values to compare', feedModes, ['live', 'durable'])
   .action((o) => runBench(o));
 
