@@ -10,7 +10,7 @@ function profile(samples: number[], deltas?: number[]): CpuProfile {
       { id: 1, callFrame: frame('(idle)') },
       { id: 2, callFrame: frame('(garbage collector)') },
       { id: 3, callFrame: frame('redactPii', 'file:///app/dist/engine/privacy/redact.js', 52) },
-      { id: 4, callFrame: frame('encodeJSON', 'file:///app/node_modules/@clickhouse/client/dist/common/formatter.js', 71) },
+      { id: 4, callFrame: frame('serialize', 'file:///app/node_modules/@fastify/fast-json-stringify/dist/index.js', 71) },
     ],
     samples,
     timeDeltas: deltas ?? samples.map(() => 1000),
@@ -28,12 +28,12 @@ describe('summarizeProfile', () => {
       parts: [
         { part: 'engine/privacy', share: 0.6 },
         { part: '(garbage collector)', share: 0.2 },
-        { part: 'node_modules/@clickhouse/client', share: 0.2 },
+        { part: 'node_modules/@fastify/fast-json-stringify', share: 0.2 },
       ],
       functions: [
         { fn: 'redactPii engine/privacy/redact.js:53', share: 0.6 },
         { fn: '(garbage collector) (garbage collector)', share: 0.2 },
-        { fn: 'encodeJSON @clickhouse/client/dist/common/formatter.js:72', share: 0.2 },
+        { fn: 'serialize @fastify/fast-json-stringify/dist/index.js:72', share: 0.2 },
       ],
     });
   });
@@ -41,7 +41,7 @@ describe('summarizeProfile', () => {
   it('weighs each sample by its time delta', () => {
     const s = summarizeProfile(profile([3, 4], [1000, 3000]));
     expect(s.parts).toEqual([
-      { part: 'node_modules/@clickhouse/client', share: 0.75 },
+      { part: 'node_modules/@fastify/fast-json-stringify', share: 0.75 },
       { part: 'engine/privacy', share: 0.25 },
     ]);
   });
