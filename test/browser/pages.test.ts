@@ -170,13 +170,19 @@ describe.skipIf(!haveChromium)('wallboard and agent panel in Chromium', () => {
     await agent.waitForFunction(() => document.querySelectorAll('#messages li').length === 1, undefined, { timeout: LIVE_MS });
 
     // The engine sends the same event again, scored differently (as a redelivery scored by a newly loaded model would
-    // be); very negative and critical, so that the conversation ranks first on the board.
-    const again = { ...first, sentiment: { label: 'negative' as const, score: -0.99, confidence: 0.95 }, urgency: { label: 'critical' as const, confidence: 0.9 }, conversation: { turns: 1, recent: [-0.99], trend: 0 } };
+    // be); very negative, falling, critical and at churn risk, so that the conversation ranks among the board's rows.
+    const again = {
+      ...first,
+      sentiment: { label: 'negative' as const, score: -0.99, confidence: 0.95 },
+      urgency: { label: 'critical' as const, confidence: 0.9 },
+      conversation: { turns: 1, recent: [-0.99], trend: -1 },
+      churn: { probability: 0.99, band: 'high' as const, factors: [], modelVersion: 'test' },
+    };
     engine.feed.broadcast([again]);
     await agent.waitForFunction(() => document.querySelector('#messages .badge.sent')?.textContent === 'negative −0.99', undefined, { timeout: LIVE_MS });
     await board.waitForFunction((id) => {
-      const top = document.querySelector('#conversations li') as HTMLElement | null;
-      return top?.dataset.conversation === id && top.querySelector('.score')?.textContent === '−0.99';
+      const row = [...document.querySelectorAll('#conversations li')].find((li) => (li as HTMLElement).dataset.conversation === id);
+      return row?.querySelector('.score')?.textContent === '−0.99';
     }, conversation, { timeout: LIVE_MS });
     expect(await agent.locator('#messages li').count()).toBe(1);
     expect(await total()).toBe(before + 1);
