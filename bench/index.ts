@@ -1,25 +1,46 @@
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir, cpus } from 'node:os';
+import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { takeEvents } from '../simulator/index.ts';
 import { initBackend, loadTextScorer } from '../engine/model/index.ts';
-import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting } from '../engine/config/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting, type FeedMode } from '../engine/config/index.ts';
+import { drainBench } from './drain.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
-import { CONNECTORS } from '../connectors/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
 import { summarize } from './stats.ts';
 import WebSocket from 'ws';
 import { SignJWT } from 'jose';
+
+export const BENCH_MODES = ['model', 'e2e', 'drain', 'paced'] as const;
+export type BenchMode = (typeof BENCH_MODES)[number];
 
 export interface BenchOptions {
   events: number;
   rate: number;
   texts: number;
   json?: string;
+  /** Parts to run, in this order: model, e2e, drain, paced (default model,e2e). */
+  modes?: readonly BenchMode[];
+  /** drain: events queued before the engine starts. */
+  drainEvents?: number;
+  /** drain: CXPULSE_WORKERS values, one run each. */
+  workers?: readonly number[];
+  /** drain: rounds over the workers values (medians reported). */
+  repeat?: number;
+  /** drain: write a main-thread CPU profile of each drain here and summarize it. */
+  profile?: string;
+  /** paced: offered rates (events/s), one run per rate and feed mode. */
+  pacedRates?: readonly number[];
+  /** paced: seconds of traffic per run. */
+  pacedSeconds?: number;
+  /** paced: seconds of unmeasured traffic before each run's measured part. */
+  pacedWarmup?: number;
+  /** paced: CXPULSE_FEED_MODE values to compare. */
+  feedModes?: readonly FeedMode[];
 }
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -59,7 +80,7 @@ async function clickhouseReachable(url: string): Promise<boolean> {
 }
 
 /** End to end: publish to JetStream, measure until each event's score arrives on the WebSocket feed. */
-async function endToEnd(n: number, rate: number) {
+async function endToEnd(n: number, rate: number, settings: Record<string, string> = {}, warmup = 0) {
   let nats: NatsServerHandle | undefined;
   try {
     nats = await startNatsServer();
@@ -80,8 +101,10 @@ async function endToEnd(n: number, rate: number) {
     CLICKHOUSE_URL: useClickHouse ? chUrl : 'file',
     CLICKHOUSE_DB: db,
     CXPULSE_DATA_DIR: dataDir,
+    CXPULSE_CONNECTORS: 'none',
+    ...settings,
   }));
-  const engine = await startEngine(cfg, createLogger('warn'), { connectors: CONNECTORS });
+  const engine = await startEngine(cfg, createLogger('warn'));
   const sentAt = new Map<string, number>();
   const clientLatency: number[] = [];
   const engineLatency: number[] = [];
@@ -105,22 +128,24 @@ async function endToEnd(n: number, rate: number) {
       if (clientLatency.length === n) resolve();
     });
   });
-  const events = takeEvents(n, { seed: 5, startMs: Date.now() });
+  // The first `warmup` events are sent at the same pace but not measured: JIT, connections and caches settle first.
+  const events = takeEvents(warmup + n, { seed: 5, startMs: Date.now() });
   const nc = nats ? await connect({ servers: nats.url }) : undefined;
   const js = nc ? jetstream(nc) : undefined;
-  const publish = async (e: (typeof events)[number]) => {
-    sentAt.set(e.id, performance.now());
+  const publish = async (e: (typeof events)[number], i: number) => {
+    if (i >= warmup) sentAt.set(e.id, performance.now());
     if (js) await js.publish(`cx.events.${e.channel}`, JSON.stringify(e), { msgID: e.id });
     else await engine.bus.publishEvent(e.channel, Buffer.from(JSON.stringify(e)), e.id);
   };
-  const t0 = performance.now();
+  let t0 = performance.now();
   const tick = 50;
   const perTick = rate > 0 ? Math.max(1, Math.round((rate * tick) / 1000)) : 200;
   for (let i = 0; i < events.length; i += perTick) {
     const started = performance.now();
-    await Promise.all(events.slice(i, i + perTick).map(publish));
+    if (i === warmup) t0 = started;
+    await Promise.all(events.slice(i, i + perTick).map((e, k) => publish(e, i + k)));
     if (rate > 0) await new Promise((r) => setTimeout(r, Math.max(0, tick - (performance.now() - started))));
-    if ((i / perTick) % 20 === 0) say(`  published ${Math.min(i + perTick, n)}/${n}, scored ${clientLatency.length}`);
+    if ((i / perTick) % 20 === 0) say(`  published ${Math.min(i + perTick, events.length)}/${events.length}, scored ${clientLatency.length}`);
   }
   await Promise.race([allIn, new Promise((r) => setTimeout(r, 120_000).unref())]);
   const elapsed = (lastAt - t0) / 1000;
@@ -137,6 +162,8 @@ async function endToEnd(n: number, rate: number) {
     events: n,
     received: clientLatency.length,
     offeredRate: rate || 'max',
+    feedMode: cfg.CXPULSE_FEED_MODE,
+    workers: engine.workers?.size ?? 0,
     eventsPerSec: Math.round(clientLatency.length / elapsed),
     publishToFeedMs: roundAll(summarize(clientLatency)),
     engineScoringMs: roundAll(summarize(engineLatency)),
@@ -145,20 +172,57 @@ async function endToEnd(n: number, rate: number) {
 
 const roundAll = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
+/** Paced load at each rate, once per feed mode: p50/p99 publish -> feed, after `warmupSeconds` of unmeasured traffic at the same rate. */
+async function paced(rates: readonly number[], seconds: number, modes: readonly FeedMode[], warmupSeconds: number) {
+  const runs = [];
+  for (const rate of rates) {
+    for (const mode of modes) {
+      say(`  ${rate} events/s for ${seconds} s, CXPULSE_FEED_MODE=${mode} ...`);
+      const r = await endToEnd(rate * seconds, rate, { CXPULSE_FEED_MODE: mode }, rate * warmupSeconds);
+      say(`    ${r.received}/${r.events} on the feed, ${r.eventsPerSec} events/s; publish->feed p50 ${r.publishToFeedMs.p50} ms, p99 ${r.publishToFeedMs.p99} ms`);
+      runs.push(r);
+    }
+  }
+  return runs;
+}
+
 export async function runBench(o: BenchOptions): Promise<void> {
-  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version };
-  say(`bench on ${machine.cpus} x ${machine.cpu}, Node ${machine.node}`);
-  say(`1/2 model throughput over ${o.texts} simulated texts ...`);
-  const model = await modelThroughput(o.texts);
-  say(`    ${model.textsPerSec} texts/s on one thread (${model.backend}); featurize ${model.featurizeUsPerText} µs, predict ${model.predictUsPerText} µs per text`);
-  say(`    all heads + hidden signals (the engine's path): ${model.allHeadsTextsPerSec} texts/s; predictAll ${model.predictAllUsPerText} µs per text`);
-  say(`2/2 end to end: ${o.events} events through NATS -> engine -> store -> feed ...`);
-  const e2e = await endToEnd(o.events, o.rate);
-  say(`    ${e2e.received}/${e2e.events} scored, ${e2e.eventsPerSec} events/s; publish->feed p50 ${e2e.publishToFeedMs.p50} ms, p99 ${e2e.publishToFeedMs.p99} ms`);
-  const report = { date: new Date().toISOString(), machine, model, endToEnd: e2e };
+  const modes = o.modes ?? ['model', 'e2e'];
+  const machine = { cpus: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage: loadavg().map((x) => Math.round(x * 10) / 10) };
+  say(`bench on ${machine.cpus} x ${machine.cpu}, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}; parts: ${modes.join(', ')}`);
+  const report: Record<string, unknown> = { date: new Date().toISOString(), machine };
+  let complete = true;
+  if (modes.includes('model')) {
+    say(`model throughput over ${o.texts} simulated texts ...`);
+    const model = await modelThroughput(o.texts);
+    say(`    ${model.textsPerSec} texts/s on one thread (${model.backend}); featurize ${model.featurizeUsPerText} µs, predict ${model.predictUsPerText} µs per text`);
+    say(`    all heads + hidden signals (the engine's path): ${model.allHeadsTextsPerSec} texts/s; predictAll ${model.predictAllUsPerText} µs per text`);
+    report.model = model;
+  }
+  if (modes.includes('e2e')) {
+    say(`end to end: ${o.events} events through NATS -> engine -> store -> feed ...`);
+    const e2e = await endToEnd(o.events, o.rate);
+    say(`    ${e2e.received}/${e2e.events} scored, ${e2e.eventsPerSec} events/s; publish->feed p50 ${e2e.publishToFeedMs.p50} ms, p99 ${e2e.publishToFeedMs.p99} ms`);
+    report.endToEnd = e2e;
+    complete &&= e2e.received === e2e.events;
+  }
+  if (modes.includes('drain')) {
+    const workers = o.workers ?? [0, 1, 2];
+    say(`backlog drain: ${o.drainEvents ?? 60_000} events queued in JetStream, then the engine started; CXPULSE_WORKERS ${workers.join(', ')} x ${o.repeat ?? 1} ...`);
+    const drain = await drainBench(o.drainEvents ?? 60_000, workers, o.repeat ?? 1, o.profile);
+    for (const s of drain.settings) say(`    workers=${s.workers}: ${s.eventsPerSec} events/s (x${s.ratio}; runs ${s.min}-${s.max}), ${s.cpuUsPerEvent} µs CPU per event, main thread ${s.mainThreadCpuUsPerEvent ?? '?'} µs (alone it would saturate at ${s.mainThreadCeilingPerSec ?? '?'} events/s), busy ${Math.round(s.mainThreadBusy * 100)} %`);
+    report.drain = drain;
+    complete &&= drain.allExact;
+  }
+  if (modes.includes('paced')) {
+    say('paced JetStream load, publish -> feed, per feed mode ...');
+    const runs = await paced(o.pacedRates ?? [1000, 3000], o.pacedSeconds ?? 10, o.feedModes ?? ['live', 'durable'], o.pacedWarmup ?? 3);
+    report.paced = runs;
+    complete &&= runs.every((r) => r.received === r.events);
+  }
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   if (o.json) await writeFile(o.json, JSON.stringify(report, null, 2));
-  if (e2e.received < e2e.events) process.exitCode = 1;
+  if (!complete) process.exitCode = 1;
 }
 
 export { formatRedactionScores, readLabelledLines, scoreRedaction, type RedactionScores } from './redaction.ts';

@@ -1,1 +1,1 @@
-export { runBench } from '../bench/index.ts';
+export { BENCH_MODES, runBench } from '../bench/index.ts';

@@ -4,7 +4,8 @@ import { runScore } from './score.ts';
 import { runSimulate } from './simulate.ts';
 import { runSimulateActions } from './simulateActions.ts';
 import { runTrain } from './train.ts';
-import { runBench } from './bench.ts';
+import { BENCH_MODES, runBench } from './bench.ts';
+import { FEED_MODES } from '../engine/config/index.ts';
 import { runConnector } from './connector.ts';
 import { runEval } from './eval.ts';
 import { runGate } from './gate.ts';
@@ -22,6 +23,21 @@ const positiveInt = (v: string) => {
   if (!Number.isInteger(n)) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+/** A comma list of whole numbers >= 0: `0,1,2`. */
+const intList = (v: string) => {
+  const xs = v.split(',').map((x) => Number(x.trim()));
+  if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 0)) throw new InvalidArgumentError('must be a comma list of whole numbers, e.g. 0,1,2');
+  return xs;
+};
+/** A comma list of allowed words, in the order given. */
+const wordList = <T extends string>(allowed: readonly T[]) => (v: string): T[] => {
+  const xs = v.split(',').map((x) => x.trim());
+  const bad = xs.filter((x) => !(allowed as readonly string[]).includes(x));
+  if (bad.length > 0) throw new InvalidArgumentError(`unknown ${bad.join(', ')}; one or more of ${allowed.join(', ')}`);
+  return xs as T[];
+};
+const benchModes = wordList(BENCH_MODES);
+const feedModes = wordList(FEED_MODES);
 const negativeBias = (v: string) => {
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n) || n < -3 || n > 3) throw new InvalidArgumentError('must be a number from -3 to 3');
@@ -148,6 +164,15 @@ program
   .option('--rate <n>', 'offered load in events per second (0 = as fast as possible)', Number, 0)
   .option('--texts <n>', 'texts for the model-only throughput figure', positiveInt, 20000)
   .option('--json <file>', 'also write the figures as JSON to this file')
+  .option('--modes <list>', 'parts to run: model, e2e, drain (backlog drain per CXPULSE_WORKERS), paced (publish -> feed per CXPULSE_FEED_MODE)', benchModes, ['model', 'e2e'])
+  .option('--drain-events <n>', 'drain: events queued in JetStream before the engine starts', positiveInt, 60000)
+  .option('--workers <list>', 'drain: CXPULSE_WORKERS values, one run each', intList, [0, 1, 2])
+  .option('--repeat <n>', 'drain: rounds over the workers values, interleaved (medians reported)', positiveInt, 1)
+  .option('--profile <dir>', 'drain: write a main-thread CPU profile (.cpuprofile) of each drain to this folder and print where the time went')
+  .option('--paced-rates <list>', 'paced: offered rates in events/s', intList, [1000, 3000])
+  .option('--paced-seconds <n>', 'paced: seconds of traffic per run', positiveInt, 10)
+  .option('--paced-warmup <n>', 'paced: seconds of unmeasured traffic at the same rate before each run', (v: string) => intList(v)[0]!, 3)
+  .option('--feed-modes <list>', 'paced: CXPULSE_FEED_MODE values to compare', feedModes, ['live', 'durable'])
   .action((o) => runBench(o));
 
 program.parseAsync().catch((e: unknown) => {

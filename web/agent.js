@@ -15,16 +15,15 @@ const MAX_CUES = 50;
 
 /** conversationId -> agentId, kept until a conversation is chosen. */
 const assigned = new Map();
-const seen = new Set();
 /** Events of the chosen conversation, plus a short buffer per conversation until one is chosen. */
 const byConversation = new Map();
 /** Engine cues per conversation, buffered like the events until one is chosen. */
 const cuesByConversation = new Map();
 let latest;
 
+/** The feed may resend an event (a redelivery, a reconnect's snapshot): the latest one per id replaces the earlier in place. */
 function ingest(e) {
-  if (!e || typeof e.id !== 'string' || seen.has(e.id)) return;
-  seen.add(e.id);
+  if (!e || typeof e.id !== 'string') return;
   if (!conversationId) {
     // Buffer every conversation: its customer turns may arrive before the event naming the agent.
     if (e.agentId) assigned.set(e.conversationId, e.agentId);
@@ -36,7 +35,9 @@ function ingest(e) {
     }
   } else if (e.conversationId !== conversationId) return;
   const list = byConversation.get(e.conversationId) ?? [];
-  list.push(e);
+  const at = list.findIndex((x) => x.id === e.id);
+  if (at >= 0) list[at] = e;
+  else list.push(e);
   if (list.length > MAX_MESSAGES) list.shift();
   byConversation.set(e.conversationId, list);
 }

@@ -8,7 +8,8 @@ const MINUTE = 60_000;
 const MAX_ROWS = 12;
 const MAX_CHURN_ROWS = 8;
 const CHANNELS = ['chat', 'email', 'call'];
-// Bounded memory for a screen left open for weeks: ids are only needed to drop a repeat after a reconnect.
+// Bounded memory for a screen left open for weeks: ids are only needed to replace a resent event
+// (a redelivery, a reconnect's snapshot) instead of counting it twice.
 const MAX_SEEN = 20_000;
 const MAX_CUSTOMERS = 5_000;
 const MAX_ALERTS = 200;
@@ -33,36 +34,72 @@ const customers = new Map();
 const alerts = new Map();
 /** actionId -> the open next best action (a closed one leaves the board). */
 const actions = new Map();
-const seen = new Set();
+/** eventId -> what that event added to its minute bucket: the feed may resend an event, and the latest one per id counts. */
+const seen = new Map();
 const { schedule, now: render } = throttled(renderAll, 250);
 
-const count = (obj, key) => {
-  if (typeof key === 'string' && key) obj[key] = (obj[key] ?? 0) + 1;
+const count = (obj, key, by = 1) => {
+  if (typeof key !== 'string' || !key) return;
+  obj[key] = (obj[key] ?? 0) + by;
+  if (obj[key] <= 0) delete obj[key];
 };
 
-function ingest(e) {
-  if (!e || typeof e.id !== 'string' || seen.has(e.id)) return;
-  seen.add(e.id);
-  if (seen.size > MAX_SEEN) seen.delete(seen.values().next().value);
-  const t = eventTime(e);
-  const score = e.sentiment?.score;
-  const isCustomer = e.author === 'customer';
-
-  const m = Math.floor(t / MINUTE);
+/** Adds one event to its minute bucket; returns what it added, so that a resend can take it back. */
+function tally(e) {
+  const m = Math.floor(eventTime(e) / MINUTE);
   let b = minutes.get(m);
   if (!b) minutes.set(m, (b = { total: 0, byChannel: {}, langs: {}, topics: {}, cust: 0, custNeg: 0 }));
-  b.total++;
-  const ch = (b.byChannel[e.channel] ??= { n: 0, sum: 0, cust: 0 });
-  ch.n++;
-  count(b.langs, e.lang);
+  const score = e.sentiment?.score;
+  const isCustomer = e.author === 'customer';
   // Sentiment and topics are about the customer's experience, so agent and system turns only count as volume.
-  if (isCustomer && typeof score === 'number') {
-    ch.sum += score;
+  const added = {
+    m,
+    channel: e.channel,
+    lang: e.lang,
+    sentiment: isCustomer && typeof score === 'number' ? score : undefined,
+    negative: e.sentiment?.label === 'negative',
+    topic: isCustomer ? e.topic?.label : undefined,
+  };
+  b.total++;
+  const ch = (b.byChannel[added.channel] ??= { n: 0, sum: 0, cust: 0 });
+  ch.n++;
+  count(b.langs, added.lang);
+  if (added.sentiment !== undefined) {
+    ch.sum += added.sentiment;
     ch.cust++;
     b.cust++;
-    if (e.sentiment.label === 'negative') b.custNeg++;
+    if (added.negative) b.custNeg++;
   }
-  if (isCustomer) count(b.topics, e.topic?.label);
+  count(b.topics, added.topic);
+  return added;
+}
+
+/** Takes back what tally added (its minute may have left the window already). */
+function uncount(added) {
+  const b = minutes.get(added.m);
+  if (!b) return;
+  b.total--;
+  const ch = b.byChannel[added.channel];
+  if (ch) ch.n--;
+  count(b.langs, added.lang, -1);
+  if (added.sentiment !== undefined && ch) {
+    ch.sum -= added.sentiment;
+    ch.cust--;
+    b.cust--;
+    if (added.negative) b.custNeg--;
+  }
+  count(b.topics, added.topic, -1);
+}
+
+function ingest(e) {
+  if (!e || typeof e.id !== 'string') return;
+  const before = seen.get(e.id);
+  if (before) uncount(before);
+  seen.delete(e.id);
+  seen.set(e.id, tally(e));
+  if (seen.size > MAX_SEEN) seen.delete(seen.keys().next().value);
+  const t = eventTime(e);
+  const isCustomer = e.author === 'customer';
 
   const c = conversations.get(e.conversationId) ?? { id: e.conversationId, recent: [], trend: 0 };
   c.channel = e.channel;

@@ -45,6 +45,10 @@ export const DEFAULT_RATE_LIMIT_WINDOW_MS = 1000;
 export const DEFAULT_FEED_MAX_CLIENTS = 1000;
 export const DEFAULT_CHAT_WS_MAX_CONNECTIONS = 1000;
 export const DEFAULT_CHAT_WS_MAX_PENDING = 64;
+/** `live`: a scored event goes to the feed before its durable write; `durable`: after it. */
+export const FEED_MODES = ['live', 'durable'] as const;
+export type FeedMode = (typeof FEED_MODES)[number];
+export const DEFAULT_FEED_MODE: FeedMode = 'live';
 /** A hundred years: anything longer is a typo. */
 export const MAX_RETENTION_DAYS = 36_500;
 
@@ -137,6 +141,11 @@ export const EnvSchema = Type.Object({
   CXPULSE_SINK_BATCH_SIZE: Int(DEFAULT_SINK_BATCH_SIZE),
   /** How long a started write batch waits to fill up. */
   CXPULSE_SINK_LINGER_MS: Int(DEFAULT_SINK_LINGER_MS, 0),
+  /**
+   * Worker threads that featurize and score micro-batches, each with its own copy of the model; unset: one fewer than
+   * the cores (at least 1); 0: score on the main thread.
+   */
+  CXPULSE_WORKERS: Type.Optional(Type.Integer({ minimum: 0, maximum: 256 })),
   /** Events taken from the bus and not yet acked (also the consumer's max_ack_pending). */
   CXPULSE_MAX_IN_FLIGHT: Int(DEFAULT_MAX_IN_FLIGHT),
   /** Redelivery delay for messages taken but never acked (a crashed instance). */
@@ -203,6 +212,12 @@ export const EnvSchema = Type.Object({
   CXPULSE_FEED_SLOW_GRACE_MS: Int(DEFAULT_FEED_SLOW_GRACE_MS, 0),
   /** Feed WebSockets open at once; more are refused with 503 before the upgrade. */
   CXPULSE_FEED_MAX_CLIENTS: Int(DEFAULT_FEED_MAX_CLIENTS),
+  /**
+   * `live`: a scored event is sent to the feed as soon as it is scored, before the durable write (a redelivery may
+   * resend it; clients keep the latest by id); `durable`: only once its row is stored. Cues and alerts, cx.scores and
+   * the ack always wait for the write.
+   */
+  CXPULSE_FEED_MODE: Type.Union(FEED_MODES.map((m) => Type.Literal(m)), { default: DEFAULT_FEED_MODE }),
   // Cues, alerts and reports.
   /** Suggested-reply templates (JSON, topic x language x formal/informal); unset: engine/cues/replies.default.json. */
   CXPULSE_REPLIES_FILE: Type.Optional(Type.String()),
@@ -265,6 +280,11 @@ export function environmentWith(overrides: Env): Env {
 /** CXPULSE_REDELIVERY_BACKOFF_MS as numbers (the schema has checked its shape). */
 export function redeliveryBackoffMs(cfg: Pick<Config, 'CXPULSE_REDELIVERY_BACKOFF_MS'>): number[] {
   return cfg.CXPULSE_REDELIVERY_BACKOFF_MS.split(',').map((v) => Number(v.trim()));
+}
+
+/** CXPULSE_WORKERS, or one fewer than the cores `cores` (at least 1) when unset. */
+export function scoringWorkers(cfg: Pick<Config, 'CXPULSE_WORKERS'>, cores: number): number {
+  return cfg.CXPULSE_WORKERS ?? Math.max(1, cores - 1);
 }
 
 /** Reads the configuration from environment variables (strings), converting and checking each one. */

@@ -48,7 +48,7 @@ export interface FeedHub extends ForgetsCustomers {
    * and open alerts this viewer may see, then `score`, `cue` and `alert` messages as they arrive. Viewer defaults to the open (unauthenticated) feed.
    */
   add(socket: WebSocket, viewer?: FeedViewer, hello?: Pick<HelloMessage, 'authenticated' | 'tfBackend'>): void;
-  /** Called by the engine once rows are durable. Never waits for a client. */
+  /** Called by the engine once rows are scored (live mode) or durable (durable mode); an id may come again. Never waits for a client. */
   broadcast(rows: readonly ScoredEvent[]): void;
   /** A cue for one conversation: to the agent it is assigned to (`agentId`, else the hub's own assignment) and supervisors. */
   broadcastCue(conversationId: string, agentId: string | undefined, cue: Record<string, unknown>): void;

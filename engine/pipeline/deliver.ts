@@ -28,6 +28,8 @@ export interface DeliverOptions {
   /** Stopped while the store was down: the batch's messages were handed back for redelivery. */
   onGaveUp?(error: Error, size: number): void;
   onDelivered?(item: Tracked, row: ScoredEvent, ackedAtMs: number): void;
+  /** Builds an item's row; default toScoredEvent (the pipeline passes a memo shared with the live feed). */
+  toRow?(item: Tracked): ScoredEvent;
   /** A batch was stored and acked. */
   onStored?(rows: readonly ScoredEvent[]): void;
 }
@@ -36,7 +38,7 @@ export const DEFAULT_RETRY_DELAYS_MS = [200, 500, 1000, 2000, 4000] as const;
 
 /** The parts of DeliverOptions every durable batch write shares (scored rows and business events). */
 export function storeBatchOptions<T extends Tracked | { env: Tracked['env'] }>(
-  o: Omit<DeliverOptions, 'store' | 'batchSize' | 'lingerMs' | 'onDelivered' | 'onStored'>,
+  o: Omit<DeliverOptions, 'store' | 'batchSize' | 'lingerMs' | 'onDelivered' | 'onStored' | 'toRow'>,
   ping: (() => Promise<boolean>) | undefined,
   write: (items: readonly T[]) => Promise<void>,
 ): StoreBatchOptions<T> {
@@ -83,6 +85,16 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
   return row;
 }
 
+/** toScoredEvent, built once per item however many stages ask (the live feed, then the store). */
+export function memoRows(): (item: Tracked) => ScoredEvent {
+  const rows = new WeakMap<Tracked, ScoredEvent>();
+  return (item) => {
+    let row = rows.get(item);
+    if (row === undefined) rows.set(item, (row = toScoredEvent(item)));
+    return row;
+  };
+}
+
 /**
  * Writes scored events to the store in batches and acks each message only once its row is
  * durable, then emits the stored rows for the stages after the durable write. A store that is
@@ -94,19 +106,18 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
  */
 export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], ScoredEvent[]> {
   const scheduler = opts.scheduler ?? asyncScheduler;
-  const rowOf = new WeakMap<Tracked, ScoredEvent>();
-  const write = (items: readonly Tracked[]) => opts.store.write(items.map((item) => rowOf.get(item)!));
+  const rowOf = opts.toRow ?? memoRows();
+  const write = (items: readonly Tracked[]) => opts.store.write(items.map(rowOf));
   const storing = storeBatchOptions(opts, opts.store.ping?.bind(opts.store), write);
   return (source) =>
     source.pipe(
       mergeMap((batch) => batch),
       batchBy<Tracked>(opts.batchSize, opts.lingerMs, scheduler),
       concatMap(async (batch) => {
-        for (const item of batch) rowOf.set(item, toScoredEvent(item));
         const stored = await storeBatch(batch, storing);
         const ackedAtMs = scheduler.now();
         const rows = stored.map((item) => {
-          const row = rowOf.get(item)!;
+          const row = rowOf(item);
           opts.onDelivered?.(item, row, ackedAtMs);
           return row;
         });

@@ -18,6 +18,8 @@ export interface PipelineHooks {
   /** Safely in the DLQ, whatever refused it (invalid input, a business event, the model). */
   onDeadLettered?(entry: DeadLetter): void;
   onScoreBatch?(size: number): void;
+  /** A batch failed on a scoring worker thread and was scored on the main thread instead. */
+  onWorkerError?(error: Error): void;
   deliver?: Pick<DeliverOptions, 'onRetry' | 'onGaveUp' | 'onDelivered' | 'onStored'>;
   business?: Pick<StoreBusinessOptions, 'onRetry' | 'onGaveUp' | 'onStored'>;
   onCue?(cue: Cue): void;
@@ -56,6 +58,7 @@ export function pipelineHooks({ metrics, log, alerting }: HookTargets): Pipeline
       log.warn({ code: entry.error.code, field: entry.error.field, subject: entry.subject, busId: entry.busId }, `dead-lettered: ${EVENT_ERRORS[entry.error.code].summary}`);
     },
     onScoreBatch: (n) => metrics.batchSize.observe({ stage: 'score' }, n),
+    onWorkerError: (err) => log.warn({ err }, 'a scoring worker failed on a batch; scored on the main thread instead'),
     deliver: {
       onRetry: retried('store'),
       onGaveUp: (err, n) => log.error({ err, events: n }, 'store unavailable; batch returned to the bus for redelivery'),

@@ -1,6 +1,7 @@
 import { identity, tap, type MonoTypeOperatorFunction, type OperatorFunction } from 'rxjs';
 import type { ScoredEvent, LanguageGuess } from '../event/types.ts';
 import type { FieldLimits } from '../event/validate.ts';
+import type { FeedMode } from '../config/index.ts';
 import type { Envelope, EventBus } from '../bus/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import type { FeedHub } from '../feed/index.ts';
@@ -12,20 +13,21 @@ import { deadLetterInvalid } from './deadLetterInvalid.ts';
 import { deadLetterLastDelivery, type DeadLetterSink } from './deadLetter.ts';
 import { privateEvent, redact, type RedactStageOptions } from './redact.ts';
 import { guessLanguage } from './guessLanguage.ts';
-import { featurize } from './featurize.ts';
+import { featurize, featurizeOnWorkers } from './featurize.ts';
 import { batchBy } from './batchBy.ts';
 import { score } from './score.ts';
 import { deadLetterFailed } from './deadLetterFailed.ts';
 import { TREND_WINDOW_TURNS, MAX_TRACKED_CONVERSATIONS, trackConversation, type ConversationStates } from './trackConversation.ts';
 import { churnBusinessObserver, scoreChurn, type ChurnStage } from './scoreChurn.ts';
-import { deliver } from './deliver.ts';
+import { deliver, memoRows } from './deliver.ts';
 import { broadcastToFeed } from './broadcastToFeed.ts';
+import { broadcastLive } from './broadcastLive.ts';
 import { publishScores } from './publishScores.ts';
 import { adviseCues } from './adviseCues.ts';
 import { adviseActions } from './adviseActions.ts';
 import { raiseAlerts } from './raiseAlerts.ts';
 import type { PipelineHooks } from './hooks.ts';
-import type { Accepted, Featurized, PipelineModel, Tracked } from './types.ts';
+import type { Accepted, BatchScorer, Featurized, PipelineModel, Tracked } from './types.ts';
 
 export interface PipelineDeps {
   maxTextBytes: number;
@@ -38,6 +40,8 @@ export interface PipelineDeps {
   batchSize: number;
   batchLingerMs: number;
   model: PipelineModel;
+  /** Featurize + forward pass on worker threads (engine/model/pool.ts); absent: on the main thread. */
+  workers?: BatchScorer;
   detectLanguage(text: string): LanguageGuess;
   store: ScoreStore;
   /**
@@ -48,6 +52,8 @@ export interface PipelineDeps {
   /** The DLQ, and `cx.scores.<channel>` for stored rows. */
   bus: Pick<EventBus, 'deadLetter' | 'publish'>;
   feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;
+  /** `live` (default): the feed gets each scored batch before its durable write; `durable`: after it. */
+  feedMode?: FeedMode;
   cues: Pick<CueEngine, 'observe'>;
   alerts: Pick<AlertPublisher, 'delivered'>;
   /** Where the conversation sentiment state lives (so an erasure can reach it); default a private one. */
@@ -63,12 +69,14 @@ export interface PipelineDeps {
  * The path of every message. A failure on a message's last delivery -> DLQ with its history.
  * Business (CRM) events -> pseudonymise -> store (-> customer state). Customer
  * messages: validate (invalid -> DLQ) -> redact PII, pseudonymise -> language -> featurize -> micro-batch ->
- * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> store, ack.
- * Then, on stored rows only: feed -> cx.scores -> cues -> actions -> alerts.
+ * score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> (live feed)
+ * -> store, ack. Then, on stored rows only: (durable feed) -> cx.scores -> cues -> actions -> alerts.
  */
 export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, ScoredEvent[]> {
   const h = d.hooks ?? {};
   const dlq: DeadLetterSink = { deadLetter: (entry) => d.bus.deadLetter(entry), onDeadLettered: h.onDeadLettered };
+  const live = (d.feedMode ?? 'live') === 'live';
+  const toRow = memoRows();
   return (source) =>
     source.pipe(
       received(h, dlq),
@@ -77,9 +85,9 @@ export function scoringPipeline(d: PipelineDeps): OperatorFunction<Envelope, Sco
       deadLetterInvalid(dlq),
       prepareText(d),
       batchBy(d.batchSize, d.batchLingerMs),
-      scoreBatch(d, dlq),
-      deliver({ store: d.store, dlq, ...d.sink, ...h.deliver }),
-      publishStored(d),
+      scoreBatch(d, dlq, live ? broadcastLive(d.feed, toRow, h.onStageError) : identity),
+      deliver({ store: d.store, dlq, ...d.sink, ...h.deliver, toRow }),
+      publishStored(d, !live),
     );
 }
 
@@ -88,31 +96,33 @@ function received(h: PipelineHooks, dlq: DeadLetterSink): MonoTypeOperatorFuncti
   return (source) => source.pipe(tap(h.onReceived), deadLetterLastDelivery(dlq));
 }
 
-/** Per event, before batching: redact PII -> language -> featurize. */
+/** Per event, before batching: redact PII -> language -> featurize (on the scoring workers when there are some). */
 function prepareText(d: PipelineDeps): OperatorFunction<Accepted, Featurized> {
-  return (source) => source.pipe(redact({ ...d.privacy, names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), featurize(d.model));
+  return (source) =>
+    source.pipe(redact({ ...d.privacy, names: d.redactNames, count: d.hooks?.onRedaction }), guessLanguage(d.detectLanguage), d.workers ? featurizeOnWorkers() : featurize(d.model));
 }
 
-/** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk. */
-function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink): OperatorFunction<Featurized[], Tracked[]> {
+/** Per micro-batch: score (unscorable -> DLQ) -> conversation state -> customer state and churn risk -> `scored` (the live feed). */
+function scoreBatch(d: PipelineDeps, dlq: DeadLetterSink, scored: MonoTypeOperatorFunction<Tracked[]>): OperatorFunction<Featurized[], Tracked[]> {
   return (source) =>
     source.pipe(
-      score(d.model, { onBatch: d.hooks?.onScoreBatch }),
+      score(d.model, { onBatch: d.hooks?.onScoreBatch, onWorkerError: d.hooks?.onWorkerError }, d.workers),
       deadLetterFailed(dlq),
       trackConversation(TREND_WINDOW_TURNS, MAX_TRACKED_CONVERSATIONS, d.conversations),
       d.churn ? scoreChurn(d.churn) : identity,
+      scored,
     );
 }
 
 /**
- * On stored (and acked) rows only: feed -> cx.scores -> cues -> actions -> alerts. A failure here is
- * reported, never thrown: it cannot un-ack a row or stop the pipeline.
+ * On stored (and acked) rows only: feed (durable mode) -> cx.scores -> cues -> actions -> alerts. A
+ * failure here is reported, never thrown: it cannot un-ack a row or stop the pipeline.
  */
-function publishStored(d: PipelineDeps): MonoTypeOperatorFunction<ScoredEvent[]> {
+function publishStored(d: PipelineDeps, feed: boolean): MonoTypeOperatorFunction<ScoredEvent[]> {
   const onError = d.hooks?.onStageError;
   return (source) =>
     source.pipe(
-      broadcastToFeed(d.feed, onError),
+      feed ? broadcastToFeed(d.feed, onError) : identity,
       publishScores(d.bus, onError),
       adviseCues(d.cues, d.feed, { onCue: d.hooks?.onCue, onError }),
       d.actions ? adviseActions(d.actions, onError) : identity,

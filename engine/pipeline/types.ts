@@ -65,3 +65,12 @@ export interface PipelineModel {
    */
   acquire?(): ModelLease;
 }
+
+/**
+ * Featurize + forward pass on other threads (engine/model/pool.ts). `score` answers undefined when
+ * no thread holds `version` (the pipeline then scores on the main thread) and rejects when the
+ * thread failed (the batch is then scored on the main thread, item by item if need be).
+ */
+export interface BatchScorer {
+  score(version: string, texts: readonly string[], langs: readonly (string | undefined)[]): Promise<TextScores[]> | undefined;
+}

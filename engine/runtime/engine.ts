@@ -6,6 +6,7 @@ import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
 import { createConversationStates, pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
+import type { ScoringPool } from '../model/pool.ts';
 import type { ConnectorDefinition } from '../connector/index.ts';
 import { connectBus, connectStore } from './connect.ts';
 import { startConnectors } from './connectors.ts';
@@ -35,6 +36,8 @@ export interface Engine {
   store: ScoreStore;
   /** The active sentiment model and its hot-reload / shadow candidate. */
   models: ModelRegistry;
+  /** The scoring worker threads (CXPULSE_WORKERS); absent when scoring runs on the main thread. */
+  workers?: ScoringPool;
   metrics: Metrics;
   feed: FeedHub;
   /** Erasure of one customer from everything this engine keeps (DELETE /v1/customers/:id). */
@@ -70,7 +73,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
   const conversations = createConversationStates();
-  const pipeline = runPipeline(cfg, bus, { model: models.registry, store, feed, cues, alerts, hooks, conversations, ...churn.deps, ...actions.deps }, log);
+  const pipeline = runPipeline(cfg, bus, { model: models.registry, ...(models.pool ? { workers: models.pool } : {}), store, feed, cues, alerts, hooks, conversations, ...churn.deps, ...actions.deps }, log);
   const privacy = privacySettings(cfg, log);
   const erase = customerEraser({
     bus,
@@ -102,8 +105,9 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
       stopWatch?.();
       await connectors.stop();
       await drainAndClose({ log, bus, pipeline, alerts, actions, feed, app, store, churn, models: models.registry });
+      await models.pool?.close();
       await ops?.close();
     })());
 
-  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, metrics, feed, erase, notReady: () => whyNotReady(bus, pipeline), stop };
+  return { app, url, ...(opsUrl === undefined ? {} : { opsUrl }), bus, store, models: models.registry, ...(models.pool ? { workers: models.pool } : {}), metrics, feed, erase, notReady: () => whyNotReady(bus, pipeline), stop };
 }

@@ -16,7 +16,7 @@ export interface RunningPipeline {
   stopping(): void;
 }
 
-type Parts = Omit<PipelineDeps, 'maxTextBytes' | 'fieldLimits' | 'redactNames' | 'privacy' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
+type Parts = Omit<PipelineDeps, 'feedMode' | 'maxTextBytes' | 'fieldLimits' | 'redactNames' | 'privacy' | 'batchSize' | 'batchLingerMs' | 'detectLanguage' | 'sink' | 'bus'>;
 
 /** Longest wait between store attempts while it is down: under the ack wait, so the held messages are marked in progress in time. */
 const HOLD_MAX_DELAY_MS = 5000;
@@ -31,6 +31,7 @@ export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logge
     detectLanguage,
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     fieldLimits: fieldLimitsOf(cfg),
+    feedMode: cfg.CXPULSE_FEED_MODE,
     redactNames: cfg.CXPULSE_REDACT_NAMES_ADDRESSES === 'on',
     privacy: privacySettings(cfg, log).redact,
     batchSize: cfg.CXPULSE_BATCH_SIZE,

@@ -156,6 +156,42 @@ describe.skipIf(!haveChromium)('wallboard and agent panel in Chromium', () => {
     await page.close();
   });
 
+  it('counts an event the feed sends again once, showing the latest message for its id (a redelivery in live mode)', async () => {
+    const board = await open('/wallboard');
+    const conversation = 'resend-1';
+    const agent = await open(`/agent?conversation=${conversation}`);
+    const total = () => board.evaluate(() => [...document.querySelectorAll('.channel .total')].reduce((a, e) => a + Number(e.textContent), 0));
+    await board.waitForFunction(() => document.querySelectorAll('.channel').length === 3, undefined, { timeout: LIVE_MS });
+    const before = await total();
+    const feed = await openFeed(engine.url);
+    await post(engine.url, [{ id: 'resend-m1', channel: 'chat', conversationId: conversation, customerId: 'cust-r', author: 'customer', text: 'Okay, thanks for the update.', ts: new Date().toISOString() }]);
+    await feed.waitFor(1, 5000);
+    feed.close();
+    const first = feed.events.find((e) => e.id === 'resend-m1')!;
+    await board.waitForFunction((n) => [...document.querySelectorAll('.channel .total')].reduce((a, e) => a + Number(e.textContent), 0) === n, before + 1, { timeout: LIVE_MS });
+    await agent.waitForFunction(() => document.querySelectorAll('#messages li').length === 1, undefined, { timeout: LIVE_MS });
+
+    // The engine sends the same event again, scored differently (as a redelivery scored by a newly loaded model would
+    // be); very negative, falling, critical and at churn risk, so that the conversation ranks among the board's rows.
+    const again = {
+      ...first,
+      sentiment: { label: 'negative' as const, score: -0.99, confidence: 0.95 },
+      urgency: { label: 'critical' as const, confidence: 0.9 },
+      conversation: { turns: 1, recent: [-0.99], trend: -1 },
+      churn: { probability: 0.99, band: 'high' as const, factors: [], modelVersion: 'test' },
+    };
+    engine.feed.broadcast([again]);
+    await agent.waitForFunction(() => document.querySelector('#messages .badge.sent')?.textContent === 'negative −0.99', undefined, { timeout: LIVE_MS });
+    await board.waitForFunction((id) => {
+      const row = [...document.querySelectorAll('#conversations li')].find((li) => (li as HTMLElement).dataset.conversation === id);
+      return row?.querySelector('.score')?.textContent === '−0.99';
+    }, conversation, { timeout: LIVE_MS });
+    expect(await agent.locator('#messages li').count()).toBe(1);
+    expect(await total()).toBe(before + 1);
+    for (const page of [agent, board]) expect(pageErrors(page)).toEqual([]);
+    await Promise.all([agent.close(), board.close()]);
+  });
+
   it('renders markup in event text and ids as text: no element is created and no handler runs', async () => {
     const evil = '<img src=x onerror="window.__xss=1"> <script>window.__xss=2</script> <b>bold</b>';
     const conversationId = 'xss-<img src=x onerror="window.__xss=3">';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Engine } from '../../engine/runtime/index.ts';
 import { takeEvents } from '../../simulator/index.ts';
-import { startTestEngine } from '../helpers/engine.ts';
+import { startTestEngine, waitUntil } from '../helpers/engine.ts';
 import { connect, scored, until } from './helpers.ts';
 
 // The real engine (in-process bus, embedded store): a feed client that stops reading must not
@@ -44,10 +44,13 @@ describe('the engine with a stalled feed client', () => {
     const real = () => normal.scores().filter((e) => !e.id.startsWith('fill-'));
     await until(() => real().length === 300, 30_000, () => `normal client has ${real().length} of 300`);
 
-    const stored = (await readFile(join(dir, 'store', 'scored_events.jsonl'), 'utf8')).trim().split('\n');
+    // The live feed (the default mode) may run ahead of the durable write: wait for the rows too.
+    const rows = async () => (await readFile(join(dir, 'store', 'scored_events.jsonl'), 'utf8').catch(() => '')).trim().split('\n').filter((l) => l !== '');
+    await waitUntil(async () => (await rows()).length >= 300, 30_000, () => 'all 300 rows stored');
+    const stored = await rows();
     expect(stored).toHaveLength(300);
     expect(new Set(real().map((e) => e.id))).toEqual(new Set(events.map((e) => e.id)));
-    // Same order as the durable writes: the feed is fed after each write, batch by batch.
+    // Same order as the durable writes: both follow the scoring order, batch by batch.
     expect(real().map((e) => e.id)).toEqual(stored.map((l) => (JSON.parse(l) as { id: string }).id));
     // The stalled client's backlog is its queue, never more than the default 1,000 messages.
     const s = engine.feed.stats().find((c) => c.queued > 0);

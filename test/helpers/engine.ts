@@ -29,7 +29,9 @@ export async function queryNumber(client: ClickHouseClient, query: string): Prom
 }
 
 export function engineConfig(env: Record<string, string>): Config {
-  return loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CXPULSE_ACK_WAIT_MS: '2000', ...env });
+  // Scoring on the main thread unless a test asks for workers: a worker thread per test engine would load the model
+  // again on a shared 2-core machine. test/integration/reload.test.ts and test/build/dist.test.ts run with workers.
+  return loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', CXPULSE_ACK_WAIT_MS: '2000', CXPULSE_WORKERS: '0', ...env });
 }
 
 /** An engine as `cxpulse start` runs it, with the shipped connectors. */

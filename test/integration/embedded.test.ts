@@ -29,10 +29,12 @@ describe('the engine with nothing but Node', () => {
     expect(res.status).toBe(202);
     expect((await post(events.slice(0, 5))).status).toBe(202); // a resend: duplicates, not new events
     await feed.waitFor(50, 30_000);
+    // The live feed (the default mode) may run ahead of the durable write: wait for the rows, then for any extra.
+    const lines = async () => (await readFile(join(dir, 'store', 'scored_events.jsonl'), 'utf8').catch(() => '')).trim().split('\n').filter((l) => l !== '');
+    await waitUntil(async () => (await lines()).length >= 50, 10_000, () => 'rows stored');
     await new Promise((r) => setTimeout(r, 300));
     expect(feed.events).toHaveLength(50);
-    const lines = (await readFile(join(dir, 'store', 'scored_events.jsonl'), 'utf8')).trim().split('\n');
-    expect(lines).toHaveLength(50);
+    expect(await lines()).toHaveLength(50);
     const ready = await (await fetch(`${engine.url}/readyz`)).json();
     expect(ready.ready).toBe(true);
     expect(ready.tfBackend).toBe('wasm');

@@ -7,7 +7,8 @@ import { openFeed, startTestEngine, waitUntil } from '../helpers/engine.ts';
 import { modelFolders } from '../helpers/modelFolders.ts';
 import { DEFAULT_MODEL_DIR, readModelVersion } from '../../engine/model/index.ts';
 
-// Hot reload and shadow scoring on a real engine (in-process bus, embedded file store).
+// Hot reload and shadow scoring on a real engine (in-process bus, embedded file store), scoring on
+// a worker thread: a reload or promote must reach it.
 let engine: Engine;
 let dir: string;
 const folders = modelFolders();
@@ -32,7 +33,7 @@ const metric = async (name: string): Promise<number> => {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cxpulse-reload-engine-'));
-  engine = await startTestEngine({ NATS_URL: 'memory', CLICKHOUSE_URL: 'file', CXPULSE_DATA_DIR: dir });
+  engine = await startTestEngine({ NATS_URL: 'memory', CLICKHOUSE_URL: 'file', CXPULSE_DATA_DIR: dir, CXPULSE_WORKERS: '1' });
 });
 afterAll(async () => {
   await engine?.stop();
@@ -43,6 +44,7 @@ afterAll(async () => {
 describe('hot model reload and shadow scoring', () => {
   it('refuses a broken folder with 422 and keeps scoring; a valid one shows up on the feed', async () => {
     const feed = await openFeed(engine.url);
+    expect(engine.workers?.versions()).toEqual([v0]);
     expect((await call('POST', '/v1/events', events(10))).status).toBe(202);
     await feed.waitFor(10, 30_000);
     expect(feed.events.every((e) => e.modelVersion === v0)).toBe(true);
@@ -65,6 +67,11 @@ describe('hot model reload and shadow scoring', () => {
     expect((await call('POST', '/v1/events', events(10))).status).toBe(202);
     await feed.waitFor(30, 30_000);
     expect(feed.events.slice(20).map((e) => e.modelVersion)).toEqual(Array(10).fill('sentiment-reloaded'));
+    // The worker loads the new folder (until then its batches were scored on the main thread) and scores with it.
+    await waitUntil(() => engine.workers!.versions()[0] === 'sentiment-reloaded', 30_000, () => `worker holds ${engine.workers!.versions()[0]}`);
+    expect((await call('POST', '/v1/events', events(10))).status).toBe(202);
+    await feed.waitFor(40, 30_000);
+    expect(feed.events.slice(30).map((e) => e.modelVersion)).toEqual(Array(10).fill('sentiment-reloaded'));
     expect((await call('GET', '/v1/models')).body).toMatchObject({ active: 'sentiment-reloaded', shadow: null });
     expect(await metric('cxpulse_model_info{version="sentiment-reloaded"}')).toBe(1);
     expect(await metric('cxpulse_model_reloads_total{result="refused"}')).toBe(2);
@@ -92,6 +99,7 @@ describe('hot model reload and shadow scoring', () => {
     expect((await call('POST', '/v1/events', events(5))).status).toBe(202);
     await feed.waitFor(25, 30_000);
     expect(feed.events.slice(20).every((e) => e.modelVersion === 'sentiment-candidate')).toBe(true);
+    await waitUntil(() => engine.workers!.versions()[0] === 'sentiment-candidate', 30_000, () => `worker holds ${engine.workers!.versions()[0]} after promote`);
 
     await call('POST', '/v1/models/reload', { dir: folders.valid('sentiment-dropped'), shadow: true });
     expect((await call('DELETE', '/v1/models/shadow')).body).toEqual({ dropped: 'sentiment-dropped' });
