@@ -37,6 +37,7 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-upgrade.test.ts',
   'test/sinks/clickhouse-partitions.test.ts',
   'test/sinks/clickhouse-erase.test.ts',
+  'test/sinks/clickhouse-retention.test.ts',
 ];
 
 /**

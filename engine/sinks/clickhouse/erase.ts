@@ -25,12 +25,12 @@ async function tablesWithCustomers(client: ClickHouseClient, db: string): Promis
   return withColumn.map((c) => c.table).filter((t) => stored.has(t)).sort();
 }
 
-async function waitForMutations(client: ClickHouseClient, db: string, table: string, timeoutMs: number): Promise<void> {
+export async function waitForMutations(client: ClickHouseClient, db: string, table: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (let wait = 50; ; wait = Math.min(wait * 2, 1000)) {
     const [row] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM system.mutations WHERE database = ${sqlString(db)} AND table = ${sqlString(table)} AND is_done = 0`);
     if (Number(row?.n ?? 0) === 0) return;
-    if (Date.now() > until) throw new Error(`ClickHouse has not applied the erasure on ${db}.${table} after ${timeoutMs} ms (see system.mutations)`);
+    if (Date.now() > until) throw new Error(`ClickHouse has not applied the mutations on ${db}.${table} after ${timeoutMs} ms (see system.mutations)`);
     await new Promise((r) => setTimeout(r, wait));
   }
 }

@@ -34,9 +34,9 @@ export interface SchemaContext {
 export async function ensureSchema(ctx: SchemaContext): Promise<Map<string, TableShape>> {
   await ctx.client.command({ query: createDatabaseSql(ctx.db) });
   if (ctx.retentionDays !== undefined && !ctx.caps.ttl) {
-    ctx.log.warn(
+    ctx.log.info(
       { retentionDays: ctx.retentionDays, serverVersion: ctx.serverVersion },
-      'CLICKHOUSE_RETENTION_DAYS ignored: this ClickHouse has no TTL (19.6+)',
+      'this ClickHouse has no TTL (19.6+): CLICKHOUSE_RETENTION_DAYS is kept by an hourly ALTER TABLE ... DELETE on received_at instead',
     );
   }
   const shapes = new Map<string, TableShape>();

@@ -21,6 +21,7 @@ import type { Row, TableShape } from './row.ts';
 import { ACTIONS, ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
 import { eraseCustomerRows, logErasure } from './erase.ts';
 import type { TableDef } from './tables.ts';
+import { startRetentionSweeps } from './retention.ts';
 
 export { errorCode } from './query.ts';
 
@@ -88,8 +89,12 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   /** Columns per table as they exist, so rows match tables made by older servers/releases. */
   let shapes = new Map<string, TableShape>();
 
+  let stopSweeps: (() => void) | undefined;
+
   async function init(): Promise<void> {
     shapes = await ensureSchema(ctx);
+    // Without TTL (18.16) the retention is a scheduled delete keyed on receive time.
+    if (retentionDays !== undefined && !caps.ttl && !stopSweeps) stopSweeps = startRetentionSweeps({ client, db, days: retentionDays, log });
     log.info({ store: description, capabilities: caps, retentionDays: retentionDays ?? null }, 'clickhouse store ready');
   }
 
@@ -151,6 +156,7 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
       }
     },
     async close() {
+      stopSweeps?.();
       await client.close();
     },
   };
