@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../engine/cues/index.ts';
 import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
-import { sqlString } from '../../engine/sinks/clickhouse/erase.ts';
+import { sqlString } from '../../engine/sinks/clickhouse/query.ts';
 import { memoryLog, scoredEvent } from './fixtures.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';

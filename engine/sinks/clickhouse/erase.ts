@@ -6,24 +6,14 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ErasedPlace, ErasureLogEntry } from '../../event/erasure.ts';
-import { selectRows } from './query.ts';
+import { selectRows, sqlString, tablesWithColumn } from './query.ts';
+
+
 
 /** How long one erasure waits for ClickHouse to apply its mutations. */
 export const MUTATION_TIMEOUT_MS = 120_000;
 export const ERASURES_TABLE = 'erasures';
 
-/** A ClickHouse string literal (18.16 has no query parameters). */
-export function sqlString(s: string): string {
-  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-/** Tables (not views) of `db` with a customer_id column. */
-async function tablesWithCustomers(client: ClickHouseClient, db: string): Promise<string[]> {
-  const tables = await selectRows<{ name: string }>(client, `SELECT name FROM system.tables WHERE database = ${sqlString(db)} AND engine LIKE '%MergeTree'`);
-  const withColumn = await selectRows<{ table: string }>(client, `SELECT table FROM system.columns WHERE database = ${sqlString(db)} AND name = 'customer_id'`);
-  const stored = new Set(tables.map((t) => t.name));
-  return withColumn.map((c) => c.table).filter((t) => stored.has(t)).sort();
-}
 
 export async function waitForMutations(client: ClickHouseClient, db: string, table: string, timeoutMs: number): Promise<void> {
   const until = Date.now() + timeoutMs;
@@ -39,7 +29,7 @@ export async function eraseCustomerRows(client: ClickHouseClient, db: string, id
   if (ids.length === 0) return [];
   const where = `customer_id IN (${ids.map(sqlString).join(', ')})`;
   const out: ErasedPlace[] = [];
-  for (const table of await tablesWithCustomers(client, db)) {
+  for (const table of await tablesWithColumn(client, db, 'customer_id')) {
     const name = `${db}.${table}`;
     const [before] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${name} WHERE ${where}`);
     const removed = Number(before?.n ?? 0);

@@ -28,3 +28,17 @@ export function errorCode(err: unknown): string | undefined {
 export function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
+
+/** A ClickHouse string literal (18.16 has no query parameters). */
+export function sqlString(s: string): string {
+  return `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** Tables (not views) of `db` that have `column`, in name order: so tables added later are covered too. */
+export async function tablesWithColumn(client: ClickHouseClient, db: string, column: string): Promise<string[]> {
+  const tables = await selectRows<{ name: string }>(client, `SELECT name FROM system.tables WHERE database = ${sqlString(db)} AND engine LIKE '%MergeTree'`);
+  const withColumn = await selectRows<{ table: string }>(client, `SELECT table FROM system.columns WHERE database = ${sqlString(db)} AND name = ${sqlString(column)}`);
+  const stored = new Set(tables.map((t) => t.name));
+  return withColumn.map((c) => c.table).filter((t) => stored.has(t)).sort();
+}
+

@@ -5,8 +5,7 @@
  * (a client's `ts` may be any year). Run at start and then every `everyMs`.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { sqlString } from './erase.ts';
-import { selectRows } from './query.ts';
+import { selectRows, tablesWithColumn } from './query.ts';
 import type { SinkLog } from './config.ts';
 
 /** How often the sweep runs when nothing else is said. */
@@ -17,18 +16,10 @@ export function retentionDeleteSql(db: string, table: string, days: number): str
   return `ALTER TABLE ${db}.${table} DELETE WHERE received_at < now() - toIntervalDay(${days})`;
 }
 
-/** Tables (not views) of `db` with a received_at column, in name order. */
-async function tablesWithReceiveTime(client: ClickHouseClient, db: string): Promise<string[]> {
-  const tables = await selectRows<{ name: string }>(client, `SELECT name FROM system.tables WHERE database = ${sqlString(db)} AND engine LIKE '%MergeTree'`);
-  const withColumn = await selectRows<{ table: string }>(client, `SELECT table FROM system.columns WHERE database = ${sqlString(db)} AND name = 'received_at'`);
-  const stored = new Set(tables.map((t) => t.name));
-  return withColumn.map((c) => c.table).filter((t) => stored.has(t)).sort();
-}
-
 /** One sweep: a delete mutation on each table that holds rows past the retention; returns the tables it asked to clean. */
 export async function sweepRetention(client: ClickHouseClient, db: string, days: number): Promise<string[]> {
   const swept: string[] = [];
-  for (const table of await tablesWithReceiveTime(client, db)) {
+  for (const table of await tablesWithColumn(client, db, 'received_at')) {
     const [old] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${db}.${table} WHERE received_at < now() - toIntervalDay(${days})`);
     if (Number(old?.n ?? 0) === 0) continue;
     await client.command({ query: retentionDeleteSql(db, table, days) });
