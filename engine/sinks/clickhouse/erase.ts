@@ -8,8 +8,6 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { ErasedPlace, ErasureLogEntry } from '../../event/erasure.ts';
 import { selectRows, sqlString, tablesWithColumn } from './query.ts';
 
-
-
 /** How long one erasure waits for ClickHouse to apply its mutations. */
 export const MUTATION_TIMEOUT_MS = 120_000;
 export const ERASURES_TABLE = 'erasures';
