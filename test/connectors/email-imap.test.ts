@@ -113,8 +113,10 @@ describe.skipIf(!availability.available)('the e-mail connector against a real Do
     expect(publisher.events.find((e) => e.id === 'email:sup1@example.se')?.meta).toMatchObject({ folder: 'Support' });
     // Threads: John's first mail, the agent's answer, his two replies and his auto-reply share one conversation.
     expect(publisher.events.filter((e) => e.conversationId === 'email:a1@example.com')).toHaveLength(5);
-    // No customer address leaves the connector outside the text the customer wrote.
-    const ids = JSON.stringify(publisher.events.map(({ text: _t, subject: _s, ...rest }) => rest));
+    // A customer's address leaves the connector only as its customer id (`email:<address>`, which the engine replaces
+    // by the keyed pseudonym before anything is stored: test/privacy/pseudonym.test.ts) and in the text they wrote.
+    for (const e of publisher.events) expect(e.customerId).toMatch(/^email:[^@\s]+@[^@\s]+$/);
+    const ids = JSON.stringify(publisher.events.map(({ text: _t, subject: _s, customerId: _c, ...rest }) => rest));
     expect(ids).not.toMatch(/john\.smith|karin|priya@|olivia/);
   });
 
