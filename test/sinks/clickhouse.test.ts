@@ -178,12 +178,12 @@ describe('ClickHouse store (real server)', () => {
     expect(log.lines.some((l) => l.msg === 'business_events missing; re-running init')).toBe(true);
   });
 
-  it('ignores retention with a warning where TTL does not exist', async (ctx) => {
+  it('keeps retention by a scheduled delete on receive time where TTL does not exist, and says so', async (ctx) => {
     if (!/^18\./.test(store.serverVersion)) ctx.skip();
     const again = await createClickHouseStore({ url: CH_URL, database: DB, retentionDays: 7, log });
     try {
       await again.init();
-      expect(log.lines.some((l) => l.level === 'warn' && l.msg.includes('CLICKHOUSE_RETENTION_DAYS ignored'))).toBe(true);
+      expect(log.lines.some((l) => l.level === 'info' && l.msg.includes('CLICKHOUSE_RETENTION_DAYS is kept by an hourly ALTER TABLE ... DELETE on received_at'))).toBe(true);
     } finally {
       await again.close();
     }
