@@ -5,7 +5,7 @@ import type { ScoreStore } from '../sinks/types.ts';
 import { jwtSecretOf, type FeedHub } from '../feed/index.ts';
 import type { Logger, Metrics } from '../observability/index.ts';
 import { activeBackend } from '../model/index.ts';
-import { buildApp, opsApp, type Readiness } from '../http/index.ts';
+import { buildApp, opsApp, type HttpLimits, type Readiness } from '../http/index.ts';
 import { fieldLimitsOf } from '../event/index.ts';
 import { requestTimeoutOptions } from '../access/index.ts';
 import { clickHouseClientOf } from './connect.ts';
@@ -27,6 +27,18 @@ interface HttpDeps {
   actions?: ActionEngine | undefined;
 }
 
+/** The caps on HTTP work from the configuration (README, "Limits"). */
+export function httpLimitsOf(cfg: Config): HttpLimits {
+  return {
+    fieldLimits: fieldLimitsOf(cfg),
+    maxBatchEvents: cfg.CXPULSE_MAX_BATCH_EVENTS,
+    requestTimeoutMs: cfg.CXPULSE_REQUEST_TIMEOUT_MS,
+    rateLimitMax: cfg.CXPULSE_RATE_LIMIT_MAX,
+    rateLimitWindowMs: cfg.CXPULSE_RATE_LIMIT_WINDOW_MS,
+    feedMaxClients: cfg.CXPULSE_FEED_MAX_CLIENTS,
+  };
+}
+
 /** The engine's HTTP app (API, feed, pages, reports, models), not yet listening. */
 export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstance> {
   return buildApp({
@@ -38,14 +50,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     jwtClaims: { issuer: cfg.CXPULSE_JWT_ISSUER, audience: cfg.CXPULSE_JWT_AUDIENCE },
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
-    limits: {
-      fieldLimits: fieldLimitsOf(cfg),
-      maxBatchEvents: cfg.CXPULSE_MAX_BATCH_EVENTS,
-      requestTimeoutMs: cfg.CXPULSE_REQUEST_TIMEOUT_MS,
-      rateLimitMax: cfg.CXPULSE_RATE_LIMIT_MAX,
-      rateLimitWindowMs: cfg.CXPULSE_RATE_LIMIT_WINDOW_MS,
-      feedMaxClients: cfg.CXPULSE_FEED_MAX_CLIENTS,
-    },
+    limits: httpLimitsOf(cfg),
     // With an ops port, /healthz, /readyz and /metrics move there (buildOpsApp).
     ops: cfg.CXPULSE_OPS_PORT === undefined,
     backend: activeBackend,

@@ -3,3 +3,4 @@ export { startConnectors, type StartConnectorsOptions } from './connectors.ts';
 export { connectBus, connectStore, natsBusOptions } from './connect.ts';
 export { customerEraser, eraseWithoutEngine, erasureTarget, type EraseCustomer, type ErasureParts } from './erase.ts';
 export { privacySettings, type PrivacySettings } from './privacy.ts';
+export { httpLimitsOf } from './http.ts';

@@ -13,6 +13,7 @@ import type { EventBus } from '../../engine/bus/index.ts';
 import { createFeedHub } from '../../engine/feed/index.ts';
 import { createLogger, createMetrics } from '../../engine/observability/index.ts';
 import { loadConfig } from '../../engine/config/index.ts';
+import { httpLimitsOf } from '../../engine/runtime/index.ts';
 import { fieldLimitsOf } from '../../engine/event/index.ts';
 import { runConnectors, selectConnectors } from '../../engine/connector/index.ts';
 import { CONNECTORS } from '../../connectors/index.ts';
@@ -45,12 +46,7 @@ async function start(env: Record<string, string> = {}, over: { limits?: Partial<
     maxTextBytes: cfg.CXPULSE_MAX_TEXT_BYTES,
     maxBodyBytes: cfg.CXPULSE_MAX_BODY_BYTES,
     limits: {
-      fieldLimits: fieldLimitsOf(cfg),
-      maxBatchEvents: cfg.CXPULSE_MAX_BATCH_EVENTS,
-      requestTimeoutMs: cfg.CXPULSE_REQUEST_TIMEOUT_MS,
-      rateLimitMax: cfg.CXPULSE_RATE_LIMIT_MAX,
-      rateLimitWindowMs: cfg.CXPULSE_RATE_LIMIT_WINDOW_MS,
-      feedMaxClients: cfg.CXPULSE_FEED_MAX_CLIENTS,
+      ...httpLimitsOf(cfg),
       ...over.limits,
     },
     backend: () => 'cpu',
