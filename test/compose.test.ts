@@ -1,17 +1,21 @@
 /**
  * docker-compose.yml is for users and Docker does not run in CI, so this checks its wiring
- * statically: services, ports, env, mounted files, Prometheus target, Grafana provisioning.
+ * statically: services, ports, env, mounted files, Prometheus target, Grafana provisioning, and
+ * the `scale` profile (three instances on a NATS cluster and a sharded ClickHouse).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { EnvSchema } from '../engine/config/index.ts';
+import { TABLES } from '../engine/sinks/clickhouse/tables.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const read = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
 
 interface Service {
   image?: string;
+  profiles?: string[];
   build?: string | { context: string };
   command?: string[] | string;
   environment?: Record<string, string>;
@@ -25,7 +29,8 @@ interface Compose {
   volumes?: Record<string, unknown>;
 }
 
-const compose = parse(read('docker-compose.yml')) as Compose;
+// merge: the scale profile's services share their settings through YAML merge keys (`<<: *engine-node`), as Compose reads them.
+const compose = parse(read('docker-compose.yml'), { merge: true }) as Compose;
 const svc = (name: string): Service => {
   const s = compose.services[name];
   if (!s) throw new Error(`service ${name} missing`);
@@ -54,8 +59,9 @@ const HISTOGRAMS = ['cxpulse_event_latency_seconds', 'cxpulse_batch_size'];
 const KNOWN = new Set([...METRICS, ...HISTOGRAMS.flatMap((h) => ['_bucket', '_sum', '_count'].map((s) => h + s))]);
 
 describe('docker-compose.yml', () => {
-  it('has the five services on current images', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['clickhouse', 'engine', 'grafana', 'nats', 'prometheus']);
+  it('has the five services on current images, outside any profile', () => {
+    const always = Object.entries(compose.services).filter(([, s]) => !s.profiles).map(([n]) => n);
+    expect(always.sort()).toEqual(['clickhouse', 'engine', 'grafana', 'nats', 'prometheus']);
     expect(svc('nats').image).toMatch(/^nats:2\.10\b/);
     expect(svc('clickhouse').image).toMatch(/^clickhouse\/clickhouse-server:(2[4-9]|[3-9]\d)\./);
     expect(svc('prometheus').image).toMatch(/^prom\/prometheus:/);
@@ -122,6 +128,125 @@ describe('docker-compose.yml', () => {
   it('builds the engine from the Dockerfile', () => {
     const b = svc('engine').build;
     expect(typeof b === 'string' ? b : b?.context).toBe('.');
+  });
+});
+
+/** The settings the partitioned engine reads besides those in engine/config (README, "Running N instances"). */
+const PARTITION_SETTINGS = ['CXPULSE_PARTITIONS', 'CXPULSE_INSTANCES', 'CXPULSE_INSTANCE'];
+/** Value of a `--flag value` pair in a command. */
+const flag = (cmd: string[], name: string): string | undefined => {
+  const i = cmd.indexOf(name);
+  return i < 0 ? undefined : cmd[i + 1];
+};
+/** Host ports a service publishes ("host:container"). */
+const hostPorts = (s: Service): number[] => (s.ports ?? []).filter((p) => String(p).includes(':')).map((p) => Number(String(p).split(':').at(-2)));
+
+describe('docker-compose.yml profile scale', () => {
+  const scale = Object.entries(compose.services).filter(([, s]) => s.profiles?.includes('scale'));
+  const names = scale.map(([n]) => n);
+  const engines = names.filter((n) => /^engine-\d+$/.test(n)).sort();
+  const natsNodes = names.filter((n) => /^nats-\d+$/.test(n)).sort();
+  const chNodes = names.filter((n) => /^ch-\d+$/.test(n)).sort();
+
+  it('has three engines, three NATS servers, three ClickHouse servers and the Distributed-table step, all in the profile only', () => {
+    expect(engines).toEqual(['engine-0', 'engine-1', 'engine-2']);
+    expect(natsNodes).toEqual(['nats-0', 'nats-1', 'nats-2']);
+    expect(chNodes).toEqual(['ch-0', 'ch-1', 'ch-2']);
+    expect(names).toContain('clickhouse-distributed');
+    for (const [n, s] of scale) expect(s.profiles, n).toEqual(['scale']);
+  });
+
+  it('runs the NATS servers as one JetStream cluster: each named, routes to all three, its own store', () => {
+    const routes = natsNodes.map((n) => `nats://${n}:6222`);
+    const stores = new Set<string>();
+    for (const n of natsNodes) {
+      const s = svc(n);
+      const cmd = [s.command ?? []].flat();
+      expect(s.image).toBe(svc('nats').image);
+      expect(cmd).toContain('-js');
+      expect(flag(cmd, '--server_name')).toBe(n);
+      expect(flag(cmd, '--cluster_name')).toBe('cxpulse');
+      expect(flag(cmd, '--cluster')).toBe('nats://0.0.0.0:6222');
+      expect(flag(cmd, '--routes')?.split(',').sort()).toEqual(routes);
+      const vol = s.volumes?.find((v) => v.split(':')[1] === flag(cmd, '-sd'));
+      expect(vol, `${n} keeps its JetStream store on a volume`).toBeDefined();
+      stores.add(vol?.split(':')[0] ?? '');
+      expect(health(s)).toContain('js-enabled-only=true');
+    }
+    expect(stores.size).toBe(3);
+  });
+
+  it('runs the ClickHouse servers as the shards of cluster `cxpulse`, reached with the engines\' credentials', () => {
+    const xml = read('deploy/clickhouse/cluster.xml');
+    const cluster = /<remote_servers>\s*<(\w+)>/.exec(xml)?.[1];
+    expect(cluster).toBe('cxpulse');
+    expect([...xml.matchAll(/<shard>[\s\S]*?<host>([^<]+)<\/host><port>(\d+)<\/port>/g)].map((m) => `${m[1]}:${m[2]}`)).toEqual(chNodes.map((n) => `${n}:9000`));
+    const user = [...xml.matchAll(/<user>([^<]+)<\/user>/g)].map((m) => m[1]);
+    const passwordVars = [...xml.matchAll(/<password from_env="(\w+)"/g)].map((m) => m[1]);
+    expect(user).toHaveLength(3);
+    expect(passwordVars).toHaveLength(3);
+    for (const n of chNodes) {
+      const s = svc(n);
+      expect(s.image).toBe(svc('clickhouse').image);
+      expect(binds(s)).toContainEqual(['./deploy/clickhouse/cluster.xml', '/etc/clickhouse-server/config.d/cxpulse-cluster.xml']);
+      for (const u of user) expect(env(s).CLICKHOUSE_USER).toBe(u);
+      // The variable the password is read from is set on the server, to the engines' password.
+      for (const v of passwordVars) expect(env(s)[v ?? '']).toBe(env(svc('engine-0')).CLICKHOUSE_PASSWORD);
+    }
+  });
+
+  it('gives instance i of N = 3 its own NATS seed server and its own shard, with 12 partitions on every instance', () => {
+    const all = engines.map((n) => env(svc(n)));
+    expect(all.map((e) => e.CXPULSE_INSTANCE).sort()).toEqual(engines.map((_, i) => String(i)));
+    for (const [i, n] of engines.entries()) {
+      const e = env(svc(n));
+      expect(e.CXPULSE_INSTANCES, n).toBe(String(engines.length));
+      expect(e.CXPULSE_PARTITIONS, n).toBe('12');
+      expect(Number(e.CXPULSE_PARTITIONS)).toBeGreaterThanOrEqual(engines.length);
+      expect(new URL(e.NATS_URL ?? '').hostname).toBe(`nats-${e.CXPULSE_INSTANCE}`);
+      expect(new URL(e.CLICKHOUSE_URL ?? '').hostname).toBe(`ch-${e.CXPULSE_INSTANCE}`);
+      expect(e.CXPULSE_INSTANCE).toBe(String(i));
+      const deps = Object.keys(svc(n).depends_on ?? {});
+      expect(deps.sort()).toEqual([`ch-${i}`, `nats-${i}`]);
+      for (const k of Object.keys(e)) expect([...Object.keys(EnvSchema.properties), ...PARTITION_SETTINGS], `${n} sets ${k}`).toContain(k);
+    }
+  });
+
+  it('gives every instance the same credentials and pseudonym key, and a data dir they share for a key made at start', () => {
+    const base = env(svc('engine'));
+    for (const n of engines) {
+      const e = env(svc(n));
+      expect(e.CXPULSE_JWT_SECRET, n).toBe(base.CXPULSE_JWT_SECRET);
+      expect(e.CLICKHOUSE_PASSWORD, n).toBe(base.CLICKHOUSE_PASSWORD);
+      expect(e.CXPULSE_PSEUDONYM_KEY, n).toBe(env(svc('engine-0')).CXPULSE_PSEUDONYM_KEY);
+      // Not `:?`: Compose interpolates services of inactive profiles too, so the default `up` would need it.
+      expect(e.CXPULSE_PSEUDONYM_KEY).toMatch(/^\$\{CXPULSE_PSEUDONYM_KEY:-\}$/);
+      expect(svc(n).volumes).toContain(`engine-scale-data:${e.CXPULSE_DATA_DIR}`);
+      expect(health(svc(n))).toContain(`:${e.PORT}/readyz`);
+    }
+  });
+
+  it('publishes no host port twice, so the default set and the scale set run side by side', () => {
+    const ports = Object.values(compose.services).flatMap(hostPorts);
+    expect(new Set(ports).size).toBe(ports.length);
+    for (const n of engines) expect(hostPorts(svc(n))).toHaveLength(1);
+  });
+
+  it('creates Distributed tables over every table the engine makes, once all instances are up', () => {
+    const d = svc('clickhouse-distributed');
+    expect(binds(d)).toContainEqual(['./deploy/clickhouse/distributed.sql', '/sql/distributed.sql']);
+    expect([d.command ?? [], (d as { entrypoint?: string[] }).entrypoint ?? []].flat().join(' ')).toMatch(/--host ch-0\b.*< \/sql\/distributed\.sql/);
+    const deps = d.depends_on as Record<string, { condition: string }>;
+    expect(Object.keys(deps).sort()).toEqual(engines);
+    for (const n of engines) expect(deps[n]?.condition).toBe('service_healthy');
+    const sql = read('deploy/clickhouse/distributed.sql').replace(/--.*$/gm, '');
+    const made = [...sql.matchAll(/CREATE TABLE IF NOT EXISTS cxpulse\.(\w+)_all AS cxpulse\.(\w+) ENGINE = Distributed\((\w+), cxpulse, (\w+)\)/g)];
+    expect(made.map((m) => m[2]).sort()).toEqual(TABLES.map((t) => t.name).sort());
+    for (const m of made) {
+      expect(m[1]).toBe(m[2]);
+      expect(m[4]).toBe(m[2]);
+      expect(m[3]).toBe('cxpulse');
+    }
   });
 });
 
