@@ -2,7 +2,8 @@
 # Makes the services the tests use available on this machine: ClickHouse on 127.0.0.1:8123
 # and NATS with JetStream on 127.0.0.1:4222. Idempotent: it runs before every `npm test`,
 # so when both already answer it only says so. Installs with apt when a server is missing
-# and we are root (CI machines: Debian's clickhouse-server 18.16 and nats-server).
+# and we are root (CI machines: Debian's clickhouse-server 18.16 and nats-server). Then Dovecot,
+# Chromium and helm (services-helm.sh: built with Go for the Helm chart test) each have a script.
 #
 # CXPULSE_SERVICES=skip leaves everything alone (e.g. you point the tests elsewhere).
 set -euo pipefail
@@ -124,3 +125,4 @@ ensure_clickhouse
 ensure_nats
 bash "$(dirname "$0")/services-dovecot.sh"
 bash "$(dirname "$0")/services-chromium.sh"
+bash "$(dirname "$0")/services-helm.sh"

@@ -38,6 +38,8 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-partitions.test.ts',
   'test/sinks/clickhouse-erase.test.ts',
   'test/sinks/clickhouse-retention.test.ts',
+  // helm (built by scripts/services-helm.sh with Go): lint and template the Helm chart.
+  'test/deploy/helm.test.ts',
 ];
 
 /**
