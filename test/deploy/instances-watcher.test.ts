@@ -61,7 +61,7 @@ afterEach(async () => {
 });
 
 function startWatcher(): ChildProcess {
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     CXPULSE_K8S_API: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
     CXPULSE_K8S_SA_DIR: saDir,
