@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EnvSchema } from '../../engine/config/index.ts';
 import { CHART, HELM, helm, one, render, type K8sObject } from './helm.ts';
@@ -71,10 +71,17 @@ describe.skipIf(!HELM)('Helm chart deploy/helm/cxpulse', () => {
   });
 
   describe('default values', () => {
-    const objs = render();
-    const sts = statefulSet(objs);
-    const c = engine(objs);
-    const cm = configMap(objs);
+    // Rendered in beforeAll, not while collecting: without helm the suite is skipped, not broken.
+    let objs: K8sObject[];
+    let sts: StatefulSet;
+    let c: Container;
+    let cm: Record<string, string>;
+    beforeAll(() => {
+      objs = render();
+      sts = statefulSet(objs);
+      c = engine(objs);
+      cm = configMap(objs);
+    });
 
     it('renders a StatefulSet of one instance with its Services, ConfigMap, Secret and no ScaledObject', () => {
       expect(objs.map((o) => o.kind).sort()).toEqual(['ConfigMap', 'PodDisruptionBudget', 'Secret', 'Service', 'Service', 'Service', 'StatefulSet']);
@@ -174,9 +181,14 @@ describe.skipIf(!HELM)('Helm chart deploy/helm/cxpulse', () => {
   });
 
   describe('autoscaling on (KEDA)', () => {
-    const objs = render({ 'autoscaling.enabled': true, 'autoscaling.maxReplicas': 6, 'nats.monitoringEndpoint': 'nats-headless.nats:8222' });
-    const sts = statefulSet(objs);
-    const c = engine(objs);
+    let objs: K8sObject[];
+    let sts: StatefulSet;
+    let c: Container;
+    beforeAll(() => {
+      objs = render({ 'autoscaling.enabled': true, 'autoscaling.maxReplicas': 6, 'nats.monitoringEndpoint': 'nats-headless.nats:8222' });
+      sts = statefulSet(objs);
+      c = engine(objs);
+    });
 
     it('has a ScaledObject on the StatefulSet with the nats-jetstream trigger on the engine\'s stream and consumer', () => {
       const so = one(objs, 'ScaledObject') as K8sObject & {
