@@ -3,7 +3,7 @@
 # deploy/helm/cxpulse). Helm is built from source with Go's module proxy:
 #   go install helm.sh/helm/v4/cmd/helm@v4.3.2
 # into $(go env GOPATH)/bin. Idempotent: when a helm of that version is already there it only
-# says so. The first build downloads about 150 modules and compiles them: minutes (see the
+# says so. The first build downloads 121 modules and compiles them: minutes (see the
 # README, "Build and tests"). Without Go it says how to get it, and the chart test skips (or
 # fails, with CI set).
 #
