@@ -38,6 +38,8 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-partitions.test.ts',
   'test/sinks/clickhouse-erase.test.ts',
   'test/sinks/clickhouse-retention.test.ts',
+  // ClickHouse on 127.0.0.1:8123: the Distributed tables of the scale deployment.
+  'test/deploy/clickhouse-distributed.test.ts',
   // helm (built by scripts/services-helm.sh with Go): lint and template the Helm chart.
   'test/deploy/helm.test.ts',
 ];
