@@ -14,7 +14,7 @@ export function formatSummary(r: LoadResult): string {
     describePlan(r.plan),
     `run ${r.runId}; ${r.offeredRequestsPerSec} requests/s offered over ${r.connections} connection${r.connections === 1 ? '' : 's'}; tokens: ${r.tokens}`,
     '',
-    row('http_reqs', `${num(m.http_reqs.count)}  ${m.http_reqs.rate.toFixed(1)}/s`),
+    row('http_reqs', `${num(m.http_reqs.count)}  ${m.http_reqs.rate.toFixed(1)}/s  (offered ${num(r.offeredRequests)})`),
     row('http_req_failed', `${(m.http_req_failed.rate * 100).toFixed(2)}%  (${m.http_req_failed.failed} of ${m.http_req_failed.total})`),
     row('http_req_duration', trend(m.http_req_duration)),
     row('events_sent', `${num(m.events_sent.count)}  ${m.events_sent.rate.toFixed(1)}/s`),

@@ -35,7 +35,11 @@ export interface LoadOptions {
   /** The token settings (bench/k6/lib/tokens.ts TOKEN_SETTINGS), from the environment and flags. */
   tokenSettings: Record<string, string | undefined>;
   thresholds: ThresholdTable;
-  /** HTTP connections (default: one per 10 requests/s, 1 to 100). */
+  /**
+   * HTTP connections (default: one per 2 requests/s, up to 200). autocannon paces each connection
+   * (at most its share of the rate per second) and waits for each answer before the next request,
+   * so a connection keeps its share only while answers take less than 1 / share seconds.
+   */
   connections?: number;
   /** A line of progress, about once a second. */
   progress?: (line: string) => void;
@@ -46,6 +50,8 @@ export interface LoadResult {
   plan: Plan;
   /** Requests per second autocannon was asked for (whole requests: rate / batch, rounded). */
   offeredRequestsPerSec: number;
+  /** Requests the plan offered in its duration; fewer were made when answers came too slowly for the connections. */
+  offeredRequests: number;
   connections: number;
   tokens: RunTokens['source'];
   metrics: LoadMetrics;
@@ -156,7 +162,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   if (subs.length > 0) say(`run ${runId}: ${subs.length} subscriber${subs.length === 1 ? '' : 's'} connected (tokens: ${tokens.source})`);
 
   const reqRate = Math.max(1, Math.round(requestRate(plan)));
-  const connections = Math.min(reqRate, o.connections ?? Math.min(100, Math.max(1, Math.ceil(reqRate / 10))));
+  const connections = Math.min(reqRate, o.connections ?? Math.min(200, Math.max(1, Math.ceil(reqRate / 2))));
   const accepted: number[] = [];
   const httpDurations: number[] = [];
   let httpNoAnswer = 0;
@@ -248,6 +254,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     runId,
     plan,
     offeredRequestsPerSec: reqRate,
+    offeredRequests: Math.round(reqRate * plan.durationS),
     connections,
     tokens: tokens.source,
     metrics,
