@@ -50,7 +50,7 @@ export interface LoadResult {
   plan: Plan;
   /** Requests per second autocannon was asked for (whole requests: rate / batch, rounded). */
   offeredRequestsPerSec: number;
-  /** Requests the plan offered in its duration; fewer were made when answers came too slowly for the connections. */
+  /** Requests the plan offered in its duration; each is made and answered unless the run had to stop 30 s past its duration. */
   offeredRequests: number;
   connections: number;
   tokens: RunTokens['source'];
@@ -73,6 +73,8 @@ interface Subscriber {
 }
 
 const bearer = (token: string | undefined): Record<string, string> => (token === undefined ? {} : { authorization: `Bearer ${token}` });
+/** How long past its planned duration the ingest may run to finish the offered requests (k6's default gracefulStop). */
+const GRACEFUL_STOP_S = 30;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The engine answers at all (any status of /healthz: with CXPULSE_OPS_PORT it may be a 404 here). */
@@ -170,6 +172,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let nextSeq = 0;
   const refusals = new Map<string, number>();
 
+  const offered = Math.max(connections, Math.round(reqRate * plan.durationS));
+  let lastAnswer = 0;
   say(`ingest: ${reqRate} requests/s of ${plan.batch} event${plan.batch === 1 ? '' : 's'} for ${plan.durationS} s over ${connections} connection${connections === 1 ? '' : 's'} ...`);
   const t0 = Date.now();
   const ticker = setInterval(() => {
@@ -186,7 +190,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           headers: { 'content-type': 'application/json', ...bearer(tokens.ingest) },
           connections,
           overallRate: reqRate,
-          duration: plan.durationS,
+          // The offered number of requests, each answered before the run ends (k6 too lets an
+          // iteration in flight finish, within its graceful stop); a hard stop below if that drags.
+          amount: offered,
           timeout: 10,
           requests: [
             {
@@ -209,7 +215,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
         },
         (err: unknown) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve()),
       );
+      const hardStop = setTimeout(() => {
+        say(`  stopping: ${GRACEFUL_STOP_S} s past the planned ${plan.durationS} s, ${httpDurations.length + httpNoAnswer} of ${offered} requests made`);
+        instance.stop();
+      }, (plan.durationS + GRACEFUL_STOP_S) * 1000);
+      instance.on('done', () => clearTimeout(hardStop));
       instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+        lastAnswer = Date.now();
         httpDurations.push(responseTime);
         if (statusCode >= 400) httpFailed++;
       });
@@ -221,7 +233,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   } finally {
     clearInterval(ticker);
   }
-  const seconds = (Date.now() - t0) / 1000;
+  const seconds = Math.max(0.001, ((lastAnswer || Date.now()) - t0) / 1000);
   for (const [what, n] of refusals) say(`  refused ${n} time${n === 1 ? '' : 's'}: ${what}`);
 
   if (subs.length > 0) {
@@ -254,7 +266,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     runId,
     plan,
     offeredRequestsPerSec: reqRate,
-    offeredRequests: Math.round(reqRate * plan.durationS),
+    offeredRequests: offered,
     connections,
     tokens: tokens.source,
     metrics,
