@@ -5,7 +5,7 @@ import type { LoadResult } from './run.ts';
 
 const ms = (v: number) => (Number.isNaN(v) ? '-' : v >= 100 ? `${Math.round(v)} ms` : `${v.toFixed(1)} ms`);
 const trend = (t: TrendStats) => t.count === 0 ? 'no samples' : `avg ${ms(t.avg)}  min ${ms(t.min)}  med ${ms(t.med)}  p(95) ${ms(t.p95)}  p(99) ${ms(t.p99)}  max ${ms(t.max)}  (${t.count})`;
-const num = (v: number) => (Number.isInteger(v) ? v.toLocaleString('en-US') : v.toFixed(2));
+const num = (v: number) => v.toLocaleString('en-US', { maximumFractionDigits: 2 });
 
 export function formatSummary(r: LoadResult): string {
   const m = r.metrics;

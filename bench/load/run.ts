@@ -179,7 +179,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const ticker = setInterval(() => {
     const s = Math.round((Date.now() - t0) / 1000);
     const feed = subs.reduce((n, x) => n + x.tally.received, 0);
-    say(`  ${s} s: ${httpDurations.length + httpNoAnswer} requests (${httpFailed} failed), ${accepted.length} events accepted; feed: ${feed} received by ${subs.length} subscriber${subs.length === 1 ? '' : 's'}`);
+    const onFeed = subs.length === 0 ? '' : `; feed: ${feed} received by ${subs.length} subscriber${subs.length === 1 ? '' : 's'}`;
+    say(`  ${s} s: ${httpDurations.length + httpNoAnswer} of ${offered} requests (${httpFailed} failed), ${accepted.length} events accepted${onFeed}`);
   }, 1000);
   try {
     await new Promise<void>((resolve, reject) => {
