@@ -153,13 +153,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const runId = newRunId(Date.now(), Math.random());
   const agentIds = tokens.agents.map((a) => a.id);
 
-  const subs: Subscriber[] = [];
-  try {
-    for (let k = 0; k < plan.wallboards; k++) subs.push(await subscribe(plan.url, runId, { kind: 'wallboard' }, tokens.wallboard));
-    for (const [k, a] of tokens.agents.entries()) subs.push(await subscribe(plan.url, runId, { kind: 'agent', index: k, agents: agentIds.length }, a.token, a.id));
-  } catch (e) {
+  const opening = await Promise.allSettled([
+    ...Array.from({ length: plan.wallboards }, () => subscribe(plan.url, runId, { kind: 'wallboard' }, tokens.wallboard)),
+    ...tokens.agents.map((a, k) => subscribe(plan.url, runId, { kind: 'agent', index: k, agents: agentIds.length }, a.token, a.id)),
+  ]);
+  const subs = opening.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const refused = opening.find((r) => r.status === 'rejected');
+  if (refused !== undefined) {
     for (const s of subs) s.ws.terminate();
-    throw e;
+    throw (refused as PromiseRejectedResult).reason;
   }
   if (subs.length > 0) say(`run ${runId}: ${subs.length} subscriber${subs.length === 1 ? '' : 's'} connected (tokens: ${tokens.source})`);
 

@@ -131,6 +131,10 @@ describe('npm run load exit codes', () => {
     const wrongRole = await cli(['--scenario', 'ingest', '--url', engine.url, '--ingest-token', agentToken]);
     expect(wrongRole.code).toBe(2);
     expect(wrongRole.err).toMatch(/^load: POST \/v1\/events refused the ingest token \(403\): CX_ERR_FORBIDDEN/);
+    const ingestToken = await token({ role: 'ingest', sub: 'load-test' });
+    const cannotRead = await cli(['--scenario', 'feed', '--url', engine.url, '--token', ingestToken, '--wallboards', '2']);
+    expect(cannotRead.code).toBe(2);
+    expect(cannotRead.err).toBe("load: GET /v1/feed refused the wallboard (403): CX_ERR_FORBIDDEN role 'ingest' may not use GET /v1/feed; it needs agent, supervisor or admin\n");
     const nobody = `http://127.0.0.1:${await freePort()}`;
     const gone = await cli(['--scenario', 'mixed', '--url', nobody]);
     expect(gone.code).toBe(2);
