@@ -17,6 +17,8 @@ const OUT = join(ROOT, 'dist');
 const SOURCE_DIRS = ['engine', 'connectors', 'training', 'simulator', 'cli', 'bench'];
 /** Files beside the sources that are not needed at run time. */
 const NOT_SHIPPED = new Set(['.ts', '.md']);
+/** Folders tsconfig.build.json leaves out: the load kit (k6 scripts, and a twin that runs on dev dependencies). */
+const NOT_BUILT = ['bench/k6/', 'bench/load/'];
 
 function findTsc() {
   try {
@@ -39,7 +41,8 @@ function compile(tsc) {
 function dataFiles(dir) {
   return readdirSync(join(ROOT, dir), { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && !NOT_SHIPPED.has(extname(e.name)))
-    .map((e) => relative(ROOT, join(e.parentPath ?? e.path, e.name)));
+    .map((e) => relative(ROOT, join(e.parentPath ?? e.path, e.name)))
+    .filter((f) => !NOT_BUILT.some((d) => f.split('\\').join('/').startsWith(d)));
 }
 
 const tsc = findTsc();
