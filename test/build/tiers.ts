@@ -22,6 +22,7 @@ export const INTEGRATION_TESTS = [
   'test/connectors/chat-calls-e2e.test.ts',
   'test/bus/nats-maxdeliver.test.ts',
   'test/bus/nats-retention.test.ts',
+  'test/bus/nats-partitions.test.ts',
   // Dovecot (started per test) and NATS.
   'test/connectors/email-e2e.test.ts',
   'test/connectors/email-imap.test.ts',
