@@ -91,6 +91,16 @@ describe('partitioned CX_EVENTS', () => {
     await expect(bus.init()).rejects.toThrow(/'cxpulse-engine' \(every subject\).*CXPULSE_PARTITIONS changed.*nats consumer rm CX_EVENTS/);
   });
 
+  it('refuses an un-partitioned process (a connector left at CXPULSE_PARTITIONS=1) on a partitioned stream, saying so', async () => {
+    nats = await startNatsServer();
+    const engine = await createNatsBus(options(nats.url, { partitions: P }));
+    buses.push(engine);
+    await engine.init();
+    const connector = await createNatsBus(options(nats.url));
+    buses.push(connector);
+    await expect(connector.init()).rejects.toThrow(/the stream is partitioned .*'cxpulse-engine-p0' \(cx\.events\.\*\.0\).*Set CXPULSE_PARTITIONS/);
+  });
+
   it('the NATS server mapping partition(12, token) sends a customer where the engine\'s publishers do', async () => {
     nats = await startNatsServer(undefined, { config: 'mappings = { "cx.ingest.*.*": "cx.events.{{wildcard(1)}}.{{partition(12,2)}}" }\n' });
     const bus = await createNatsBus(options(nats.url, { partitions: P }));

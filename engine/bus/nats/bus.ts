@@ -193,9 +193,15 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     } catch (e) {
       if (!/workqueue/i.test(String(e))) throw e;
       const others = [];
-      for await (const c of jsm.consumers.list(opts.stream)) others.push(`'${c.name}'${c.config.filter_subject ? ` (${c.config.filter_subject})` : ' (every subject)'}`);
+      let partitioned = false;
+      for await (const c of jsm.consumers.list(opts.stream)) {
+        others.push(`'${c.name}'${c.config.filter_subject ? ` (${c.config.filter_subject})` : ' (every subject)'}`);
+        if (c.config.filter_subject) partitioned = true;
+      }
       throw new Error(
-        partitions <= 1
+        partitions <= 1 && partitioned
+          ? `consumer '${name}' cannot be added to stream ${opts.stream}: the stream is partitioned (consumers ${others.join(', ')}), and this process has CXPULSE_PARTITIONS=1. Set CXPULSE_PARTITIONS (and CXPULSE_CONSUMER) as on the engines`
+          : partitions <= 1
           ? `consumer '${name}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer per subject (engine instances share it), and it has ${others.join(', ')}. ` +
               `Set CXPULSE_CONSUMER to that name, or remove the old one (nats consumer rm ${opts.stream} <name>) once it has nothing pending`
           : `consumer '${name}' (${filter}) cannot be added to stream ${opts.stream}: it is a work queue, whose consumers must not overlap, and it has ${others.join(', ')}. ` +
