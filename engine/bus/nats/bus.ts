@@ -192,9 +192,11 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       await jsm.consumers.add(opts.stream, { durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...(filter === undefined ? {} : { filter_subject: filter }), ...limits });
     } catch (e) {
       if (!/workqueue/i.test(String(e))) throw e;
-      const others = [];
+      const others: string[] = [];
+      const named: string[] = [];
       let partitioned = false;
       for await (const c of jsm.consumers.list(opts.stream)) {
+        named.push(`'${c.name}'`);
         others.push(`'${c.name}'${c.config.filter_subject ? ` (${c.config.filter_subject})` : ' (every subject)'}`);
         if (c.config.filter_subject) partitioned = true;
       }
@@ -202,7 +204,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
         partitions <= 1 && partitioned
           ? `consumer '${name}' cannot be added to stream ${opts.stream}: the stream is partitioned (consumers ${others.join(', ')}), and this process has CXPULSE_PARTITIONS=1. Set CXPULSE_PARTITIONS (and CXPULSE_CONSUMER) as on the engines`
           : partitions <= 1
-          ? `consumer '${name}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer per subject (engine instances share it), and it has ${others.join(', ')}. ` +
+          ? `consumer '${name}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer (engine instances share it), and it has ${named.join(', ')}. ` +
               `Set CXPULSE_CONSUMER to that name, or remove the old one (nats consumer rm ${opts.stream} <name>) once it has nothing pending`
           : `consumer '${name}' (${filter}) cannot be added to stream ${opts.stream}: it is a work queue, whose consumers must not overlap, and it has ${others.join(', ')}. ` +
               `CXPULSE_PARTITIONS changed, or another CXPULSE_CONSUMER uses the stream: stop the engines, wait until the old consumers have nothing pending, remove them (nats consumer rm ${opts.stream} <name>), then start every instance with the same CXPULSE_PARTITIONS`,
