@@ -57,7 +57,8 @@ export interface BusStatus {
 
 /**
  * The event bus: NATS JetStream in production, an in-process queue when nothing else runs.
- * Subjects: events on `cx.events.<channel>`, scores on `cx.scores.<channel>`, dead letters on `cx.dlq`.
+ * Subjects: events on `cx.events.<channel>` (partitioned: `cx.events.<channel>.<k>`, engine/bus/partition.ts),
+ * scores on `cx.scores.<channel>`, dead letters on `cx.dlq`.
  */
 export interface EventBus {
   readonly kind: 'nats' | 'memory';
