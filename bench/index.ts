@@ -8,6 +8,7 @@ import { takeEvents } from '../simulator/index.ts';
 import { initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting, type FeedMode } from '../engine/config/index.ts';
 import { drainBench } from './drain.ts';
+import { scaleOutBench } from './scaleOut.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
@@ -33,6 +34,8 @@ export interface BenchOptions {
   repeat?: number;
   /** drain: write a main-thread CPU profile of each drain here and summarize it. */
   profile?: string;
+  /** drain: engine process counts for the scale-out comparison (e.g. 1,3); none: skipped. */
+  instances?: readonly number[];
   /** paced: offered rates (events/s), one run per rate and feed mode. */
   pacedRates?: readonly number[];
   /** paced: seconds of traffic per run. */
@@ -213,6 +216,14 @@ export async function runBench(o: BenchOptions): Promise<void> {
     for (const s of drain.settings) say(`    workers=${s.workers}: ${s.eventsPerSec} events/s (x${s.ratio}; runs ${s.min}-${s.max}), ${s.cpuUsPerEvent} µs CPU per event, main thread ${s.mainThreadCpuUsPerEvent ?? '?'} µs (alone it would saturate at ${s.mainThreadCeilingPerSec ?? '?'} events/s), busy ${Math.round(s.mainThreadBusy * 100)} %`);
     report.drain = drain;
     complete &&= drain.allExact;
+    if (o.instances && o.instances.length > 0) {
+      const w = workers[0] ?? 0;
+      say(`scale-out drain: the same backlog in 12 partitions, drained by ${o.instances.join(', ')} engine processes (CXPULSE_WORKERS=${w} each) x ${o.repeat ?? 1} ...`);
+      const scale = await scaleOutBench(o.drainEvents ?? 60_000, o.instances, w, o.repeat ?? 1);
+      for (const s of scale.settings) say(`    instances=${s.instances}: ${s.eventsPerSec} events/s (x${s.ratio}; runs ${s.min}-${s.max})`);
+      report.scaleOut = scale;
+      complete &&= scale.allExact;
+    }
   }
   if (modes.includes('paced')) {
     say('paced JetStream load, publish -> feed, per feed mode ...');

@@ -168,6 +168,7 @@ program
   .option('--drain-events <n>', 'drain: events queued in JetStream before the engine starts', positiveInt, 60000)
   .option('--workers <list>', 'drain: CXPULSE_WORKERS values, one run each', intList, [0, 1, 2])
   .option('--repeat <n>', 'drain: rounds over the workers values, interleaved (medians reported)', positiveInt, 1)
+  .option('--instances <list>', 'drain: also drain the backlog, in 12 partitions, with each of these numbers of engine processes (e.g. 1,3; CXPULSE_WORKERS = the first --workers value)', intList)
   .option('--profile <dir>', 'drain: write a main-thread CPU profile (.cpuprofile) of each drain to this folder and print where the time went')
   .option('--paced-rates <list>', 'paced: offered rates in events/s', intList, [1000, 3000])
   .option('--paced-seconds <n>', 'paced: seconds of traffic per run', positiveInt, 10)

@@ -57,17 +57,24 @@ export interface BusStatus {
 
 /**
  * The event bus: NATS JetStream in production, an in-process queue when nothing else runs.
- * Subjects: events on `cx.events.<channel>`, scores on `cx.scores.<channel>`, dead letters on `cx.dlq`.
+ * Subjects: events on `cx.events.<channel>` (partitioned: `cx.events.<channel>.<k>`, engine/bus/partition.ts),
+ * scores on `cx.scores.<channel>`, dead letters on `cx.dlq`.
  */
 export interface EventBus {
   readonly kind: 'nats' | 'memory';
   readonly description: string;
   /** Idempotently create the stream(s) and the durable consumer. */
   init(): Promise<void>;
-  /** Publish one event; `msgId` (the event id) makes a republish within the dedup window a no-op. */
-  publishEvent(channel: string, data: Uint8Array, msgId: string): Promise<{ duplicate: boolean }>;
+  /**
+   * Publish one event; `msgId` (the event id) makes a republish within the dedup window a no-op.
+   * `customerId` picks the partition (CXPULSE_PARTITIONS > 1, engine/bus/partition.ts); without
+   * it the event goes to the un-partitioned `cx.events.<channel>`.
+   */
+  publishEvent(channel: string, data: Uint8Array, msgId: string, customerId?: string): Promise<{ duplicate: boolean }>;
   /** Fire-and-forget style publish of a derived message (scores). */
   publish(subject: string, data: Uint8Array): Promise<void>;
+  /** Core (not stored) messages on `subject` from every instance, this one included; returns the unsubscribe. Absent: one process only. */
+  subscribe?(subject: string, onMessage: (data: Uint8Array) => void): () => void;
   deadLetter(entry: DeadLetter): Promise<void>;
   /**
    * Messages for the engine, pulled as the caller iterates (the caller waits for capacity

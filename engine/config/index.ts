@@ -98,6 +98,15 @@ export const EnvSchema = Type.Object({
   CXPULSE_STREAM: Type.String({ default: 'CX_EVENTS' }),
   /** Durable consumer; instances sharing it share the work. */
   CXPULSE_CONSUMER: Type.String({ default: 'cxpulse-engine' }),
+  /**
+   * Partitions of CX_EVENTS (subjects `cx.events.<channel>.<k>`, k = hash of the customer id mod P);
+   * the same on every instance and every publisher. 1: today's un-partitioned subjects and one consumer.
+   */
+  CXPULSE_PARTITIONS: Type.Integer({ default: 1, minimum: 1, maximum: 1024 }),
+  /** Engine instances sharing the stream (each owns the partitions k with k % N == its index). */
+  CXPULSE_INSTANCES: Type.Integer({ default: 1, minimum: 1, maximum: 1024 }),
+  /** This instance's index, 0..CXPULSE_INSTANCES-1, or a StatefulSet pod name ending in it (`cxpulse-2`). */
+  CXPULSE_INSTANCE: Type.String({ default: '0', pattern: '^(.*-)?[0-9]+$' }),
   /** When CX_EVENTS removes a message: `workqueue` once the engine acked it, `interest` once every consumer did, `limits` by age only (README, "Privacy"). */
   CXPULSE_EVENTS_RETENTION: Type.Union([Type.Literal('workqueue'), Type.Literal('interest'), Type.Literal('limits')], { default: 'workqueue' }),
   /** Oldest raw event CX_EVENTS keeps, processed or not (the stream's max_age; 0: no limit). */
@@ -289,7 +298,36 @@ export function scoringWorkers(cfg: Pick<Config, 'CXPULSE_WORKERS'>, cores: numb
 
 /** Reads the configuration from environment variables (strings), converting and checking each one. */
 export function loadConfig(env: Env = process.env): Config {
-  return check(EnvSchema, pick(env, Object.keys(EnvSchema.properties)));
+  const cfg = check(EnvSchema, pick(env, Object.keys(EnvSchema.properties)));
+  scaleOf(cfg);
+  return cfg;
+}
+
+/** How this instance shares CX_EVENTS with the others (CXPULSE_PARTITIONS, CXPULSE_INSTANCES, CXPULSE_INSTANCE). */
+export interface Scale {
+  partitions: number;
+  instances: number;
+  instance: number;
+  /** The partitions this instance consumes: k with k % instances == instance. */
+  owned: number[];
+}
+
+/** The three scale-out settings checked together; a ConfigError names the setting at fault. */
+export function scaleOf(cfg: Pick<Config, 'CXPULSE_PARTITIONS' | 'CXPULSE_INSTANCES' | 'CXPULSE_INSTANCE'>): Scale {
+  const { CXPULSE_PARTITIONS: partitions, CXPULSE_INSTANCES: instances } = cfg;
+  // A StatefulSet pod's name ends in its ordinal (`cxpulse-2`): that is the index.
+  const m = /(?:^|-)([0-9]+)$/.exec(cfg.CXPULSE_INSTANCE);
+  if (!m) throw new ConfigError(`CXPULSE_INSTANCE=${JSON.stringify(cfg.CXPULSE_INSTANCE)}: expected an index (0..${instances - 1}) or a pod name ending in one, like cxpulse-2`);
+  const instance = Number(m[1]);
+  if (instance >= instances) {
+    throw new ConfigError(`CXPULSE_INSTANCE=${JSON.stringify(cfg.CXPULSE_INSTANCE)} is instance ${instance}, but CXPULSE_INSTANCES=${instances} allows 0..${instances - 1}`);
+  }
+  if (partitions < instances) {
+    throw new ConfigError(`CXPULSE_PARTITIONS=${partitions} is below CXPULSE_INSTANCES=${instances}: an instance would own no partition; set CXPULSE_PARTITIONS to at least ${instances} (a multiple of it shares the work evenly)`);
+  }
+  const owned: number[] = [];
+  for (let k = instance; k < partitions; k += instances) owned.push(k);
+  return { partitions, instances, instance, owned };
 }
 
 /**

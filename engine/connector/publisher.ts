@@ -132,7 +132,7 @@ export function createConnectorPublisher(opts: ConnectorPublisherOptions): Meter
       const channel = isCrmEvent(event) ? CRM_CHANNEL : event.channel;
       const data = enc.encode(JSON.stringify(event));
       const retried = { value: false };
-      const ack = await withBus(`publishing ${event.id}`, () => bus.publishEvent(channel, data, event.id), retried);
+      const ack = await withBus(`publishing ${event.id}`, () => bus.publishEvent(channel, data, event.id, event.customerId), retried);
       // After a failed attempt, a duplicate is almost surely that attempt having landed after all
       // (the ack was lost with the connection), so this call did publish the event.
       const status = ack.duplicate && !retried.value ? 'duplicate' : 'published';

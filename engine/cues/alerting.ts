@@ -1,5 +1,5 @@
 import type { ScoredEvent } from '../event/types.ts';
-import { createAlertDetector } from './alerts.ts';
+import { createAlertDetector, type ShareCount } from './alerts.ts';
 import type { AlertRules } from './rules.ts';
 import { createSpikeDetector } from './spikes.ts';
 import type { Alert, ForgetsCustomers } from '../event/index.ts';
@@ -21,21 +21,67 @@ export interface Alerting extends ForgetsCustomers {
   open(): string[];
   /** Conversations waiting for an agent reply (for a gauge). */
   readonly waiting: number;
+  /** Counts from another instance (the aggregating instance of a scale-out; ignored elsewhere). */
+  addShareCounts(counts: readonly ShareCount[]): void;
+  /** Customer messages the negative-share alert has counted, this instance's and other instances'. */
+  readonly shareCounted: number;
 }
 
-export function createAlerting(rules: AlertRules): Alerting {
+/**
+ * Where the negative-share alert is decided when several instances share the stream (it is over
+ * every conversation of a channel, so over every instance's events):
+ * - `local` (one instance): counted and decided here;
+ * - `aggregate` (the owner of partition 0): counted here, plus the counts `addShareCounts` brings
+ *   from the others, and decided here, once for all;
+ * - `report` (the other instances): counted per channel and minute, and sent with `send` at each
+ *   evaluation instead of being decided here.
+ * Waiting and spike alerts stay per instance: a conversation lives on one instance (partitioned by
+ * customer), and dead letters and latency are each instance's own health.
+ */
+export type ShareMode = { role: 'local' } | { role: 'aggregate' } | { role: 'report'; send(counts: ShareCount[]): void };
+
+export function createAlerting(rules: AlertRules, share: ShareMode = { role: 'local' }): Alerting {
   const negative = createAlertDetector(rules);
   const waiting = createWaitingDetector(rules.waiting_too_long);
   const dlq = createSpikeDetector('dlq_spike', rules.dlq_spike);
   const lat = createSpikeDetector('latency_spike', rules.latency_spike);
+  /** `report`: counts not yet sent, by channel and minute. */
+  const unsent = new Map<string, ShareCount>();
+  let reported = 0;
+  const shareAlerts = (nowMs: number) => {
+    if (share.role !== 'report') return negative.evaluate(nowMs);
+    if (unsent.size > 0) {
+      const counts = [...unsent.values()];
+      unsent.clear();
+      share.send(counts);
+    }
+    return [];
+  };
   return {
     observe(e) {
-      negative.observe(e);
+      if (share.role === 'report') {
+        if (rules.enabled && e.author === 'customer') {
+          const minute = Math.floor(e.receivedAtMs / 60_000);
+          const key = `${e.channel}\u0000${minute}`;
+          const c = unsent.get(key) ?? { channel: e.channel, minute, n: 0, neg: 0 };
+          c.n++;
+          if (e.sentiment.label === 'negative') c.neg++;
+          unsent.set(key, c);
+          reported++;
+        }
+      } else negative.observe(e);
       waiting.observe(e);
     },
     deadLettered: (nowMs) => dlq.observe(1, nowMs),
     latency: (ms, nowMs) => lat.observe(ms, nowMs),
-    evaluate: (nowMs) => [...negative.evaluate(nowMs), ...waiting.evaluate(nowMs), ...dlq.evaluate(nowMs), ...lat.evaluate(nowMs)],
+    evaluate: (nowMs) => [...shareAlerts(nowMs), ...waiting.evaluate(nowMs), ...dlq.evaluate(nowMs), ...lat.evaluate(nowMs)],
+    addShareCounts(counts) {
+      if (share.role !== 'aggregate') return;
+      for (const c of counts) negative.add(c);
+    },
+    get shareCounted() {
+      return share.role === 'report' ? reported : negative.counted;
+    },
     // Only the waiting detector keeps customers; the others count per channel.
     forgetCustomer: (target) => waiting.forgetCustomer(target),
     open: () => [...negative.open(), ...waiting.open(), ...dlq.open(), ...lat.open()],

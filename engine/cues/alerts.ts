@@ -27,9 +27,21 @@ interface Open {
   lastShare: number;
 }
 
+/** Customer messages of one channel in one minute of engine time, `neg` of them negative: what instances send the aggregating one. */
+export interface ShareCount {
+  channel: string;
+  minute: number;
+  n: number;
+  neg: number;
+}
+
 export interface AlertDetector {
   /** Count a delivered row (customer messages only). */
   observe(e: ScoredEvent): void;
+  /** Add counts another instance observed (scale-out: engine/cues/shareCounts.ts). */
+  add(c: ShareCount): void;
+  /** Customer messages counted so far (observed here and added). */
+  readonly counted: number;
   /** Re-test every channel at `nowMs`; returns open/update/resolved alerts to publish. */
   evaluate(nowMs: number): NegativeShareAlert[];
   /** Alerts currently open. */
@@ -43,6 +55,18 @@ export function createAlertDetector(rules: AlertRules): AlertDetector {
   const span = rules.windowMinutes + rules.baselineMinutes;
   const rings = new Map<string, Bucket[]>();
   const opened = new Map<string, Open>();
+  let counted = 0;
+  const add = ({ channel, minute, n, neg }: ShareCount) => {
+    let ring = rings.get(channel);
+    if (!ring) rings.set(channel, (ring = Array.from({ length: span + 1 }, () => ({ minute: -1, n: 0, neg: 0 }))));
+    const b = ring[minute % ring.length] as Bucket;
+    // A count for a minute the ring has moved past is too old to matter; a newer minute takes the slot.
+    if (b.minute > minute) return;
+    if (b.minute !== minute) Object.assign(b, { minute, n: 0, neg: 0 });
+    b.n += n;
+    b.neg += neg;
+    counted += n;
+  };
 
   const sums = (ring: Bucket[], from: number, to: number) => {
     let n = 0;
@@ -59,13 +83,11 @@ export function createAlertDetector(rules: AlertRules): AlertDetector {
   return {
     observe(e) {
       if (!rules.enabled || e.author !== 'customer') return;
-      const minute = Math.floor(e.receivedAtMs / MINUTE);
-      let ring = rings.get(e.channel);
-      if (!ring) rings.set(e.channel, (ring = Array.from({ length: span + 1 }, () => ({ minute: -1, n: 0, neg: 0 }))));
-      const b = ring[minute % ring.length] as Bucket;
-      if (b.minute !== minute) Object.assign(b, { minute, n: 0, neg: 0 });
-      b.n++;
-      if (e.sentiment.label === 'negative') b.neg++;
+      add({ channel: e.channel, minute: Math.floor(e.receivedAtMs / MINUTE), n: 1, neg: e.sentiment.label === 'negative' ? 1 : 0 });
+    },
+    add: (c) => rules.enabled && add(c),
+    get counted() {
+      return counted;
     },
     evaluate(nowMs) {
       if (!rules.enabled) return [];

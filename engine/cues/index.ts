@@ -1,7 +1,8 @@
 export { createCueEngine, frustrationRising, negativeSpike, escalationAdvised, type CueEngine, type CueEngineOptions, type Finding, type Turn } from './detect.ts';
 export { clarityStats, jargonFinding, type ClarityStats } from './clarity.ts';
-export { createAlertDetector, type AlertDetector } from './alerts.ts';
-export { createAlerting, type Alerting } from './alerting.ts';
+export { createAlertDetector, type AlertDetector, type ShareCount } from './alerts.ts';
+export { createAlerting, type Alerting, type ShareMode } from './alerting.ts';
+export { SHARE_COUNTS_SUBJECT, decodeShareCounts, encodeShareCounts } from './shareCounts.ts';
 export { createWaitingDetector, type WaitingDetector } from './waiting.ts';
 export { createSpikeDetector, histQuantile, type SpikeDetector } from './spikes.ts';
 export { churnRisk, politeIrritation, suggestedReply, urgencyHigh, MAX_QUOTE_CHARS, type SignalFinding } from './signals.ts';

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,13 +48,20 @@ async function waitForNats(url: string, timeoutMs: number): Promise<void> {
  * `NATS_SERVER_BIN` names the binary when it is not `nats-server` on PATH. It is read here, not in
  * the config schema, because only tests and the bench start servers: the engine never does.
  */
-export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? 'nats-server'): Promise<NatsServerHandle> {
+export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? 'nats-server', opts: { config?: string } = {}): Promise<NatsServerHandle> {
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), 'cxpulse-nats-'));
   const url = `nats://127.0.0.1:${port}`;
+  // Extra server configuration (e.g. subject `mappings`); the address, port and store stay these.
+  const configArgs: string[] = [];
+  if (opts.config !== undefined) {
+    const file = join(storeDir, 'server.conf');
+    await writeFile(file, opts.config);
+    configArgs.push('-c', file);
+  }
   let child: ChildProcess | undefined;
   const start = async () => {
-    const c = spawn(binary, ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
+    const c = spawn(binary, [...configArgs, '-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
     child = c;
     const failed = new Promise<never>((_, reject) => c.once('error', (e) => reject(new Error(`cannot start ${binary}: ${e.message}`))));
     await Promise.race([waitForNats(url, 10_000), failed]);

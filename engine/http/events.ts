@@ -96,7 +96,7 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
       for (const [i, r] of results.entries()) {
         if (!r.ok) continue;
         const data = Buffer.from(JSON.stringify(list[i]));
-        const ack = await opts.bus.publishEvent(r.event.channel, data, r.event.id);
+        const ack = await opts.bus.publishEvent(r.event.channel, data, r.event.id, r.event.customerId);
         if (ack.duplicate) duplicates++;
       }
     } catch (e) {

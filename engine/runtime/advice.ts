@@ -1,4 +1,5 @@
-import type { Config } from '../config/index.ts';
+import { Gauge } from 'prom-client';
+import { scaleOf, type Config } from '../config/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import type { FeedHub } from '../feed/index.ts';
@@ -9,6 +10,9 @@ import {
   createAlertPublisher,
   createAlerting,
   createCueEngine,
+  decodeShareCounts,
+  encodeShareCounts,
+  SHARE_COUNTS_SUBJECT,
   loadCueRules,
   loadReplyTemplates,
   type AlertPublisher,
@@ -16,6 +20,7 @@ import {
   type CueConfig,
   type CueEngine,
   type ReplyTemplates,
+  type ShareMode,
 } from '../cues/index.ts';
 
 export interface AdviceRules {
@@ -29,13 +34,15 @@ export interface EngineAdvice {
   alerts: AlertPublisher;
 }
 
+export const SHARE_COUNTED_METRIC = 'cxpulse_alert_share_counted';
+
 /** Cue rules and reply templates; loaded first, so a bad file stops the start before anything connects. */
 export function loadAdviceRules(cfg: Config): AdviceRules {
   return { rules: loadCueRules(cfg.CXPULSE_CUES_FILE), replies: loadReplyTemplates(cfg.CXPULSE_REPLIES_FILE) };
 }
 
 interface Outlets {
-  bus: Pick<EventBus, 'publish'>;
+  bus: Pick<EventBus, 'publish' | 'subscribe'>;
   store: Pick<ScoreStore, 'writeAlerts'>;
   feed: Pick<FeedHub, 'broadcastAlert'>;
   metrics: Metrics;
@@ -45,7 +52,30 @@ interface Outlets {
 /** The cue engine and the alerts; alert states go to the feed, NATS cx.alerts and the store. */
 export function createEngineAdvice(cfg: Config, { rules, replies }: AdviceRules, o: Outlets): EngineAdvice {
   const encoder = new TextEncoder();
-  const alerting = createAlerting(rules.alerts);
+  const scale = scaleOf(cfg);
+  // Scale-out: the negative-share alert is over every instance's events; the owner of partition 0 decides it.
+  const share: ShareMode =
+    scale.instances === 1 ? { role: 'local' } : scale.instance === 0 ? { role: 'aggregate' } : { role: 'report', send: (counts) => void o.bus.publish(SHARE_COUNTS_SUBJECT, encodeShareCounts(scale.instance, counts)).catch(() => undefined) };
+  const alerting = createAlerting(rules.alerts, share);
+  if (share.role === 'aggregate') {
+    if (!o.bus.subscribe) throw new Error('CXPULSE_INSTANCES > 1 needs NATS (NATS_URL): the in-process bus cannot reach the other instances');
+    o.bus.subscribe(SHARE_COUNTS_SUBJECT, (data) => {
+      const m = decodeShareCounts(data);
+      if (m) alerting.addShareCounts(m.counts);
+      else o.log.warn({ subject: SHARE_COUNTS_SUBJECT }, 'ignored a malformed negative-share count message');
+    });
+  }
+  const counted = o.metrics.registry.getSingleMetric(SHARE_COUNTED_METRIC);
+  if (!counted) {
+    new Gauge({
+      name: SHARE_COUNTED_METRIC,
+      help: 'Customer messages counted by the negative-share alert: on the instance that decides it (one instance, or the owner of partition 0), every instance\'s; on the others, their own, sent to it',
+      registers: [o.metrics.registry],
+      collect() {
+        this.set(alerting.shareCounted);
+      },
+    });
+  }
   const alerts = createAlertPublisher(alerting, {
     broadcastAlert: (a) => o.feed.broadcastAlert(a),
     publishAlert: (a) => o.bus.publish(ALERTS_SUBJECT, encoder.encode(JSON.stringify(a))),

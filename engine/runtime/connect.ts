@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Config } from '../config/index.ts';
-import { DEFAULT_LOCAL_CLICKHOUSE_URL, DEFAULT_LOCAL_NATS_URL, redeliveryBackoffMs } from '../config/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, DEFAULT_LOCAL_NATS_URL, redeliveryBackoffMs, scaleOf } from '../config/index.ts';
 import { createMemoryBus, createNatsBus, type EventBus, type NatsBusOptions } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createClickHouseStore, type ClickHouseStore } from '../sinks/clickhouse/index.ts';
@@ -26,10 +26,14 @@ async function answers(url: string): Promise<boolean> {
  * NATS_URL set: that server, and failing to reach it is an error (a configured system must not
  * silently become a toy). Unset: the local default if it answers, else the in-process bus.
  */
-export async function connectBus(cfg: Config, log: Logger): Promise<EventBus> {
-  const natsOpts = (url: string, timeout?: number) => natsBusOptions(cfg, url, log, timeout);
-  const memory = () =>
-    createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR, maxDeliver: cfg.CXPULSE_MAX_DELIVER, backoffMs: redeliveryBackoffMs(cfg), sanitizeDeadLetter: privacySettings(cfg, log).sanitizeDeadLetter });
+export async function connectBus(cfg: Config, log: Logger, now?: () => number): Promise<EventBus> {
+  const natsOpts = (url: string, timeout?: number) => ({ ...natsBusOptions(cfg, url, log, timeout), ...(now ? { now } : {}) });
+  const scale = scaleOf(cfg);
+  const memory = () => {
+    // Instances of one deployment share their work through NATS; an in-process bus per instance would split it blindly.
+    if (scale.instances > 1) throw new Error(`CXPULSE_INSTANCES=${scale.instances} needs NATS: set NATS_URL to the server every instance uses (the in-process bus is one process's)`);
+    return createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR, maxDeliver: cfg.CXPULSE_MAX_DELIVER, backoffMs: redeliveryBackoffMs(cfg), sanitizeDeadLetter: privacySettings(cfg, log).sanitizeDeadLetter });
+  };
   if (cfg.NATS_URL === 'memory') return memory();
   if (cfg.NATS_URL) {
     try {
@@ -52,6 +56,8 @@ export function natsBusOptions(cfg: Config, url: string, log: Logger, connectTim
     url,
     stream: cfg.CXPULSE_STREAM,
     consumer: cfg.CXPULSE_CONSUMER,
+    partitions: cfg.CXPULSE_PARTITIONS,
+    owned: scaleOf(cfg).owned,
     maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT,
     ackWaitMs: cfg.CXPULSE_ACK_WAIT_MS,
     maxDeliver: cfg.CXPULSE_MAX_DELIVER,

@@ -51,6 +51,16 @@ export interface Engine {
 export interface EngineOptions {
   /** Connectors to serve (the composition root passes connectors/index.ts CONNECTORS); none when absent. */
   connectors?: readonly ConnectorDefinition[];
+  /**
+   * The engine clock of receive times and alert windows (default: the wall clock). A test that
+   * compares runs drives it: `onAdvance` gets the alert re-test, to call when the time moves.
+   */
+  clock?: EngineClock;
+}
+
+export interface EngineClock {
+  now(): number;
+  onAdvance(retest: (nowMs: number) => void): void;
 }
 
 /** Starts the engine: the wiring only; each part is built in its own module of engine/runtime. */
@@ -62,14 +72,19 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const adviceRules = loadAdviceRules(cfg);
   const actionCatalog = loadActions(cfg);
   const models = await openModels(cfg, metrics, log);
-  const bus = await connectBus(cfg, log);
+  const now = opts.clock ? () => opts.clock!.now() : Date.now;
+  const bus = await connectBus(cfg, log, opts.clock ? now : undefined);
   const store = await connectStore(cfg, log);
   await bus.init();
   await store.init();
   log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
   const churn = await startChurn(cfg, bus, log, metrics.registry);
   const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
-  const { cues, alerting, alerts } = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
+  const advice = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
+  const { cues, alerting } = advice;
+  // Alerts are measured on the engine clock: rows' receive times and the evaluation time agree.
+  const alerts = opts.clock ? { ...advice.alerts, delivered: (rows: Parameters<typeof advice.alerts.delivered>[0]) => advice.alerts.delivered(rows, now()) } : advice.alerts;
+  opts.clock?.onAdvance((t) => alerts.tick(t));
   const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
   const conversations = createConversationStates();
@@ -85,7 +100,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
     log,
     settleMs: cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400,
   });
-  const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS });
+  const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS, now });
   // The worklist holds pseudonyms: a filter by the id a source sent finds them too.
   const worklist = actions.engine && { ...actions.engine, list: (f?: Parameters<ActionEngine['list']>[0]) => actions.engine!.list(f?.customerId ? { ...f, customerId: privacy.pseudonymize(f.customerId) } : f) };
   const app = await buildEngineApp(cfg, { log, metrics, bus, store, feed, models, pipeline, erase, actions: worklist });

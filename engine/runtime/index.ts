@@ -1,4 +1,4 @@
-export { startEngine, type Engine, type EngineOptions } from './engine.ts';
+export { startEngine, type Engine, type EngineClock, type EngineOptions } from './engine.ts';
 export { startConnectors, type StartConnectorsOptions } from './connectors.ts';
 export { connectBus, connectStore, natsBusOptions } from './connect.ts';
 export { customerEraser, eraseWithoutEngine, erasureTarget, type EraseCustomer, type ErasureParts } from './erase.ts';

@@ -12,6 +12,8 @@ interface TimerDeps {
   alerts: Pick<AlertPublisher, 'tick'>;
   /** CXPULSE_ALERT_TICK_MS: alerts are re-tested on this timer too, so they resolve when traffic stops. */
   alertTickMs: number;
+  /** The engine clock (default Date.now). */
+  now?: () => number;
 }
 
 /** The engine's periodic work (lag gauge, alert re-test); returns the function that stops it. */
@@ -20,7 +22,7 @@ export function startTimers(d: TimerDeps): () => void {
     void d.bus.lag().then((n) => n !== undefined && d.metrics.consumerLag.set(n));
   }, LAG_POLL_MS).unref();
   const alerts = setInterval(() => {
-    d.alerts.tick(Date.now());
+    d.alerts.tick((d.now ?? Date.now)());
     d.metrics.waitingConversations.set(d.alerting.waiting);
   }, d.alertTickMs).unref();
   return () => {

@@ -22,6 +22,7 @@ export const INTEGRATION_TESTS = [
   'test/connectors/chat-calls-e2e.test.ts',
   'test/bus/nats-maxdeliver.test.ts',
   'test/bus/nats-retention.test.ts',
+  'test/bus/nats-partitions.test.ts',
   // NATS (a private nats-server) and ClickHouse: the load kit's twin (npm run load) against a real engine.
   'test/bench/load.test.ts',
   // Dovecot (started per test) and NATS.

@@ -2,7 +2,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../engine/config/index.ts';
 import { createLogger } from '../../engine/observability/index.ts';
-import { startEngine, type Engine } from '../../engine/runtime/index.ts';
+import { startEngine, type Engine, type EngineOptions } from '../../engine/runtime/index.ts';
 import { CONNECTORS } from '../../connectors/index.ts';
 import type { ScoredEvent } from '../../engine/event/index.ts';
 
@@ -35,9 +35,9 @@ export function engineConfig(env: Record<string, string>): Config {
 }
 
 /** An engine as `cxpulse start` runs it, with the shipped connectors. */
-export async function startTestEngine(env: Record<string, string>): Promise<Engine> {
+export async function startTestEngine(env: Record<string, string>, opts: Omit<EngineOptions, 'connectors'> = {}): Promise<Engine> {
   const cfg = engineConfig(env);
-  return startEngine(cfg, createLogger(cfg.LOG_LEVEL), { connectors: CONNECTORS });
+  return startEngine(cfg, createLogger(cfg.LOG_LEVEL), { ...opts, connectors: CONNECTORS });
 }
 
 /** Collects `score` messages from the engine's WebSocket feed; `token` is sent as a bearer token when given. */

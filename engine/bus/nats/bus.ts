@@ -15,6 +15,7 @@ import { eventError } from '../../event/errors.ts';
 import { customerIdsIn, type ErasedPlace, type ErasureTarget } from '../../event/erasure.ts';
 import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, type EventBus } from '../types.ts';
 import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
+import { consumersFor, eventSubject } from '../partition.ts';
 import { withoutCredentials } from '../../util/index.ts';
 
 export const DEFAULT_ACK_WAIT_MS = 30_000;
@@ -35,7 +36,14 @@ const ms = (n: number) => n * 1_000_000; // JetStream durations are nanoseconds
 export interface NatsBusOptions {
   url: string;
   stream: string;
+  /** The durable consumer's name; with partitions, the base of each partition's consumer name. */
   consumer: string;
+  /** CXPULSE_PARTITIONS (default 1: un-partitioned subjects, one consumer named `consumer`). */
+  partitions?: number;
+  /** The partitions this instance consumes (default: all of them). */
+  owned?: readonly number[];
+  /** The engine clock for `receivedAtMs` (default Date.now; a test's virtual clock). */
+  now?: () => number;
   maxAckPending: number;
   /** How long a delivered, unacked message waits before redelivery (after a crash). */
   ackWaitMs?: number;
@@ -116,20 +124,27 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   })();
   const jsm: JetStreamManager = await jetstreamManager(nc);
   const js: JetStreamClient = jetstream(nc);
-  let consuming: ConsumerMessages | undefined;
+  const partitions = opts.partitions ?? 1;
+  const owned = opts.owned ?? Array.from({ length: partitions }, (_, k) => k);
+  const consumers = consumersFor(opts.consumer, partitions, owned);
+  const names = new Set(consumers.map((c) => c.name));
+  const now = opts.now ?? Date.now;
+  let consuming: ConsumerMessages[] = [];
   let advisories: Subscription | undefined;
   let stopped = false;
   const enc = new TextEncoder();
   const maxDeliver = opts.maxDeliver ?? DEFAULT_MAX_DELIVER;
   const backoff = opts.backoffMs ?? [];
-  /** Set while the consumer cannot deliver (deleted, not found), for /readyz; cleared by the next message. */
-  let consumerProblem: string | undefined;
-  const watchConsumer = (c: ConsumerMessages) =>
+  /** Consumers that cannot deliver (deleted, not found), for /readyz; an entry is cleared by that consumer's next message. */
+  const consumerProblems = new Map<string, string>();
+  const consumerProblem = () => (consumerProblems.size === 0 ? undefined : [...consumerProblems.values()].join('; '));
+  const watchConsumer = (name: string, c: ConsumerMessages) =>
     void (async () => {
       for await (const s of c.status()) {
         if (s.type === 'consumer_deleted' || s.type === 'consumer_not_found' || s.type === 'stream_not_found') {
-          consumerProblem = `${s.type.replace(/_/g, ' ')}: ${opts.stream}/${opts.consumer}`;
-          opts.log.error({ nats: s.type }, `nats ${consumerProblem}`);
+          const problem = `${s.type.replace(/_/g, ' ')}: ${opts.stream}/${name}`;
+          consumerProblems.set(name, problem);
+          opts.log.error({ nats: s.type }, `nats ${problem}`);
         }
       }
     })();
@@ -172,17 +187,41 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   }
   const sanitize = opts.sanitizeDeadLetter ?? ((e: DeadLetter) => e);
 
-  async function addConsumer(limits: ReturnType<typeof consumerLimits>): Promise<void> {
+  async function addConsumer(name: string, filter: string | undefined, limits: ReturnType<typeof consumerLimits>): Promise<void> {
     try {
-      await jsm.consumers.add(opts.stream, { durable_name: opts.consumer, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...limits });
+      await jsm.consumers.add(opts.stream, { durable_name: name, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...(filter === undefined ? {} : { filter_subject: filter }), ...limits });
     } catch (e) {
       if (!/workqueue/i.test(String(e))) throw e;
-      const others = [];
-      for await (const c of jsm.consumers.list(opts.stream)) others.push(c.name);
+      const others: string[] = [];
+      const named: string[] = [];
+      let partitioned = false;
+      for await (const c of jsm.consumers.list(opts.stream)) {
+        named.push(`'${c.name}'`);
+        others.push(`'${c.name}'${c.config.filter_subject ? ` (${c.config.filter_subject})` : ' (every subject)'}`);
+        if (c.config.filter_subject) partitioned = true;
+      }
       throw new Error(
-        `consumer '${opts.consumer}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer (engine instances share it), and it has ${others.map((n) => `'${n}'`).join(', ')}. ` +
-          `Set CXPULSE_CONSUMER to that name, or remove the old one (nats consumer rm ${opts.stream} <name>) once it has nothing pending`,
+        partitions <= 1 && partitioned
+          ? `consumer '${name}' cannot be added to stream ${opts.stream}: the stream is partitioned (consumers ${others.join(', ')}), and this process has CXPULSE_PARTITIONS=1. Set CXPULSE_PARTITIONS (and CXPULSE_CONSUMER) as on the engines`
+          : partitions <= 1
+          ? `consumer '${name}' cannot be added to stream ${opts.stream}: it is a work queue, which takes one consumer (engine instances share it), and it has ${named.join(', ')}. ` +
+              `Set CXPULSE_CONSUMER to that name, or remove the old one (nats consumer rm ${opts.stream} <name>) once it has nothing pending`
+          : `consumer '${name}' (${filter}) cannot be added to stream ${opts.stream}: it is a work queue, whose consumers must not overlap, and it has ${others.join(', ')}. ` +
+              `CXPULSE_PARTITIONS changed, or another CXPULSE_CONSUMER uses the stream: stop the engines, wait until the old consumers have nothing pending, remove them (nats consumer rm ${opts.stream} <name>), then start every instance with the same CXPULSE_PARTITIONS`,
         { cause: e },
+      );
+    }
+  }
+
+  /** Consumers of this engine's name left from another CXPULSE_PARTITIONS: what they hold is consumed by no one. */
+  async function warnStaleConsumers(): Promise<void> {
+    const all = consumersFor(opts.consumer, partitions, Array.from({ length: partitions }, (_, k) => k)).map((c) => c.name);
+    for await (const c of jsm.consumers.list(opts.stream)) {
+      const ours = c.name === opts.consumer || c.name.startsWith(`${opts.consumer}-p`) || c.name === `${opts.consumer}-legacy`;
+      if (!ours || all.includes(c.name)) continue;
+      opts.log.warn(
+        { consumer: c.name, pending: c.num_pending, ackPending: c.num_ack_pending },
+        `consumer '${c.name}' on ${opts.stream} does not belong to CXPULSE_PARTITIONS=${partitions}; its ${c.num_pending} pending events reach no engine. Remove it once empty (nats consumer rm ${opts.stream} ${c.name})`,
       );
     }
   }
@@ -194,24 +233,35 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       await ensureStream(eventsStream(opts.stream, opts));
       await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT], max_age: ms(opts.dlqMaxAgeMs ?? DEFAULT_DLQ_MAX_AGE_MS) });
       const limits = consumerLimits(opts);
-      let existing = true;
-      try {
-        await jsm.consumers.info(opts.stream, opts.consumer);
-      } catch (e) {
-        if (!/consumer not found/i.test(String(e))) throw e;
-        existing = false;
+      for (const c of consumers) {
+        let existing = true;
+        try {
+          await jsm.consumers.info(opts.stream, c.name);
+        } catch (e) {
+          if (!/consumer not found/i.test(String(e))) throw e;
+          existing = false;
+        }
+        // An existing consumer (an upgrade, or another instance) adopts these limits too: releases
+        // before this one made it with max_deliver -1, which redelivers a poison message forever.
+        if (existing) await jsm.consumers.update(opts.stream, c.name, limits);
+        else await addConsumer(c.name, c.filter, limits);
       }
-      // An existing consumer (an upgrade, or another instance) adopts these limits too: releases
-      // before this one made it with max_deliver -1, which redelivers a poison message forever.
-      if (existing) await jsm.consumers.update(opts.stream, opts.consumer, limits);
-      else await addConsumer(limits);
+      if (partitions > 1) await warnStaleConsumers();
     },
-    async publishEvent(channel, data, msgId) {
-      const ack = await js.publish(`${EVENTS_SUBJECT_PREFIX}${channel}`, data, { msgID: msgId });
+    async publishEvent(channel, data, msgId, customerId) {
+      const ack = await js.publish(eventSubject(channel, customerId, partitions), data, { msgID: msgId });
       return { duplicate: ack.duplicate };
     },
     async publish(subject, data) {
       nc.publish(subject, data);
+    },
+    subscribe(subject, onMessage) {
+      const sub = nc.subscribe(subject, {
+        callback: (err, m) => {
+          if (!err) onMessage(m.data);
+        },
+      });
+      return () => sub.unsubscribe();
     },
     async deadLetter(raw: DeadLetter) {
       const entry = sanitize(raw);
@@ -223,13 +273,19 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       await js.publish(DLQ_SUBJECT, enc.encode(JSON.stringify(entry)), { headers: h, ...(entry.busId ? { msgID: `dlq:${entry.busId}` } : {}) });
     },
     async *messages() {
-      const consumer = await js.consumers.get(opts.stream, opts.consumer);
-      // A small pull buffer: the server holds the rest, and max_ack_pending bounds the total.
-      consuming = await consumer.consume({ max_messages: 128 });
-      if (stopped) await consuming.close();
-      watchConsumer(consuming);
-      for await (const m of consuming) {
-        consumerProblem = undefined;
+      // A small pull buffer per consumer: the server holds the rest, and max_ack_pending bounds the total.
+      const perConsumer = Math.max(16, Math.floor(128 / consumers.length));
+      const sources: { name: string; messages: ConsumerMessages }[] = [];
+      for (const c of consumers) {
+        const consumer = await js.consumers.get(opts.stream, c.name);
+        const messages = await consumer.consume({ max_messages: perConsumer });
+        sources.push({ name: c.name, messages });
+        consuming.push(messages);
+        watchConsumer(c.name, messages);
+      }
+      if (stopped) await Promise.all(consuming.map((c) => c.close()));
+      for await (const { name, value: m } of merge(sources.map((s) => ({ name: s.name, iterable: s.messages })))) {
+        consumerProblems.delete(name);
         // After stop(), hand back what the client had buffered so another instance gets it now.
         if (stopped) {
           m.nak();
@@ -239,7 +295,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
         const env: Envelope = {
           subject: m.subject,
           data: m.data,
-          receivedAtMs: Date.now(),
+          receivedAtMs: now(),
           deliveryCount: dc,
           maxDeliver,
           busId: `${opts.stream}:${m.seq}`,
@@ -259,10 +315,12 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       }
     },
     async *undeliverable() {
-      const subject = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.stream}.${opts.consumer}`;
-      advisories = nc.subscribe(subject);
+      // Only this instance's consumers: each message's advisory is handled by the one instance that owns its partition.
+      const prefix = `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${opts.stream}.`;
+      advisories = nc.subscribe(consumers.length === 1 ? `${prefix}${opts.consumer}` : `${prefix}*`);
       if (stopped) advisories.unsubscribe();
       for await (const a of advisories) {
+        if (!names.has(a.subject.slice(prefix.length))) continue;
         const info = parseAdvisory(a.data);
         if (!info) continue;
         try {
@@ -292,25 +350,52 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
     async stop() {
       stopped = true;
       advisories?.unsubscribe();
-      await consuming?.close();
+      await Promise.all(consuming.map((c) => c.close()));
     },
     async lag() {
       try {
-        const info = await jsm.consumers.info(opts.stream, opts.consumer);
-        return info.num_pending;
+        let pending = 0;
+        for (const c of consumers) pending += (await jsm.consumers.info(opts.stream, c.name)).num_pending;
+        return pending;
       } catch {
         return undefined;
       }
     },
     status: () => ({
-      connected: connected && !nc.isClosed() && consumerProblem === undefined,
-      description: consumerProblem === undefined ? `nats ${nc.getServer()}` : `nats ${nc.getServer()}: ${consumerProblem}`,
+      connected: connected && !nc.isClosed() && consumerProblem() === undefined,
+      description: consumerProblem() === undefined ? `nats ${nc.getServer()}` : `nats ${nc.getServer()}: ${consumerProblem()}`,
     }),
     async close() {
       stopped = true;
       if (!nc.isClosed()) await nc.drain();
     },
   };
+}
+
+/**
+ * Several async iterables as one, each item with its source's name; one pending `next()` per
+ * source, so each is pulled only as fast as the caller takes items (backpressure holds). Ends when
+ * every source has ended.
+ */
+async function* merge<T>(sources: readonly { name: string; iterable: AsyncIterable<T> }[]): AsyncGenerator<{ name: string; value: T }> {
+  const its = sources.map((s) => ({ name: s.name, it: s.iterable[Symbol.asyncIterator]() }));
+  if (its.length === 1) {
+    const { name, it } = its[0]!;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield { name, value: r.value };
+    return;
+  }
+  const pending = new Map<number, Promise<{ i: number; r: IteratorResult<T> }>>();
+  const pull = (i: number) => pending.set(i, its[i]!.it.next().then((r) => ({ i, r })));
+  its.forEach((_, i) => pull(i));
+  while (pending.size > 0) {
+    const { i, r } = await Promise.race(pending.values());
+    if (r.done) {
+      pending.delete(i);
+      continue;
+    }
+    pull(i);
+    yield { name: its[i]!.name, value: r.value };
+  }
 }
 
 const dec = new TextDecoder();
