@@ -55,6 +55,12 @@ export interface Hyper {
   lexShared: number;
   /** Lexicon prior in a close language's block (nb <-> da): this factor times the block's value. */
   lexSibling: number;
+  /**
+   * Linear model: NBSVM interpolation beta (nbScale.ts): each weight's learning rate times
+   * (1 - beta) + beta * |naive-Bayes log-count ratio| (normalised); 0 = off. Training only: the
+   * exported table is served as before.
+   */
+  nbScale: number;
 }
 
 /**
@@ -65,14 +71,14 @@ export const DEFAULT_HYPER: Hyper = {
   dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004,
   featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: { 'cx-seed': 10 }, tuneClassBias: 0,
   linear: 1, langRows: 1, langDropout: 0.1, langLrScale: 1, linearLr: 0.1, l2: 1e-6, charMax: 4, wordNgrams: 2,
-  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0,
+  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0, nbScale: 0,
 };
 
 /** Hyper-parameters the caller may change (not the featurizer's). */
 export const TUNABLE = [
   'dim', 'hidden', 'batchSize', 'lr', 'embLr', 'featureDropout', 'weightDecay', 'classWeightCap', 'tuneClassBias',
   'linear', 'langRows', 'langDropout', 'langLrScale', 'linearLr', 'l2', 'charMax', 'wordNgrams',
-  'lexPrior', 'lexNeg', 'lexShared', 'lexSibling',
+  'lexPrior', 'lexNeg', 'lexShared', 'lexSibling', 'nbScale',
 ] as const;
 type Tunable = (typeof TUNABLE)[number];
 
@@ -101,6 +107,7 @@ export function parseHyper(spec: string): Partial<Hyper> {
     if ((k === 'dim' || k === 'batchSize') && value < 1) throw new Error(`hyper-parameter ${key} must be at least 1`);
     if ((k === 'linear' || k === 'langRows' || k === 'tuneClassBias') && value > 1) throw new Error(`hyper-parameter ${key} must be 0 or 1, got ${raw}`);
     if (k === 'langDropout' && value > 1) throw new Error(`hyper-parameter ${key} is a probability, got ${raw}`);
+    if (k === 'nbScale' && value > 1) throw new Error(`hyper-parameter ${key} is an interpolation weight (0..1), got ${raw}`);
     if (k === 'charMax' && (value < 3 || value > 6)) throw new Error(`hyper-parameter ${key} must be 3..6, got ${raw}`);
     if (k === 'wordNgrams' && value !== 2 && value !== 3) throw new Error(`hyper-parameter ${key} must be 2 or 3, got ${raw}`);
     out[k] = value;

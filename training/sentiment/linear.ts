@@ -34,6 +34,11 @@ export interface LinearConfig {
   seed: number;
   /** Starting values, flattened (row, class, value) triples (lexicon.ts lexiconPrior); default all zero. */
   init?: Float64Array;
+  /**
+   * Learning-rate factor per (row, class), row-major like the table (nbScale.ts); default 1. Under
+   * AdaGrad, training on features scaled by s and exporting w * s (NBSVM) is exactly this factor |s|.
+   */
+  lrScale?: Float32Array;
 }
 
 const BIAS_LR = 0.01;
@@ -74,6 +79,7 @@ export class LinearBagTrainer {
   trainBatch(items: readonly TrainItem[]): number {
     const { numClasses: k, lr, l2, langDropout, buckets } = this.cfg;
     const lrLang = lr * (this.cfg.langLrScale ?? 1);
+    const sc = this.cfg.lrScale;
     const p = new Float64Array(k);
     let loss = 0, wsum = 0;
     for (const it of items) {
@@ -92,7 +98,7 @@ export class LinearBagTrainer {
           const j = id * k + c;
           const gg = gs + l2 * this.w[j]!;
           this.g2[j] = this.g2[j]! + gg * gg;
-          this.w[j] = this.w[j]! - ((id < buckets ? lr : lrLang) * gg) / Math.sqrt(this.g2[j]!);
+          this.w[j] = this.w[j]! - ((id < buckets ? lr : lrLang) * (sc ? sc[j]! : 1) * gg) / Math.sqrt(this.g2[j]!);
         }
       }
     }

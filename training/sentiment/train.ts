@@ -22,6 +22,7 @@ import type { SetReport, TrainReport } from './report.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
 import { lexiconPrior, loadLexicons } from './lexicon.ts';
+import { nbLrScale } from './nbScale.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
 
@@ -141,8 +142,10 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     init = lexiconPrior(entries, { spec, languageRows, numClasses: SENTIMENT_LABELS.length, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling });
     log(`lexicon prior: ${entries.length} words, strength ${hp.lexPrior} (negated x${-hp.lexNeg}, shared rows x${hp.lexShared})`);
   }
+  const lrScale = linear && hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, SENTIMENT_LABELS.length, hp.nbScale) : undefined;
+  if (lrScale) log(`NBSVM scaling: beta ${hp.nbScale} (per-weight learning-rate factors from the training texts' naive-Bayes log-count ratios)`);
   const trainer = linear
-    ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed, ...(init ? { init } : {}) })
+    ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed, ...(init ? { init } : {}), ...(lrScale ? { lrScale } : {}) })
     : new EmbeddingBagTrainer(cfg);
   const pooling = linear ? 'sqrtn' : 'mean';
   const shuffle = rng(seed ^ 0x5eed);
