@@ -14,6 +14,10 @@ export const PSEUDONYM_CACHE_SIZE = 10_000;
 export interface Pseudonymizer {
   (customerId: string): string;
   readonly enabled: boolean;
+  /** Drops the id from the in-memory cache of recent ids (erasure). */
+  forget?(customerId: string): void;
+  /** Whether the id is in that cache (what an erasure checks). */
+  cached?(customerId: string): boolean;
 }
 
 /**
@@ -42,7 +46,12 @@ export function createPseudonymizer(key: string | undefined): Pseudonymizer {
     newer.set(customerId, p);
     return p;
   };
-  return Object.assign(f, { enabled: key !== undefined });
+  const forget = (customerId: string): void => {
+    newer.delete(customerId);
+    older.delete(customerId);
+  };
+  const cached = (customerId: string): boolean => newer.has(customerId) || older.has(customerId);
+  return Object.assign(f, { enabled: key !== undefined, forget, cached });
 }
 
 export function pseudonymOf(key: string, customerId: string): string {

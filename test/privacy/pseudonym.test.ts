@@ -35,6 +35,17 @@ describe('pseudonymous customer ids', () => {
     expect(p(already)).toBe(already);
   });
 
+  it('forgets an id on request (erasure) and recomputes the same pseudonym when it comes again', () => {
+    const p = createPseudonymizer(KEY);
+    const pseudonym = p('email:anna@example.com');
+    p('email:bo@example.com');
+    expect(p.cached?.('email:anna@example.com')).toBe(true);
+    p.forget?.('email:anna@example.com');
+    expect(p.cached?.('email:anna@example.com')).toBe(false);
+    expect(p.cached?.('email:bo@example.com')).toBe(true);
+    expect(p('email:anna@example.com')).toBe(pseudonym);
+  });
+
   it('logs erasures under a hash that is neither the id nor the pseudonym', () => {
     const pseudonym = createPseudonymizer(KEY)('cust-1');
     const h = erasureLogHash(KEY, pseudonym);
