@@ -40,6 +40,14 @@ export interface LocalTime {
 }
 
 /**
+ * Every zone's offset from UTC has been a whole number of minutes since 1972 (Liberia's
+ * -0:44:30 was the last exception), so an instant's local time is its minute's start's plus its
+ * seconds: Intl is asked once per minute and zone (the cache), not per message.
+ */
+const WHOLE_MINUTE_OFFSETS_SINCE_MS = Date.UTC(1973, 0, 1);
+const minuteOf = (ms: number): number => (ms >= WHOLE_MINUTE_OFFSETS_SINCE_MS && Number.isInteger(ms) ? ms - (ms % 60_000) : ms);
+
+/**
  * Whole-minute instants already converted (the slots dueTime scans are local hour starts, shared
  * by every recommendation of the same week): Intl's formatToParts is the cost of timing.
  */
@@ -47,6 +55,12 @@ const slotCache = new Map<string, LocalTime>();
 const MAX_SLOT_CACHE = 50_000;
 
 export function localTime(ms: number, tz: string): LocalTime {
+  const minute = minuteOf(ms);
+  if (minute !== ms) {
+    // The minute's start (cached) and the seconds since it: the same local time, without Intl per call.
+    const m = localTime(minute, tz);
+    return { isoDay: m.isoDay, hour: m.hour, minute: m.minute, second: Math.floor((ms - minute) / 1000) };
+  }
   const key = ms % 60_000 === 0 ? `${tz}|${ms}` : undefined;
   const hit = key === undefined ? undefined : slotCache.get(key);
   if (hit) return hit;
@@ -62,22 +76,14 @@ export function localTime(ms: number, tz: string): LocalTime {
 
 const openAt = (t: LocalTime, bh: BusinessHours): boolean => bh.days.includes(t.isoDay) && t.hour >= bh.startHour && t.hour < bh.endHour;
 
-/**
- * Every zone's offset from UTC has been a whole number of minutes since 1972 (Liberia's
- * -0:44:30 was the last exception), so the local day and hour of an instant are those of its
- * minute's start: looked up once per minute and zone (the cache), not per message.
- */
-const WHOLE_MINUTE_OFFSETS_SINCE_MS = Date.UTC(1973, 0, 1);
-const minuteOf = (ms: number): number => (ms >= WHOLE_MINUTE_OFFSETS_SINCE_MS ? ms - (ms % 60_000) : ms);
-
 /** 0 (Monday 00:00-00:59 local) .. 167 (Sunday 23:00-23:59). */
 export function hourOfWeek(ms: number, tz: string): number {
-  const t = localTime(minuteOf(ms), tz);
+  const t = localTime(ms, tz);
   return (t.isoDay - 1) * 24 + t.hour;
 }
 
 export function inBusinessHours(ms: number, tz: string, bh: BusinessHours): boolean {
-  return openAt(localTime(minuteOf(ms), tz), bh);
+  return openAt(localTime(ms, tz), bh);
 }
 
 /** Adds one message at `ms` to patterns (the customer's and the segment's; weight 2 for a quick reply: the customer was reachable then). */

@@ -33,6 +33,17 @@ describe('local time and business hours', () => {
       { numRuns: 2000 },
     );
     for (const tz of zones) for (let ms = Date.UTC(2026, 2, 28); ms < Date.UTC(2026, 3, 6); ms += 7 * 60_000 + 13_001) expect(hourOfWeek(ms, tz), `${tz} ${ms}`).toBe(reference(ms, tz));
+    const clock = (ms: number, tz: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, weekday: 'short', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(ms));
+      const get = (t: string) => parts.find((p) => p.type === t)!.value;
+      return { isoDay: days[get('weekday')]! + 1, hour: Number(get('hour')) % 24, minute: Number(get('minute')), second: Number(get('second')) };
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.constantFrom(...zones), (ms, tz) => {
+        expect(localTime(ms, tz)).toEqual(clock(ms, tz));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it('reads weekday and hour in the customer\'s time zone', () => {
