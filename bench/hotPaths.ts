@@ -13,9 +13,8 @@ import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { takeEvents } from '../simulator/index.ts';
-import { toScoredEvent } from '../engine/pipeline/deliver.ts';
-import type { Tracked } from '../engine/pipeline/types.ts';
-import type { ScoredEvent } from '../engine/event/types.ts';
+import { toScoredEvent } from '../engine/pipeline/index.ts';
+import type { ScoredEvent } from '../engine/event/index.ts';
 
 interface Impl {
   label: string;
@@ -42,7 +41,7 @@ function scoredRows(): { customerIds: string[]; tsMs: number[]; rows: ScoredEven
       event: { ...e, tsMs }, env: { receivedAtMs: tsMs + 5 }, text: e.text, language: { lang: 'en', confidence: 0.9 },
       sentiment: { label: 'negative', score: -0.4, confidence: 0.8 }, emotion: { label: 'anger', confidence: 0.5 }, urgency: { label: 'high', confidence: 0.6 },
       topic: { labels: ['billing'], confidence: 0.5 }, conversation: { turns: 3, trend: -0.1 }, modelVersion: 'm1', scoredAtMs: tsMs + 3,
-    } as unknown as Tracked;
+    } as unknown as Parameters<typeof toScoredEvent>[0];
     return toScoredEvent(item);
   });
   return { customerIds: events.map((e) => String(e.customerId)), tsMs: rows.map((r) => r.tsMs), rows };
