@@ -61,7 +61,8 @@ function mainThreadCpuMs(): number | undefined {
     return undefined;
   }
 }
-const DB = 'cxpulse_bench_drain';
+/** One database per bench process, so two benches on one ClickHouse (a shared machine) do not drop each other's rows. */
+const DB = `cxpulse_bench_drain_${process.pid}`;
 const PUBLISH_WINDOW = 1000;
 
 async function count(ch: ClickHouseClient, query: string): Promise<number> {
@@ -87,7 +88,7 @@ async function fillBacklog(cfg: Config, n: number, seed: number): Promise<void> 
 async function drainOnce(n: number, workers: number, chUrl: string, profileDir: string | undefined): Promise<DrainRun> {
   const nats = await startNatsServer();
   const dataDir = await mkdtemp(join(tmpdir(), 'cxpulse-drain-'));
-  const ch = createClient({ url: chUrl });
+  const ch = createClient({ url: chUrl, request_timeout: 600_000 }); // a DROP on a busy 18.16 can take minutes
   await ch.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
   const cfg = loadConfig(environmentWith({
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NATS_URL: nats.url, CLICKHOUSE_URL: chUrl, CLICKHOUSE_DB: DB,

@@ -93,8 +93,9 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
   const chUrl = readSetting('CLICKHOUSE_URL') ?? DEFAULT_LOCAL_CLICKHOUSE_URL;
   const useClickHouse = await clickhouseReachable(chUrl);
   const dataDir = await mkdtemp(join(tmpdir(), 'cxpulse-bench-'));
-  const db = 'cxpulse_bench';
-  const ch = useClickHouse ? createClient({ url: chUrl }) : undefined;
+  const db = `cxpulse_bench_${process.pid}`; // one per bench process: benches sharing a ClickHouse do not drop each other's
+  // A DROP on a busy 18.16 can take minutes.
+  const ch = useClickHouse ? createClient({ url: chUrl, request_timeout: 600_000 }) : undefined;
   await ch?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
   const cfg = loadConfig(environmentWith({
     PORT: '0',

@@ -40,6 +40,14 @@ export interface LocalTime {
 }
 
 /**
+ * Every zone's offset from UTC has been a whole number of minutes since 1972 (Liberia's
+ * -0:44:30 was the last exception), so an instant's local time is its minute's start's plus its
+ * seconds: Intl is asked once per minute and zone (the cache), not per message.
+ */
+const WHOLE_MINUTE_OFFSETS_SINCE_MS = Date.UTC(1973, 0, 1);
+const minuteOf = (ms: number): number => (ms >= WHOLE_MINUTE_OFFSETS_SINCE_MS && Number.isInteger(ms) ? ms - (ms % 60_000) : ms);
+
+/**
  * Whole-minute instants already converted (the slots dueTime scans are local hour starts, shared
  * by every recommendation of the same week): Intl's formatToParts is the cost of timing.
  */
@@ -47,6 +55,12 @@ const slotCache = new Map<string, LocalTime>();
 const MAX_SLOT_CACHE = 50_000;
 
 export function localTime(ms: number, tz: string): LocalTime {
+  const minute = minuteOf(ms);
+  if (minute !== ms) {
+    // The minute's start (cached) and the seconds since it: the same local time, without Intl per call.
+    const m = localTime(minute, tz);
+    return { isoDay: m.isoDay, hour: m.hour, minute: m.minute, second: Math.floor((ms - minute) / 1000) };
+  }
   const key = ms % 60_000 === 0 ? `${tz}|${ms}` : undefined;
   const hit = key === undefined ? undefined : slotCache.get(key);
   if (hit) return hit;

@@ -7,10 +7,17 @@ export const PSEUDONYM_PATTERN = /^cxp_[A-Za-z0-9_-]{22}$/;
 /** Shortest CXPULSE_PSEUDONYM_KEY accepted: 32 characters. */
 export const MIN_PSEUDONYM_KEY_LENGTH = 32;
 
+/** Customer ids whose pseudonyms a pseudonymizer keeps at hand (up to twice as many: two generations). */
+export const PSEUDONYM_CACHE_SIZE = 10_000;
+
 /** Turns a customer id into the id cxpulse keeps; the identity when pseudonymisation is off. */
 export interface Pseudonymizer {
   (customerId: string): string;
   readonly enabled: boolean;
+  /** Drops the id from the in-memory cache of recent ids (erasure). */
+  forget?(customerId: string): void;
+  /** Whether the id is in that cache (what an erasure checks). */
+  cached?(customerId: string): boolean;
 }
 
 /**
@@ -21,11 +28,30 @@ export interface Pseudonymizer {
  * No key: ids pass as sent (the operator opted out).
  */
 export function createPseudonymizer(key: string | undefined): Pseudonymizer {
+  // The recent ids' pseudonyms: a customer writes several messages in a row, and an HMAC (with
+  // its key set-up) per event was a visible share of the engine's CPU. In memory only, bounded:
+  // two generations of at most PSEUDONYM_CACHE_SIZE ids each; when the newer fills up, the older
+  // is dropped (no per-entry eviction, which costs a scan in a Map with many deleted entries).
+  let newer = new Map<string, string>();
+  let older = new Map<string, string>();
   const f = (customerId: string): string => {
-    if (key === undefined || PSEUDONYM_PATTERN.test(customerId)) return customerId;
-    return pseudonymOf(key, customerId);
+    if (key === undefined) return customerId;
+    let p = newer.get(customerId);
+    if (p !== undefined) return p;
+    p = older.get(customerId) ?? (PSEUDONYM_PATTERN.test(customerId) ? customerId : pseudonymOf(key, customerId));
+    if (newer.size >= PSEUDONYM_CACHE_SIZE) {
+      older = newer;
+      newer = new Map();
+    }
+    newer.set(customerId, p);
+    return p;
   };
-  return Object.assign(f, { enabled: key !== undefined });
+  const forget = (customerId: string): void => {
+    newer.delete(customerId);
+    older.delete(customerId);
+  };
+  const cached = (customerId: string): boolean => newer.has(customerId) || older.has(customerId);
+  return Object.assign(f, { enabled: key !== undefined, forget, cached });
 }
 
 export function pseudonymOf(key: string, customerId: string): string {

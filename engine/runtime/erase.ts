@@ -84,6 +84,8 @@ export function customerEraser(p: ErasureParts): EraseCustomer {
     await pass();
     await new Promise((r) => setTimeout(r, p.settleMs ?? DEFAULT_SETTLE_MS));
     await pass();
+    // The id as sent stays nowhere in memory, the pseudonymizer's cache of recent ids included.
+    for (const x of target.ids) p.pseudonymize.forget?.(x);
 
     const erasedAtMs = Date.now();
     let logged = false;

@@ -17,6 +17,35 @@ function patternAt(how: number, n: number): HourPattern {
 }
 
 describe('local time and business hours', () => {
+  it('gives each instant the hour of the week Intl gives it, in zones with odd offsets and around DST changes (looked up per minute)', () => {
+    const zones = ['Europe/Oslo', 'America/St_Johns', 'Asia/Kathmandu', 'Australia/Lord_Howe', 'Pacific/Chatham', 'America/New_York'];
+    const days: Record<string, number> = { Mon: 0, Tue: 1, Wed: 2, Thu: 3, Fri: 4, Sat: 5, Sun: 6 };
+    const reference = (ms: number, tz: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(ms));
+      const get = (t: string) => parts.find((p) => p.type === t)!.value;
+      return days[get('weekday')]! * 24 + (Number(get('hour')) % 24);
+    };
+    // 2026: the DST changes of these zones (March-April, September-November) and the rest of the year.
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.constantFrom(...zones), (ms, tz) => {
+        expect(hourOfWeek(ms, tz)).toBe(reference(ms, tz));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const tz of zones) for (let ms = Date.UTC(2026, 2, 28); ms < Date.UTC(2026, 3, 6); ms += 7 * 60_000 + 13_001) expect(hourOfWeek(ms, tz), `${tz} ${ms}`).toBe(reference(ms, tz));
+    const clock = (ms: number, tz: string) => {
+      const parts = new Intl.DateTimeFormat('en-US', { timeZone: tz, weekday: 'short', hour: 'numeric', minute: 'numeric', second: 'numeric', hourCycle: 'h23' }).formatToParts(new Date(ms));
+      const get = (t: string) => parts.find((p) => p.type === t)!.value;
+      return { isoDay: days[get('weekday')]! + 1, hour: Number(get('hour')) % 24, minute: Number(get('minute')), second: Number(get('second')) };
+    };
+    fc.assert(
+      fc.property(fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2027, 0, 1) }), fc.constantFrom(...zones), (ms, tz) => {
+        expect(localTime(ms, tz)).toEqual(clock(ms, tz));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('reads weekday and hour in the customer\'s time zone', () => {
     expect(localTime(MON + 12 * H, 'UTC')).toMatchObject({ isoDay: 1, hour: 12 });
     expect(localTime(MON + 12 * H, 'Europe/Oslo')).toMatchObject({ isoDay: 1, hour: 14 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createPseudonymizer, erasureLogHash, PSEUDONYM_PATTERN, redactDeadLetter, redactMeta, redactPayload } from '../../engine/privacy/index.ts';
+import { createPseudonymizer, erasureLogHash, PSEUDONYM_CACHE_SIZE, PSEUDONYM_PATTERN, pseudonymOf, redactDeadLetter, redactMeta, redactPayload } from '../../engine/privacy/index.ts';
 import { eventError } from '../../engine/event/index.ts';
 
 const KEY = 'a-key-of-at-least-thirty-two-characters';
@@ -25,6 +25,25 @@ describe('pseudonymous customer ids', () => {
     const off = createPseudonymizer(undefined);
     expect(off.enabled).toBe(false);
     expect(off('email:anna@example.com')).toBe('email:anna@example.com');
+  });
+
+  it('answers the same from its cache of recent ids as without it, before and after an id leaves the cache', () => {
+    const p = createPseudonymizer(KEY);
+    const ids = Array.from({ length: 2 * PSEUDONYM_CACHE_SIZE + 50 }, (_, i) => `cust-${i}`);
+    for (const round of [1, 2]) for (const id of ids) expect(p(id), `${id}, round ${round}`).toBe(pseudonymOf(KEY, id));
+    const already = p('cust-1');
+    expect(p(already)).toBe(already);
+  });
+
+  it('forgets an id on request (erasure) and recomputes the same pseudonym when it comes again', () => {
+    const p = createPseudonymizer(KEY);
+    const pseudonym = p('email:anna@example.com');
+    p('email:bo@example.com');
+    expect(p.cached?.('email:anna@example.com')).toBe(true);
+    p.forget?.('email:anna@example.com');
+    expect(p.cached?.('email:anna@example.com')).toBe(false);
+    expect(p.cached?.('email:bo@example.com')).toBe(true);
+    expect(p('email:anna@example.com')).toBe(pseudonym);
   });
 
   it('logs erasures under a hash that is neither the id nor the pseudonym', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../engine/config/index.ts';
 import { PSEUDONYM_KEY_FILE, pseudonymKey, privacySettings } from '../../engine/runtime/privacy.ts';
-import { erasureTarget } from '../../engine/runtime/index.ts';
+import { customerEraser, erasureTarget } from '../../engine/runtime/index.ts';
 import { createPseudonymizer } from '../../engine/privacy/index.ts';
 
 const dirs: string[] = [];
@@ -76,5 +76,17 @@ describe('the erasure target', () => {
       expect(t.matches('email:b@example.com')).toBe(false);
       expect(t.matches(p('email:b@example.com'))).toBe(false);
     }
+  });
+});
+
+describe('erasure and the pseudonymizer', () => {
+  it('leaves the id as sent nowhere in the cache of recent pseudonyms, and the other customers there', async () => {
+    const p = createPseudonymizer('k'.repeat(40));
+    for (const id of ['email:a@example.com', 'email:b@example.com']) p(id);
+    const erase = customerEraser({ pseudonymize: p, logKey: () => 'k'.repeat(40), log: pino({ level: 'silent' }), settleMs: 0 });
+    const report = await erase('email:a@example.com');
+    expect(report.complete).toBe(true);
+    expect(p.cached?.('email:a@example.com')).toBe(false);
+    expect(p.cached?.('email:b@example.com')).toBe(true);
   });
 });

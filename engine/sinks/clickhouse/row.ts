@@ -57,7 +57,7 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     latency_ms: finite(ev.latencyMs),
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
   };
-  return onlyExisting(full, shape);
+  return onlyExisting(full, shape, 'scored');
 }
 
 /** One column per head (engine/event/heads.ts): the label ('' when absent) or the labels ([]). */
@@ -84,7 +84,7 @@ export function toBusinessRow(ev: BusinessEvent, shape: TableShape, writeTimeMs:
     ts_off_clock: tsOffClock(ev.tsMs, ev.receivedAtMs),
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
   };
-  return onlyExisting(full, shape);
+  return onlyExisting(full, shape, 'business');
 }
 
 /** One alert state -> a row of `alerts`; the kind-specific figures go to value / baseline / n (see tables.ts). */
@@ -115,7 +115,7 @@ export function toAlertRow(a: Alert, shape: TableShape, writeTimeMs: number): Ro
     detail: text(JSON.stringify(a)),
     ...writeColumns(a.tsMs, shape, writeTimeMs),
   };
-  return onlyExisting(full, shape);
+  return onlyExisting(full, shape, 'alert');
 }
 
 /** One action state -> a row of `actions` (tables.ts). */
@@ -153,7 +153,7 @@ export function toActionRow(a: ActionRecommendation, shape: TableShape, writeTim
     detail: text(JSON.stringify(a)),
     ...writeColumns(a.stateMs, shape, writeTimeMs),
   };
-  return onlyExisting(full, shape);
+  return onlyExisting(full, shape, 'action');
 }
 
 function writeColumns(receivedAtMs: number, shape: TableShape, writeTimeMs: number): Row {
@@ -166,8 +166,18 @@ function writeColumns(receivedAtMs: number, shape: TableShape, writeTimeMs: numb
   };
 }
 
+/** Per table shape and row kind: whether the table has every column we build (the usual case: the row is sent as built). */
+type RowKind = 'scored' | 'business' | 'alert' | 'action';
+const hasAll = new WeakMap<TableShape, Map<RowKind, boolean>>();
+
 /** Only columns the table has: JSONEachRow rejects unknown keys by default. */
-function onlyExisting(full: Row, shape: TableShape): Row {
+function onlyExisting(full: Row, shape: TableShape, kind: RowKind): Row {
+  // Every row of a kind has the same keys (the builders above), so the answer for one row holds for all.
+  let known = hasAll.get(shape);
+  if (known === undefined) hasAll.set(shape, (known = new Map()));
+  let all = known.get(kind);
+  if (all === undefined) known.set(kind, (all = Object.keys(full).every((k) => shape.types.has(k))));
+  if (all) return full;
   const row: Row = {};
   for (const [k, v] of Object.entries(full)) if (shape.types.has(k)) row[k] = v;
   return row;
@@ -236,5 +246,8 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 
 /** JSON.stringify escapes a lone surrogate as \udXXX, which 18.16 refuses; use U+FFFD. */
 export function text(s: string | undefined): string {
-  return typeof s === 'string' ? s.replace(LONE_SURROGATE, '\uFFFD') : '';
+  if (typeof s !== 'string') return '';
+  // The simple scan first: most strings have no surrogate at all.
+  return SURROGATE.test(s) ? s.replace(LONE_SURROGATE, '\uFFFD') : s;
 }
+const SURROGATE = /[\uD800-\uDFFF]/;
