@@ -14,7 +14,7 @@ import { assertIdentifier, redactUrl } from './config.ts';
 import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
 import { ensureSchema, loadShape } from './migrate.ts';
 import type { SchemaContext } from './migrate.ts';
-import { errorCode, message, selectRows, selectString } from './query.ts';
+import { errorCode, message, selectRows, selectString, sqlString } from './query.ts';
 import { parseActionDetails } from '../actionDetails.ts';
 import { toActionRow, toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
@@ -109,7 +109,25 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     }
     const s = shape;
     const now = Date.now();
-    await client.insert({ table: `${db}.${t.name}`, values: rows.map((r) => map(r, s, now)), format: 'JSONEachRow' });
+    const values = rows.map((r) => map(r, s, now));
+    if (t === SCORED_EVENTS && s.types.has('redelivered')) await markRedelivered(values);
+    await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
+  }
+
+  /**
+   * Sets `redelivered = 1` on rows whose event is already stored (or comes earlier in the same
+   * batch), so that the rollups' views count each event once (rollups.ts). One lookup on the
+   * primary key (channel, event_id) per batch.
+   */
+  async function markRedelivered(values: Row[]): Promise<void> {
+    const keys = [...new Set(values.map((v) => `(${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
+    const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE (channel, event_id) IN (${keys.join(', ')}) GROUP BY c, e`);
+    const seen = new Set(stored.map((r) => `${r.c}\u0000${r.e}`));
+    for (const v of values) {
+      const key = `${String(v.channel)}\u0000${String(v.event_id)}`;
+      if (seen.has(key)) v.redelivered = 1;
+      else seen.add(key);
+    }
   }
 
   async function write<E>(t: TableDef, rows: readonly E[], map: ToRow<E>): Promise<void> {
