@@ -27,6 +27,7 @@ export const INTEGRATION_TESTS = [
   'test/connectors/email-imap.test.ts',
   // ClickHouse on 127.0.0.1:8123.
   'test/grafana/sql.test.ts',
+  'test/grafana/rollups.test.ts',
   'test/http/reports.test.ts',
   // NATS (a private nats-server) and ClickHouse: every route's roles against a real engine.
   'test/http/roles.test.ts',
@@ -38,6 +39,7 @@ export const INTEGRATION_TESTS = [
   'test/sinks/clickhouse-partitions.test.ts',
   'test/sinks/clickhouse-erase.test.ts',
   'test/sinks/clickhouse-retention.test.ts',
+  'test/sinks/clickhouse-rollups.test.ts',
 ];
 
 /**
