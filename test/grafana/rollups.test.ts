@@ -20,6 +20,7 @@ import { dailySeriesSql, hourlySql, moversSql, segmentTotalsSql, weeklySegmentsS
 import * as raw from '../report/rawSql.ts';
 import { extractQueries, loadDashboards } from './dashboards.ts';
 import { expandSql } from './macros.ts';
+import { RAW } from './rawQueries.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_rollups_test_${Date.now()}_${process.pid}`;
@@ -30,35 +31,6 @@ const HOUR = 3_600_000;
 /** Whole minutes, away from every event: the rollup (whole minutes, whole days) sees what the raw filter sees. */
 const RANGE = { fromMs: START - HOUR, toMs: START + 26 * HOUR, intervalMs: 60_000 };
 const RANGE_5M = { ...RANGE, intervalMs: 300_000 };
-
-/**
- * The raw aggregation each rollup query replaced (the dashboards' SQL before the rollups), keyed by
- * file and panel/variable. Variables compare with the distinct values of the raw table.
- */
-const RAW: Record<string, string> = {
-  'cxpulse-cx-overview.json panel 1 "Customer messages"': "SELECT count() AS messages\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})",
-  'cxpulse-cx-overview.json panel 2 "Negative share"': "SELECT if(count() = 0, 0, countIf(sentiment_label = 'negative') / count()) AS negative_share\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})",
-  'cxpulse-cx-overview.json panel 3 "Mean sentiment"': "SELECT if(count() = 0, 0, sum(sentiment_score) / count()) AS mean_sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})",
-  'cxpulse-cx-overview.json panel 4 "Conversations"': "SELECT uniqExact(conversation_id) AS conversations\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})",
-  'cxpulse-cx-overview.json panel 5 "Mean sentiment by channel"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(channel) AS via, avg(sentiment_score) AS sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, via\nORDER BY time",
-  'cxpulse-cx-overview.json panel 6 "Mean sentiment by language"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(lang) AS language, avg(sentiment_score) AS sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, language\nORDER BY time",
-  'cxpulse-cx-overview.json panel 7 "Negative share by channel"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(channel) AS via, countIf(sentiment_label = 'negative') / count() AS negative_share\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, via\nORDER BY time",
-  'cxpulse-cx-overview.json panel 8 "Negative share by language"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(lang) AS language, countIf(sentiment_label = 'negative') / count() AS negative_share\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, language\nORDER BY time",
-  'cxpulse-cx-overview.json panel 9 "Customer messages by channel"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(channel) AS via, count() AS messages\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, via\nORDER BY time",
-  'cxpulse-cx-overview.json panel 13 "Top topics"': "SELECT toString(topic) AS label, count() AS messages, countIf(sentiment_label = 'negative') AS negatives,\n  round(sum(sentiment_score) / count(), 2) AS mean_sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND topic != '' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY label\nORDER BY messages DESC\nLIMIT 10",
-  'cxpulse-cx-overview.json panel 14 "Urgency over time"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(urgency) AS level, count() AS messages\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND urgency != '' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, level\nORDER BY time",
-  'cxpulse-cx-overview.json panel 16 "Mean sentiment by topic"': "SELECT toDateTime(intDiv(toUInt32(toDateTime(ts)), $__interval_s) * $__interval_s) AS time, toString(topic) AS topic_label, avg(sentiment_score) AS sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer' AND topic != '' AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\nGROUP BY time, topic_label\nORDER BY time",
-  'cxpulse-cx-overview.json panel 17 "Churn risk distribution"': "SELECT concat(toString(bucket * 10), '-', toString(bucket * 10 + 10), ' %') AS risk, count() AS customers\nFROM (\n  SELECT customer_id, least(9, toUInt8(floor(argMax(assumeNotNull(churn_probability), ts) * 10))) AS bucket\n  FROM cxpulse.scored_events_latest\n  WHERE $__timeFilter(ts) AND author = 'customer' AND isNotNull(churn_probability) AND channel IN (${channel:singlequote}) AND lang IN (${lang:singlequote})\n  GROUP BY customer_id\n)\nGROUP BY bucket, risk\nORDER BY bucket",
-  'cxpulse-cx-overview.json variable channel': 'SELECT toString(channel) AS value\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts)\nGROUP BY value\nORDER BY value',
-  'cxpulse-cx-overview.json variable lang': 'SELECT toString(lang) AS value\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts)\nGROUP BY value\nORDER BY value',
-  'cxpulse-customer.json panel 1 "Customer messages"': "SELECT count() AS messages\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND customer_id = ${customer:sqlstring} AND author = 'customer'",
-  'cxpulse-customer.json panel 2 "Mean sentiment"': "SELECT if(count() = 0, 0, sum(sentiment_score) / count()) AS mean_sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND customer_id = ${customer:sqlstring} AND author = 'customer'",
-  'cxpulse-customer.json panel 3 "Negative share"': "SELECT if(count() = 0, 0, countIf(sentiment_label = 'negative') / count()) AS negative_share\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND customer_id = ${customer:sqlstring} AND author = 'customer'",
-  'cxpulse-customer.json panel 4 "Conversations"': 'SELECT uniqExact(conversation_id) AS conversations\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND customer_id = ${customer:sqlstring}',
-  'cxpulse-customer.json variable customer': 'SELECT customer_id AS value\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts)\nGROUP BY value\nORDER BY max(ts) DESC\nLIMIT 1000',
-  'cxpulse-operations.json panel 15 "Stored events per minute by channel"': 'SELECT toStartOfMinute(ts) AS time, channel, count() AS events\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts)\nGROUP BY time, channel\nORDER BY time',
-  'cxpulse-operations.json panel 16 "Mean customer sentiment per channel"': "SELECT toStartOfMinute(ts) AS time, channel, avg(sentiment_score) AS sentiment\nFROM cxpulse.scored_events_latest\nWHERE $__timeFilter(ts) AND author = 'customer'\nGROUP BY time, channel\nORDER BY time",
-};
 
 const CUSTOMERS = 12;
 
