@@ -22,7 +22,7 @@ import { createClickHouseStore } from '../engine/sinks/clickhouse/index.ts';
 import { extractQueries, loadDashboards } from '../test/grafana/dashboards.ts';
 import { expandSql } from '../test/grafana/macros.ts';
 import { RAW } from '../test/grafana/rawQueries.ts';
-import { TOPIC_LABELS, URGENCY_LABELS } from '../engine/event/types.ts';
+import { TOPIC_LABELS, URGENCY_LABELS } from '../engine/event/index.ts';
 
 const { values: args } = parseArgs({
   options: {
