@@ -12,6 +12,7 @@ import { backfillSql, createViewSql, CUSTOMER_DAY_ROLLUP, MINUTE_ROLLUP, ROLLUP_
 import { sweepRetention } from '../../engine/sinks/clickhouse/retention.ts';
 import { waitForMutations } from '../../engine/sinks/clickhouse/erase.ts';
 import { scoredEvent } from './fixtures.ts';
+import { chunksOf } from '../../engine/sinks/clickhouse/store.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DAY = 86_400_000;
@@ -137,6 +138,29 @@ describe('rollups on a database an older release made', () => {
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(180);
     expect(await rows(s, actualMinutes(DB))).toEqual(await rows(s, expectedMinutes(DB)));
     expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(2);
+  });
+});
+
+describe('redelivery flag', () => {
+  const DB = `cxpulse_rollups_redelivery_${Date.now()}_${process.pid}`;
+
+  it('splits the key list into chunks of bounded size', () => {
+    expect(chunksOf(['aaaa', 'bbbb', 'cc', 'd'], 12)).toEqual([['aaaa', 'bbbb'], ['cc', 'd']]);
+    // An item longer than the bound goes alone rather than being dropped.
+    expect(chunksOf(['x'.repeat(20), 'y'], 10)).toEqual([['x'.repeat(20)], ['y']]);
+    expect(chunksOf([], 10)).toEqual([]);
+  });
+
+  it('finds a whole redelivered batch stored, however long its ids (lookups above max_query_size are split)', async () => {
+    const s = await open(DB);
+    await s.init();
+    const long = (n: number) => `${'x'.repeat(120)}-${n}`;
+    const batch = Array.from({ length: 3000 }, (_, n) => scoredEvent(n, { id: long(n), tsMs: Date.UTC(2026, 10, 23, 9, 0, n % 60) }));
+    await s.write(batch);
+    await s.write(batch);
+    expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${DB}.scored_events`)).toBe(3000);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(3000);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_customer_day`)).toBe(3000);
   });
 });
 

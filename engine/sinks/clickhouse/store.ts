@@ -121,8 +121,12 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
    */
   async function markRedelivered(values: Row[]): Promise<void> {
     const keys = [...new Set(values.map((v) => `(${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
-    const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE (channel, event_id) IN (${keys.join(', ')}) GROUP BY c, e`);
-    const seen = new Set(stored.map((r) => `${r.c}\u0000${r.e}`));
+    const seen = new Set<string>();
+    // Statements stay under the server's max_query_size (256 KiB by default).
+    for (const chunk of chunksOf(keys, LOOKUP_CHARS)) {
+      const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE (channel, event_id) IN (${chunk.join(', ')}) GROUP BY c, e`);
+      for (const r of stored) seen.add(`${r.c}\u0000${r.e}`);
+    }
     for (const v of values) {
       const key = `${String(v.channel)}\u0000${String(v.event_id)}`;
       if (seen.has(key)) v.redelivered = 1;
@@ -178,6 +182,27 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
       await client.close();
     },
   };
+}
+
+/** Characters of key tuples per redelivery lookup (see markRedelivered). */
+const LOOKUP_CHARS = 100_000;
+
+/** Consecutive groups of `items` whose lengths add up to at most `max` characters (at least one item each). */
+export function chunksOf(items: readonly string[], max: number): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let size = 0;
+  for (const it of items) {
+    if (cur.length > 0 && size + it.length + 2 > max) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(it);
+    size += it.length + 2;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
 class MissingTableError extends Error {}
