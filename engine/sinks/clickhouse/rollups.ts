@@ -26,7 +26,13 @@
  * `scored_events` are added once, from `scored_events FINAL`, bounded by the write time `version`
  * taken just before the view was created; the view counts everything after. A marker row in
  * `rollup_builds` records the finished build; a start that finds a rollup without its marker (a
- * crash during the backfill, or a changed definition) drops it and builds it again.
+ * crash during the backfill, or a changed definition) drops it and builds it again. So to rebuild
+ * the rollups by hand (after copying rows into `scored_events` with INSERT ... SELECT, which the
+ * views count as new events): `TRUNCATE TABLE cxpulse.rollup_builds`, then start an engine. Two
+ * engines starting at the same moment on a database without rollups may both build them; start
+ * one first when upgrading. An insert whose raw rows were written but whose view failed is retried
+ * by the pipeline, finds its events stored and skips them: those events are then missing from the
+ * rollups until a rebuild (the view's SELECT is plain aggregation, so this needs a server fault).
  *
  * Erasure: the per-customer rollup loses the customer's rows with the raw tables (erase.ts finds
  * every table with `customer_id`); the minute rollup holds no customer, and gets the customer's
