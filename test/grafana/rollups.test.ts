@@ -72,6 +72,8 @@ function fixture(): ScoredEvent[] {
 }
 
 let store: ClickHouseStore;
+/** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
+const redelivery = (evs: readonly ScoredEvent[]): ScoredEvent[] => evs.map((e) => Object.assign({ ...e }, { redelivered: true }));
 const dashboards = loadDashboards();
 const rollupQueries = dashboards.flatMap(extractQueries).filter((q) => /\bscored_events_by_(minute|customer_day)\b/.test(q.sql) || /\bredelivered = 0\b/.test(q.sql) || q.sql.startsWith('SELECT uniqExact(conversation_id) AS conversations\nFROM cxpulse.scored_events\n'));
 const vars: Record<string, string[]> = {};
@@ -108,9 +110,9 @@ beforeAll(async () => {
   const events = fixture();
   await store.write(events);
   // A redelivered batch (JetStream after a crash between insert and ack) ...
-  await store.write(events.slice(0, 300));
+  await store.write(redelivery(events.slice(0, 300)));
   // ... and the same event twice in one batch.
-  await store.write([events[3010] as ScoredEvent, events[3010] as ScoredEvent, events[1500] as ScoredEvent]);
+  await store.write(redelivery([events[3010] as ScoredEvent, events[3010] as ScoredEvent, events[1500] as ScoredEvent]));
   const values = async (sql: string) => (await run(forTestDb(expandSql(sql, { ...RANGE, vars })))).map((r) => String(r.value));
   vars.channel = await values('SELECT DISTINCT toString(channel) AS value FROM cxpulse.scored_events');
   vars.lang = await values('SELECT DISTINCT toString(lang) AS value FROM cxpulse.scored_events');

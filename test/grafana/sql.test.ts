@@ -100,6 +100,8 @@ function fixture(): { scored: ScoredEvent[]; business: BusinessEvent[]; alerts: 
 }
 
 let store: ClickHouseStore;
+/** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
+const redelivery = (evs: readonly ScoredEvent[]): ScoredEvent[] => evs.map((e) => Object.assign({ ...e }, { redelivered: true }));
 const vars: Record<string, string[]> = {};
 
 /** The dashboard's SQL for the test database: `cxpulse.` is the provisioned default database. */
@@ -117,7 +119,7 @@ beforeAll(async () => {
   await store.init();
   const { scored, business, alerts, actions } = fixture();
   await store.write(scored);
-  await store.write(scored.slice(0, 40)); // a redelivery: the views count it once
+  await store.write(redelivery(scored.slice(0, 40))); // a redelivery: the views and rollups count it once
   await store.writeBusinessEvents(business);
   await store.writeAlerts(alerts);
   await store.writeAlerts(alerts.slice(0, 3)); // an engine retry: alerts_latest still shows each alert once

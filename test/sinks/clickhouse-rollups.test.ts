@@ -12,9 +12,13 @@ import { backfillSql, createViewSql, CUSTOMER_DAY_ROLLUP, MINUTE_ROLLUP, ROLLUP_
 import { sweepRetention } from '../../engine/sinks/clickhouse/retention.ts';
 import { waitForMutations } from '../../engine/sinks/clickhouse/erase.ts';
 import { scoredEvent } from './fixtures.ts';
+import type { ScoredEvent } from '../../engine/event/types.ts';
 import { chunksOf } from '../../engine/sinks/clickhouse/store.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
+/** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
+const redelivery = (evs: readonly ScoredEvent[]): ScoredEvent[] => evs.map((e) => Object.assign({ ...e }, { redelivered: true }));
+
 const DAY = 86_400_000;
 const legacy = capabilitiesFor(parseServerVersion('18.16.1'));
 const modern = capabilitiesFor(parseServerVersion('24.8.4.13'));
@@ -117,7 +121,7 @@ describe('rollups on a database an older release made', () => {
 
     // New events (and a redelivery of old ones) go through the views.
     await s.write(events(120, 60, base));
-    await s.write(first.slice(100, 120));
+    await s.write(redelivery(first.slice(100, 120)));
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(180);
     expect(await rows(s, actualMinutes(DB))).toEqual(await rows(s, expectedMinutes(DB)));
   });
@@ -157,10 +161,32 @@ describe('redelivery flag', () => {
     const long = (n: number) => `${'x'.repeat(120)}-${n}`;
     const batch = Array.from({ length: 3000 }, (_, n) => scoredEvent(n, { id: long(n), tsMs: Date.UTC(2026, 10, 23, 9, 0, n % 60) }));
     await s.write(batch);
-    await s.write(batch);
+    await s.write(redelivery(batch));
     expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${DB}.scored_events`)).toBe(3000);
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(3000);
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_customer_day`)).toBe(3000);
+  });
+});
+
+describe('redelivery without the pipeline\'s mark', () => {
+  const DB = `cxpulse_rollups_unmarked_${Date.now()}_${process.pid}`;
+
+  it('is not looked up and counts again in the rollups (the gap rollups.ts documents), once in FINAL', async () => {
+    const s = await open(DB);
+    await s.init();
+    const ev = scoredEvent(9001, { id: 'unmarked', tsMs: Date.UTC(2026, 10, 23, 10, 0, 0) });
+    await s.write([ev]);
+    await s.write([ev]);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(2);
+    expect(await scalar(s, `SELECT count() FROM ${DB}.scored_events_latest`)).toBe(1);
+  });
+
+  it('twice in one batch counts once, without a lookup', async () => {
+    const s = await open(DB);
+    const ev = scoredEvent(9002, { id: 'twice', tsMs: Date.UTC(2026, 10, 23, 11, 0, 0) });
+    await s.write([ev, ev]);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute WHERE minute = toDateTime('2026-11-23 11:00:00', 'UTC')`)).toBe(1);
+    expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${DB}.scored_events WHERE event_id = 'twice'`)).toBe(1);
   });
 });
 

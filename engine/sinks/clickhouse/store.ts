@@ -90,6 +90,8 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   let shapes = new Map<string, TableShape>();
 
   let stopSweeps: (() => void) | undefined;
+  /** Events whose insert failed here (they may have landed anyway): looked up when written again. */
+  const uncertain = new Set<string>();
 
   async function init(): Promise<void> {
     shapes = await ensureSchema(ctx);
@@ -110,25 +112,36 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     const s = shape;
     const now = Date.now();
     const values = rows.map((r) => map(r, s, now));
-    if (t === SCORED_EVENTS && s.types.has('redelivered')) await markRedelivered(values);
-    await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
+    const flagged = t === SCORED_EVENTS && s.types.has('redelivered');
+    if (flagged) await markRedelivered(values, rows.map((r) => (r as { redelivered?: unknown }).redelivered === true));
+    try {
+      await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
+    } catch (err) {
+      // The rows may have landed although the call failed (a timeout): a retry looks them up.
+      if (flagged) for (const v of values) remember(uncertain, keyOf(v));
+      throw err;
+    }
+    if (flagged) for (const v of values) uncertain.delete(keyOf(v));
   }
 
   /**
    * Sets `redelivered = 1` on rows whose event is already stored (or comes earlier in the same
-   * batch), so that the rollups' views count each event once (rollups.ts). One lookup on the
-   * primary key (channel, event_id) per batch.
+   * batch), so that the rollups' views count each event once (rollups.ts). A lookup by primary key
+   * costs a granule read per event on a big table (seconds for 500 events at 10 million rows here),
+   * so only events that may be stored are looked up: those the pipeline marks as JetStream
+   * redeliveries (`redelivered: true` on the event, for a delivery count above 1) and those whose
+   * earlier insert from this process failed.
    */
-  async function markRedelivered(values: Row[]): Promise<void> {
-    const keys = [...new Set(values.map((v) => `(${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
+  async function markRedelivered(values: Row[], redelivered: readonly boolean[]): Promise<void> {
     const seen = new Set<string>();
+    const keys = [...new Set(values.filter((v, i) => redelivered[i] === true || uncertain.has(keyOf(v))).map((v) => `(${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
     // Statements stay under the server's max_query_size (256 KiB by default).
     for (const chunk of chunksOf(keys, LOOKUP_CHARS)) {
       const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE (channel, event_id) IN (${chunk.join(', ')}) GROUP BY c, e`);
       for (const r of stored) seen.add(`${r.c}\u0000${r.e}`);
     }
     for (const v of values) {
-      const key = `${String(v.channel)}\u0000${String(v.event_id)}`;
+      const key = keyOf(v);
       if (seen.has(key)) v.redelivered = 1;
       else seen.add(key);
     }
@@ -182,6 +195,17 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
       await client.close();
     },
   };
+}
+
+/** At most this many events are remembered as uncertain (the oldest are forgotten first). */
+const MAX_UNCERTAIN = 200_000;
+
+const keyOf = (v: Row): string => `${String(v.channel)}\u0000${String(v.event_id)}`;
+
+function remember(set: Set<string>, key: string): void {
+  set.delete(key);
+  set.add(key);
+  if (set.size > MAX_UNCERTAIN) set.delete(set.values().next().value as string);
 }
 
 /** Characters of key tuples per redelivery lookup (see markRedelivered). */
