@@ -47,7 +47,8 @@ function fixture(): ScoredEvent[] {
     out.push({
       id: `r-${i}`,
       channel: channels[i % 3] ?? 'chat',
-      conversationId: `${customer}-conv-${i % 4}`,
+      // A conversation keeps its channel and language (the dashboards show any() of them).
+      conversationId: `${customer}-${channels[i % 3]}-${langs[Math.floor(i / 3) % 3]}-conv-${i % 4}`,
       customerId: customer,
       author: agent ? 'agent' : 'customer',
       ...(agent ? { agentId: 'agent-1' } : {}),
@@ -75,7 +76,7 @@ let store: ClickHouseStore;
 /** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
 const redelivery = (evs: readonly ScoredEvent[]): ScoredEvent[] => evs.map((e) => Object.assign({ ...e }, { redelivered: true }));
 const dashboards = loadDashboards();
-const rollupQueries = dashboards.flatMap(extractQueries).filter((q) => /\bscored_events_by_(minute|customer_day)\b/.test(q.sql) || /\bredelivered = 0\b/.test(q.sql) || q.sql.startsWith('SELECT uniqExact(conversation_id) AS conversations\nFROM cxpulse.scored_events\n'));
+const rollupQueries = dashboards.flatMap(extractQueries).filter((q) => /\bscored_events_by_(minute|customer_day|conversation_day)\b/.test(q.sql) || /\bredelivered = 0\b/.test(q.sql) || q.sql.startsWith('SELECT uniqExact(conversation_id) AS conversations\nFROM cxpulse.scored_events\n'));
 const vars: Record<string, string[]> = {};
 
 const forTestDb = (sql: string): string => sql.replace(/\bcxpulse\.(\w+)/g, `${DB}.$1`);
@@ -174,7 +175,7 @@ describe('report queries on the rollup equal their raw twins', () => {
 describe('the rollup queries read rollup rows, not events', () => {
   it('read_rows of each query (system.query_log) is at most the rollups\' rows, far below the events\'', async () => {
     const events = await scalar(`SELECT count() FROM ${DB}.scored_events`);
-    const rollupRows = await scalar(`SELECT sum(rows) FROM system.parts WHERE database = '${DB}' AND table IN ('scored_events_by_minute', 'scored_events_by_customer_day') AND active`);
+    const rollupRows = await scalar(`SELECT sum(rows) FROM system.parts WHERE database = '${DB}' AND table IN ('scored_events_by_minute', 'scored_events_by_customer_day', 'scored_events_by_conversation_day') AND active`);
     // The point of the fixture: many events per bucket.
     expect(rollupRows * 3).toBeLessThan(events);
     const checked: { what: string; id: string }[] = [];

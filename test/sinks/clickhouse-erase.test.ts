@@ -46,7 +46,8 @@ describe('erasing a customer from ClickHouse', () => {
       { place: 'clickhouse', what: `${DB}.business_events`, removed: 1 },
       { place: 'clickhouse', what: `${DB}.later`, removed: 1 },
       { place: 'clickhouse', what: `${DB}.scored_events`, removed: 2 },
-      // The per-customer rollup (rows per day x channel x language x author; merges may fold them).
+      // The per-conversation and per-customer rollups (rows per day x channel x language ...; merges may fold them).
+      { place: 'clickhouse', what: `${DB}.scored_events_by_conversation_day`, removed: expect.any(Number) },
       { place: 'clickhouse', what: `${DB}.scored_events_by_customer_day`, removed: expect.any(Number) },
     ]);
     expect(erased.at(-1)?.removed).toBeGreaterThan(0);

@@ -64,7 +64,7 @@ describe('ClickHouse store against a current-release server (fake endpoint)', ()
     const mv = fake.statements.find((q) => q.startsWith('CREATE MATERIALIZED VIEW IF NOT EXISTS cxpulse.scored_events_by_customer_day_mv TO cxpulse.scored_events_by_customer_day')) ?? '';
     expect(mv).toContain('toUnixTimestamp64Milli(ts)');
     expect(mv).toContain('WHERE redelivered = 0');
-    expect(fake.insertedInto('rollup_builds').map((r) => r.rollup)).toEqual(['scored_events_by_minute', 'scored_events_by_customer_day']);
+    expect(fake.insertedInto('rollup_builds').map((r) => r.rollup)).toEqual(['scored_events_by_minute', 'scored_events_by_customer_day', 'scored_events_by_conversation_day']);
 
     await s.write([scoredEvent(1, { tsMs: Date.UTC(2025, 1, 3, 4, 5, 6, 7), meta: { holdSec: 30 } })]);
     expect(fake.insertedInto('scored_events')).toHaveLength(1);

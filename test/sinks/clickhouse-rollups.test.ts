@@ -115,9 +115,12 @@ describe('rollups on a database an older release made', () => {
     expect(await rows(s, actualMinutes(DB))).toEqual(await rows(s, expectedMinutes(DB)));
     expect(await rows(s, customerTotals(DB, 'scored_events_by_customer_day'))).toEqual(await rows(s, `SELECT customer_id AS who, toString(count()) AS n FROM ${DB}.scored_events FINAL GROUP BY who ORDER BY who`));
     expect(await rows(s, `SELECT rollup, toString(backfilled_rows) AS n FROM ${DB}.${ROLLUP_BUILDS} ORDER BY rollup`)).toEqual([
+      { rollup: 'scored_events_by_conversation_day', n: '120' },
       { rollup: 'scored_events_by_customer_day', n: '120' },
       { rollup: 'scored_events_by_minute', n: '120' },
     ]);
+    // The conversation rollup holds the customer messages.
+    expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_conversation_day`)).toBe(await scalar(s, `SELECT count() FROM ${DB}.scored_events FINAL WHERE author = 'customer'`));
 
     // New events (and a redelivery of old ones) go through the views.
     await s.write(events(120, 60, base));
@@ -130,7 +133,7 @@ describe('rollups on a database an older release made', () => {
     const s = await open(DB);
     const before = await rows(s, actualMinutes(DB));
     await s.init();
-    expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(2);
+    expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(3);
     expect(await rows(s, actualMinutes(DB))).toEqual(before);
   });
 
@@ -141,7 +144,7 @@ describe('rollups on a database an older release made', () => {
     await s.init();
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(180);
     expect(await rows(s, actualMinutes(DB))).toEqual(await rows(s, expectedMinutes(DB)));
-    expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(2);
+    expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(3);
   });
 });
 

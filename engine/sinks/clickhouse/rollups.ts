@@ -8,6 +8,8 @@
  * - `scored_events_by_customer_day`: UTC day x customer x channel x language x author, with the same
  *   counts, the customer's conversations (uniqExact state), the time of the latest message and
  *   the latest churn probability (argMax state).
+ * - `scored_events_by_conversation_day`: UTC day x conversation x channel x language x customer, over
+ *   customer messages only: counts, score sum, the worst score and the last message's time.
  *
  * Both are SummingMergeTree: plain columns are summed when parts merge, AggregateFunction columns
  * are merged like AggregatingMergeTree does (both on 18.16 and current releases). Readers must
@@ -53,6 +55,7 @@ import { SCORED_EVENTS } from './tables.ts';
 
 export const BY_MINUTE = 'scored_events_by_minute';
 export const BY_CUSTOMER_DAY = 'scored_events_by_customer_day';
+export const BY_CONVERSATION_DAY = 'scored_events_by_conversation_day';
 export const ROLLUP_BUILDS = 'rollup_builds';
 
 /** Sentiment labels and urgency levels get a count column each (closed sets: the model's heads). */
@@ -163,7 +166,48 @@ FROM ${from}${where ? `\nWHERE ${where}` : ''}
 GROUP BY day, customer_id, channel, lang, author`,
 };
 
-export const ROLLUPS: readonly RollupDef[] = [MINUTE_ROLLUP, CUSTOMER_DAY_ROLLUP];
+/**
+ * Customer messages per conversation and UTC day (x channel x language x customer): for "top
+ * conversations by negative sentiment", which otherwise groups every event of the range.
+ */
+export const CONVERSATION_DAY_ROLLUP: RollupDef = {
+  name: BY_CONVERSATION_DAY,
+  view: `${BY_CONVERSATION_DAY}_mv`,
+  timeColumn: 'day',
+  build: 'conversation-day-v1',
+  createTableSql: (db, c, days) =>
+    table(
+      db,
+      BY_CONVERSATION_DAY,
+      [
+        'day Date',
+        'conversation_id String',
+        `channel ${dict(c)}`,
+        `lang ${dict(c)}`,
+        'customer_id String',
+        'messages Int64',
+        'negatives Int64',
+        'score_sum Float64',
+        'worst AggregateFunction(min, Float32)',
+        "last_at AggregateFunction(max, DateTime('UTC'))",
+      ],
+      '(day, conversation_id, channel, lang, customer_id)',
+      'day',
+      c,
+      days,
+    ),
+  selectSql: (_db, _c, from, where) => `SELECT toDate(${TS}) AS day, conversation_id, channel, lang, customer_id,
+  toInt64(count()) AS messages,
+  toInt64(countIf(sentiment_label = 'negative')) AS negatives,
+  sum(toFloat64(sentiment_score)) AS score_sum,
+  minState(sentiment_score) AS worst,
+  maxState(${TS}) AS last_at
+FROM ${from}
+WHERE author = 'customer'${where ? ` AND ${where}` : ''}
+GROUP BY day, conversation_id, channel, lang, customer_id`,
+};
+
+export const ROLLUPS: readonly RollupDef[] = [MINUTE_ROLLUP, CUSTOMER_DAY_ROLLUP, CONVERSATION_DAY_ROLLUP];
 
 export function createViewSql(db: string, r: RollupDef, c: Capabilities): string {
   const src = `${assertIdentifier(db)}.${SCORED_EVENTS.name}`;
