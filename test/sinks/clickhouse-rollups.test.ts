@@ -8,7 +8,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { capabilitiesFor, parseServerVersion } from '../../engine/sinks/clickhouse/capabilities.ts';
-import { backfillSql, createViewSql, CUSTOMER_DAY_ROLLUP, MINUTE_ROLLUP, ROLLUP_BUILDS, ROLLUPS, rollupRetentionDeleteSql } from '../../engine/sinks/clickhouse/rollups.ts';
+import { backfillSql, createViewSql, CUSTOMER_DAY_ROLLUP, ensureRollups, MINUTE_ROLLUP, ROLLUP_BUILDS, ROLLUPS, rollupRetentionDeleteSql } from '../../engine/sinks/clickhouse/rollups.ts';
 import { sweepRetention } from '../../engine/sinks/clickhouse/retention.ts';
 import { waitForMutations } from '../../engine/sinks/clickhouse/erase.ts';
 import { scoredEvent } from './fixtures.ts';
@@ -144,6 +144,38 @@ describe('rollups on a database an older release made', () => {
     await s.init();
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(180);
     expect(await rows(s, actualMinutes(DB))).toEqual(await rows(s, expectedMinutes(DB)));
+    expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(3);
+  });
+});
+
+describe('engines starting together', () => {
+  const DB = `cxpulse_rollups_race_${Date.now()}_${process.pid}`;
+
+  it('build each rollup once (one holds the lock, the other waits for its marker): no double counts', async () => {
+    const old = await open(DB);
+    await old.init();
+    for (const r of ROLLUPS) {
+      await old.client.command({ query: `DROP TABLE ${DB}.${r.view}` });
+      await old.client.command({ query: `DROP TABLE ${DB}.${r.name}` });
+    }
+    await old.client.command({ query: `TRUNCATE TABLE ${DB}.${ROLLUP_BUILDS}` });
+    await old.write(events(0, 90, Date.UTC(2026, 10, 23, 9, 0, 0)));
+    const [a, b] = [await open(DB), await open(DB)];
+    await Promise.all([a.init(), b.init()]);
+    expect(await scalar(a, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(90);
+    expect(await scalar(a, `SELECT sum(messages) FROM ${DB}.scored_events_by_customer_day`)).toBe(90);
+    expect(await scalar(a, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(3);
+    expect(await scalar(a, `SELECT count() FROM system.tables WHERE database = '${DB}' AND name LIKE '%_building'`)).toBe(0);
+  });
+
+  it('a lock left by an engine that died is taken over once it is old', async () => {
+    const s = await open(DB);
+    await s.client.command({ query: `TRUNCATE TABLE ${DB}.${ROLLUP_BUILDS}` });
+    await s.client.command({ query: `CREATE TABLE ${DB}.scored_events_by_minute_building (started_at DateTime) ENGINE = Memory` });
+    const log = { lines: [] as string[], info(_o: object, msg?: string) { this.lines.push(msg ?? ''); } };
+    await ensureRollups(s.client, DB, legacy, undefined, log, { staleMs: 0, pollMs: 50, waitMs: 30_000 });
+    expect(log.lines).toContain('clickhouse rollup build lock left by a stopped engine; taking it over');
+    expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(90);
     expect(await scalar(s, `SELECT count() FROM ${DB}.${ROLLUP_BUILDS}`)).toBe(3);
   });
 });

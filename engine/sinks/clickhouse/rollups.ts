@@ -34,9 +34,10 @@
  * `rollup_builds` records the finished build; a start that finds a rollup without its marker (a
  * crash during the backfill, or a changed definition) drops it and builds it again. So to rebuild
  * the rollups by hand (after copying rows into `scored_events` with INSERT ... SELECT, which the
- * views count as new events): `TRUNCATE TABLE cxpulse.rollup_builds`, then start an engine. Two
- * engines starting at the same moment on a database without rollups may both build them; start
- * one first when upgrading. An insert whose raw rows were written but whose view failed is retried
+ * views count as new events): `TRUNCATE TABLE cxpulse.rollup_builds`, then start an engine. Engines
+ * starting together build each rollup once: the builder holds a lock table
+ * (`<rollup>_building`, Memory), the others wait for its marker (a lock older than an hour is
+ * taken over: its engine died). An insert whose raw rows were written but whose view failed is retried
  * by the pipeline, finds its events stored and skips them: those events are then missing from the
  * rollups until a rebuild (the view's SELECT is plain aggregation, so this needs a server fault).
  *
@@ -50,7 +51,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import { URGENCY_LABELS } from '../../event/types.ts';
 import type { Capabilities } from './capabilities.ts';
 import { assertIdentifier } from './config.ts';
-import { selectRows, sqlString } from './query.ts';
+import { errorCode, selectRows, sqlString } from './query.ts';
 import { SCORED_EVENTS } from './tables.ts';
 
 export const BY_MINUTE = 'scored_events_by_minute';
@@ -251,28 +252,82 @@ export interface RollupLog {
  * Creates each rollup and its view where missing and fills it once from the existing rows
  * (see the file comment). Runs after the raw tables are up to date (the views read their columns).
  */
-export async function ensureRollups(client: ClickHouseClient, db: string, c: Capabilities, retentionDays: number | undefined, log: RollupLog): Promise<void> {
+export async function ensureRollups(client: ClickHouseClient, db: string, c: Capabilities, retentionDays: number | undefined, log: RollupLog, o: BuildWait = {}): Promise<void> {
   await client.command({ query: rollupBuildsTableSql(db) });
   for (const r of ROLLUPS) {
-    const [done] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${db}.${ROLLUP_BUILDS} WHERE rollup = ${sqlString(r.name)} AND build = ${sqlString(r.build)}`);
-    if (Number(done?.n ?? 0) > 0) {
-      await ensureRollupTtl(client, db, r, c, retentionDays, log);
-      continue;
+    for (const until = Date.now() + (o.waitMs ?? BUILD_WAIT_MS); ;) {
+      if (await isBuilt(client, db, r)) {
+        await ensureRollupTtl(client, db, r, c, retentionDays, log);
+        break;
+      }
+      // Not built (new database, upgrade, interrupted backfill, changed definition): one engine
+      // builds it, holding a lock table; others starting at the same time wait for its marker.
+      if (await takeLock(client, db, r, o.staleMs ?? STALE_LOCK_MS, log)) {
+        try {
+          await build(client, db, r, c, retentionDays, log);
+        } finally {
+          await client.command({ query: `DROP TABLE IF EXISTS ${db}.${lockName(r)}` });
+        }
+        // Made with the wanted TTL.
+        break;
+      }
+      if (Date.now() > until) throw new Error(`${db}.${r.name}: another engine has been building it for too long (lock ${lockName(r)}); drop the lock table if no engine is building`);
+      await new Promise((resolve) => setTimeout(resolve, o.pollMs ?? 500));
     }
-    // Not built (new database, upgrade, interrupted backfill, changed definition): build from scratch.
-    for (const name of [r.view, r.name]) {
-      const [t] = await selectRows<{ engine: string }>(client, `SELECT engine FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(name)}`);
-      if (t !== undefined) await client.command({ query: `DROP TABLE IF EXISTS ${db}.${name}` });
-    }
-    await client.command({ query: r.createTableSql(db, c, retentionDays) });
-    const before = Date.now();
-    await client.command({ query: createViewSql(db, r, c) });
-    await client.command({ query: backfillSql(db, r, c, before) });
-    const [n] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${db}.${SCORED_EVENTS.name} FINAL WHERE version < ${before}`);
-    const rows = Number(n?.n ?? 0);
-    await client.insert({ table: `${db}.${ROLLUP_BUILDS}`, values: [{ rollup: r.name, build: r.build, built_at_ms: before, backfilled_rows: rows }], format: 'JSONEachRow' });
-    log.info({ rollup: r.name, view: r.view, backfilledEvents: rows }, 'clickhouse rollup built');
   }
+}
+
+/** How long a start waits for another engine's rollup build, and when a lock counts as left by a crash. */
+export const BUILD_WAIT_MS = 30 * 60_000;
+export const STALE_LOCK_MS = 60 * 60_000;
+
+export interface BuildWait {
+  waitMs?: number;
+  staleMs?: number;
+  pollMs?: number;
+}
+
+const lockName = (r: RollupDef): string => `${r.name}_building`;
+
+async function isBuilt(client: ClickHouseClient, db: string, r: RollupDef): Promise<boolean> {
+  const [done] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${db}.${ROLLUP_BUILDS} WHERE rollup = ${sqlString(r.name)} AND build = ${sqlString(r.build)}`);
+  return Number(done?.n ?? 0) > 0;
+}
+
+/**
+ * CREATE TABLE without IF NOT EXISTS succeeds for one caller only (code 57 for the rest): the lock.
+ * A lock older than `staleMs` was left by an engine that died while building; it is taken over.
+ */
+async function takeLock(client: ClickHouseClient, db: string, r: RollupDef, staleMs: number, log: RollupLog): Promise<boolean> {
+  const create = `CREATE TABLE ${db}.${lockName(r)} (started_at DateTime) ENGINE = Memory`;
+  try {
+    await client.command({ query: create });
+    return true;
+  } catch (err) {
+    if (errorCode(err) !== '57') throw err;
+  }
+  const [age] = await selectRows<{ s: string | number }>(client, `SELECT toUInt32(now()) - toUInt32(metadata_modification_time) AS s FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(lockName(r))}`);
+  if (age !== undefined && Number(age.s) * 1000 > staleMs) {
+    log.info({ rollup: r.name, lock: lockName(r), ageS: Number(age.s) }, 'clickhouse rollup build lock left by a stopped engine; taking it over');
+    await client.command({ query: `DROP TABLE IF EXISTS ${db}.${lockName(r)}` });
+  }
+  return false;
+}
+
+async function build(client: ClickHouseClient, db: string, r: RollupDef, c: Capabilities, retentionDays: number | undefined, log: RollupLog): Promise<void> {
+  if (await isBuilt(client, db, r)) return;
+  for (const name of [r.view, r.name]) {
+    const [t] = await selectRows<{ engine: string }>(client, `SELECT engine FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(name)}`);
+    if (t !== undefined) await client.command({ query: `DROP TABLE IF EXISTS ${db}.${name}` });
+  }
+  await client.command({ query: r.createTableSql(db, c, retentionDays) });
+  const before = Date.now();
+  await client.command({ query: createViewSql(db, r, c) });
+  await client.command({ query: backfillSql(db, r, c, before) });
+  const [n] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${db}.${SCORED_EVENTS.name} FINAL WHERE version < ${before}`);
+  const rows = Number(n?.n ?? 0);
+  await client.insert({ table: `${db}.${ROLLUP_BUILDS}`, values: [{ rollup: r.name, build: r.build, built_at_ms: before, backfilled_rows: rows }], format: 'JSONEachRow' });
+  log.info({ rollup: r.name, view: r.view, backfilledEvents: rows }, 'clickhouse rollup built');
 }
 
 /** A rollup built before CLICKHOUSE_RETENTION_DAYS was set (or changed) gets the wanted TTL (19.6+). */
