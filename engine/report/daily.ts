@@ -184,7 +184,7 @@ function summary(r: Data): string {
     : `${r.totals.messages} customer messages on ${r.date} (UTC); ${pct(r.totals.negativeShare)} negative; mean sentiment ${signed(r.totals.meanSentiment)} (-1..1).`;
 }
 
-const METHOD = 'Customer messages only, read from scored_events_latest (each event once). Movers: channel x language segments with at least the minimum volume on both days, by absolute change of mean sentiment against the day before.';
+const METHOD = 'Customer messages only, each event once: totals, hours and movers from the minute rollup (scored_events_by_minute), conversations from scored_events_latest. Movers: channel x language segments with at least the minimum volume on both days, by absolute change of mean sentiment against the day before.';
 
 function dailyMarkdown(r: Data): string {
   const chartLinks = Object.keys(r.charts).map((name) => `![${name}](${name}.svg)`).join('\n');

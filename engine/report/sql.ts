@@ -9,11 +9,13 @@
  *   JSON output turns into null or a bare `nan` depending on the version;
  * - no aliases that shadow a column (ClickHouse substitutes aliases everywhere, so
  *   `any(channel) AS channel` recurses), no CTEs, no window functions, no JOINs;
- * - reads go through the `*_latest` views (FINAL), so a redelivered event counts once.
+ * - aggregates over time read the minute rollup `scored_events_by_minute` (whole minutes, and every
+ *   report window is whole hours, so the answer equals the raw table's); per-conversation figures
+ *   read the `*_latest` views (FINAL). Both count a redelivered event once.
  * Only plain identifiers are spliced in (assertIdentifier); 18.16 has no query parameters.
  */
 import { assertIdentifier } from '../sinks/clickhouse/config.ts';
-import { SCORED_EVENTS_LATEST_VIEW } from '../sinks/clickhouse/index.ts';
+import { SCORED_EVENTS_BY_MINUTE, SCORED_EVENTS_LATEST_VIEW } from '../sinks/clickhouse/index.ts';
 
 export const DAY_S = 86_400;
 export const WEEK_S = 7 * DAY_S;
@@ -26,6 +28,11 @@ function view(db: string): string {
   return `${assertIdentifier(db)}.${SCORED_EVENTS_LATEST_VIEW}`;
 }
 
+/** The minute rollup (engine/sinks/clickhouse/rollups.ts): every aggregate over time whose window is whole minutes. */
+function rollup(db: string): string {
+  return `${assertIdentifier(db)}.${SCORED_EVENTS_BY_MINUTE}`;
+}
+
 function int(n: number, what: string): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a non-negative integer, got ${n}`);
   return n;
@@ -36,6 +43,11 @@ function dim(d: Dimension): Dimension {
   return d;
 }
 
+/** The same window on the minute rollup: exact, because report windows start and end on whole hours. */
+function customerMinutes(from: number, to: number): string {
+  return `author = 'customer' AND minute >= toDateTime(${int(from, 'from')}) AND minute < toDateTime(${int(to, 'to')})`;
+}
+
 /** Customer messages in [from, to): the report is about what customers said, not agents. */
 function customerWindow(from: number, to: number): string {
   return `author = 'customer' AND ts >= toDateTime(${int(from, 'from')}) AND ts < toDateTime(${int(to, 'to')})`;
@@ -43,22 +55,27 @@ function customerWindow(from: number, to: number): string {
 
 /** Per value of `d`: messages, negatives, positives and the score sum for the mean. */
 export function segmentTotalsSql(db: string, d: Dimension, from: number, to: number): string {
-  return `SELECT toString(${dim(d)}) AS segment, count() AS messages,
-  countIf(sentiment_label = 'negative') AS negatives, countIf(sentiment_label = 'positive') AS positives,
-  sum(sentiment_score) AS score_sum
-FROM ${view(db)}
-WHERE ${customerWindow(from, to)}
-GROUP BY segment
+  return `SELECT segment, n AS messages, neg AS negatives, pos AS positives, score AS score_sum
+FROM (
+  SELECT toString(${dim(d)}) AS segment, sum(messages) AS n, sum(negatives) AS neg, sum(positives) AS pos, sum(score_sum) AS score
+  FROM ${rollup(db)}
+  WHERE ${customerMinutes(from, to)}
+  GROUP BY segment
+  HAVING n != 0
+)
 ORDER BY messages DESC, segment`;
 }
 
 /** Hour of the day (0..23 from `from`) for the volume and sentiment chart. */
 export function hourlySql(db: string, from: number, to: number): string {
-  return `SELECT intDiv(toUInt32(toDateTime(ts)) - ${int(from, 'from')}, 3600) AS bucket, count() AS messages,
-  countIf(sentiment_label = 'negative') AS negatives, sum(sentiment_score) AS score_sum
-FROM ${view(db)}
-WHERE ${customerWindow(from, to)}
-GROUP BY bucket
+  return `SELECT bucket, n AS messages, neg AS negatives, score AS score_sum
+FROM (
+  SELECT intDiv(toUInt32(minute) - ${int(from, 'from')}, 3600) AS bucket, sum(messages) AS n, sum(negatives) AS neg, sum(score_sum) AS score
+  FROM ${rollup(db)}
+  WHERE ${customerMinutes(from, to)}
+  GROUP BY bucket
+  HAVING n != 0
+)
 ORDER BY bucket`;
 }
 
@@ -85,12 +102,16 @@ LIMIT ${int(limit, 'limit')}`;
 export function moversSql(db: string, from: number, to: number): string {
   const prev = int(from, 'from') - (int(to, 'to') - from);
   if (prev < 0) throw new Error('period starts before 1970');
-  return `SELECT toString(channel) AS via, toString(lang) AS language,
-  countIf(ts >= toDateTime(${from})) AS messages, sumIf(sentiment_score, ts >= toDateTime(${from})) AS score_sum,
-  countIf(ts < toDateTime(${from})) AS prev_messages, sumIf(sentiment_score, ts < toDateTime(${from})) AS prev_score_sum
-FROM ${view(db)}
-WHERE ${customerWindow(prev, to)}
-GROUP BY via, language
+  return `SELECT via, language, n AS messages, score AS score_sum, prev_n AS prev_messages, prev_score AS prev_score_sum
+FROM (
+  SELECT toString(channel) AS via, toString(lang) AS language,
+    sumIf(messages, minute >= toDateTime(${from})) AS n, sumIf(score_sum, minute >= toDateTime(${from})) AS score,
+    sumIf(messages, minute < toDateTime(${from})) AS prev_n, sumIf(score_sum, minute < toDateTime(${from})) AS prev_score
+  FROM ${rollup(db)}
+  WHERE ${customerMinutes(prev, to)}
+  GROUP BY via, language
+  HAVING n != 0 OR prev_n != 0
+)
 ORDER BY via, language`;
 }
 
@@ -101,11 +122,14 @@ ORDER BY via, language`;
 export function weeklySegmentsSql(db: string, d: Dimension, to: number, weeks: number): string {
   const from = int(to, 'to') - int(weeks, 'weeks') * WEEK_S;
   if (from < 0) throw new Error('period starts before 1970');
-  return `SELECT toString(${dim(d)}) AS segment, intDiv(toUInt32(toDateTime(ts)) - ${from}, ${WEEK_S}) AS week,
-  count() AS messages, countIf(sentiment_label = 'negative') AS negatives
-FROM ${view(db)}
-WHERE ${customerWindow(from, to)}
-GROUP BY segment, week
+  return `SELECT segment, week, n AS messages, neg AS negatives
+FROM (
+  SELECT toString(${dim(d)}) AS segment, intDiv(toUInt32(minute) - ${from}, ${WEEK_S}) AS week, sum(messages) AS n, sum(negatives) AS neg
+  FROM ${rollup(db)}
+  WHERE ${customerMinutes(from, to)}
+  GROUP BY segment, week
+  HAVING n != 0
+)
 ORDER BY segment, week`;
 }
 
@@ -113,10 +137,13 @@ ORDER BY segment, week`;
 export function dailySeriesSql(db: string, to: number, days: number): string {
   const from = int(to, 'to') - int(days, 'days') * DAY_S;
   if (from < 0) throw new Error('period starts before 1970');
-  return `SELECT intDiv(toUInt32(toDateTime(ts)) - ${from}, ${DAY_S}) AS day, count() AS messages,
-  countIf(sentiment_label = 'negative') AS negatives
-FROM ${view(db)}
-WHERE ${customerWindow(from, to)}
-GROUP BY day
+  return `SELECT day, n AS messages, neg AS negatives
+FROM (
+  SELECT intDiv(toUInt32(minute) - ${from}, ${DAY_S}) AS day, sum(messages) AS n, sum(negatives) AS neg
+  FROM ${rollup(db)}
+  WHERE ${customerMinutes(from, to)}
+  GROUP BY day
+  HAVING n != 0
+)
 ORDER BY day`;
 }

@@ -113,7 +113,7 @@ type Data = Omit<WeeklyReport, 'markdown' | 'html'>;
 
 function method(r: Data): string {
   const o = r.options;
-  return `Method: for each channel and language, customer messages of ${r.from}..${r.date} against the ${BASELINE_WEEKS} weeks from ${r.baselineFrom}; one-sided two-proportion z-test on the negative share (pooled standard error). A warning needs at least ${o.minVolume} messages on each side, z >= ${o.minZ} and a rise of at least ${Math.round(o.minLift * 100)} percentage points. Read from scored_events_latest (each event once); weeks are UTC.`;
+  return `Method: for each channel and language, customer messages of ${r.from}..${r.date} against the ${BASELINE_WEEKS} weeks from ${r.baselineFrom}; one-sided two-proportion z-test on the negative share (pooled standard error). A warning needs at least ${o.minVolume} messages on each side, z >= ${o.minZ} and a rise of at least ${Math.round(o.minLift * 100)} percentage points. Read from the minute rollup scored_events_by_minute (each event once); weeks are UTC.`;
 }
 
 function warningLine(s: WeeklySegment): string {

@@ -30,6 +30,7 @@ export const INTEGRATION_TESTS = [
   'test/connectors/email-imap.test.ts',
   // ClickHouse on 127.0.0.1:8123.
   'test/grafana/sql.test.ts',
+  'test/grafana/rollups.test.ts',
   'test/http/reports.test.ts',
   // NATS (a private nats-server) and ClickHouse: every route's roles against a real engine.
   'test/http/roles.test.ts',
@@ -45,6 +46,7 @@ export const INTEGRATION_TESTS = [
   'test/deploy/clickhouse-distributed.test.ts',
   // helm (built by scripts/services-helm.sh with Go): lint and template the Helm chart.
   'test/deploy/helm.test.ts',
+  'test/sinks/clickhouse-rollups.test.ts',
 ];
 
 /**

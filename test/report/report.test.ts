@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
+import type { ScoredEvent } from '../../engine/event/types.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { buildDailyReport, buildWeeklyReport, dailySql, weeklySql, writeReport } from '../../engine/report/index.ts';
 import { runReport } from '../../cli/report.ts';
@@ -19,6 +20,8 @@ import { kpiFixture, PER_DAY, REPORT_DATE, reportEvents } from './fixtures.ts';
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_report_test_${Date.now()}_${process.pid}`;
 let store: ClickHouseStore;
+/** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
+const redelivery = (evs: readonly ScoredEvent[]): ScoredEvent[] => evs.map((e) => Object.assign({ ...e }, { redelivered: true }));
 
 beforeAll(async () => {
   store = await createClickHouseStore({ url: CH_URL, database: DB });
@@ -26,7 +29,7 @@ beforeAll(async () => {
   const events = reportEvents();
   await store.write(events);
   // A redelivery of part of the traffic: the views must count each event once.
-  await store.write(events.slice(0, 500));
+  await store.write(redelivery(events.slice(0, 500)));
   // Actions and cancellations (no scored events: the sentiment figures stay as they are).
   const { business, actions } = kpiFixture();
   await store.writeBusinessEvents(business);

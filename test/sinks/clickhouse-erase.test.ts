@@ -46,8 +46,12 @@ describe('erasing a customer from ClickHouse', () => {
       { place: 'clickhouse', what: `${DB}.business_events`, removed: 1 },
       { place: 'clickhouse', what: `${DB}.later`, removed: 1 },
       { place: 'clickhouse', what: `${DB}.scored_events`, removed: 2 },
+      // The per-conversation and per-customer rollups (rows per day x channel x language ...; merges may fold them).
+      { place: 'clickhouse', what: `${DB}.scored_events_by_conversation_day`, removed: expect.any(Number) },
+      { place: 'clickhouse', what: `${DB}.scored_events_by_customer_day`, removed: expect.any(Number) },
     ]);
-    for (const t of ['alerts', 'business_events', 'later', 'scored_events']) {
+    expect(erased.at(-1)?.removed).toBeGreaterThan(0);
+    for (const t of ['alerts', 'business_events', 'later', 'scored_events', 'scored_events_by_customer_day']) {
       expect(await count(t, x), t).toBe(0);
       expect(await count(t, 'cxp_y'), t).toBe(1);
     }

@@ -20,7 +20,7 @@ const SCORED_EVENTS_COLUMNS = (dict: string, time: string): [string, string][] =
   ['sentiment_confidence', 'Float32'], ['conversation_turns', 'UInt32'], ['sentiment_trend', 'Float32'], ['model_version', dict],
   ['text', 'String'], ['meta', 'String'],
   ['topic', dict], ['urgency', dict], ['formality', dict], ['emotion_labels', 'Array(String)'], ['polite_negative', 'UInt8'], ['implicit_complaint', dict],
-  ['churn_probability', 'Nullable(Float32)'], ['churn_band', dict], ['latency_ms', 'Float32'], ['ts_off_clock', 'UInt8'],
+  ['churn_probability', 'Nullable(Float32)'], ['churn_band', dict], ['latency_ms', 'Float32'], ['ts_off_clock', 'UInt8'], ['redelivered', 'UInt8'],
   ['received_at', time], ['inserted_at', "DateTime('UTC') DEFAULT now()"], ['version', 'UInt64'],
 ];
 

@@ -55,12 +55,21 @@ describe('ClickHouse store against a current-release server (fake endpoint)', ()
     expect(fake.statements).toContain(`ALTER TABLE cxpulse.business_events MODIFY ${TTL30}`);
     expect(fake.tables.get('scored_events_latest')?.columns.map((c) => c.name)).toContain('meta');
     // A fresh database needs no column upgrades and no view rebuilds.
-    expect(fake.statements.some((q) => /ADD COLUMN|^DROP/.test(q))).toBe(false);
+    expect(fake.statements.some((q) => /ADD COLUMN|^DROP (?!TABLE IF EXISTS cxpulse\.\w+_building$)/.test(q))).toBe(false);
+    // The rollups: TTL on their bucket time, views fed from scored_events, latest churn by the DateTime64 ms.
+    const rollupDdl = fake.statements.find((q) => q.startsWith('CREATE TABLE IF NOT EXISTS cxpulse.scored_events_by_minute')) ?? '';
+    expect(rollupDdl).toContain('ENGINE = SummingMergeTree');
+    expect(rollupDdl).toContain('TTL toDateTime(minute) + toIntervalDay(30)');
+    expect(fake.statements.find((q) => q.startsWith('CREATE TABLE IF NOT EXISTS cxpulse.scored_events_by_customer_day'))).toContain('TTL toDateTime(day) + toIntervalDay(30)');
+    const mv = fake.statements.find((q) => q.startsWith('CREATE MATERIALIZED VIEW IF NOT EXISTS cxpulse.scored_events_by_customer_day_mv TO cxpulse.scored_events_by_customer_day')) ?? '';
+    expect(mv).toContain('toUnixTimestamp64Milli(ts)');
+    expect(mv).toContain('WHERE redelivered = 0');
+    expect(fake.insertedInto('rollup_builds').map((r) => r.rollup)).toEqual(['scored_events_by_minute', 'scored_events_by_customer_day', 'scored_events_by_conversation_day']);
 
     await s.write([scoredEvent(1, { tsMs: Date.UTC(2025, 1, 3, 4, 5, 6, 7), meta: { holdSec: 30 } })]);
     expect(fake.insertedInto('scored_events')).toHaveLength(1);
-    expect(fake.inserted[0]).toMatchObject({ event_id: 'ev-1', ts: '2025-02-03 04:05:06.007', meta: '{"holdSec":30}' });
-    expect(fake.inserted[0]).not.toHaveProperty('ts_ms');
+    expect(fake.insertedInto('scored_events')[0]).toMatchObject({ event_id: 'ev-1', ts: '2025-02-03 04:05:06.007', meta: '{"holdSec":30}' });
+    expect(fake.insertedInto('scored_events')[0]).not.toHaveProperty('ts_ms');
     expect(await s.ping()).toBe(true);
 
     fake.failWith = 'Too many parts';
@@ -144,12 +153,12 @@ describe('ClickHouse store against a current-release server (fake endpoint)', ()
     expect(old).not.toContain('meta');
 
     await s.write([scoredEvent(1, { meta: { transfers: 1 } })]);
-    expect(fake.inserted[0]).toMatchObject({ meta: '{"transfers":1}' });
+    expect(fake.insertedInto('scored_events')[0]).toMatchObject({ meta: '{"transfers":1}' });
 
     // Next start: nothing to do.
     const before = fake.statements.length;
     await s.init();
-    expect(fake.statements.slice(before).some((q) => /ADD COLUMN|^DROP/.test(q))).toBe(false);
+    expect(fake.statements.slice(before).some((q) => /ADD COLUMN|^DROP (?!TABLE IF EXISTS cxpulse\.\w+_building$)/.test(q))).toBe(false);
   });
 
   it('carries on when another engine added the column first', async () => {

@@ -71,6 +71,7 @@ describe('DDL text', () => {
         '  churn_band LowCardinality(String),',
         '  latency_ms Float32,',
         '  ts_off_clock UInt8,',
+        '  redelivered UInt8,',
         "  received_at DateTime64(3, 'UTC'),",
         "  inserted_at DateTime('UTC') DEFAULT now(),",
         '  version UInt64',

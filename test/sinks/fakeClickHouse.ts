@@ -15,7 +15,7 @@ export interface FakeColumn {
 }
 
 export interface FakeTable {
-  engine: 'ReplacingMergeTree' | 'View' | 'Memory';
+  engine: 'ReplacingMergeTree' | 'View' | 'Memory' | 'MaterializedView';
   columns: FakeColumn[];
 }
 
@@ -53,6 +53,12 @@ export async function startFakeClickHouse(version: string): Promise<FakeClickHou
   /** The reply to one statement: [status, body]. */
   function answer(statement: string, body: string): [number, string] {
     let m: RegExpExecArray | null;
+    // INSERT ... SELECT (a rollup's backfill): data stays in the server.
+    if (/^INSERT INTO \w+\.\w+[^\n]*\nSELECT /i.test(statement)) return [200, ''];
+    if ((m = /^CREATE MATERIALIZED VIEW IF NOT EXISTS \w+\.(\w+) TO /.exec(statement))) {
+      if (!tables.has(m[1] ?? '')) tables.set(m[1] ?? '', { engine: 'MaterializedView', columns: [] });
+      return [200, ''];
+    }
     if ((m = /^INSERT INTO \w+\.(\w+)/i.exec(statement))) {
       const table = m[1] ?? '';
       if (!tables.has(table)) return [404, modernError(60, `Table cxpulse.${table} does not exist`, 'UNKNOWN_TABLE')];
@@ -94,6 +100,10 @@ export async function startFakeClickHouse(version: string): Promise<FakeClickHou
       if (!t) return [200, ''];
       const engineFull = t.engine === 'View' ? '' : state.engineFull;
       return [200, `${JSON.stringify({ engine: t.engine, engine_full: engineFull })}\n`];
+    }
+    if ((m = /^SELECT count\(\) AS n FROM \w+\.rollup_builds WHERE rollup = '(\w+)' AND build = '([\w-]+)'/.exec(statement))) {
+      const n = state.inserted.filter((i) => i.table === 'rollup_builds' && i.row.rollup === m?.[1] && i.row.build === m?.[2]).length;
+      return [200, `${JSON.stringify({ n })}\n`];
     }
     if (/^SELECT 'ping'/.test(statement)) return [200, 'ping\n'];
     return [200, ''];

@@ -2,11 +2,13 @@
  * Erasure of one customer on ClickHouse: every table of the database with a `customer_id` column
  * (so tables added later are covered too) loses that customer's rows through a mutation
  * (`ALTER TABLE ... DELETE`, which 18.16 has), and the call waits until ClickHouse has applied it.
- * The erasure log is a table of its own, made on first use.
+ * The erasure log is a table of its own, made on first use. The per-customer rollup is one of those
+ * tables; the minute rollup (no customer column) gets the customer's counts subtracted.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { ErasedPlace, ErasureLogEntry } from '../../event/erasure.ts';
 import { selectRows, sqlString, tablesWithColumn } from './query.ts';
+import { BY_MINUTE, subtractCustomersSql } from './rollups.ts';
 
 /** How long one erasure waits for ClickHouse to apply its mutations. */
 export const MUTATION_TIMEOUT_MS = 120_000;
@@ -27,6 +29,10 @@ export async function eraseCustomerRows(client: ClickHouseClient, db: string, id
   if (ids.length === 0) return [];
   const where = `customer_id IN (${ids.map(sqlString).join(', ')})`;
   const out: ErasedPlace[] = [];
+  // The minute rollup has no customer column: take the customer's counts out of it first, while
+  // their events still exist (rollups.ts).
+  const [rollup] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(BY_MINUTE)}`);
+  if (Number(rollup?.n ?? 0) > 0) await client.command({ query: subtractCustomersSql(db, where) });
   for (const table of await tablesWithColumn(client, db, 'customer_id')) {
     const name = `${db}.${table}`;
     const [before] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${name} WHERE ${where}`);

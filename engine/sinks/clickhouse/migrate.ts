@@ -7,6 +7,7 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { Capabilities } from './capabilities.ts';
 import type { SinkLog } from './config.ts';
 import { selectRows } from './query.ts';
+import { ensureRollups } from './rollups.ts';
 import type { TableShape } from './row.ts';
 import {
   createDatabaseSql,
@@ -41,6 +42,8 @@ export async function ensureSchema(ctx: SchemaContext): Promise<Map<string, Tabl
   }
   const shapes = new Map<string, TableShape>();
   for (const t of TABLES) shapes.set(t.name, await ensureTable(ctx, t));
+  // After the tables: the rollups' views read scored_events' current columns.
+  await ensureRollups(ctx.client, ctx.db, ctx.caps, ctx.retentionDays, ctx.log);
   return shapes;
 }
 

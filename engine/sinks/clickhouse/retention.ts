@@ -2,10 +2,12 @@
  * CLICKHOUSE_RETENTION_DAYS on servers without TTL (before 19.6, e.g. Debian's 18.16): every table
  * of the database with a `received_at` column loses its rows older than the retention through a
  * mutation (`ALTER TABLE ... DELETE`, which 18.16 has), keyed on when the engine received the event
- * (a client's `ts` may be any year). Run at start and then every `everyMs`.
+ * (a client's `ts` may be any year); the rollups (no receive time) lose their buckets older than
+ * the retention. Run at start and then every `everyMs`.
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { selectRows, tablesWithColumn } from './query.ts';
+import { selectRows, sqlString, tablesWithColumn } from './query.ts';
+import { ROLLUPS, rollupRetentionDeleteSql } from './rollups.ts';
 import type { SinkLog } from './config.ts';
 
 /** How often the sweep runs when nothing else is said. */
@@ -24,6 +26,15 @@ export async function sweepRetention(client: ClickHouseClient, db: string, days:
     if (Number(old?.n ?? 0) === 0) continue;
     await client.command({ query: retentionDeleteSql(db, table, days) });
     swept.push(table);
+  }
+  // The rollups have no receive time: their buckets (event time) older than the retention go.
+  for (const r of ROLLUPS) {
+    const [old] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(r.name)}`);
+    if (Number(old?.n ?? 0) === 0) continue;
+    const [rows] = await selectRows<{ n: string | number }>(client, `SELECT count() AS n FROM ${db}.${r.name} WHERE toDateTime(${r.timeColumn}) < now() - toIntervalDay(${days})`);
+    if (Number(rows?.n ?? 0) === 0) continue;
+    await client.command({ query: rollupRetentionDeleteSql(db, r, days) });
+    swept.push(r.name);
   }
   return swept;
 }

@@ -55,6 +55,8 @@ export function toRow(ev: ScoredEvent, shape: TableShape, writeTimeMs: number): 
     churn_probability: ev.churn && Number.isFinite(ev.churn.probability) ? ev.churn.probability : null,
     churn_band: text(ev.churn?.band ?? ''),
     latency_ms: finite(ev.latencyMs),
+    // The store sets 1 when the event is already stored (store.ts markRedelivered).
+    redelivered: 0,
     ...writeColumns(ev.receivedAtMs, shape, writeTimeMs),
   };
   return onlyExisting(full, shape, 'scored');

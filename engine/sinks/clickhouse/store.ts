@@ -14,7 +14,7 @@ import { assertIdentifier, redactUrl } from './config.ts';
 import type { ClickHouseStoreOptions, SinkLog } from './config.ts';
 import { ensureSchema, loadShape } from './migrate.ts';
 import type { SchemaContext } from './migrate.ts';
-import { errorCode, message, selectRows, selectString } from './query.ts';
+import { errorCode, message, selectRows, selectString, sqlString } from './query.ts';
 import { parseActionDetails } from '../actionDetails.ts';
 import { toActionRow, toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
@@ -90,6 +90,8 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   let shapes = new Map<string, TableShape>();
 
   let stopSweeps: (() => void) | undefined;
+  /** Events whose insert failed here (they may have landed anyway): looked up when written again. */
+  const uncertain = new Set<string>();
 
   async function init(): Promise<void> {
     shapes = await ensureSchema(ctx);
@@ -109,7 +111,40 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     }
     const s = shape;
     const now = Date.now();
-    await client.insert({ table: `${db}.${t.name}`, values: rows.map((r) => map(r, s, now)), format: 'JSONEachRow' });
+    const values = rows.map((r) => map(r, s, now));
+    const flagged = t === SCORED_EVENTS && s.types.has('redelivered');
+    if (flagged) await markRedelivered(values, rows.map((r) => (r as { redelivered?: unknown }).redelivered === true));
+    try {
+      await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
+    } catch (err) {
+      // The rows may have landed although the call failed (a timeout): a retry looks them up.
+      if (flagged) for (const v of values) remember(uncertain, keyOf(v));
+      throw err;
+    }
+    if (flagged) for (const v of values) uncertain.delete(keyOf(v));
+  }
+
+  /**
+   * Sets `redelivered = 1` on rows whose event is already stored (or comes earlier in the same
+   * batch), so that the rollups' views count each event once (rollups.ts). A lookup by primary key
+   * costs a granule read per event on a big table (seconds for 500 events at 10 million rows here),
+   * so only events that may be stored are looked up: those the pipeline marks as JetStream
+   * redeliveries (`redelivered: true` on the event, for a delivery count above 1) and those whose
+   * earlier insert from this process failed.
+   */
+  async function markRedelivered(values: Row[], redelivered: readonly boolean[]): Promise<void> {
+    const seen = new Set<string>();
+    const keys = [...new Set(values.filter((v, i) => redelivered[i] === true || uncertain.has(keyOf(v))).map((v) => `(${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
+    // Statements stay under the server's max_query_size (256 KiB by default).
+    for (const chunk of chunksOf(keys, LOOKUP_CHARS)) {
+      const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE (channel, event_id) IN (${chunk.join(', ')}) GROUP BY c, e`);
+      for (const r of stored) seen.add(`${r.c}\u0000${r.e}`);
+    }
+    for (const v of values) {
+      const key = keyOf(v);
+      if (seen.has(key)) v.redelivered = 1;
+      else seen.add(key);
+    }
   }
 
   async function write<E>(t: TableDef, rows: readonly E[], map: ToRow<E>): Promise<void> {
@@ -160,6 +195,38 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
       await client.close();
     },
   };
+}
+
+/** At most this many events are remembered as uncertain (the oldest are forgotten first). */
+const MAX_UNCERTAIN = 200_000;
+
+const keyOf = (v: Row): string => `${String(v.channel)}\u0000${String(v.event_id)}`;
+
+function remember(set: Set<string>, key: string): void {
+  set.delete(key);
+  set.add(key);
+  if (set.size > MAX_UNCERTAIN) set.delete(set.values().next().value as string);
+}
+
+/** Characters of key tuples per redelivery lookup (see markRedelivered). */
+const LOOKUP_CHARS = 100_000;
+
+/** Consecutive groups of `items` whose lengths add up to at most `max` characters (at least one item each). */
+export function chunksOf(items: readonly string[], max: number): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let size = 0;
+  for (const it of items) {
+    if (cur.length > 0 && size + it.length + 2 > max) {
+      out.push(cur);
+      cur = [];
+      size = 0;
+    }
+    cur.push(it);
+    size += it.length + 2;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
 }
 
 class MissingTableError extends Error {}

@@ -118,6 +118,9 @@ export const SCORED_EVENTS: TableDef = {
     { name: 'churn_band', type: dict, added: true },
     { name: 'latency_ms', type: () => 'Float32' },
     TS_OFF_CLOCK,
+    // 1 when the store found this event id already stored (a JetStream redelivery): the rollups
+    // (rollups.ts) skip such rows so that each event counts once.
+    { name: 'redelivered', type: () => 'UInt8', added: true },
     ...WRITE_COLUMNS,
   ],
 };
