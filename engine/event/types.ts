@@ -135,6 +135,12 @@ export interface ScoredEvent extends Omit<TextScores, 'sentiment'> {
   receivedAtMs: number;
   /** The source's metadata, as sent (e.g. call duration, hold time, transfers). */
   meta?: Record<string, unknown>;
+  /**
+   * Set when the bus delivered this event before (JetStream delivery count above 1): a copy may
+   * already be stored, so the ClickHouse store looks it up and keeps it out of the rollups; feed
+   * clients keep the latest message per event id anyway.
+   */
+  redelivered?: true;
 }
 
 /** Business (CRM) events that feed the churn model's customer state, on `cx.events.crm` (SPEC). */

@@ -81,6 +81,7 @@ export function toScoredEvent(item: Tracked): ScoredEvent {
   if (e.agentId !== undefined) row.agentId = e.agentId;
   if (item.subject !== undefined) row.subject = item.subject;
   if (e.meta !== undefined) row.meta = e.meta;
+  if (item.env.deliveryCount > 1) row.redelivered = true;
   for (const k of OPTIONAL_SCORES) if (item[k] !== undefined) (row as unknown as Record<string, unknown>)[k] = item[k];
   return row;
 }

@@ -111,4 +111,12 @@ describe('deliver', () => {
     await vt.play(source.pipe(deliver(options(vt, flakyStore(vt, 0)))));
     expect(vt.log.filter((l) => l.includes('write'))).toEqual(['0 write a,b', '5 write c']);
   });
+
+  it('marks a row redelivered when the bus delivered its event before, and only then (the store looks such rows up)', () => {
+    const vt = new VirtualTime();
+    const first = tracked(vt, 'a');
+    const again = { ...first, env: { ...first.env, deliveryCount: 2 } };
+    expect(toScoredEvent(first)).not.toHaveProperty('redelivered');
+    expect(toScoredEvent(again).redelivered).toBe(true);
+  });
 });

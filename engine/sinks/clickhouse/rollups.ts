@@ -23,8 +23,8 @@
  * (seconds per 500 events at 10 million rows on the test machine), so the store looks up only the
  * events that may be stored: those the pipeline hands over with `redelivered: true` (JetStream
  * delivery count above 1) and those whose earlier insert from this process failed (it may have
- * landed). What remains approximate: a copy written again without either sign (the pipeline does
- * not set the mark) counts twice; two instances inserting the same event at the same moment both
+ * landed). What remains approximate: a copy written again without either sign (e.g. rows copied in
+ * by hand, or an outside writer) counts twice; two instances inserting the same event at the same moment both
  * find it absent; and a copy scored differently from the first (a model upgrade in between) keeps
  * its first scores in the rollups, where FINAL shows the newest.
  *
