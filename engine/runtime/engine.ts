@@ -4,6 +4,7 @@ import { createMetrics, type Logger, type Metrics } from '../observability/index
 import type { EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
+import { relayAcrossInstances } from './feedRelay.ts';
 import { createConversationStates, pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
 import type { ScoringPool } from '../model/pool.ts';
@@ -79,7 +80,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   await store.init();
   log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
   const churn = await startChurn(cfg, bus, log, metrics.registry);
-  const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
+  const feed = relayAcrossInstances(cfg, bus, createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg)), log);
   const advice = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
   const { cues, alerting } = advice;
   // Alerts are measured on the engine clock: rows' receive times and the evaluation time agree.
