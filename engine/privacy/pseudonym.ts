@@ -40,3 +40,12 @@ export function pseudonymOf(key: string, customerId: string): string {
 export function erasureLogHash(key: string, pseudonym: string): string {
   return createHmac('sha256', key).update(`erasure-log\u0000${pseudonym}`, 'utf8').digest('hex');
 }
+
+/**
+ * What an instance tells the others about an erasure (core NATS, engine/runtime/eraseAcross.ts):
+ * a keyed hash in its own domain, never the id or the pseudonym; an instance with the same key
+ * recognises the customer among the ids it holds.
+ */
+export function erasureAnnounceHash(key: string, pseudonym: string): string {
+  return createHmac('sha256', key).update(`erasure-announce\u0000${pseudonym}`, 'utf8').digest('hex');
+}
