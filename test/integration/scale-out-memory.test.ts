@@ -1,9 +1,12 @@
 /**
- * Scale-out feed (issue 13): with CXPULSE_INSTANCES=3 on a private nats-server, a feed client on
- * any instance sees the scored events every instance scored, exactly once each (core NATS relay,
- * engine/feed/relay.ts); an agent's client still sees only the conversations assigned to it,
- * wherever they were scored; a client that connects later gets the other instances' events in its
- * snapshot.
+ * Scale-out memory (issue 13), CXPULSE_INSTANCES=3 on a private nats-server:
+ * - the feed: a client on any instance sees the scored events every instance scored, exactly once
+ *   each (core NATS relay, engine/feed/relay.ts); an agent's client still sees only the
+ *   conversations assigned to it, wherever they were scored; a client that connects later gets the
+ *   other instances' events in its snapshot;
+ * - erasure: DELETE /v1/customers/:id on instance 0 of a customer that instance 1 owns clears
+ *   instance 1's memory too (engine/runtime/eraseAcross.ts): its next event starts a fresh
+ *   conversation and churn state, and no feed snapshot holds its earlier events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -47,6 +50,8 @@ beforeAll(async () => {
         CLICKHOUSE_URL: 'file',
         CXPULSE_DATA_DIR: join(dir, `i${i}`),
         CXPULSE_JWT_SECRET: SECRET,
+        // Shared by all instances (README): the erasure announcement is keyed with it.
+        CXPULSE_PSEUDONYM_KEY: 'scale-out-memory-test-key-0123456789-abcdef',
         CXPULSE_ACTIONS: 'off',
         // A slow batch on a loaded machine is not redelivered (a redelivery may legitimately resend a live score).
         CXPULSE_ACK_WAIT_MS: '60000',
@@ -115,5 +120,45 @@ describe('the feed across three instances', () => {
     const snap = late.messages.find((m) => m.type === 'snapshot');
     const snapIds = new Set(snap?.type === 'snapshot' ? snap.events.map((e) => e.id) : []);
     for (const e of [...events, ...markers]) expect(snapIds.has(e.id), e.id).toBe(true);
+  }, 120_000);
+
+  it('erases a customer owned by instance 1 through instance 0: instance 1 forgets its conversation and churn state', async () => {
+    const sup = await open(engines[1]!, 'supervisor', 'sup-erase');
+    const ingest = `Bearer ${await token({ role: 'ingest', sub: 'gateway' })}`;
+    const customer = customerOf(1, 'erase-me');
+    const conv = 'erase-conv';
+    const ts = Date.UTC(2026, 11, 1, 10, 0, 0);
+    const first = { channel: 'chat', conversationId: conv, customerId: customer, author: 'customer', text: 'My invoice is wrong again and nobody answers.', ts };
+    const post = async (engine: Engine, events: Record<string, unknown>[]) =>
+      expect((await fetch(`${engine.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: ingest }, body: JSON.stringify(events) })).status).toBe(202);
+    const scoreOf = async (id: string) => {
+      await waitUntil(() => sup.scores().some((s) => s.id === id), 30_000, () => `${id} on the feed`);
+      return sup.scores().find((s) => s.id === id)!;
+    };
+    await post(engines[2]!, [{ id: 'erase-1', ...first }]);
+    const before = await scoreOf('erase-1');
+    expect(before.conversation.turns).toBe(1);
+    expect(before.churn).toBeDefined();
+    // More history: the conversation and the churn state grow.
+    await post(engines[2]!, [2, 3, 4].map((n) => ({ ...first, id: `erase-${n}`, text: 'I want to cancel my contract, this is unacceptable.', ts: ts + n * 1000 })));
+    expect((await scoreOf('erase-4')).conversation.turns).toBe(4);
+
+    const admin = `Bearer ${await token({ role: 'admin', sub: 'dpo' })}`;
+    const res = await fetch(`${engines[0]!.url}/v1/customers/${encodeURIComponent(customer)}`, { method: 'DELETE', headers: { authorization: admin } });
+    expect(res.status).toBe(200);
+    // Every instance's feed snapshot forgot the customer's events (instance 1 scored them, the others got them relayed).
+    for (const e of engines) {
+      const late = await open(e, 'supervisor', 'sup-after-erase');
+      await waitUntil(() => late.messages.some((m) => m.type === 'snapshot'), 10_000, () => 'snapshot');
+      const snap = late.messages.find((m) => m.type === 'snapshot');
+      expect(snap?.type === 'snapshot' ? snap.events.filter((x) => x.conversationId === conv) : ['no snapshot']).toEqual([]);
+    }
+
+    // The same first message again: on a fresh conversation and a fresh churn state, it scores as the first one did.
+    await post(engines[2]!, [{ id: 'erase-5', ...first }]);
+    const after = await scoreOf('erase-5');
+    expect(after.conversation.turns).toBe(1);
+    expect(after.churn?.probability).toBe(before.churn?.probability);
+    expect(after.churn?.band).toBe(before.churn?.band);
   }, 120_000);
 });
