@@ -47,6 +47,8 @@ export interface CustomerStateStore {
   flush(): Promise<void>;
   /** Erasure on request: forgets the customer here and in the backend. */
   delete(customerId: string): Promise<void>;
+  /** The customer ids cached now (erasure announced by another instance finds its customer among them). */
+  cachedIds(): string[];
   /** States changed but not yet written. */
   dirty(): number;
   /** Flushes, then closes the backend. */
@@ -142,6 +144,7 @@ export function createStateStore(backend: StateBackend | undefined, o: StateStor
       await backend?.delete(id);
     },
     dirty: () => dirty.size,
+    cachedIds: () => [...cache.keys()],
     async close() {
       await flush();
       await backend?.close();

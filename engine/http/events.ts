@@ -91,18 +91,19 @@ export const eventsRoute: FastifyPluginAsync<EventsRouteOptions> = async (app, o
       const more = errors.length > 1 ? ` (and ${errors.length - 1} more invalid events)` : '';
       throw new HttpEventError(first.code, `${where}${first.message}${more}`, first.field, Array.isArray(body) ? errors : undefined);
     }
-    let duplicates = 0;
-    try {
-      for (const [i, r] of results.entries()) {
-        if (!r.ok) continue;
-        const data = Buffer.from(JSON.stringify(list[i]));
-        const ack = await opts.bus.publishEvent(r.event.channel, data, r.event.id, r.event.customerId);
-        if (ack.duplicate) duplicates++;
-      }
-    } catch (e) {
-      req.log.error({ err: e }, 'publishing accepted events failed');
+    // All published at once, the acks awaited together: nats.js writes each publish to the one
+    // connection when it is called, so the events reach the stream in the batch's order (a
+    // customer's events stay in order); only the waits for the acks overlap. Every publish is
+    // settled before answering, so a failure is never left unhandled.
+    const settled = await Promise.allSettled(
+      results.map((r, i) => (r.ok ? opts.bus.publishEvent(r.event.channel, Buffer.from(JSON.stringify(list[i])), r.event.id, r.event.customerId) : Promise.resolve({ duplicate: false }))),
+    );
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      req.log.error({ err: failed.reason as Error, failed: settled.filter((s) => s.status === 'rejected').length, of: settled.length }, 'publishing accepted events failed');
       throw new HttpEventError('CX_ERR_BUS_UNAVAILABLE', 'the event bus did not confirm the events; resend them (ids make a resend safe)');
     }
+    const duplicates = settled.filter((s) => s.status === 'fulfilled' && s.value.duplicate).length;
     return reply.code(202).send({ accepted: results.length, duplicates, ids: results.map((r) => (r.ok ? r.event.id : '')) });
   });
 };

@@ -18,6 +18,8 @@ export interface Pseudonymizer {
   forget?(customerId: string): void;
   /** Whether the id is in that cache (what an erasure checks). */
   cached?(customerId: string): boolean;
+  /** Drops every cached id whose pseudonym `match`es (an erasure announced by pseudonym hash); returns how many. */
+  forgetWhere?(match: (pseudonym: string) => boolean): number;
 }
 
 /**
@@ -51,7 +53,12 @@ export function createPseudonymizer(key: string | undefined): Pseudonymizer {
     older.delete(customerId);
   };
   const cached = (customerId: string): boolean => newer.has(customerId) || older.has(customerId);
-  return Object.assign(f, { enabled: key !== undefined, forget, cached });
+  const forgetWhere = (match: (pseudonym: string) => boolean): number => {
+    let n = 0;
+    for (const m of [newer, older]) for (const [id, p] of m) if (match(p) && m.delete(id)) n++;
+    return n;
+  };
+  return Object.assign(f, { enabled: key !== undefined, forget, cached, forgetWhere });
 }
 
 export function pseudonymOf(key: string, customerId: string): string {
@@ -65,4 +72,13 @@ export function pseudonymOf(key: string, customerId: string): string {
  */
 export function erasureLogHash(key: string, pseudonym: string): string {
   return createHmac('sha256', key).update(`erasure-log\u0000${pseudonym}`, 'utf8').digest('hex');
+}
+
+/**
+ * What an instance tells the others about an erasure (core NATS, engine/runtime/eraseAcross.ts):
+ * a keyed hash in its own domain, never the id or the pseudonym; an instance with the same key
+ * recognises the customer among the ids it holds.
+ */
+export function erasureAnnounceHash(key: string, pseudonym: string): string {
+  return createHmac('sha256', key).update(`erasure-announce\u0000${pseudonym}`, 'utf8').digest('hex');
 }

@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config/index.ts';
+import { scaleOf, type Config } from '../config/index.ts';
 import { createMetrics, type Logger, type Metrics } from '../observability/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createFeedHub, feedHubOptions, type FeedHub } from '../feed/index.ts';
+import { relayAcrossInstances } from './feedRelay.ts';
 import { createConversationStates, pipelineHooks } from '../pipeline/index.ts';
 import type { ModelRegistry } from '../model/registry.ts';
 import type { ScoringPool } from '../model/pool.ts';
@@ -20,6 +21,7 @@ import { buildEngineApp, buildOpsApp, listen, whyNotReady } from './http.ts';
 import { assertExposureAllowed } from '../access/index.ts';
 import { drainAndClose } from './stop.ts';
 import { customerEraser, type EraseCustomer } from './erase.ts';
+import { announcer, listenForErasures } from './eraseAcross.ts';
 import type { ActionEngine } from '../actions/index.ts';
 import { privacySettings } from './privacy.ts';
 
@@ -79,7 +81,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   await store.init();
   log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
   const churn = await startChurn(cfg, bus, log, metrics.registry);
-  const feed = createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg));
+  const feed = relayAcrossInstances(cfg, bus, createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg)), log);
   const advice = createEngineAdvice(cfg, adviceRules, { bus, store, feed, metrics, log });
   const { cues, alerting } = advice;
   // Alerts are measured on the engine clock: rows' receive times and the evaluation time agree.
@@ -90,15 +92,22 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const conversations = createConversationStates();
   const pipeline = runPipeline(cfg, bus, { model: models.registry, ...(models.pool ? { workers: models.pool } : {}), store, feed, cues, alerts, hooks, conversations, ...churn.deps, ...actions.deps }, log);
   const privacy = privacySettings(cfg, log);
+  const memory = [conversations, cues, alerting, feed, ...(actions.engine ? [actions.engine] : [])];
+  const settleMs = cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400;
+  // Scale-out: the customer's owner (and every feed snapshot) is told of an erasure made here, and hears of the others'.
+  const scale = scaleOf(cfg);
+  const across = scale.instances > 1 && bus.subscribe ? { instance: scale.instance, subscribe: bus.subscribe.bind(bus) } : undefined;
+  const stopErasures = across && listenForErasures({ subscribe: across.subscribe }, { instance: across.instance, memory, ...(churn.states ? { states: churn.states } : {}), pseudonymize: privacy.pseudonymize, logKey: privacy.logKey, log, settleMs });
   const erase = customerEraser({
     bus,
     store,
     ...(churn.states ? { states: churn.states } : {}),
-    memory: [conversations, cues, alerting, feed, ...(actions.engine ? [actions.engine] : [])],
+    memory,
     pseudonymize: privacy.pseudonymize,
     logKey: privacy.logKey,
     log,
-    settleMs: cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400,
+    settleMs,
+    ...(across ? { announce: announcer(bus, across.instance, privacy.logKey) } : {}),
   });
   const stopTimers = startTimers({ bus, metrics, alerting, alerts, alertTickMs: cfg.CXPULSE_ALERT_TICK_MS, now });
   // The worklist holds pseudonyms: a filter by the id a source sent finds them too.
@@ -117,6 +126,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
     (stopping ??= (async () => {
       log.info('stopping: draining in-flight events');
       stopTimers();
+      stopErasures?.();
       stopWatch?.();
       await connectors.stop();
       await drainAndClose({ log, bus, pipeline, alerts, actions, feed, app, store, churn, models: models.registry });

@@ -8,6 +8,7 @@ import { createStateStore, openKvBackend, type CustomerStateStore } from '../chu
 import type { ErasedPlace, ErasureReport, ErasureTarget, ForgetsCustomers } from '../event/index.ts';
 import type { Logger } from '../observability/index.ts';
 import { erasureLogHash, type Pseudonymizer } from '../privacy/index.ts';
+import { announcer, forgetStates, type StateParts } from './eraseAcross.ts';
 
 /** Events already taken from the bus when the erasure began land within about this long (the micro-batch and store lingers); then a second pass runs. */
 export const DEFAULT_SETTLE_MS = 500;
@@ -16,7 +17,7 @@ export interface ErasureParts {
   bus?: Pick<EventBus, 'eraseCustomer'>;
   store?: Pick<ScoreStore, 'eraseCustomer' | 'logErasure'>;
   /** Churn customer states (cache and KV bucket). */
-  states?: Pick<CustomerStateStore, 'load' | 'get' | 'delete' | 'description'>;
+  states?: StateParts;
   /** In-memory state of a running engine: conversations, cues, waiting conversations, feed snapshot. */
   memory?: readonly ForgetsCustomers[];
   pseudonymize: Pseudonymizer;
@@ -24,6 +25,8 @@ export interface ErasureParts {
   logKey(): string;
   log: Logger;
   settleMs?: number;
+  /** Tells the other instances (engine/runtime/eraseAcross.ts), so the customer's owner forgets its memory too; called before the first pass. */
+  announce?(target: ErasureTarget): void;
 }
 
 export type EraseCustomer = (id: string) => Promise<ErasureReport>;
@@ -64,16 +67,7 @@ export function customerEraser(p: ErasureParts): EraseCustomer {
         failures.push({ what, message: clean(e) });
       }
     };
-    const states = async (): Promise<ErasedPlace[]> => {
-      const s = p.states!;
-      let removed = 0;
-      for (const x of target.ids) {
-        await s.load([x]);
-        if (s.get(x) !== undefined) removed++;
-        await s.delete(x);
-      }
-      return [{ place: s.description.startsWith('memory') ? 'memory' : 'kv', what: `customer state (${s.description})`, removed }];
-    };
+    const states = () => forgetStates(p.states!, target);
     const pass = async () => {
       for (const m of p.memory ?? []) await step('engine memory', () => m.forgetCustomer(target));
       if (p.states) await step('customer state', states);
@@ -81,6 +75,7 @@ export function customerEraser(p: ErasureParts): EraseCustomer {
     };
 
     if (p.bus?.eraseCustomer) await step('bus', () => p.bus!.eraseCustomer!(target));
+    p.announce?.(target);
     await pass();
     await new Promise((r) => setTimeout(r, p.settleMs ?? DEFAULT_SETTLE_MS));
     await pass();
@@ -104,8 +99,9 @@ export function customerEraser(p: ErasureParts): EraseCustomer {
 
 /**
  * Erasure without a running engine (`cxpulse erase`): the bus, the store and the customer-state
- * bucket as `cxpulse start` would pick them. The memory of engines running elsewhere is out of
- * reach: DELETE /v1/customers/:id on each covers that.
+ * bucket as `cxpulse start` would pick them. Engines running on the same NATS with
+ * CXPULSE_INSTANCES > 1 hear the announcement and forget the customer's memory; a single engine
+ * does not listen: DELETE /v1/customers/:id on it covers its memory.
  */
 export async function eraseWithoutEngine(cfg: Config, log: Logger, id: string): Promise<ErasureReport> {
   const bus = await connectBus(cfg, log);
@@ -119,7 +115,9 @@ export async function eraseWithoutEngine(cfg: Config, log: Logger, id: string): 
       states = createStateStore(await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET));
     }
     const privacy = privacySettings(cfg, log);
-    const erase = customerEraser({ bus, store, ...(states ? { states } : {}), pseudonymize: privacy.pseudonymize, logKey: privacy.logKey, log, settleMs: 0 });
+    // Running engines on the same NATS forget the customer's memory too (engine/runtime/eraseAcross.ts).
+    const announce = bus.kind === 'nats' ? announcer(bus, null, privacy.logKey) : undefined;
+    const erase = customerEraser({ bus, store, ...(states ? { states } : {}), pseudonymize: privacy.pseudonymize, logKey: privacy.logKey, log, settleMs: 0, ...(announce ? { announce } : {}) });
     return await erase(id);
   } finally {
     await states?.close().catch(() => undefined);

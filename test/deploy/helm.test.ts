@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { EnvSchema } from '../../engine/config/index.ts';
+import { consumersFor } from '../../engine/bus/partition.ts';
 import { CHART, HELM, helm, one, render, type K8sObject } from './helm.ts';
 
 /** The partitioning settings the engine reads (README, "Running N instances"). */
@@ -190,19 +191,33 @@ describe.skipIf(!HELM)('Helm chart deploy/helm/cxpulse', () => {
       c = engine(objs);
     });
 
-    it('has a ScaledObject on the StatefulSet with the nats-jetstream trigger on the engine\'s stream and consumer', () => {
+    it('has a ScaledObject on the StatefulSet with a nats-jetstream trigger on each of the engine\'s consumers of its partitions', () => {
       const so = one(objs, 'ScaledObject') as K8sObject & {
         spec: { scaleTargetRef: { kind: string; name: string }; minReplicaCount: number; maxReplicaCount: number; triggers: { type: string; metadata: Record<string, string> }[] };
       };
       expect(so.apiVersion).toBe('keda.sh/v1alpha1');
       expect(so.spec.scaleTargetRef).toMatchObject({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: sts.metadata.name });
       expect(so.spec.maxReplicaCount).toBe(6);
-      expect(so.spec.triggers).toHaveLength(1);
-      const t = so.spec.triggers[0];
-      expect(t?.type).toBe('nats-jetstream');
-      expect(t?.metadata).toMatchObject({ natsServerMonitoringEndpoint: 'nats-headless.nats:8222', account: '$G', stream: DEFAULT_STREAM, consumer: DEFAULT_CONSUMER, lagThreshold: '5000' });
       const cm = configMap(objs);
-      expect([cm.CXPULSE_STREAM, cm.CXPULSE_CONSUMER]).toEqual([t?.metadata.stream, t?.metadata.consumer]);
+      expect(cm.CXPULSE_CONSUMER).toBe(DEFAULT_CONSUMER);
+      // The consumers all instances together pull from: every partition's and the legacy one (engine/bus/partition.ts).
+      const P = Number(cm.CXPULSE_PARTITIONS);
+      expect(P).toBeGreaterThan(1);
+      const all = consumersFor(cm.CXPULSE_CONSUMER!, P, Array.from({ length: P }, (_, k) => k)).map((c) => c.name);
+      expect(all).toHaveLength(P + 1);
+      expect(so.spec.triggers.map((t) => t.metadata.consumer)).toEqual(all);
+      for (const t of so.spec.triggers) {
+        expect(t.type).toBe('nats-jetstream');
+        expect(t.metadata).toMatchObject({ natsServerMonitoringEndpoint: 'nats-headless.nats:8222', account: '$G', stream: cm.CXPULSE_STREAM, lagThreshold: '400' });
+      }
+      expect(cm.CXPULSE_STREAM).toBe(DEFAULT_STREAM);
+    });
+
+    it('with one partition has one trigger, on the engine\'s one consumer', () => {
+      const single = render({ 'autoscaling.enabled': true, partitions: 1, 'autoscaling.maxReplicas': 1 });
+      const so = one(single, 'ScaledObject') as K8sObject & { spec: { triggers: { metadata: { consumer: string } }[] } };
+      expect(so.spec.triggers.map((t) => t.metadata.consumer)).toEqual(consumersFor(configMap(single).CXPULSE_CONSUMER!, 1, [0]).map((c) => c.name));
+      expect(so.spec.triggers.map((t) => t.metadata.consumer)).toEqual([DEFAULT_CONSUMER]);
     });
 
     it('leaves the replica count to KEDA and has the pods read it through the watcher, allowed to read that scale only', () => {

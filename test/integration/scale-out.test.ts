@@ -3,7 +3,8 @@
  * the HTTP ingest of real engines on a private nats-server, once into ONE engine and once into
  * THREE (CXPULSE_INSTANCES=3, CXPULSE_PARTITIONS=12, each its own file store), gives the same
  * cues (by kind and evidence), the same scored rows with the same conversation trends and churn
- * risk, the same waiting alerts, and the negative-share alert opened exactly once, by instance 0.
+ * risk, the same waiting alerts, and the negative-share alert opened exactly once, by instance 0;
+ * and each instance's feed carries all of the cues (engine/feed/relay.ts).
  *
  * Time is the engines' clock (EngineOptions.clock), a virtual one the test moves minute by minute:
  * each phase's events are received at the same engine time in both runs, and the alert re-test of
@@ -36,7 +37,10 @@ const FURIOUS = [
 
 interface Output {
   rows: Map<string, { label: string; turns: number; trend: number; churn: unknown; customerId: string }>;
+  /** The cues on instance 0's feed: with the feed relayed, every instance's cues. */
   cues: string[];
+  /** The cues on each instance's feed (one list per instance). */
+  cuesPer: string[][];
   alerts: { kind: string; alertId: string; status: string; tsMs: number; instance: number }[];
 }
 
@@ -72,7 +76,7 @@ async function run(dir: string, rulesFile: string, instances: number, partitions
   const clock = virtualClock();
   const engines: Engine[] = [];
   const sockets: WebSocket[] = [];
-  const cues: string[] = [];
+  const cuesPer: string[][] = [];
   try {
     for (let i = 0; i < instances; i++) {
       const env: Record<string, string> = {
@@ -92,6 +96,8 @@ async function run(dir: string, rulesFile: string, instances: number, partitions
       engines.push(await startTestEngine(env, { clock }));
     }
     for (const e of engines) {
+      const cues: string[] = [];
+      cuesPer.push(cues);
       const ws = new WebSocket(`${e.url.replace(/^http/, 'ws')}/v1/feed`);
       ws.on('message', (d) => {
         const m = JSON.parse(String(d)) as { type: string; cue?: { kind: string; evidence: { eventIds: string[] } } };
@@ -124,7 +130,7 @@ async function run(dir: string, rulesFile: string, instances: number, partitions
     for (const s of sockets) s.close();
     await nats.dispose();
   }
-  const out: Output = { rows: new Map(), cues: cues.sort(), alerts: [] };
+  const out: Output = { rows: new Map(), cues: [...cuesPer[0]!].sort(), cuesPer: cuesPer.map((c) => [...c].sort()), alerts: [] };
   for (let i = 0; i < instances; i++) {
     const lines = async (f: string) => (await readFile(join(dir, `i${i}`, 'store', f), 'utf8').catch(() => '')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
     for (const r of await lines('scored_events.jsonl')) {
@@ -179,6 +185,11 @@ describe('three instances on 12 partitions against one instance, same input', ()
     expect(one.cues.length).toBeGreaterThan(10);
     expect(byKind(three.cues)).toEqual(byKind(one.cues));
     expect(three.cues).toEqual(one.cues);
+  });
+
+  it('shows every instance\'s cues on every instance\'s feed, once each (the feed relay)', () => {
+    expect(three.cuesPer).toHaveLength(3);
+    for (const cues of three.cuesPer) expect(cues).toEqual(one.cues);
   });
 
   it('raises the same waiting alerts, each state at the same engine time', () => {

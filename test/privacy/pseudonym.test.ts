@@ -46,6 +46,17 @@ describe('pseudonymous customer ids', () => {
     expect(p('email:anna@example.com')).toBe(pseudonym);
   });
 
+  it('forgets the cached ids whose pseudonym matches (an erasure announced by another instance), in both generations', () => {
+    const p = createPseudonymizer(KEY);
+    const anna = p('email:anna@example.com');
+    for (let i = 0; i < PSEUDONYM_CACHE_SIZE; i++) p(`cust-${i}`); // anna moves to the older generation
+    p('crm:42');
+    expect(p.forgetWhere?.((x) => x === anna || x === pseudonymOf(KEY, 'crm:42'))).toBe(2);
+    expect(p.cached?.('email:anna@example.com')).toBe(false);
+    expect(p.cached?.('crm:42')).toBe(false);
+    expect(p.cached?.('cust-7')).toBe(true);
+  });
+
   it('logs erasures under a hash that is neither the id nor the pseudonym', () => {
     const pseudonym = createPseudonymizer(KEY)('cust-1');
     const h = erasureLogHash(KEY, pseudonym);
