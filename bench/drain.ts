@@ -16,6 +16,7 @@ import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting,
 import { createLogger } from '../engine/observability/index.ts';
 import { createNatsBus } from '../engine/bus/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
+import { LONG_QUERY_SETTINGS } from '../engine/sinks/clickhouse/index.ts';
 import { startNatsServer } from '../engine/devtools/index.ts';
 import { writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -88,7 +89,7 @@ async function fillBacklog(cfg: Config, n: number, seed: number): Promise<void> 
 async function drainOnce(n: number, workers: number, chUrl: string, profileDir: string | undefined): Promise<DrainRun> {
   const nats = await startNatsServer();
   const dataDir = await mkdtemp(join(tmpdir(), 'cxpulse-drain-'));
-  const ch = createClient({ url: chUrl, request_timeout: 600_000 }); // a DROP on a busy 18.16 can take minutes
+  const ch = createClient({ url: chUrl, request_timeout: 600_000, clickhouse_settings: { ...LONG_QUERY_SETTINGS } }); // a DROP on a busy 18.16 can take minutes
   await ch.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
   const cfg = loadConfig(environmentWith({
     PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NATS_URL: nats.url, CLICKHOUSE_URL: chUrl, CLICKHOUSE_DB: DB,

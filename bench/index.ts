@@ -11,6 +11,7 @@ import { drainBench } from './drain.ts';
 import { scaleOutBench } from './scaleOut.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
+import { LONG_QUERY_SETTINGS } from '../engine/sinks/clickhouse/index.ts';
 import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
 import { summarize } from './stats.ts';
 import WebSocket from 'ws';
@@ -95,7 +96,7 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
   const dataDir = await mkdtemp(join(tmpdir(), 'cxpulse-bench-'));
   const db = `cxpulse_bench_${process.pid}`; // one per bench process: benches sharing a ClickHouse do not drop each other's
   // A DROP on a busy 18.16 can take minutes.
-  const ch = useClickHouse ? createClient({ url: chUrl, request_timeout: 600_000 }) : undefined;
+  const ch = useClickHouse ? createClient({ url: chUrl, request_timeout: 600_000, clickhouse_settings: { ...LONG_QUERY_SETTINGS } }) : undefined;
   await ch?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
   const cfg = loadConfig(environmentWith({
     PORT: '0',

@@ -20,7 +20,7 @@
 import { loadavg, cpus } from 'node:os';
 import { createClient } from '@clickhouse/client';
 import { parseArgs } from 'node:util';
-import { createClickHouseStore, ROLLUPS } from '../engine/sinks/clickhouse/index.ts';
+import { createClickHouseStore, LONG_QUERY_SETTINGS, ROLLUPS } from '../engine/sinks/clickhouse/index.ts';
 import { extractQueries, loadDashboards } from '../test/grafana/dashboards.ts';
 import { expandSql } from '../test/grafana/macros.ts';
 import { RAW } from '../test/grafana/rawQueries.ts';
@@ -82,7 +82,7 @@ function columnExpressions(endS: number): Record<string, string> {
 async function main(): Promise<void> {
   const store = await createClickHouseStore({ url: args.url, database: DB });
   // The store's client gives up after 30 s; filling and the raw FINAL queries take longer here.
-  const client = createClient({ url: args.url, request_timeout: 1_800_000 });
+  const client = createClient({ url: args.url, request_timeout: 1_800_000, clickhouse_settings: { ...LONG_QUERY_SETTINGS } });
   const q = async (sql: string): Promise<Record<string, unknown>[]> => (await client.query({ query: sql, format: 'JSONEachRow' })).json<Record<string, unknown>>();
   await client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
   try {

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { ClickHouseClient } from '@clickhouse/client';
-import type { ClickHouseStoreOptions } from '../sinks/clickhouse/index.ts';
+import { LONG_QUERY_SETTINGS, type ClickHouseStoreOptions } from '../sinks/clickhouse/index.ts';
 import type { DailyReport } from './daily.ts';
 import type { WeeklyReport } from './weekly.ts';
 
@@ -32,6 +32,7 @@ export function reportClient(o: Pick<ClickHouseStoreOptions, 'url' | 'username' 
     ...(o.password !== undefined ? { password: o.password } : {}),
     application: 'cxpulse-report',
     request_timeout: 120_000,
+    clickhouse_settings: { ...LONG_QUERY_SETTINGS },
   });
 }
 

@@ -19,6 +19,14 @@ export interface ClickHouseStoreOptions {
 }
 
 export const DEFAULT_CLICKHOUSE_URL = 'http://127.0.0.1:8123';
+
+/**
+ * Client settings for queries that may run longer than a proxy's idle timeout (reports, bench
+ * fills and drops): ClickHouse sends progress headers every 10 s so the connection is not idle.
+ * Both settings exist on 18.16 and current releases; without them @clickhouse/client warns at
+ * start for a request_timeout above 60 s.
+ */
+export const LONG_QUERY_SETTINGS = { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: '10000' } as const;
 export const DEFAULT_CLICKHOUSE_DATABASE = 'cxpulse';
 
 /**

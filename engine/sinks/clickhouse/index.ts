@@ -14,6 +14,7 @@ export {
   DEFAULT_CLICKHOUSE_URL,
 } from './config.ts';
 export type { ClickHouseStoreOptions, SinkLog } from './config.ts';
+export { LONG_QUERY_SETTINGS } from './config.ts';
 export { capabilitiesFor, parseServerVersion } from './capabilities.ts';
 export type { Capabilities, ServerVersion } from './capabilities.ts';
 export { MAX_META_BYTES } from './row.ts';
