@@ -33,12 +33,14 @@ function rollup(db: string): string {
   return `${assertIdentifier(db)}.${SCORED_EVENTS_BY_MINUTE}`;
 }
 
-function int(n: number, what: string): number {
+/** A window bound or count: a non-negative integer, checked before it goes into SQL. */
+export function int(n: number, what: string): number {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a non-negative integer, got ${n}`);
   return n;
 }
 
-function dim(d: Dimension): Dimension {
+/** A report dimension, checked against DIMENSIONS before it goes into SQL. */
+export function dim(d: Dimension): Dimension {
   if (!DIMENSIONS.includes(d)) throw new Error(`unknown report dimension ${String(d)}`);
   return d;
 }

@@ -7,16 +7,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../helpers/clickhouse.ts';
 import { TABLES } from '../../engine/sinks/clickhouse/tables.ts';
 import { scoredEvent } from '../sinks/fixtures.ts';
 
-const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_distributed_${Date.now()}_${process.pid}`;
+const store = useTempStore(DB);
 const CLUSTER = 'test_cluster_two_shards_localhost';
 const SQL = readFileSync(resolve(import.meta.dirname, '..', '..', 'deploy', 'clickhouse', 'distributed.sql'), 'utf8');
-let store: ClickHouseStore;
 
 /** The file's statements for this test's database and cluster (comments dropped). */
 function statements(): string[] {
@@ -28,18 +27,10 @@ function statements(): string[] {
     .filter(Boolean);
 }
 async function count(query: string): Promise<number> {
-  const res = await store.client.query({ query, format: 'JSONEachRow' });
+  const res = await store().client.query({ query, format: 'JSONEachRow' });
   return Number((await res.json<{ n: string | number }>())[0]?.n);
 }
 
-beforeAll(async () => {
-  store = await createClickHouseStore({ url: CH_URL, database: DB });
-  await store.init();
-});
-afterAll(async () => {
-  await store?.client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
-  await store?.close();
-});
 
 describe('deploy/clickhouse/distributed.sql', () => {
   it('makes a Distributed table over each table the engine makes, reading every shard, FINAL per shard', async () => {
@@ -47,17 +38,17 @@ describe('deploy/clickhouse/distributed.sql', () => {
     expect(shards, `ClickHouse's default configuration defines ${CLUSTER}`).toBe(2);
     // The same event written twice, as after a redelivery, and another one.
     const a = scoredEvent(1, { id: 'dist-a' });
-    await store.write([a]);
-    await store.write([a, scoredEvent(2, { id: 'dist-b' })]);
+    await store().write([a]);
+    await store().write([a, scoredEvent(2, { id: 'dist-b' })]);
     const made = statements();
     expect(made).toHaveLength(TABLES.length);
-    for (const q of made) await store.client.command({ query: q });
+    for (const q of made) await store().client.command({ query: q });
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events FINAL`)).toBe(2);
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events_all`)).toBe(3 * shards);
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events_all FINAL`)).toBe(2 * shards);
     for (const t of TABLES) expect(await count(`SELECT count() AS n FROM system.tables WHERE database = '${DB}' AND name = '${t.name}_all' AND engine = 'Distributed'`), t.name).toBe(1);
     // Same columns as the table it reads.
-    const cols = async (t: string) => (await (await store.client.query({ query: `SELECT name, type FROM system.columns WHERE database = '${DB}' AND table = '${t}'`, format: 'JSONEachRow' })).json()) as unknown[];
+    const cols = async (t: string) => (await (await store().client.query({ query: `SELECT name, type FROM system.columns WHERE database = '${DB}' AND table = '${t}'`, format: 'JSONEachRow' })).json()) as unknown[];
     expect(await cols('scored_events_all')).toEqual(await cols('scored_events'));
   });
 });

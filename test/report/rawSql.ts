@@ -4,20 +4,10 @@
  * (which reads the minute rollup) and expects the same rows.
  */
 import { assertIdentifier } from '../../engine/sinks/clickhouse/config.ts';
-import { DAY_S, DIMENSIONS, WEEK_S, type Dimension } from '../../engine/report/sql.ts';
+import { DAY_S, WEEK_S, dim, int, type Dimension } from '../../engine/report/sql.ts';
 
 function view(db: string): string {
   return `${assertIdentifier(db)}.scored_events_latest`;
-}
-
-function int(n: number, what: string): number {
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`${what} must be a non-negative integer, got ${n}`);
-  return n;
-}
-
-function dim(d: Dimension): Dimension {
-  if (!DIMENSIONS.includes(d)) throw new Error(`unknown report dimension ${String(d)}`);
-  return d;
 }
 
 /** Customer messages in [from, to): the report is about what customers said, not agents. */

@@ -3,28 +3,18 @@
  * receive time removes rows past the retention from every table that has received_at, whatever
  * the client's ts says, and leaves the rest.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
+import { describe, expect, it } from 'vitest';
+import { useTempStore } from '../helpers/clickhouse.ts';
 import { retentionDeleteSql, sweepRetention } from '../../engine/sinks/clickhouse/retention.ts';
 import { waitForMutations } from '../../engine/sinks/clickhouse/erase.ts';
 import { businessEvent, scoredEvent } from './fixtures.ts';
 
-const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_retention_${Date.now()}_${process.pid}`;
+const store = useTempStore(DB);
 const DAY = 86_400_000;
-let store: ClickHouseStore;
-
-beforeAll(async () => {
-  store = await createClickHouseStore({ url: CH_URL, database: DB });
-  await store.init();
-});
-afterAll(async () => {
-  await store?.client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
-  await store?.close();
-});
 
 const ids = async (table: string): Promise<string[]> => {
-  const res = await store.client.query({ query: `SELECT event_id FROM ${DB}.${table} ORDER BY event_id`, format: 'JSONEachRow' });
+  const res = await store().client.query({ query: `SELECT event_id FROM ${DB}.${table} ORDER BY event_id`, format: 'JSONEachRow' });
   return (await res.json<{ event_id: string }>()).map((r) => r.event_id);
 };
 
@@ -36,22 +26,22 @@ describe('retention without TTL', () => {
 
   it('deletes rows received before the retention from every table with received_at, keyed on receive time, not ts', async () => {
     const now = Date.now();
-    await store.write([
+    await store().write([
       // Received 40 days ago, although the client says it is from today: goes.
       { ...scoredEvent(1, { id: 'old-received' }), tsMs: now, receivedAtMs: now - 40 * DAY },
       // Received today, although the client dates it 1999: stays.
       { ...scoredEvent(2, { id: 'new-received' }), tsMs: Date.UTC(1999, 0, 1), receivedAtMs: now },
     ]);
-    await store.writeBusinessEvents([
+    await store().writeBusinessEvents([
       { ...businessEvent(1), id: 'crm-old', receivedAtMs: now - 40 * DAY },
       { ...businessEvent(2), id: 'crm-new', receivedAtMs: now },
     ]);
-    const swept = await sweepRetention(store.client, DB, 30);
+    const swept = await sweepRetention(store().client, DB, 30);
     expect(swept).toEqual(expect.arrayContaining(['business_events', 'scored_events']));
-    for (const t of swept) await waitForMutations(store.client, DB, t, 60_000);
+    for (const t of swept) await waitForMutations(store().client, DB, t, 60_000);
     expect(await ids('scored_events')).toEqual(['new-received']);
     expect(await ids('business_events')).toEqual(['crm-new']);
     // Nothing left to delete: the next sweep asks for no mutation.
-    expect(await sweepRetention(store.client, DB, 30)).toEqual([]);
+    expect(await sweepRetention(store().client, DB, 30)).toEqual([]);
   });
 });
