@@ -40,11 +40,13 @@ export interface Alerting extends ForgetsCustomers {
  */
 export type ShareMode = { role: 'local' } | { role: 'aggregate' } | { role: 'report'; send(counts: ShareCount[]): void };
 
-export function createAlerting(rules: AlertRules, share: ShareMode = { role: 'local' }): Alerting {
+/** `instance`: this instance's index when several share the stream (named in its spike alerts' ids); undefined alone. */
+export function createAlerting(rules: AlertRules, share: ShareMode = { role: 'local' }, instance?: number): Alerting {
   const negative = createAlertDetector(rules);
   const waiting = createWaitingDetector(rules.waiting_too_long);
-  const dlq = createSpikeDetector('dlq_spike', rules.dlq_spike);
-  const lat = createSpikeDetector('latency_spike', rules.latency_spike);
+  const idPrefix = instance === undefined ? '' : `i${instance}-`;
+  const dlq = createSpikeDetector('dlq_spike', rules.dlq_spike, idPrefix);
+  const lat = createSpikeDetector('latency_spike', rules.latency_spike, idPrefix);
   /** `report`: counts not yet sent, by channel and minute. */
   const unsent = new Map<string, ShareCount>();
   let reported = 0;

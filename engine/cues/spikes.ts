@@ -51,7 +51,12 @@ export function histQuantile(hists: readonly Uint32Array[], q: number): number |
   return binMid(BINS - 1);
 }
 
-export function createSpikeDetector(kind: 'dlq_spike' | 'latency_spike', rules: SpikeRules): SpikeDetector {
+/**
+ * `idPrefix`: put before the alert ids (`dlq-<ms>`, `lat-<ms>`); with several instances each has
+ * its own spikes (its own health), and their alerts meet in every feed and one alerts table, so
+ * the instance is named in the id (`i2-dlq-<ms>`) and two instances' incidents never share one.
+ */
+export function createSpikeDetector(kind: 'dlq_spike' | 'latency_spike', rules: SpikeRules, idPrefix = ''): SpikeDetector {
   const latency = kind === 'latency_spike';
   const span = rules.windowMinutes + rules.baselineMinutes;
   const ring: Bucket[] = Array.from({ length: span + 1 }, () => ({ minute: -1, n: 0 }));
@@ -105,7 +110,7 @@ export function createSpikeDetector(kind: 'dlq_spike' | 'latency_spike', rules: 
       if (!incident) {
         const opens = cur.n >= rules.minSamples && baseOk && cur.value >= rules.factor * base.value && cur.value - base.value >= rules.minDelta;
         if (!opens) return [];
-        incident = { alertId: `${kind === 'dlq_spike' ? 'dlq' : 'lat'}-${nowMs}`, openedAtMs: nowMs, lastValue: cur.value };
+        incident = { alertId: `${idPrefix}${kind === 'dlq_spike' ? 'dlq' : 'lat'}-${nowMs}`, openedAtMs: nowMs, lastValue: cur.value };
         return [make('open', incident.alertId, nowMs)];
       }
       const calm = cur.n < rules.minSamples / 2 || cur.value < rules.resolveFactor * base.value || (latency && cur.value - base.value < rules.minDelta / 2);

@@ -56,7 +56,7 @@ export function createEngineAdvice(cfg: Config, { rules, replies }: AdviceRules,
   // Scale-out: the negative-share alert is over every instance's events; the owner of partition 0 decides it.
   const share: ShareMode =
     scale.instances === 1 ? { role: 'local' } : scale.instance === 0 ? { role: 'aggregate' } : { role: 'report', send: (counts) => void o.bus.publish(SHARE_COUNTS_SUBJECT, encodeShareCounts(scale.instance, counts)).catch(() => undefined) };
-  const alerting = createAlerting(rules.alerts, share);
+  const alerting = createAlerting(rules.alerts, share, scale.instances === 1 ? undefined : scale.instance);
   if (share.role === 'aggregate') {
     if (!o.bus.subscribe) throw new Error('CXPULSE_INSTANCES > 1 needs NATS (NATS_URL): the in-process bus cannot reach the other instances');
     o.bus.subscribe(SHARE_COUNTS_SUBJECT, (data) => {

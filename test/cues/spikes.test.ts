@@ -29,6 +29,18 @@ describe('dlq_spike', () => {
     expect(d.open()).toEqual([]);
   });
 
+  it('names the instance in the alert id when several instances share the stream (their incidents never share an id)', () => {
+    const [alone, second] = [createSpikeDetector('dlq_spike', rules('dlq_spike')), createSpikeDetector('dlq_spike', rules('dlq_spike'), 'i2-')];
+    for (const d of [alone, second]) {
+      feed(d, 0, 59, 1);
+      feed(d, 60, 64, 5);
+    }
+    const [a] = alone.evaluate(at(64, 59));
+    const [b] = second.evaluate(at(64, 59));
+    expect(a?.alertId).toBe(`dlq-${at(64, 59)}`);
+    expect(b?.alertId).toBe(`i2-dlq-${at(64, 59)}`);
+  });
+
   it('does not open on a rate that is its usual one, or on too few dead letters', () => {
     const d = createSpikeDetector('dlq_spike', rules('dlq_spike'));
     feed(d, 0, 64, 3);
