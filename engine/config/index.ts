@@ -19,6 +19,7 @@ export const DEFAULT_BATCH_SIZE = 64;
 export const DEFAULT_BATCH_LINGER_MS = 20;
 export const DEFAULT_SINK_BATCH_SIZE = 500;
 export const DEFAULT_SINK_LINGER_MS = 100;
+export const DEFAULT_SINK_CONCURRENCY = 2;
 export const DEFAULT_MAX_IN_FLIGHT = 1024;
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 /** Deliveries of one message before it goes to the DLQ with its history. */
@@ -150,6 +151,8 @@ export const EnvSchema = Type.Object({
   CXPULSE_SINK_BATCH_SIZE: Int(DEFAULT_SINK_BATCH_SIZE),
   /** How long a started write batch waits to fill up. */
   CXPULSE_SINK_LINGER_MS: Int(DEFAULT_SINK_LINGER_MS, 0),
+  /** Store inserts running at once; while every one is busy, the rows that wait go together in the next (up to CXPULSE_SINK_BATCH_SIZE). */
+  CXPULSE_SINK_CONCURRENCY: Type.Integer({ default: DEFAULT_SINK_CONCURRENCY, minimum: 1, maximum: 16 }),
   /**
    * Worker threads that featurize and score micro-batches, each with its own copy of the model; unset: one fewer than
    * the cores (at least 1); 0: score on the main thread.

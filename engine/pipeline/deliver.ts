@@ -1,10 +1,10 @@
-import { asyncScheduler, concatMap, filter, lastValueFrom, mergeMap, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, filter, lastValueFrom, mergeMap, tap, timer, type OperatorFunction, type SchedulerLike } from 'rxjs';
 import { OPTIONAL_TEXT_SCORES, type ScoredEvent } from '../event/types.ts';
 import type { ScoreStore } from '../sinks/types.ts';
-import { batchBy } from './batchBy.ts';
 import type { DeadLetterSink } from './deadLetter.ts';
 import { storeBatch, type StoreBatchOptions } from './storeBatch.ts';
 import type { Tracked } from './types.ts';
+import { writeBehind } from './writeBehind.ts';
 
 export { NAK_DELAY_MS } from './storeBatch.ts';
 
@@ -15,6 +15,8 @@ export interface DeliverOptions {
   dlq: DeadLetterSink;
   batchSize: number;
   lingerMs: number;
+  /** Inserts running at once (default 1); batches wait together while every one is busy (writeBehind.ts). */
+  concurrency?: number;
   /** Waits before retrying a batch the store answers but fails, before splitting it. */
   retryDelaysMs?: readonly number[];
   /** Longest wait between attempts while the store is down. */
@@ -113,18 +115,22 @@ export function deliver(opts: DeliverOptions): OperatorFunction<Tracked[], Score
   return (source) =>
     source.pipe(
       mergeMap((batch) => batch),
-      batchBy<Tracked>(opts.batchSize, opts.lingerMs, scheduler),
-      concatMap(async (batch) => {
-        const stored = await storeBatch(batch, storing);
-        const ackedAtMs = scheduler.now();
-        const rows = stored.map((item) => {
-          const row = rowOf(item);
-          opts.onDelivered?.(item, row, ackedAtMs);
-          return row;
-        });
-        if (rows.length > 0) opts.onStored?.(rows);
-        return rows;
+      writeBehind<Tracked, ScoredEvent[]>({
+        maxBatch: opts.batchSize,
+        lingerMs: opts.lingerMs,
+        concurrency: opts.concurrency ?? 1,
+        scheduler,
+        write: async (batch) => {
+          const stored = await storeBatch(batch, storing);
+          const ackedAtMs = scheduler.now();
+          return stored.map((item) => {
+            const row = rowOf(item);
+            opts.onDelivered?.(item, row, ackedAtMs);
+            return row;
+          });
+        },
       }),
       filter((rows) => rows.length > 0),
+      tap((rows) => opts.onStored?.(rows)),
     );
 }

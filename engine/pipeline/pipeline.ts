@@ -48,7 +48,7 @@ export interface PipelineDeps {
    * Store writes: rows per write, how long a partial batch may wait, the retry delays, the longest
    * wait while the store is down, and the signal that ends that wait (a stop).
    */
-  sink: { batchSize: number; lingerMs: number; retryDelaysMs?: readonly number[]; holdMaxDelayMs?: number; signal?: AbortSignal };
+  sink: { batchSize: number; lingerMs: number; concurrency?: number; retryDelaysMs?: readonly number[]; holdMaxDelayMs?: number; signal?: AbortSignal };
   /** The DLQ, and `cx.scores.<channel>` for stored rows. */
   bus: Pick<EventBus, 'deadLetter' | 'publish'>;
   feed: Pick<FeedHub, 'broadcast' | 'broadcastCue'>;

@@ -39,6 +39,7 @@ export function runPipeline(cfg: Config, bus: EventBus, parts: Parts, log: Logge
     sink: {
       batchSize: cfg.CXPULSE_SINK_BATCH_SIZE,
       lingerMs: cfg.CXPULSE_SINK_LINGER_MS,
+      concurrency: cfg.CXPULSE_SINK_CONCURRENCY,
       holdMaxDelayMs: Math.min(HOLD_MAX_DELAY_MS, Math.floor(cfg.CXPULSE_ACK_WAIT_MS / 2)),
       signal: stop.signal,
     },
