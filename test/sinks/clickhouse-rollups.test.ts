@@ -14,6 +14,8 @@ import { waitForMutations } from '../../engine/sinks/clickhouse/erase.ts';
 import { scoredEvent } from './fixtures.ts';
 import type { ScoredEvent } from '../../engine/event/types.ts';
 import { chunksOf } from '../../engine/sinks/clickhouse/store.ts';
+import { createTableSql } from '../../engine/sinks/clickhouse/schema.ts';
+import { SCORED_EVENTS } from '../../engine/sinks/clickhouse/tables.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 /** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
@@ -200,6 +202,38 @@ describe('redelivery flag', () => {
     expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${DB}.scored_events`)).toBe(3000);
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_minute`)).toBe(3000);
     expect(await scalar(s, `SELECT sum(messages) FROM ${DB}.scored_events_by_customer_day`)).toBe(3000);
+  });
+});
+
+describe('the sort key', () => {
+  const NEW = `cxpulse_rollups_key_new_${Date.now()}_${process.pid}`;
+  const OLD = `cxpulse_rollups_key_old_${Date.now()}_${process.pid}`;
+
+  it('sorts a new scored_events by customer first, and finds redelivered copies by that key', async () => {
+    const s = await open(NEW);
+    await s.init();
+    const [t] = await (await s.client.query({ query: `SELECT sorting_key AS k FROM system.tables WHERE database = '${NEW}' AND name = 'scored_events'`, format: 'JSONEachRow' })).json<{ k: string }>();
+    expect(t?.k.replace(/\s/g, '')).toBe('customer_id,channel,event_id');
+    const batch = Array.from({ length: 50 }, (_, n) => scoredEvent(n, { id: `k-${n}`, tsMs: Date.UTC(2026, 10, 23, 9, 0, n) }));
+    await s.write(batch);
+    await s.write(redelivery(batch.slice(0, 20)));
+    expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${NEW}.scored_events`)).toBe(20);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${NEW}.scored_events_by_minute`)).toBe(50);
+  });
+
+  it('keeps a table an older release sorted by (channel, event_id), and its lookups still find the copies', async () => {
+    const s = await open(OLD);
+    await s.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${OLD}` });
+    await s.client.command({ query: createTableSql(OLD, { ...SCORED_EVENTS, orderBy: '(channel, event_id)' }, capabilitiesFor(parseServerVersion(s.serverVersion))) });
+    await s.init();
+    const [t] = await (await s.client.query({ query: `SELECT sorting_key AS k FROM system.tables WHERE database = '${OLD}' AND name = 'scored_events'`, format: 'JSONEachRow' })).json<{ k: string }>();
+    expect(t?.k.replace(/\s/g, '')).toBe('channel,event_id');
+    const batch = Array.from({ length: 50 }, (_, n) => scoredEvent(n, { id: `o-${n}`, tsMs: Date.UTC(2026, 10, 23, 9, 0, n) }));
+    await s.write(batch);
+    await s.write(redelivery(batch.slice(0, 20)));
+    expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${OLD}.scored_events`)).toBe(20);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${OLD}.scored_events_by_minute`)).toBe(50);
+    expect(await scalar(s, `SELECT count() FROM ${OLD}.scored_events_latest`)).toBe(50);
   });
 });
 

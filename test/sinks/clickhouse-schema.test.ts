@@ -78,7 +78,7 @@ describe('DDL text', () => {
         ')',
         'ENGINE = ReplacingMergeTree(version)',
         `PARTITION BY ${CLAMPED_TS_PARTITION}`,
-        'ORDER BY (channel, event_id)',
+        'ORDER BY (customer_id, channel, event_id)',
         'TTL toDateTime(ts) + toIntervalDay(30)',
         'SETTINGS index_granularity = 8192',
       ].join('\n'),
@@ -89,7 +89,7 @@ describe('DDL text', () => {
   it('both variants share the dedup key and partitioning', () => {
     for (const caps of [legacy, modern]) {
       const sql = createTableSql('db1', SCORED_EVENTS, caps);
-      expect(sql).toContain(`ENGINE = ReplacingMergeTree(version)\nPARTITION BY ${CLAMPED_TS_PARTITION}\nORDER BY (channel, event_id)`);
+      expect(sql).toContain(`ENGINE = ReplacingMergeTree(version)\nPARTITION BY ${CLAMPED_TS_PARTITION}\nORDER BY (customer_id, channel, event_id)`);
       for (const t of TABLES) {
         const names = columnsFor(t, caps).map((c) => c.name);
         expect(new Set(names).size).toBe(names.length);

@@ -88,12 +88,15 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   const ctx: SchemaContext = { client, db, caps, retentionDays, serverVersion, log };
   /** Columns per table as they exist, so rows match tables made by older servers/releases. */
   let shapes = new Map<string, TableShape>();
+  /** Whether scored_events is sorted by customer first (made by this release) or by (channel, event_id) (before it). */
+  let customerKeyed: boolean | undefined;
 
   let stopSweeps: (() => void) | undefined;
   /** Events whose insert failed here (they may have landed anyway): looked up when written again. */
   const uncertain = new Set<string>();
 
   async function init(): Promise<void> {
+    customerKeyed = undefined;
     shapes = await ensureSchema(ctx);
     // Without TTL (18.16) the retention is a scheduled delete keyed on receive time.
     if (retentionDays !== undefined && !caps.ttl && !stopSweeps) stopSweeps = startRetentionSweeps({ client, db, days: retentionDays, log });
@@ -134,10 +137,14 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
    */
   async function markRedelivered(values: Row[], redelivered: readonly boolean[]): Promise<void> {
     const seen = new Set<string>();
-    const keys = [...new Set(values.filter((v, i) => redelivered[i] === true || uncertain.has(keyOf(v))).map((v) => `(${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
+    const maybe = values.filter((v, i) => redelivered[i] === true || uncertain.has(keyOf(v)));
+    // The lookup names the table's own key, so that it reads a few granules, not every row.
+    if (maybe.length > 0) customerKeyed ??= await sortedByCustomer(client, db);
+    const tuple = customerKeyed ? '(customer_id, channel, event_id)' : '(channel, event_id)';
+    const keys = [...new Set(maybe.map((v) => `(${customerKeyed ? `${sqlString(String(v.customer_id))}, ` : ''}${sqlString(String(v.channel))}, ${sqlString(String(v.event_id))})`))];
     // Statements stay under the server's max_query_size (256 KiB by default).
     for (const chunk of chunksOf(keys, LOOKUP_CHARS)) {
-      const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE (channel, event_id) IN (${chunk.join(', ')}) GROUP BY c, e`);
+      const stored = await selectRows<{ c: string; e: string }>(client, `SELECT toString(channel) AS c, event_id AS e FROM ${db}.${SCORED_EVENTS.name} WHERE ${tuple} IN (${chunk.join(', ')}) GROUP BY c, e`);
       for (const r of stored) seen.add(`${r.c}\u0000${r.e}`);
     }
     for (const v of values) {
@@ -199,6 +206,12 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
 
 /** At most this many events are remembered as uncertain (the oldest are forgotten first). */
 const MAX_UNCERTAIN = 200_000;
+
+/** Whether the table's sorting key starts with customer_id (system.tables.sorting_key exists on 18.16 and current releases). */
+async function sortedByCustomer(client: ClickHouseClient, db: string): Promise<boolean> {
+  const [t] = await selectRows<{ k: string }>(client, `SELECT sorting_key AS k FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(SCORED_EVENTS.name)}`);
+  return /^\(?\s*customer_id\s*,/.test(t?.k ?? '');
+}
 
 const keyOf = (v: Row): string => `${String(v.channel)}\u0000${String(v.event_id)}`;
 
