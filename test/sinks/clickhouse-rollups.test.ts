@@ -221,6 +221,15 @@ describe('the sort key', () => {
     expect(await scalar(s, `SELECT sum(messages) FROM ${NEW}.scored_events_by_minute`)).toBe(50);
   });
 
+  it('finds a copy whose first delivery is still being inserted beside it (inserts run side by side)', async () => {
+    const s = await open(NEW);
+    const batch = Array.from({ length: 2000 }, (_, n) => scoredEvent(n, { id: `side-${n}`, tsMs: Date.UTC(2026, 10, 23, 10, 0, n % 60) }));
+    // Started in the same tick, as two insert slots would: the copies' lookup waits for the first insert.
+    await Promise.all([s.write(batch), s.write(redelivery(batch.slice(0, 30)))]);
+    expect(await scalar(s, `SELECT countIf(redelivered = 1) FROM ${NEW}.scored_events WHERE event_id LIKE 'side-%'`)).toBe(30);
+    expect(await scalar(s, `SELECT sum(messages) FROM ${NEW}.scored_events_by_minute WHERE minute >= toDateTime('2026-11-23 10:00:00', 'UTC') AND minute < toDateTime('2026-11-23 11:00:00', 'UTC')`)).toBe(2000);
+  });
+
   it('keeps a table an older release sorted by (channel, event_id), and its lookups still find the copies', async () => {
     const s = await open(OLD);
     await s.client.command({ query: `CREATE DATABASE IF NOT EXISTS ${OLD}` });

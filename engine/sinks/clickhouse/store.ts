@@ -90,6 +90,8 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   let shapes = new Map<string, TableShape>();
   /** Whether scored_events is sorted by customer first (made by this release) or by (channel, event_id) (before it). */
   let customerKeyed: boolean | undefined;
+  /** scored_events inserts running now. */
+  const scoredInserts = new Set<Promise<void>>();
 
   let stopSweeps: (() => void) | undefined;
   /** Events whose insert failed here (they may have landed anyway): looked up when written again. */
@@ -116,15 +118,31 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     const now = Date.now();
     const values = rows.map((r) => map(r, s, now));
     const flagged = t === SCORED_EVENTS && s.types.has('redelivered');
-    if (flagged) await markRedelivered(values, rows.map((r) => (r as { redelivered?: unknown }).redelivered === true));
+    if (!flagged) {
+      await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
+      return;
+    }
+    const redelivered = rows.map((r) => (r as { redelivered?: unknown }).redelivered === true);
+    // Inserts may run side by side (CXPULSE_SINK_CONCURRENCY): a batch with rows to look up first
+    // lets the inserts that started before it finish, so that a copy of an event in one of them
+    // is found. Registered before the first await, so a later batch always sees this one.
+    const earlier = [...scoredInserts];
+    let finished!: () => void;
+    const mine = new Promise<void>((r) => (finished = r));
+    scoredInserts.add(mine);
     try {
+      if (redelivered.includes(true) || values.some((v) => uncertain.has(keyOf(v)))) await Promise.allSettled(earlier);
+      await markRedelivered(values, redelivered);
       await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
     } catch (err) {
       // The rows may have landed although the call failed (a timeout): a retry looks them up.
-      if (flagged) for (const v of values) remember(uncertain, keyOf(v));
+      for (const v of values) remember(uncertain, keyOf(v));
       throw err;
+    } finally {
+      scoredInserts.delete(mine);
+      finished();
     }
-    if (flagged) for (const v of values) uncertain.delete(keyOf(v));
+    for (const v of values) uncertain.delete(keyOf(v));
   }
 
   /**
