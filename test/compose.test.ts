@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EnvSchema } from '../engine/config/index.ts';
+import { EnvSchema, parseNatsServers } from '../engine/config/index.ts';
 import { TABLES } from '../engine/sinks/clickhouse/tables.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -195,7 +195,7 @@ describe('docker-compose.yml profile scale', () => {
     }
   });
 
-  it('gives instance i of N = 3 its own NATS seed server and its own shard, with 12 partitions on every instance', () => {
+  it('gives instance i of N = 3 its own NATS server first (the others as fallbacks) and its own shard, with 12 partitions on every instance', () => {
     const all = engines.map((n) => env(svc(n)));
     expect(all.map((e) => e.CXPULSE_INSTANCE).sort()).toEqual(engines.map((_, i) => String(i)));
     for (const [i, n] of engines.entries()) {
@@ -203,7 +203,10 @@ describe('docker-compose.yml profile scale', () => {
       expect(e.CXPULSE_INSTANCES, n).toBe(String(engines.length));
       expect(e.CXPULSE_PARTITIONS, n).toBe('12');
       expect(Number(e.CXPULSE_PARTITIONS)).toBeGreaterThanOrEqual(engines.length);
-      expect(new URL(e.NATS_URL ?? '').hostname).toBe(`nats-${e.CXPULSE_INSTANCE}`);
+      // Its own server first, then the others as fallbacks: every member of the cluster, once.
+      const servers = parseNatsServers(e.NATS_URL ?? '');
+      expect(new URL(servers[0]!).hostname).toBe(`nats-${e.CXPULSE_INSTANCE}`);
+      expect(servers.map((u) => new URL(u).hostname).sort()).toEqual(natsNodes);
       expect(new URL(e.CLICKHOUSE_URL ?? '').hostname).toBe(`ch-${e.CXPULSE_INSTANCE}`);
       expect(e.CXPULSE_INSTANCE).toBe(String(i));
       const deps = Object.keys(svc(n).depends_on ?? {});

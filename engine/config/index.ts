@@ -3,6 +3,9 @@ import { Value } from '@sinclair/typebox/value';
 
 /** Defaults for a local machine: every setting can be left unset. */
 export { PACKAGE_ROOT, fromPackageRoot } from './paths.ts';
+export { DEFAULT_LOCAL_NATS_URL, IN_PROCESS_NATS, describeNatsServers, natsServersOf, parseNatsServers } from './nats.ts';
+import { ConfigError } from './errors.ts';
+import { checkNatsUrl } from './nats.ts';
 
 export const DEFAULT_PORT = 8080;
 /** A standalone connector (`cxpulse connector <name>`) beside an engine on 8080 must not take the same port. */
@@ -10,7 +13,6 @@ export const DEFAULT_CONNECTOR_PORT = 8081;
 /** Loopback: an engine reachable from elsewhere needs CXPULSE_JWT_SECRET (or CXPULSE_ALLOW_OPEN=1). */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_CLICKHOUSE_DB = 'cxpulse';
-export const DEFAULT_LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 export const DEFAULT_LOCAL_CLICKHOUSE_URL = 'http://127.0.0.1:8123';
 export const DEFAULT_DATA_DIR = '.cxpulse';
 export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024;
@@ -70,7 +72,10 @@ export const EnvSchema = Type.Object({
    */
   CXPULSE_EXIT_AFTER_FAILURE_MS: Int(60_000, 0),
   CXPULSE_OPS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-  /** Unset: use NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process. */
+  /**
+   * NATS server, or a comma list of a NATS cluster's servers (nats://host:port, tls://host:port or host:port each).
+   * Unset: NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process.
+   */
   NATS_URL: Type.Optional(Type.String()),
   /** Unset: use ClickHouse on 127.0.0.1:8123 if it answers, else the embedded file store. `file`: force embedded. */
   CLICKHOUSE_URL: Type.Optional(Type.String()),
@@ -258,9 +263,7 @@ export const EnvSchema = Type.Object({
 });
 export type Config = Static<typeof EnvSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './errors.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -299,6 +302,7 @@ export function scoringWorkers(cfg: Pick<Config, 'CXPULSE_WORKERS'>, cores: numb
 /** Reads the configuration from environment variables (strings), converting and checking each one. */
 export function loadConfig(env: Env = process.env): Config {
   const cfg = check(EnvSchema, pick(env, Object.keys(EnvSchema.properties)));
+  checkNatsUrl(cfg.NATS_URL);
   scaleOf(cfg);
   return cfg;
 }

@@ -1,6 +1,6 @@
 import { connect } from '@nats-io/transport-node';
 import type { EventBus } from '../bus/index.ts';
-import { DEFAULT_LOCAL_NATS_URL, type Config } from '../config/index.ts';
+import { natsServersOf, type Config } from '../config/index.ts';
 import { connectBus, connectStore } from './connect.ts';
 import { privacySettings } from './privacy.ts';
 import type { ScoreStore } from '../sinks/types.ts';
@@ -111,7 +111,7 @@ export async function eraseWithoutEngine(cfg: Config, log: Logger, id: string): 
     await bus.init();
     await store.init();
     if (bus.kind === 'nats' && cfg.CXPULSE_CHURN === 'on') {
-      const nc = await connect({ servers: cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, name: 'cxpulse-erase' });
+      const nc = await connect({ servers: natsServersOf(cfg), name: 'cxpulse-erase' });
       states = createStateStore(await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET));
     }
     const privacy = privacySettings(cfg, log);

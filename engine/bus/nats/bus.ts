@@ -34,7 +34,8 @@ const MAX_REASONS = 10_000;
 const ms = (n: number) => n * 1_000_000; // JetStream durations are nanoseconds
 
 export interface NatsBusOptions {
-  url: string;
+  /** One server, or several members of a NATS cluster (the client tries each; NATS_URL parsed by engine/config). */
+  servers: readonly string[];
   stream: string;
   /** The durable consumer's name; with partitions, the base of each partition's consumer name. */
   consumer: string;
@@ -108,7 +109,9 @@ function parseAdvisory(data: Uint8Array): { seq: number; deliveries: number } | 
 
 export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   const nc: NatsConnection = await connect({
-    servers: opts.url,
+    servers: [...opts.servers],
+    // In the order given: each instance can list its nearest server first; the rest are its fallbacks.
+    noRandomize: true,
     name: 'cxpulse-engine',
     timeout: opts.connectTimeoutMs ?? 5000,
     maxReconnectAttempts: -1,
@@ -228,7 +231,7 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
 
   return {
     kind: 'nats',
-    description: `nats ${withoutCredentials(opts.url)} stream ${opts.stream}`,
+    description: `nats ${withoutCredentials(opts.servers.join(', '))} stream ${opts.stream}`,
     async init() {
       await ensureStream(eventsStream(opts.stream, opts));
       await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT], max_age: ms(opts.dlqMaxAgeMs ?? DEFAULT_DLQ_MAX_AGE_MS) });
