@@ -195,7 +195,7 @@ describe('docker-compose.yml profile scale', () => {
     }
   });
 
-  it('gives instance i of N = 3 its own NATS server first (the others as fallbacks) and its own shard, with 12 partitions on every instance', () => {
+  it('gives instance i of N = 3 its own NATS server first (the others as fallbacks), three stream replicas, its own shard, with 12 partitions on every instance', () => {
     const all = engines.map((n) => env(svc(n)));
     expect(all.map((e) => e.CXPULSE_INSTANCE).sort()).toEqual(engines.map((_, i) => String(i)));
     for (const [i, n] of engines.entries()) {
@@ -207,6 +207,7 @@ describe('docker-compose.yml profile scale', () => {
       const servers = parseNatsServers(e.NATS_URL ?? '');
       expect(new URL(servers[0]!).hostname).toBe(`nats-${e.CXPULSE_INSTANCE}`);
       expect(servers.map((u) => new URL(u).hostname).sort()).toEqual(natsNodes);
+      expect(e.CXPULSE_NATS_REPLICAS, n).toBe(String(natsNodes.length));
       expect(new URL(e.CLICKHOUSE_URL ?? '').hostname).toBe(`ch-${e.CXPULSE_INSTANCE}`);
       expect(e.CXPULSE_INSTANCE).toBe(String(i));
       const deps = Object.keys(svc(n).depends_on ?? {});

@@ -116,6 +116,11 @@ export const EnvSchema = Type.Object({
   CXPULSE_EVENTS_RETENTION: Type.Union([Type.Literal('workqueue'), Type.Literal('interest'), Type.Literal('limits')], { default: 'workqueue' }),
   /** Oldest raw event CX_EVENTS keeps, processed or not (the stream's max_age; 0: no limit). */
   CXPULSE_EVENTS_MAX_AGE_HOURS: Type.Integer({ default: DEFAULT_EVENTS_MAX_AGE_HOURS, minimum: 0, maximum: MAX_RETENTION_DAYS * 24 }),
+  /**
+   * Replicas of the JetStream streams the engine creates (CX_EVENTS, CX_DLQ, the customer-state bucket), 1..5 (a
+   * JetStream cluster of at least that many servers). Unset: new streams get 1 and existing ones keep their count.
+   */
+  CXPULSE_NATS_REPLICAS: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
   /** Oldest (redacted) dead letter CX_DLQ keeps (0: no limit). */
   CXPULSE_DLQ_MAX_AGE_HOURS: Type.Integer({ default: DEFAULT_DLQ_MAX_AGE_HOURS, minimum: 0, maximum: MAX_RETENTION_DAYS * 24 }),
   /** Comma list of `meta` keys kept on events; unset: every key (values redacted either way). */

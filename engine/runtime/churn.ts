@@ -5,7 +5,7 @@ import { describeNatsServers, natsServersOf } from '../config/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { PipelineDeps } from '../pipeline/index.ts';
-import { createCustomerTracker, createStateStore, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, openKvBackend, type ChurnScorer, type CustomerStateStore } from '../churn/index.ts';
+import { createCustomerTracker, createStateStore, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, openKvBackend, type ChurnScorer, type CustomerStateStore, type KvBackendOptions } from '../churn/index.ts';
 import { withoutCredentials } from '../util/index.ts';
 
 export interface ChurnRuntime {
@@ -21,6 +21,11 @@ function counter(registry: Registry | undefined, name: string, help: string, lab
   const existing = registry?.getSingleMetric(name);
   if (existing) return existing as Counter;
   return new Counter({ name, help, labelNames, registers: registry ? [registry] : [] });
+}
+
+/** The customer-state bucket's replicas as configured (CXPULSE_NATS_REPLICAS), with a refused change logged. */
+export function kvBackendOptions(cfg: Pick<Config, 'CXPULSE_NATS_REPLICAS'>, log: Logger): KvBackendOptions {
+  return { ...(cfg.CXPULSE_NATS_REPLICAS === undefined ? {} : { replicas: cfg.CXPULSE_NATS_REPLICAS }), warn: (msg, fields) => log.warn(fields, msg) };
 }
 
 /**
@@ -55,7 +60,7 @@ export async function startChurn(cfg: Config, bus: Pick<EventBus, 'kind'>, log: 
     // changed customer state), about 2 % of the main thread's time during a backlog drain.
     const nc = await connect({ servers, noRandomize: true, name: 'cxpulse-customer-state', maxReconnectAttempts: -1, reconnectTimeWait: 1000, noAsyncTraces: true });
     try {
-      backend = await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET);
+      backend = await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET, kvBackendOptions(cfg, log));
     } catch (e) {
       await nc.close();
       throw new Error(`cannot open the customer-state KV bucket ${cfg.CXPULSE_CHURN_KV_BUCKET} on ${describeNatsServers(servers)}: ${withoutCredentials((e as Error).message)}`);

@@ -68,6 +68,7 @@ export function natsBusOptions(cfg: Config, servers: readonly string[], log: Log
     retention: cfg.CXPULSE_EVENTS_RETENTION,
     eventsMaxAgeMs: cfg.CXPULSE_EVENTS_MAX_AGE_HOURS * 3_600_000,
     dlqMaxAgeMs: cfg.CXPULSE_DLQ_MAX_AGE_HOURS * 3_600_000,
+    ...(cfg.CXPULSE_NATS_REPLICAS === undefined ? {} : { replicas: cfg.CXPULSE_NATS_REPLICAS }),
     sanitizeDeadLetter: privacySettings(cfg, log).sanitizeDeadLetter,
     log,
     ...(connectTimeoutMs !== undefined ? { connectTimeoutMs } : {}),

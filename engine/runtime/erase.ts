@@ -2,6 +2,7 @@ import { connect } from '@nats-io/transport-node';
 import type { EventBus } from '../bus/index.ts';
 import { natsServersOf, type Config } from '../config/index.ts';
 import { connectBus, connectStore } from './connect.ts';
+import { kvBackendOptions } from './churn.ts';
 import { privacySettings } from './privacy.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createStateStore, openKvBackend, type CustomerStateStore } from '../churn/index.ts';
@@ -112,7 +113,7 @@ export async function eraseWithoutEngine(cfg: Config, log: Logger, id: string): 
     await store.init();
     if (bus.kind === 'nats' && cfg.CXPULSE_CHURN === 'on') {
       const nc = await connect({ servers: natsServersOf(cfg), name: 'cxpulse-erase' });
-      states = createStateStore(await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET));
+      states = createStateStore(await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET, kvBackendOptions(cfg, log)));
     }
     const privacy = privacySettings(cfg, log);
     // Running engines on the same NATS forget the customer's memory too (engine/runtime/eraseAcross.ts).
