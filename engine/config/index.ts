@@ -84,6 +84,11 @@ export const EnvSchema = Type.Object({
   /** ClickHouse credentials; unset: the client's `default` user. */
   CLICKHOUSE_USER: Type.Optional(Type.String()),
   CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
+  /**
+   * A cluster in the ClickHouse servers' remote_servers: each engine then also makes `<table>_all` Distributed tables
+   * over it (reading every shard) beside its own tables, and `cxpulse report` reads them. Unset: no Distributed tables.
+   */
+  CXPULSE_CLICKHOUSE_CLUSTER: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' })),
   /** Drop rows this many days after their event time (a TTL; ClickHouse 19.6+). Unset: keep forever. */
   CLICKHOUSE_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS })),
   /** Embedded file store (`store/`) and the in-process bus's DLQ file. */

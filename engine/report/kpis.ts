@@ -7,8 +7,6 @@
  * (no JOINs: the join of actions and cancellations is done here).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { assertIdentifier } from '../sinks/clickhouse/config.ts';
-import { ACTIONS_LATEST_VIEW, BUSINESS_EVENTS_LATEST_VIEW } from '../sinks/clickhouse/index.ts';
 import { htmlTable, mdTable, num, pct, select } from './common.ts';
 import { DAY_S, rollupSource, type ReportSource } from './sql.ts';
 
@@ -47,7 +45,6 @@ export interface Kpis {
   uplift: UpliftRow[];
 }
 
-const ident = (db: string) => assertIdentifier(db);
 const safe = (n: number): number => {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`bad time bound ${n}`);
   return n;
@@ -63,10 +60,10 @@ FROM ${source.events}
 WHERE ts >= toDateTime(${safe(from - REPEAT_WINDOW_S)}) AND ts < toDateTime(${safe(to)})
 GROUP BY via, conversation`,
     `SELECT toString(action) AS kind, held_out AS held, critical AS crit, toString(status) AS state, customer_id AS customer, toUInt32(toDateTime(ts)) AS at_s
-FROM ${ident(db)}.${ACTIONS_LATEST_VIEW}
+FROM ${source.actions}
 WHERE ts >= toDateTime(${safe(from - CHURN_WINDOW_S)}) AND ts < toDateTime(${safe(to)})`,
     `SELECT customer_id AS customer, min(toUInt32(toDateTime(ts))) AS at_s
-FROM ${ident(db)}.${BUSINESS_EVENTS_LATEST_VIEW}
+FROM ${source.business}
 WHERE type = 'cancellation' AND ts >= toDateTime(${safe(from - CHURN_WINDOW_S)})
 GROUP BY customer`,
   ];

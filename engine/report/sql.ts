@@ -17,7 +17,7 @@
  * Only plain identifiers are spliced in (assertIdentifier); 18.16 has no query parameters.
  */
 import { assertIdentifier } from '../sinks/clickhouse/config.ts';
-import { SCORED_EVENTS_BY_MINUTE, SCORED_EVENTS_LATEST_VIEW } from '../sinks/clickhouse/index.ts';
+import { ACTIONS_LATEST_VIEW, BUSINESS_EVENTS_LATEST_VIEW, SCORED_EVENTS_BY_MINUTE, SCORED_EVENTS_LATEST_VIEW } from '../sinks/clickhouse/index.ts';
 import * as raw from './rawSql.ts';
 import { DAY_S, WEEK_S, customerWindow, dim, int, type Dimension } from './bounds.ts';
 
@@ -27,21 +27,29 @@ export { DAY_S, WEEK_S, DIMENSIONS, dim, int, type Dimension } from './bounds.ts
 /**
  * The tables a report reads (FROM clauses, made here from a checked database name and fixed table
  * names only): `minutes` for aggregates over time, or none to aggregate the events themselves;
- * `events` for per-event reads, each scored event once.
+ * `events` for per-event reads, each scored event once; `actions` and `business` the newest state
+ * of each action and business event (the KPIs).
  */
 export interface ReportSource {
   minutes?: string;
   events: string;
+  actions: string;
+  business: string;
 }
 
-/** What a database made by this release holds: the minute rollup and the `_latest` view. */
-export function rollupSource(db: string): ReportSource {
-  return { minutes: `${assertIdentifier(db)}.${SCORED_EVENTS_BY_MINUTE}`, events: `${assertIdentifier(db)}.${SCORED_EVENTS_LATEST_VIEW}` };
+/**
+ * What a database made by this release holds: the minute rollup and the `_latest` views; with
+ * `suffix` `_all`, the Distributed tables over them that read every shard (CXPULSE_CLICKHOUSE_CLUSTER).
+ */
+export function rollupSource(db: string, suffix = ''): ReportSource {
+  const t = (name: string) => `${assertIdentifier(db)}.${name}${suffix}`;
+  return { minutes: t(SCORED_EVENTS_BY_MINUTE), events: t(SCORED_EVENTS_LATEST_VIEW), actions: t(ACTIONS_LATEST_VIEW), business: t(BUSINESS_EVENTS_LATEST_VIEW) };
 }
 
 /** A database without a built minute rollup: aggregates over the events, from `events` (the `_latest` view, or the table with FINAL). */
-export function rawSource(events: string): ReportSource {
-  return { events };
+export function rawSource(source: ReportSource, events: string): ReportSource {
+  const { minutes: _rollup, ...rest } = source;
+  return { ...rest, events };
 }
 
 

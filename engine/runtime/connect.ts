@@ -77,9 +77,12 @@ export function natsBusOptions(cfg: Config, servers: readonly string[], log: Log
 
 /** Same rule as the bus: CLICKHOUSE_URL set means ClickHouse or an error; unset means local or embedded. */
 export async function connectStore(cfg: Config, log: Logger): Promise<ScoreStore> {
-  const fileStore = () => createFileStore({ dir: join(cfg.CXPULSE_DATA_DIR, 'store'), log });
+  const fileStore = () => {
+    if (cfg.CXPULSE_CLICKHOUSE_CLUSTER !== undefined) log.warn(`CXPULSE_CLICKHOUSE_CLUSTER=${cfg.CXPULSE_CLICKHOUSE_CLUSTER} is ignored: the engine uses the embedded file store, not ClickHouse`);
+    return createFileStore({ dir: join(cfg.CXPULSE_DATA_DIR, 'store'), log });
+  };
   const clickhouse = (url: string) =>
-    createClickHouseStore({ url, database: cfg.CLICKHOUSE_DB, username: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD, retentionDays: cfg.CLICKHOUSE_RETENTION_DAYS, log });
+    createClickHouseStore({ url, database: cfg.CLICKHOUSE_DB, username: cfg.CLICKHOUSE_USER, password: cfg.CLICKHOUSE_PASSWORD, retentionDays: cfg.CLICKHOUSE_RETENTION_DAYS, cluster: cfg.CXPULSE_CLICKHOUSE_CLUSTER, log });
   if (cfg.CLICKHOUSE_URL === 'file') return fileStore();
   if (cfg.CLICKHOUSE_URL) {
     try {

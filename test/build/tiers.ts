@@ -51,6 +51,8 @@ export const INTEGRATION_TESTS = [
   // helm (built by scripts/services-helm.sh with Go): lint and template the Helm chart.
   'test/deploy/helm.test.ts',
   'test/sinks/clickhouse-rollups.test.ts',
+  // ClickHouse on 127.0.0.1:8123: CXPULSE_CLICKHOUSE_CLUSTER's Distributed tables over the default config's test clusters.
+  'test/sinks/clickhouse-cluster.test.ts',
 ];
 
 /**

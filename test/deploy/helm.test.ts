@@ -168,6 +168,12 @@ describe.skipIf(!HELM)('Helm chart deploy/helm/cxpulse', () => {
     expect(() => render({ 'nats.replicas': 7 })).toThrow(/nats.replicas 7: expected 1..5/);
   });
 
+  it('passes the ClickHouse cluster on only when set, as the engine reads it', () => {
+    expect(configMap(render()).CXPULSE_CLICKHOUSE_CLUSTER).toBeUndefined();
+    const cm = configMap(render({ 'clickhouse.cluster': 'cxpulse' }));
+    expect(loadConfig({ CXPULSE_CLICKHOUSE_CLUSTER: cm.CXPULSE_CLICKHOUSE_CLUSTER }).CXPULSE_CLICKHOUSE_CLUSTER).toBe('cxpulse');
+  });
+
   it('refuses more replicas than partitions, and settings it owns or credentials in config', () => {
     expect(() => render({ replicaCount: 13 })).toThrow(/replicaCount 13 is above partitions 12/);
     expect(() => render({ replicaCount: 4, partitions: 3 })).toThrow(/above partitions 3/);

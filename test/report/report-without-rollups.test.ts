@@ -59,7 +59,7 @@ describe('cxpulse report on a database without rollups', () => {
     }
     await drop('rollup_builds');
     const { source, fallback } = await reportSource(s.client, DB);
-    expect(source).toEqual({ events: `${DB}.scored_events_latest` });
+    expect(source).toEqual({ events: `${DB}.scored_events_latest`, actions: `${DB}.actions_latest`, business: `${DB}.business_events_latest` });
     expect(fallback).toBe(`${DB} has no built minute rollup (scored_events_by_minute: the database was made by an older release): the report aggregates ${DB}.scored_events_latest instead (same figures, slower on large tables). An engine of this release started on ${DB} builds the rollups.`);
     // Every statement of the fallback runs on the real schema; none reads a rollup.
     for (const sql of [...dailySql(DB, REPORT_DATE, {}, source), ...weeklySql(DB, REPORT_DATE, source)]) {
@@ -79,7 +79,8 @@ describe('cxpulse report on a database without rollups', () => {
     const before = await buildDailyReport(store().client, DB, REPORT_DATE);
     await drop('scored_events_latest');
     const { source, fallback } = await reportSource(store().client, DB);
-    expect(source).toEqual({ events: `${DB}.scored_events FINAL` });
+    expect(source.minutes).toBeUndefined();
+    expect(source.events).toBe(`${DB}.scored_events FINAL`);
     expect(fallback).toContain(`aggregates ${DB}.scored_events FINAL instead`);
     await runReport('daily', { date: REPORT_DATE, out: dir, db: DB });
     expect(await file('daily')).toBe(before.markdown);
