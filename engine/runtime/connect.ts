@@ -33,6 +33,7 @@ export async function connectBus(cfg: Config, log: Logger, now?: () => number): 
   const memory = () => {
     // Instances of one deployment share their work through NATS; an in-process bus per instance would split it blindly.
     if (scale.instances > 1) throw new Error(`CXPULSE_INSTANCES=${scale.instances} needs NATS: set NATS_URL to the server every instance uses (the in-process bus is one process's)`);
+    if (cfg.CXPULSE_NATS_REPLICAS !== undefined) log.warn(`CXPULSE_NATS_REPLICAS=${cfg.CXPULSE_NATS_REPLICAS} is ignored: the engine uses the in-process bus, not NATS`);
     return createMemoryBus({ dlqDir: cfg.CXPULSE_DATA_DIR, maxDeliver: cfg.CXPULSE_MAX_DELIVER, backoffMs: redeliveryBackoffMs(cfg), sanitizeDeadLetter: privacySettings(cfg, log).sanitizeDeadLetter });
   };
   if (cfg.NATS_URL === IN_PROCESS_NATS) return memory();
