@@ -9,9 +9,11 @@ import { parseArgs } from 'node:util';
 import { connect } from '@nats-io/transport-node';
 import { Kvm } from '@nats-io/kv';
 import { initBackend } from '../engine/model/index.ts';
+import { DEFAULT_LOCAL_NATS_URL, parseNatsServers } from '../engine/config/index.ts';
 import { loadChurnScorer, createStateStore, openKvBackend, streamFeatures, profileFeatures, createCustomerTracker, type StateBackend, type MessageObservation } from '../engine/churn/index.ts';
 
-const { values } = parseArgs({ options: { batches: { type: 'string', default: '200' }, nats: { type: 'string', default: 'nats://127.0.0.1:4222' } } });
+const { values } = parseArgs({ options: { batches: { type: 'string', default: '200' }, nats: { type: 'string', default: DEFAULT_LOCAL_NATS_URL } } });
+const natsServers = parseNatsServers(values.nats, '--nats');
 const BATCH = 64, CUSTOMERS = 2000, batches = Number(values.batches);
 const backend = await initBackend();
 const scorer = await loadChurnScorer();
@@ -41,9 +43,9 @@ console.log(`churn stage bench, TF.js backend ${backend}, model ${scorer.version
 await run('memory states', undefined);
 const bucket = `cxpulse-bench-${process.pid}`;
 try {
-  const nc = await connect({ servers: values.nats, timeout: 1500 });
+  const nc = await connect({ servers: natsServers, timeout: 1500 });
   await run(`nats kv states (${values.nats}, first sight of a customer = one KV read)`, await openKvBackend(nc, bucket));
-  const admin = await connect({ servers: values.nats });
+  const admin = await connect({ servers: natsServers });
   await new Kvm(admin).create(bucket).then((kv) => kv.destroy());
   await admin.close();
 } catch (e) {

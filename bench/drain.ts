@@ -12,7 +12,7 @@ import { createClient, type ClickHouseClient } from '@clickhouse/client';
 import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { takeEvents } from '../simulator/index.ts';
-import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting, type Config } from '../engine/config/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, natsServersOf, readSetting, type Config } from '../engine/config/index.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { createNatsBus } from '../engine/bus/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
@@ -74,10 +74,10 @@ async function count(ch: ClickHouseClient, query: string): Promise<number> {
 
 /** Queues `n` simulated events in CX_EVENTS, with the stream and consumer made as the engine makes them. */
 async function fillBacklog(cfg: Config, n: number, seed: number): Promise<void> {
-  const bus = await createNatsBus({ url: cfg.NATS_URL!, stream: cfg.CXPULSE_STREAM, consumer: cfg.CXPULSE_CONSUMER, maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT, log: createLogger('warn') });
+  const bus = await createNatsBus({ servers: natsServersOf(cfg), stream: cfg.CXPULSE_STREAM, consumer: cfg.CXPULSE_CONSUMER, maxAckPending: cfg.CXPULSE_MAX_IN_FLIGHT, log: createLogger('warn') });
   await bus.init();
   await bus.close();
-  const nc = await connect({ servers: cfg.NATS_URL! });
+  const nc = await connect({ servers: natsServersOf(cfg) });
   const js = jetstream(nc);
   const events = takeEvents(n, { seed, startMs: Date.now() - 3_600_000 });
   for (let i = 0; i < n; i += PUBLISH_WINDOW) {

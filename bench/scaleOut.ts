@@ -69,7 +69,7 @@ async function scaleOnce(n: number, instances: number, workers: number, chUrl: s
   try {
     await ch.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
     // The stream and every partition's consumer, as the engines make them; then the backlog, partitioned.
-    const bus = await createNatsBus({ url: nats.url, stream: 'CX_EVENTS', consumer: 'cxpulse-engine', partitions: SCALE_PARTITIONS, maxAckPending: 1024, log: createLogger('warn') });
+    const bus = await createNatsBus({ servers: [nats.url], stream: 'CX_EVENTS', consumer: 'cxpulse-engine', partitions: SCALE_PARTITIONS, maxAckPending: 1024, log: createLogger('warn') });
     await bus.init();
     await bus.close();
     say(`  instances=${instances}: queueing ${n} events in ${SCALE_PARTITIONS} partitions ...`);

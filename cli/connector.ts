@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { CONNECTORS, importCrmCsv, startConnector } from '../connectors/index.ts';
 import { createNatsBus, type EventBus } from '../engine/bus/index.ts';
-import { DEFAULT_LOCAL_NATS_URL, loadConfig, type Config } from '../engine/config/index.ts';
+import { IN_PROCESS_NATS, describeNatsServers, loadConfig, natsServersOf, parseNatsServers, type Config } from '../engine/config/index.ts';
 import { createConnectorPublisher } from '../engine/connector/index.ts';
 import { createLogger, type Logger } from '../engine/observability/index.ts';
 import { natsBusOptions } from '../engine/runtime/index.ts';
@@ -13,7 +13,7 @@ export interface ConnectorCliOptions {
   csv?: string;
   /** calls: watch this folder (overrides CXPULSE_CALLS_DIR). */
   dir?: string;
-  /** NATS server (overrides NATS_URL). */
+  /** NATS server or comma list of a cluster's servers (overrides NATS_URL). */
   nats?: string;
 }
 
@@ -25,14 +25,15 @@ const IMPORT_RETRY = { giveUpAfterMs: 5 * 60_000, maxDelayMs: 10_000 };
  * there is no in-process fallback, since events published into a process of their own would
  * reach no engine. The stream is created if the engine has not done so yet.
  */
-async function connectNats(cfg: Config, url: string, log: Logger): Promise<EventBus> {
-  if (url === 'memory') throw new Error('a standalone connector needs NATS: NATS_URL=memory only works inside `cxpulse start`');
+async function connectNats(cfg: Config, nats: string | undefined, log: Logger): Promise<EventBus> {
+  if ((nats ?? cfg.NATS_URL) === IN_PROCESS_NATS) throw new Error('a standalone connector needs NATS: NATS_URL=memory only works inside `cxpulse start`');
+  const servers = nats === undefined ? natsServersOf(cfg) : parseNatsServers(nats, '--nats');
   try {
-    const bus = await createNatsBus(natsBusOptions(cfg, url, log));
+    const bus = await createNatsBus(natsBusOptions(cfg, servers, log));
     await bus.init();
     return bus;
   } catch (e) {
-    throw new Error(`cannot connect to NATS at ${url}: ${(e as Error).message}`);
+    throw new Error(`cannot connect to NATS at ${describeNatsServers(servers)}: ${(e as Error).message}`);
   }
 }
 
@@ -45,7 +46,7 @@ export async function runConnector(name: string, o: ConnectorCliOptions): Promis
   const cfg = loadConfig();
   if (o.dir) cfg.CXPULSE_CALLS_DIR = o.dir;
   const log = createLogger(cfg.LOG_LEVEL);
-  const bus = await connectNats(cfg, o.nats ?? cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, log);
+  const bus = await connectNats(cfg, o.nats, log);
   if (o.csv) return importCsv(o.csv, bus, log);
 
   let running: Awaited<ReturnType<typeof startConnector>>;

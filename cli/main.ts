@@ -115,7 +115,7 @@ program
   .option('--seed <n>', 'random seed (same seed, same traffic and ids: a replay is deduplicated); default random', positiveInt)
   .option('--languages <list>', 'comma-separated subset of en,sv,nb,da,de', list)
   .option('--channels <list>', 'comma-separated subset of chat,email,call', list)
-  .option('--target <url>', 'nats://host:port (JetStream) or http://host:port (the engine HTTP ingest); default: local NATS if it answers, else http://127.0.0.1:8080')
+  .option('--target <url>', 'nats://host:port (JetStream; a comma list for a cluster) or http://host:port (the engine HTTP ingest); default: NATS_URL, else local NATS if it answers, else http://127.0.0.1:8080')
   .action((o) => runSimulate(o));
 
 program
@@ -132,7 +132,7 @@ program
   .description('run one connector on its own (chat, calls, crm, email), publishing to NATS_URL or local NATS; crm --csv imports a file and exits')
   .option('--port <n>', 'HTTP port (default CXPULSE_CONNECTOR_PORT or 8081)', positiveInt)
   .option('--host <host>', 'listen address (default HOST)')
-  .option('--nats <url>', 'NATS server (overrides NATS_URL)')
+  .option('--nats <url>', 'NATS server, or a comma list of a cluster\'s servers (overrides NATS_URL)')
   .option('--dir <dir>', 'calls: folder to watch (overrides CXPULSE_CALLS_DIR)')
   .option('--csv <file>', 'crm: import business events from this CSV file and exit')
   .action((name: string, o) => runConnector(name, o));

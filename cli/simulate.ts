@@ -2,7 +2,7 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { runSimulation, type RawEvent } from '../simulator/index.ts';
 import { SignJWT } from 'jose';
-import { DEFAULT_LOCAL_NATS_URL, loadConfig, readSetting } from '../engine/config/index.ts';
+import { DEFAULT_LOCAL_NATS_URL, IN_PROCESS_NATS, describeNatsServers, loadConfig, parseNatsServers, readSetting } from '../engine/config/index.ts';
 import { EVENTS_SUBJECT_PREFIX } from '../engine/bus/index.ts';
 
 export interface SimulateOptions {
@@ -17,8 +17,8 @@ export interface SimulateOptions {
 
 type Publish = (ev: RawEvent) => Promise<void>;
 
-async function natsPublisher(url: string): Promise<{ publish: Publish; close(): Promise<void> }> {
-  const nc = await connect({ servers: url, timeout: 2000 });
+async function natsPublisher(servers: readonly string[]): Promise<{ publish: Publish; close(): Promise<void> }> {
+  const nc = await connect({ servers: [...servers], timeout: 2000 });
   const js = jetstream(nc);
   return {
     publish: async (ev) => void (await js.publish(`${EVENTS_SUBJECT_PREFIX}${ev.channel}`, JSON.stringify(ev), { msgID: ev.id })),
@@ -46,12 +46,17 @@ function httpPublisher(base: string): { publish: Publish; close(): Promise<void>
   };
 }
 
-/** Picks where to send: the explicit target, else local NATS if it answers, else the local engine's HTTP ingest. */
+/**
+ * Picks where to send: the explicit target (an engine's HTTP ingest, or NATS servers), else
+ * NATS_URL's servers when set, else local NATS if it answers, else the local engine's HTTP ingest.
+ */
 async function publisherFor(target: string | undefined) {
   if (target?.startsWith('http')) return { where: target, ...httpPublisher(target) };
-  if (target) return { where: target, ...(await natsPublisher(target)) };
+  const configured = target === undefined ? readSetting('NATS_URL') : undefined;
+  const servers = target !== undefined ? parseNatsServers(target, '--target') : configured !== undefined && configured !== IN_PROCESS_NATS ? parseNatsServers(configured) : undefined;
+  if (servers) return { where: describeNatsServers(servers), ...(await natsPublisher(servers)) };
   try {
-    return { where: DEFAULT_LOCAL_NATS_URL, ...(await natsPublisher(DEFAULT_LOCAL_NATS_URL)) };
+    return { where: DEFAULT_LOCAL_NATS_URL, ...(await natsPublisher([DEFAULT_LOCAL_NATS_URL])) };
   } catch {
     // The engine's port as `cxpulse start` reads it (PORT, from the config schema).
     const http = `http://127.0.0.1:${loadConfig().PORT}`;

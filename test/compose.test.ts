@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EnvSchema } from '../engine/config/index.ts';
-import { TABLES } from '../engine/sinks/clickhouse/tables.ts';
+import { EnvSchema, parseNatsServers } from '../engine/config/index.ts';
+import { distributedSources } from '../engine/sinks/clickhouse/index.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const read = (p: string): string => readFileSync(join(ROOT, p), 'utf8');
@@ -148,11 +148,10 @@ describe('docker-compose.yml profile scale', () => {
   const natsNodes = names.filter((n) => /^nats-\d+$/.test(n)).sort();
   const chNodes = names.filter((n) => /^ch-\d+$/.test(n)).sort();
 
-  it('has three engines, three NATS servers, three ClickHouse servers and the Distributed-table step, all in the profile only', () => {
+  it('has three engines, three NATS servers and three ClickHouse servers, all in the profile only', () => {
     expect(engines).toEqual(['engine-0', 'engine-1', 'engine-2']);
     expect(natsNodes).toEqual(['nats-0', 'nats-1', 'nats-2']);
     expect(chNodes).toEqual(['ch-0', 'ch-1', 'ch-2']);
-    expect(names).toContain('clickhouse-distributed');
     for (const [n, s] of scale) expect(s.profiles, n).toEqual(['scale']);
   });
 
@@ -195,7 +194,7 @@ describe('docker-compose.yml profile scale', () => {
     }
   });
 
-  it('gives instance i of N = 3 its own NATS seed server and its own shard, with 12 partitions on every instance', () => {
+  it('gives instance i of N = 3 its own NATS server first (the others as fallbacks), three stream replicas, its own shard, with 12 partitions on every instance', () => {
     const all = engines.map((n) => env(svc(n)));
     expect(all.map((e) => e.CXPULSE_INSTANCE).sort()).toEqual(engines.map((_, i) => String(i)));
     for (const [i, n] of engines.entries()) {
@@ -203,7 +202,11 @@ describe('docker-compose.yml profile scale', () => {
       expect(e.CXPULSE_INSTANCES, n).toBe(String(engines.length));
       expect(e.CXPULSE_PARTITIONS, n).toBe('12');
       expect(Number(e.CXPULSE_PARTITIONS)).toBeGreaterThanOrEqual(engines.length);
-      expect(new URL(e.NATS_URL ?? '').hostname).toBe(`nats-${e.CXPULSE_INSTANCE}`);
+      // Its own server first, then the others as fallbacks: every member of the cluster, once.
+      const servers = parseNatsServers(e.NATS_URL ?? '');
+      expect(new URL(servers[0]!).hostname).toBe(`nats-${e.CXPULSE_INSTANCE}`);
+      expect(servers.map((u) => new URL(u).hostname).sort()).toEqual(natsNodes);
+      expect(e.CXPULSE_NATS_REPLICAS, n).toBe(String(natsNodes.length));
       expect(new URL(e.CLICKHOUSE_URL ?? '').hostname).toBe(`ch-${e.CXPULSE_INSTANCE}`);
       expect(e.CXPULSE_INSTANCE).toBe(String(i));
       const deps = Object.keys(svc(n).depends_on ?? {});
@@ -232,20 +235,16 @@ describe('docker-compose.yml profile scale', () => {
     for (const n of engines) expect(hostPorts(svc(n))).toHaveLength(1);
   });
 
-  it('creates Distributed tables over every table the engine makes, once all instances are up', () => {
-    const d = svc('clickhouse-distributed');
-    expect(binds(d)).toContainEqual(['./deploy/clickhouse/distributed.sql', '/sql/distributed.sql']);
-    expect([d.command ?? [], (d as { entrypoint?: string[] }).entrypoint ?? []].flat().join(' ')).toMatch(/--host ch-0\b.*< \/sql\/distributed\.sql/);
-    const deps = d.depends_on as Record<string, { condition: string }>;
-    expect(Object.keys(deps).sort()).toEqual(engines);
-    for (const n of engines) expect(deps[n]?.condition).toBe('service_healthy');
+  it('has every engine make the Distributed tables over the ClickHouse cluster of cluster.xml; the hand-run SQL covers the same tables', () => {
+    const cluster = /<remote_servers>\s*<(\w+)>/.exec(read('deploy/clickhouse/cluster.xml'))?.[1];
+    for (const n of engines) expect(env(svc(n)).CXPULSE_CLICKHOUSE_CLUSTER, n).toBe(cluster);
     const sql = read('deploy/clickhouse/distributed.sql').replace(/--.*$/gm, '');
     const made = [...sql.matchAll(/CREATE TABLE IF NOT EXISTS cxpulse\.(\w+)_all AS cxpulse\.(\w+) ENGINE = Distributed\((\w+), cxpulse, (\w+)\)/g)];
-    expect(made.map((m) => m[2]).sort()).toEqual(TABLES.map((t) => t.name).sort());
+    expect(made.map((m) => m[2]).sort()).toEqual(distributedSources().sort());
     for (const m of made) {
       expect(m[1]).toBe(m[2]);
       expect(m[4]).toBe(m[2]);
-      expect(m[3]).toBe('cxpulse');
+      expect(m[3]).toBe(cluster);
     }
   });
 });

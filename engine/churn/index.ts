@@ -27,7 +27,7 @@ export { encodeState, decodeState, upgradeV1, STATE_FORMAT_VERSION } from './sta
 export type { CustomerStateV1 } from './stateCodec.ts';
 export { streamFeatures, profileFeatures, streamFactorText, STREAM_FEATURES } from './streamFeatures.ts';
 export type { StreamFeatures, StreamFeatureName } from './streamFeatures.ts';
-export { createStateStore, openKvBackend, kvKey, DEFAULT_KV_BUCKET, DEFAULT_FLUSH_MS } from './stateStore.ts';
+export { createStateStore, openKvBackend, kvKey, DEFAULT_KV_BUCKET, DEFAULT_FLUSH_MS, type KvBackendOptions } from './stateStore.ts';
 export type { CustomerStateStore, StateBackend, StateStoreOptions } from './stateStore.ts';
 export { createCustomerTracker } from './tracker.ts';
 export type { CustomerTracker, CustomerUpdate } from './tracker.ts';

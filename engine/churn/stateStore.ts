@@ -11,6 +11,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import { Kvm, type KV } from '@nats-io/kv';
 import { jetstreamManager } from '@nats-io/jetstream';
+import { adoptReplicas, checkReplicasPossible, placementError } from '../bus/index.ts';
 import type { CustomerState } from './state.ts';
 import { decodeState, encodeState } from './stateCodec.ts';
 
@@ -155,13 +156,32 @@ export function createStateStore(backend: StateBackend | undefined, o: StateStor
 /** Customer ids may hold any character; KV keys may not: base64url keeps them valid and distinct. */
 export const kvKey = (customerId: string): string => `c.${Buffer.from(customerId, 'utf8').toString('base64url')}`;
 
+export interface KvBackendOptions {
+  /** Replicas of the bucket's stream (CXPULSE_NATS_REPLICAS); unset: a new bucket gets 1, an existing one keeps its count. */
+  replicas?: number;
+  /** Told when an existing bucket cannot be moved to `replicas` (it keeps its count). */
+  warn?: (msg: string, fields: Record<string, unknown>) => void;
+}
+
 /**
  * A JetStream KV bucket (created if missing, history 1, entries expire after a year) on a NATS
  * connection that this backend owns and closes.
  */
-export async function openKvBackend(nc: NatsConnection, bucket = DEFAULT_KV_BUCKET): Promise<StateBackend> {
-  const kv: KV = await new Kvm(nc).create(bucket, { history: 1, ttl: KV_TTL_MS });
+export async function openKvBackend(nc: NatsConnection, bucket = DEFAULT_KV_BUCKET, o: KvBackendOptions = {}): Promise<StateBackend> {
+  checkReplicasPossible(nc, o.replicas);
+  const stream = `KV_${bucket}`;
   const jsm = await jetstreamManager(nc);
+  let kv: KV;
+  try {
+    // An existing bucket is opened as it is (nats.js reads its stream); its replica count is adopted below.
+    kv = await new Kvm(nc).create(bucket, { history: 1, ttl: KV_TTL_MS, ...(o.replicas === undefined ? {} : { replicas: o.replicas }) });
+  } catch (e) {
+    throw placementError(e, stream, o.replicas) ?? e;
+  }
+  if (o.replicas !== undefined) {
+    const current = (await jsm.streams.info(stream)).config.num_replicas;
+    await adoptReplicas(jsm, stream, current, o.replicas, o.warn ?? (() => undefined));
+  }
   return {
     description: `nats kv ${bucket}`,
     async get(id) {

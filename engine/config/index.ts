@@ -3,6 +3,9 @@ import { Value } from '@sinclair/typebox/value';
 
 /** Defaults for a local machine: every setting can be left unset. */
 export { PACKAGE_ROOT, fromPackageRoot } from './paths.ts';
+export { DEFAULT_LOCAL_NATS_URL, IN_PROCESS_NATS, describeNatsServers, natsServersOf, parseNatsServers } from './nats.ts';
+import { ConfigError } from './errors.ts';
+import { checkNatsUrl } from './nats.ts';
 
 export const DEFAULT_PORT = 8080;
 /** A standalone connector (`cxpulse connector <name>`) beside an engine on 8080 must not take the same port. */
@@ -10,7 +13,6 @@ export const DEFAULT_CONNECTOR_PORT = 8081;
 /** Loopback: an engine reachable from elsewhere needs CXPULSE_JWT_SECRET (or CXPULSE_ALLOW_OPEN=1). */
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_CLICKHOUSE_DB = 'cxpulse';
-export const DEFAULT_LOCAL_NATS_URL = 'nats://127.0.0.1:4222';
 export const DEFAULT_LOCAL_CLICKHOUSE_URL = 'http://127.0.0.1:8123';
 export const DEFAULT_DATA_DIR = '.cxpulse';
 export const DEFAULT_MAX_TEXT_BYTES = 32 * 1024;
@@ -71,7 +73,10 @@ export const EnvSchema = Type.Object({
    */
   CXPULSE_EXIT_AFTER_FAILURE_MS: Int(60_000, 0),
   CXPULSE_OPS_PORT: Type.Optional(Type.Integer({ minimum: 0, maximum: 65535 })),
-  /** Unset: use NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process. */
+  /**
+   * NATS server, or a comma list of a NATS cluster's servers (nats://host:port, tls://host:port or host:port each).
+   * Unset: NATS on 127.0.0.1:4222 if it answers, else the in-process bus. `memory`: force in-process.
+   */
   NATS_URL: Type.Optional(Type.String()),
   /** Unset: use ClickHouse on 127.0.0.1:8123 if it answers, else the embedded file store. `file`: force embedded. */
   CLICKHOUSE_URL: Type.Optional(Type.String()),
@@ -80,6 +85,11 @@ export const EnvSchema = Type.Object({
   /** ClickHouse credentials; unset: the client's `default` user. */
   CLICKHOUSE_USER: Type.Optional(Type.String()),
   CLICKHOUSE_PASSWORD: Type.Optional(Type.String()),
+  /**
+   * A cluster in the ClickHouse servers' remote_servers: each engine then also makes `<table>_all` Distributed tables
+   * over it (reading every shard) beside its own tables, and `cxpulse report` reads them. Unset: no Distributed tables.
+   */
+  CXPULSE_CLICKHOUSE_CLUSTER: Type.Optional(Type.String({ pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$' })),
   /** Drop rows this many days after their event time (a TTL; ClickHouse 19.6+). Unset: keep forever. */
   CLICKHOUSE_RETENTION_DAYS: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RETENTION_DAYS })),
   /** Embedded file store (`store/`) and the in-process bus's DLQ file. */
@@ -112,6 +122,11 @@ export const EnvSchema = Type.Object({
   CXPULSE_EVENTS_RETENTION: Type.Union([Type.Literal('workqueue'), Type.Literal('interest'), Type.Literal('limits')], { default: 'workqueue' }),
   /** Oldest raw event CX_EVENTS keeps, processed or not (the stream's max_age; 0: no limit). */
   CXPULSE_EVENTS_MAX_AGE_HOURS: Type.Integer({ default: DEFAULT_EVENTS_MAX_AGE_HOURS, minimum: 0, maximum: MAX_RETENTION_DAYS * 24 }),
+  /**
+   * Replicas of the JetStream streams the engine creates (CX_EVENTS, CX_DLQ, the customer-state bucket), 1..5 (a
+   * JetStream cluster of at least that many servers). Unset: new streams get 1 and existing ones keep their count.
+   */
+  CXPULSE_NATS_REPLICAS: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
   /** Oldest (redacted) dead letter CX_DLQ keeps (0: no limit). */
   CXPULSE_DLQ_MAX_AGE_HOURS: Type.Integer({ default: DEFAULT_DLQ_MAX_AGE_HOURS, minimum: 0, maximum: MAX_RETENTION_DAYS * 24 }),
   /** Comma list of `meta` keys kept on events; unset: every key (values redacted either way). */
@@ -261,9 +276,7 @@ export const EnvSchema = Type.Object({
 });
 export type Config = Static<typeof EnvSchema>;
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError } from './errors.ts';
 
 export type Env = Record<string, string | undefined>;
 
@@ -302,6 +315,7 @@ export function scoringWorkers(cfg: Pick<Config, 'CXPULSE_WORKERS'>, cores: numb
 /** Reads the configuration from environment variables (strings), converting and checking each one. */
 export function loadConfig(env: Env = process.env): Config {
   const cfg = check(EnvSchema, pick(env, Object.keys(EnvSchema.properties)));
+  checkNatsUrl(cfg.NATS_URL);
   scaleOf(cfg);
   return cfg;
 }

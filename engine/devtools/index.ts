@@ -1,1 +1,1 @@
-export { startNatsServer, freePort, type NatsServerHandle } from './natsServer.ts';
+export { startNatsCluster, startNatsServer, freePort, type NatsClusterHandle, type NatsServerHandle } from './natsServer.ts';

@@ -87,3 +87,71 @@ export async function startNatsServer(binary = process.env.NATS_SERVER_BIN ?? 'n
     },
   };
 }
+
+export interface NatsClusterHandle {
+  /** Client URLs of the members, in order. */
+  urls: string[];
+  /** Every member's client URL as one NATS_URL value. */
+  natsUrl: string;
+  /** Stop every member and delete their stores. */
+  dispose(): Promise<void>;
+}
+
+/** Answers when the members' JetStream has a meta leader and `size` peers: streams can then be placed with `size` replicas. */
+async function waitForJetStreamCluster(monitorPort: number, size: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${monitorPort}/jsz`, { signal: AbortSignal.timeout(500) });
+      const meta = ((await res.json()) as { meta_cluster?: { leader?: string; cluster_size?: number } }).meta_cluster;
+      if (meta?.leader && meta.cluster_size === size) return;
+      last = JSON.stringify(meta ?? null);
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`JetStream cluster of ${size} did not form in ${timeoutMs} ms: ${last}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * Starts `size` private `nats-server -js` processes forming one cluster (each its own client,
+ * cluster and monitoring port on loopback, and its own temp store), and waits until JetStream has
+ * a meta leader over all of them. For tests of replicated streams; never touches 4222.
+ */
+export async function startNatsCluster(size = 3, binary = process.env.NATS_SERVER_BIN ?? 'nats-server', timeoutMs = 20_000): Promise<NatsClusterHandle> {
+  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), cluster: await freePort(), monitor: await freePort() })));
+  const routes = ports.map((p) => `nats://127.0.0.1:${p.cluster}`).join(',');
+  const name = `cxpulse-test-${process.pid}-${Date.now().toString(36)}`;
+  const children: ChildProcess[] = [];
+  const dirs: string[] = [];
+  const dispose = async () => {
+    await Promise.all(
+      children.map((c) => {
+        if (c.exitCode !== null || c.signalCode !== null) return undefined;
+        const exited = new Promise((r) => c.once('exit', r));
+        c.kill('SIGTERM');
+        return exited;
+      }),
+    );
+    await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+  };
+  try {
+    for (const [i, p] of ports.entries()) {
+      const dir = await mkdtemp(join(tmpdir(), `cxpulse-nats-c${i}-`));
+      dirs.push(dir);
+      const args = ['-a', '127.0.0.1', '-p', String(p.client), '-m', String(p.monitor), '-js', '-sd', dir, '--server_name', `${name}-${i}`, '--cluster_name', name, '--cluster', `nats://127.0.0.1:${p.cluster}`, '--routes', routes];
+      const c = spawn(binary, args, { stdio: 'ignore' });
+      children.push(c);
+      c.once('error', () => undefined);
+    }
+    const urls = ports.map((p) => `nats://127.0.0.1:${p.client}`);
+    await Promise.all(urls.map((u) => waitForNats(u, timeoutMs)));
+    await waitForJetStreamCluster(ports[0]!.monitor, size, timeoutMs);
+    return { urls, natsUrl: urls.join(','), dispose };
+  } catch (e) {
+    await dispose();
+    throw e;
+  }
+}

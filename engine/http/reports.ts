@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { Type } from '@sinclair/typebox';
 import { routeAccess, SUPERVISOR_ACCESS } from '../access/index.ts';
-import { buildDailyReport, buildWeeklyReport, DailyReportJson, parseDay, REPORT_FORMATS, REPORT_KINDS, WeeklyReportJson, yesterday } from '../report/index.ts';
+import { buildDailyReport, buildWeeklyReport, DailyReportJson, parseDay, REPORT_FORMATS, REPORT_KINDS, reportSource, WeeklyReportJson, yesterday } from '../report/index.ts';
 import { HttpEventError } from './errors.ts';
 import { BEARER, errorResponses, oneOf, TokenQuery, textResponse } from './schemas.ts';
 import { typeBoxRoutes } from './validation.ts';
@@ -11,6 +11,8 @@ export interface ReportsOptions {
   /** ClickHouse the reports read; undefined when the engine runs on the embedded file store. */
   client: ClickHouseClient | undefined;
   db: string;
+  /** Read the `_all` Distributed tables over every shard (CXPULSE_CLICKHOUSE_CLUSTER set). */
+  distributed?: boolean;
 }
 
 const schema = {
@@ -51,7 +53,8 @@ export async function registerReports(app: FastifyInstance, opts: ReportsOptions
       } catch (e) {
         throw new HttpEventError('CX_ERR_INVALID_VALUE', (e as Error).message, 'date');
       }
-      const r = req.params.kind === 'daily' ? await buildDailyReport(client, db, date) : await buildWeeklyReport(client, db, date);
+      const { source } = await reportSource(client, db, { distributed: opts.distributed === true });
+      const r = req.params.kind === 'daily' ? await buildDailyReport(client, db, date, {}, source) : await buildWeeklyReport(client, db, date, undefined, source);
       if (format === 'html') return reply.type('text/html; charset=utf-8').send(r.html);
       if (format === 'md') return reply.type('text/markdown; charset=utf-8').send(r.markdown);
       const { markdown: _m, html: _h, ...figures } = r;

@@ -7,7 +7,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { htmlPage, htmlTable, mdTable, num, parseDay, pct, select, signed, formatDay } from './common.ts';
 import { DAY_S, hourlySql, moversSql, negativeConversationsSql, segmentTotalsSql } from './sql.ts';
-import type { Dimension } from './sql.ts';
+import type { Dimension, ReportSource } from './sql.ts';
+import { reportSource } from './source.ts';
 import { barChart, escapeXml, sparkline } from './svg.ts';
 import { buildKpis, KPI_METHOD, kpiHtml, kpiMarkdown, kpiSql, type Kpis } from './kpis.ts';
 
@@ -76,17 +77,17 @@ export interface DailyOptions {
   movers?: number;
 }
 
-/** The SQL the daily report sends for `date`, in order (tests run each one). */
-export function dailySql(db: string, date: string, o: DailyOptions = {}): string[] {
+/** The SQL the daily report sends for `date`, in order (tests run each one); `source`: the tables read (default: the rollup). */
+export function dailySql(db: string, date: string, o: DailyOptions = {}, source?: ReportSource): string[] {
   const from = parseDay(date);
   const to = from + DAY_S;
   return [
-    segmentTotalsSql(db, 'channel', from, to),
-    segmentTotalsSql(db, 'lang', from, to),
-    hourlySql(db, from, to),
-    negativeConversationsSql(db, from, to, o.conversations ?? 10, o.minConversationMessages ?? 2),
-    moversSql(db, from, to),
-    ...kpiSql(db, from, to),
+    segmentTotalsSql(db, 'channel', from, to, source),
+    segmentTotalsSql(db, 'lang', from, to, source),
+    hourlySql(db, from, to, source),
+    negativeConversationsSql(db, from, to, o.conversations ?? 10, o.minConversationMessages ?? 2, source),
+    moversSql(db, from, to, source),
+    ...kpiSql(db, from, to, source),
   ];
 }
 
@@ -107,8 +108,10 @@ function segments(rows: SegmentSql[]): SegmentRow[] {
   });
 }
 
-export async function buildDailyReport(client: ClickHouseClient, db: string, date: string, o: DailyOptions = {}): Promise<DailyReport> {
-  const [chanSql, langSql, hourSql, convSql, moverSql] = dailySql(db, date, o) as [string, string, string, string, string];
+/** `source`: the tables to read, as reportSource found them; default: looked up now. */
+export async function buildDailyReport(client: ClickHouseClient, db: string, date: string, o: DailyOptions = {}, source?: ReportSource): Promise<DailyReport> {
+  const src = source ?? (await reportSource(client, db)).source;
+  const [chanSql, langSql, hourSql, convSql, moverSql] = dailySql(db, date, o, src) as [string, string, string, string, string];
   const from = parseDay(date);
   const [chan, lang, hours, convs, moves, kpis] = await Promise.all([
     select<SegmentSql>(client, chanSql),
@@ -116,7 +119,7 @@ export async function buildDailyReport(client: ClickHouseClient, db: string, dat
     select<{ bucket: unknown; messages: unknown; negatives: unknown; score_sum: unknown }>(client, hourSql),
     select<{ conversation: string; customer: string; via: string; language: string; messages: unknown; negatives: unknown; score_sum: unknown; worst: unknown; last_s: unknown }>(client, convSql),
     select<{ via: string; language: string; messages: unknown; score_sum: unknown; prev_messages: unknown; prev_score_sum: unknown }>(client, moverSql),
-    buildKpis(client, db, from, from + DAY_S),
+    buildKpis(client, db, from, from + DAY_S, src),
   ]);
   const byChannel = segments(chan);
   const byLanguage = segments(lang);
@@ -184,7 +187,7 @@ function summary(r: Data): string {
     : `${r.totals.messages} customer messages on ${r.date} (UTC); ${pct(r.totals.negativeShare)} negative; mean sentiment ${signed(r.totals.meanSentiment)} (-1..1).`;
 }
 
-const METHOD = 'Customer messages only, each event once: totals, hours and movers from the minute rollup (scored_events_by_minute), conversations from scored_events_latest. Movers: channel x language segments with at least the minimum volume on both days, by absolute change of mean sentiment against the day before.';
+const METHOD = 'Customer messages only, each event once: totals, hours and movers from the minute rollup (scored_events_by_minute; on a database without one, from scored_events_latest), conversations from scored_events_latest. Movers: channel x language segments with at least the minimum volume on both days, by absolute change of mean sentiment against the day before.';
 
 function dailyMarkdown(r: Data): string {
   const chartLinks = Object.keys(r.charts).map((name) => `![${name}](${name}.svg)`).join('\n');

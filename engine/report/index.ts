@@ -17,6 +17,8 @@ export type { WeeklyReport, WeeklySegment } from './weekly.ts';
 export { trendTest, twoProportionZ, DEFAULT_TREND_OPTIONS } from './trend.ts';
 export type { TrendOptions, TrendTest } from './trend.ts';
 export { parseDay, yesterday } from './common.ts';
+export { reportSource, type ResolvedSource } from './source.ts';
+export { rawSource, rollupSource, type ReportSource } from './sql.ts';
 export { buildKpis, kpiSql, upliftOf, CHURN_WINDOW_S, REPEAT_WINDOW_S } from './kpis.ts';
 export type { Kpis, HandlingRow, UpliftInput, UpliftRow } from './kpis.ts';
 export { DailyReportJson, WeeklyReportJson, REPORT_KINDS, REPORT_FORMATS } from './schema.ts';

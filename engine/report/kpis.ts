@@ -7,10 +7,8 @@
  * (no JOINs: the join of actions and cancellations is done here).
  */
 import type { ClickHouseClient } from '@clickhouse/client';
-import { assertIdentifier } from '../sinks/clickhouse/config.ts';
-import { ACTIONS_LATEST_VIEW, BUSINESS_EVENTS_LATEST_VIEW, SCORED_EVENTS_LATEST_VIEW } from '../sinks/clickhouse/index.ts';
 import { htmlTable, mdTable, num, pct, select } from './common.ts';
-import { DAY_S } from './sql.ts';
+import { DAY_S, rollupSource, type ReportSource } from './sql.ts';
 
 /** A conversation within this time after another of the same customer is a repeat contact. */
 export const REPEAT_WINDOW_S = 7 * DAY_S;
@@ -47,26 +45,25 @@ export interface Kpis {
   uplift: UpliftRow[];
 }
 
-const ident = (db: string) => assertIdentifier(db);
 const safe = (n: number): number => {
   if (!Number.isSafeInteger(n) || n < 0) throw new Error(`bad time bound ${n}`);
   return n;
 };
 
 /** The SQL for [from, to) (epoch s), in order: conversations, actions, cancellations. */
-export function kpiSql(db: string, from: number, to: number): string[] {
+export function kpiSql(db: string, from: number, to: number, source: ReportSource = rollupSource(db)): string[] {
   return [
     `SELECT toString(channel) AS via, conversation_id AS conversation, any(customer_id) AS customer,
   min(toUInt32(toDateTime(ts))) AS first_s, max(toUInt32(toDateTime(ts))) AS last_s, count() AS messages,
   max(visitParamExtractBool(meta, 'escalated')) AS escalated, max(visitParamExtractInt(meta, 'transfers')) AS transfers
-FROM ${ident(db)}.${SCORED_EVENTS_LATEST_VIEW}
+FROM ${source.events}
 WHERE ts >= toDateTime(${safe(from - REPEAT_WINDOW_S)}) AND ts < toDateTime(${safe(to)})
 GROUP BY via, conversation`,
     `SELECT toString(action) AS kind, held_out AS held, critical AS crit, toString(status) AS state, customer_id AS customer, toUInt32(toDateTime(ts)) AS at_s
-FROM ${ident(db)}.${ACTIONS_LATEST_VIEW}
+FROM ${source.actions}
 WHERE ts >= toDateTime(${safe(from - CHURN_WINDOW_S)}) AND ts < toDateTime(${safe(to)})`,
     `SELECT customer_id AS customer, min(toUInt32(toDateTime(ts))) AS at_s
-FROM ${ident(db)}.${BUSINESS_EVENTS_LATEST_VIEW}
+FROM ${source.business}
 WHERE type = 'cancellation' AND ts >= toDateTime(${safe(from - CHURN_WINDOW_S)})
 GROUP BY customer`,
   ];
@@ -81,13 +78,13 @@ const missingTable = (e: unknown): boolean => /\bCode: 60\b|UNKNOWN_TABLE|doesn'
 interface ConvRow { via: string; conversation: string; customer: string; first_s: unknown; last_s: unknown; messages: unknown; escalated: unknown; transfers: unknown }
 interface ActionRow { kind: string; held: unknown; crit: unknown; state: string; customer: string; at_s: unknown }
 
-export async function buildKpis(client: ClickHouseClient, db: string, from: number, to: number): Promise<Kpis> {
-  const [convSql, actionSql, cancelSql] = kpiSql(db, from, to) as [string, string, string];
+export async function buildKpis(client: ClickHouseClient, db: string, from: number, to: number, source: ReportSource = rollupSource(db)): Promise<Kpis> {
+  const [convSql, actionSql, cancelSql] = kpiSql(db, from, to, source) as [string, string, string];
   const orNone = <T>(p: Promise<T[]>): Promise<T[]> => p.catch((e: unknown) => (missingTable(e) ? [] : Promise.reject(e)));
   const [convs, acts, cancels] = await Promise.all([
     select<ConvRow>(client, convSql),
     orNone(select<ActionRow>(client, actionSql)),
-    select<{ customer: string; at_s: unknown }>(client, cancelSql),
+    orNone(select<{ customer: string; at_s: unknown }>(client, cancelSql)),
   ]);
 
   // Conversations started in the window; a repeat when the same customer started another in the 7 days before.

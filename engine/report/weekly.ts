@@ -5,7 +5,8 @@
  */
 import type { ClickHouseClient } from '@clickhouse/client';
 import { formatDay, htmlPage, htmlTable, mdTable, num, parseDay, pct, select } from './common.ts';
-import { dailySeriesSql, DAY_S, DIMENSIONS, WEEK_S, weeklySegmentsSql } from './sql.ts';
+import { dailySeriesSql, DAY_S, DIMENSIONS, WEEK_S, weeklySegmentsSql, type ReportSource } from './sql.ts';
+import { reportSource } from './source.ts';
 import type { Dimension } from './sql.ts';
 import { barChart, escapeXml, sparkline } from './svg.ts';
 import { DEFAULT_TREND_OPTIONS, trendTest } from './trend.ts';
@@ -53,20 +54,22 @@ function endOf(date: string): number {
 }
 
 /** The SQL the weekly report sends for `date`, in order (tests run each one). */
-export function weeklySql(db: string, date: string): string[] {
+export function weeklySql(db: string, date: string, source?: ReportSource): string[] {
   const to = endOf(date);
-  return [...DIMENSIONS.map((d) => weeklySegmentsSql(db, d, to, BASELINE_WEEKS + 1)), dailySeriesSql(db, to, 7), ...kpiSql(db, to - WEEK_S, to)];
+  return [...DIMENSIONS.map((d) => weeklySegmentsSql(db, d, to, BASELINE_WEEKS + 1, source)), dailySeriesSql(db, to, 7, source), ...kpiSql(db, to - WEEK_S, to, source)];
 }
 
-export async function buildWeeklyReport(client: ClickHouseClient, db: string, date: string, options: TrendOptions = DEFAULT_TREND_OPTIONS): Promise<WeeklyReport> {
+/** `source`: the tables to read, as reportSource found them; default: looked up now. */
+export async function buildWeeklyReport(client: ClickHouseClient, db: string, date: string, options: TrendOptions = DEFAULT_TREND_OPTIONS, source?: ReportSource): Promise<WeeklyReport> {
   const to = endOf(date);
-  const sqls = weeklySql(db, date);
+  const src = source ?? (await reportSource(client, db)).source;
+  const sqls = weeklySql(db, date, src);
   const dailySqlText = sqls[DIMENSIONS.length] as string;
   const perDim = await Promise.all(
     DIMENSIONS.map((d, i) => select<{ segment: string; week: unknown; messages: unknown; negatives: unknown }>(client, sqls[i] as string).then((rows) => ({ d, rows }))),
   );
   const dailyRows = await select<{ day: unknown; messages: unknown; negatives: unknown }>(client, dailySqlText);
-  const kpis = await buildKpis(client, db, to - WEEK_S, to);
+  const kpis = await buildKpis(client, db, to - WEEK_S, to, src);
 
   const segments: WeeklySegment[] = [];
   for (const { d, rows } of perDim) {
@@ -113,7 +116,7 @@ type Data = Omit<WeeklyReport, 'markdown' | 'html'>;
 
 function method(r: Data): string {
   const o = r.options;
-  return `Method: for each channel and language, customer messages of ${r.from}..${r.date} against the ${BASELINE_WEEKS} weeks from ${r.baselineFrom}; one-sided two-proportion z-test on the negative share (pooled standard error). A warning needs at least ${o.minVolume} messages on each side, z >= ${o.minZ} and a rise of at least ${Math.round(o.minLift * 100)} percentage points. Read from the minute rollup scored_events_by_minute (each event once); weeks are UTC.`;
+  return `Method: for each channel and language, customer messages of ${r.from}..${r.date} against the ${BASELINE_WEEKS} weeks from ${r.baselineFrom}; one-sided two-proportion z-test on the negative share (pooled standard error). A warning needs at least ${o.minVolume} messages on each side, z >= ${o.minZ} and a rise of at least ${Math.round(o.minLift * 100)} percentage points. Read from the minute rollup scored_events_by_minute (on a database without one, from scored_events_latest; each event once either way); weeks are UTC.`;
 }
 
 function warningLine(s: WeeklySegment): string {

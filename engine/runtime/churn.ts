@@ -1,11 +1,11 @@
 import { connect } from '@nats-io/transport-node';
 import { Counter, type Registry } from 'prom-client';
 import type { Config } from '../config/index.ts';
-import { DEFAULT_LOCAL_NATS_URL } from '../config/index.ts';
+import { describeNatsServers, natsServersOf } from '../config/index.ts';
 import type { EventBus } from '../bus/index.ts';
 import type { Logger } from '../observability/index.ts';
 import type { PipelineDeps } from '../pipeline/index.ts';
-import { createCustomerTracker, createStateStore, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, openKvBackend, type ChurnScorer, type CustomerStateStore } from '../churn/index.ts';
+import { createCustomerTracker, createStateStore, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, openKvBackend, type ChurnScorer, type CustomerStateStore, type KvBackendOptions } from '../churn/index.ts';
 import { withoutCredentials } from '../util/index.ts';
 
 export interface ChurnRuntime {
@@ -21,6 +21,11 @@ function counter(registry: Registry | undefined, name: string, help: string, lab
   const existing = registry?.getSingleMetric(name);
   if (existing) return existing as Counter;
   return new Counter({ name, help, labelNames, registers: registry ? [registry] : [] });
+}
+
+/** The customer-state bucket's replicas as configured (CXPULSE_NATS_REPLICAS), with a refused change logged. */
+export function kvBackendOptions(cfg: Pick<Config, 'CXPULSE_NATS_REPLICAS'>, log: Logger): KvBackendOptions {
+  return { ...(cfg.CXPULSE_NATS_REPLICAS === undefined ? {} : { replicas: cfg.CXPULSE_NATS_REPLICAS }), warn: (msg, fields) => log.warn(fields, msg) };
 }
 
 /**
@@ -50,15 +55,15 @@ export async function startChurn(cfg: Config, bus: Pick<EventBus, 'kind'>, log: 
   };
   let backend;
   if (bus.kind === 'nats') {
-    const url = cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL;
+    const servers = natsServersOf(cfg);
     // noAsyncTraces: without it nats.js builds two Error objects with stacks per KV put (one per
     // changed customer state), about 2 % of the main thread's time during a backlog drain.
-    const nc = await connect({ servers: url, name: 'cxpulse-customer-state', maxReconnectAttempts: -1, reconnectTimeWait: 1000, noAsyncTraces: true });
+    const nc = await connect({ servers, noRandomize: true, name: 'cxpulse-customer-state', maxReconnectAttempts: -1, reconnectTimeWait: 1000, noAsyncTraces: true });
     try {
-      backend = await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET);
+      backend = await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET, kvBackendOptions(cfg, log));
     } catch (e) {
       await nc.close();
-      throw new Error(`cannot open the customer-state KV bucket ${cfg.CXPULSE_CHURN_KV_BUCKET} on ${withoutCredentials(url)}: ${(e as Error).message}`);
+      throw new Error(`cannot open the customer-state KV bucket ${cfg.CXPULSE_CHURN_KV_BUCKET} on ${describeNatsServers(servers)}: ${withoutCredentials((e as Error).message)}`);
     }
   }
   const states = createStateStore(backend, { flushMs: cfg.CXPULSE_CHURN_FLUSH_MS, onFlushError });

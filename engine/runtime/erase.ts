@@ -1,7 +1,8 @@
 import { connect } from '@nats-io/transport-node';
 import type { EventBus } from '../bus/index.ts';
-import { DEFAULT_LOCAL_NATS_URL, type Config } from '../config/index.ts';
+import { natsServersOf, type Config } from '../config/index.ts';
 import { connectBus, connectStore } from './connect.ts';
+import { kvBackendOptions } from './churn.ts';
 import { privacySettings } from './privacy.ts';
 import type { ScoreStore } from '../sinks/types.ts';
 import { createStateStore, openKvBackend, type CustomerStateStore } from '../churn/index.ts';
@@ -111,8 +112,8 @@ export async function eraseWithoutEngine(cfg: Config, log: Logger, id: string): 
     await bus.init();
     await store.init();
     if (bus.kind === 'nats' && cfg.CXPULSE_CHURN === 'on') {
-      const nc = await connect({ servers: cfg.NATS_URL ?? DEFAULT_LOCAL_NATS_URL, name: 'cxpulse-erase' });
-      states = createStateStore(await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET));
+      const nc = await connect({ servers: natsServersOf(cfg), name: 'cxpulse-erase' });
+      states = createStateStore(await openKvBackend(nc, cfg.CXPULSE_CHURN_KV_BUCKET, kvBackendOptions(cfg, log)));
     }
     const privacy = privacySettings(cfg, log);
     // Running engines on the same NATS forget the customer's memory too (engine/runtime/eraseAcross.ts).

@@ -54,7 +54,7 @@ export function buildEngineApp(cfg: Config, d: HttpDeps): Promise<FastifyInstanc
     // With an ops port, /healthz, /readyz and /metrics move there (buildOpsApp).
     ops: cfg.CXPULSE_OPS_PORT === undefined,
     backend: activeBackend,
-    reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB },
+    reports: { client: clickHouseClientOf(d.store), db: cfg.CLICKHOUSE_DB, distributed: cfg.CXPULSE_CLICKHOUSE_CLUSTER !== undefined },
     models: modelRoutes(d.models.registry, d.metrics, d.log),
     erase: d.erase,
     ...(d.actions ? { actions: d.actions } : {}),

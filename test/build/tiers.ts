@@ -23,6 +23,8 @@ export const INTEGRATION_TESTS = [
   'test/bus/nats-maxdeliver.test.ts',
   'test/bus/nats-retention.test.ts',
   'test/bus/nats-partitions.test.ts',
+  // Private nats-servers: NATS_URL lists and CXPULSE_NATS_REPLICAS on one server and a 3-server cluster.
+  'test/integration/nats-cluster.test.ts',
   // NATS (a private nats-server) and ClickHouse: the load kit's twin (npm run load) against a real engine.
   'test/bench/load.test.ts',
   // Dovecot (started per test) and NATS.
@@ -35,6 +37,8 @@ export const INTEGRATION_TESTS = [
   // NATS (a private nats-server) and ClickHouse: every route's roles against a real engine.
   'test/http/roles.test.ts',
   'test/report/report.test.ts',
+  // ClickHouse on 127.0.0.1:8123: reports on a database without rollups (an older release's).
+  'test/report/report-without-rollups.test.ts',
   'test/sinks/clickhouse.test.ts',
   'test/sinks/clickhouse-alerts.test.ts',
   'test/sinks/clickhouse-schema.test.ts',
@@ -47,6 +51,8 @@ export const INTEGRATION_TESTS = [
   // helm (built by scripts/services-helm.sh with Go): lint and template the Helm chart.
   'test/deploy/helm.test.ts',
   'test/sinks/clickhouse-rollups.test.ts',
+  // ClickHouse on 127.0.0.1:8123: CXPULSE_CLICKHOUSE_CLUSTER's Distributed tables over the default config's test clusters.
+  'test/sinks/clickhouse-cluster.test.ts',
 ];
 
 /**

@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 const log = createLogger('silent');
-const busOptions = () => ({ url: nats.url, stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, maxDeliver: 3, backoffMs: [500, 1500], log });
+const busOptions = () => ({ servers: [nats.url], stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, maxDeliver: 3, backoffMs: [500, 1500], log });
 
 async function dlqEntries(): Promise<DeadLetter[]> {
   const info = await jsm.streams.info(DLQ_STREAM);

@@ -25,7 +25,7 @@ afterEach(async () => {
 });
 
 const P = 12;
-const options = (url: string, o: Partial<NatsBusOptions> = {}): NatsBusOptions => ({ url, stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 100, ackWaitMs: 5000, log: pino({ level: 'silent' }), ...o });
+const options = (url: string, o: Partial<NatsBusOptions> = {}): NatsBusOptions => ({ servers: [url], stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 100, ackWaitMs: 5000, log: pino({ level: 'silent' }), ...o });
 const owned = (i: number, n: number) => Array.from({ length: P }, (_, k) => k).filter((k) => k % n === i);
 
 async function take(bus: EventBus, into: Envelope[]): Promise<void> {

@@ -34,7 +34,7 @@ function capturingLog() {
   return { log: pino({ level: 'info' }, sink), lines };
 }
 
-const options = (o: Partial<NatsBusOptions> = {}): NatsBusOptions => ({ url: nats.url, stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, log: pino({ level: 'silent' }), ...o });
+const options = (o: Partial<NatsBusOptions> = {}): NatsBusOptions => ({ servers: [nats.url], stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, log: pino({ level: 'silent' }), ...o });
 const HOUR_NS = 3_600_000 * 1e6;
 
 describe('how long raw events stay in CX_EVENTS', () => {

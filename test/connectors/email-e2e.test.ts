@@ -58,7 +58,7 @@ describe.skipIf(!availability.available)('e-mail from an IMAP mailbox to scored 
     const model: Record<string, string> = process.env.CXPULSE_MODEL_DIR ? { CXPULSE_MODEL_DIR: process.env.CXPULSE_MODEL_DIR } : {};
     engine = await startTestEngine({ NATS_URL: nats.url, CLICKHOUSE_URL: 'http://127.0.0.1:8123', CLICKHOUSE_DB: db.name, CXPULSE_PSEUDONYM_KEY: KEY, ...model });
     // The connector has a bus of its own, as `cxpulse connector email` would.
-    bus = await createNatsBus({ url: nats.url, stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 1024, log });
+    bus = await createNatsBus({ servers: [nats.url], stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 1024, log });
     await bus.init();
     publisher = createConnectorPublisher({ connector: 'email', bus, registry, log });
     nc = await connect({ servers: nats.url });

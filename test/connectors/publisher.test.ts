@@ -149,7 +149,7 @@ describe('the connector publisher against a real NATS that goes away', () => {
   it('bridges a NATS restart: the event and a dead letter land once the server is back', async () => {
     const nats = await startNatsServer();
     const log = createLogger('silent');
-    const bus = await createNatsBus({ url: nats.url, stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 100, log });
+    const bus = await createNatsBus({ servers: [nats.url], stream: 'CX_EVENTS', consumer: 'cxpulse-engine', maxAckPending: 100, log });
     try {
       await bus.init();
       const registry = new Registry();

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useTempStore } from '../helpers/clickhouse.ts';
 import { TABLES } from '../../engine/sinks/clickhouse/tables.ts';
+import { distributedSources } from '../../engine/sinks/clickhouse/index.ts';
 import { scoredEvent } from '../sinks/fixtures.ts';
 
 const DB = `cxpulse_distributed_${Date.now()}_${process.pid}`;
@@ -41,7 +42,7 @@ describe('deploy/clickhouse/distributed.sql', () => {
     await store().write([a]);
     await store().write([a, scoredEvent(2, { id: 'dist-b' })]);
     const made = statements();
-    expect(made).toHaveLength(TABLES.length);
+    expect(made).toHaveLength(distributedSources().length);
     for (const q of made) await store().client.command({ query: q });
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events FINAL`)).toBe(2);
     expect(await count(`SELECT count() AS n FROM ${DB}.scored_events_all`)).toBe(3 * shards);

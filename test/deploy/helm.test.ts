@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EnvSchema } from '../../engine/config/index.ts';
+import { EnvSchema, loadConfig, parseNatsServers } from '../../engine/config/index.ts';
 import { consumersFor } from '../../engine/bus/partition.ts';
 import { CHART, HELM, helm, one, render, type K8sObject } from './helm.ts';
 
@@ -117,7 +117,8 @@ describe.skipIf(!HELM)('Helm chart deploy/helm/cxpulse', () => {
 
     it('listens on every interface, wired to NATS, ClickHouse and the engine\'s stream and consumer', () => {
       expect(cm.HOST).toBe('0.0.0.0');
-      expect(new URL(cm.NATS_URL ?? '').protocol).toBe('nats:');
+      expect(parseNatsServers(cm.NATS_URL ?? '').map((u) => new URL(u).protocol)).toEqual(['nats:']);
+      expect(cm.CXPULSE_NATS_REPLICAS).toBeUndefined();
       expect(new URL(cm.CLICKHOUSE_URL ?? '').protocol).toBe('http:');
       expect(cm.CXPULSE_STREAM).toBe(DEFAULT_STREAM);
       expect(cm.CXPULSE_CONSUMER).toBe(DEFAULT_CONSUMER);
@@ -156,6 +157,21 @@ describe.skipIf(!HELM)('Helm chart deploy/helm/cxpulse', () => {
     expect(statefulSet(objs).spec.replicas).toBe(3);
     expect(envVar(engine(objs), 'CXPULSE_INSTANCES')?.value).toBe('3');
     expect(envVar(engine(objs), 'CXPULSE_INSTANCE')?.valueFrom?.fieldRef?.fieldPath).toBe('metadata.name');
+  });
+
+  it('passes a NATS cluster\'s server list and the stream replicas on as the engine reads them, and refuses a replica count out of range', () => {
+    const cm = configMap(render({ 'nats.url': 'nats://nats-0.nats:4222,nats://nats-1.nats:4222,nats://nats-2.nats:4222', 'nats.replicas': 3 }));
+    expect(cm.CXPULSE_NATS_REPLICAS).toBe('3');
+    const cfg = loadConfig({ NATS_URL: cm.NATS_URL, CXPULSE_NATS_REPLICAS: cm.CXPULSE_NATS_REPLICAS });
+    expect(cfg.CXPULSE_NATS_REPLICAS).toBe(3);
+    expect(parseNatsServers(cfg.NATS_URL ?? '')).toHaveLength(3);
+    expect(() => render({ 'nats.replicas': 7 })).toThrow(/nats.replicas 7: expected 1..5/);
+  });
+
+  it('passes the ClickHouse cluster on only when set, as the engine reads it', () => {
+    expect(configMap(render()).CXPULSE_CLICKHOUSE_CLUSTER).toBeUndefined();
+    const cm = configMap(render({ 'clickhouse.cluster': 'cxpulse' }));
+    expect(loadConfig({ CXPULSE_CLICKHOUSE_CLUSTER: cm.CXPULSE_CLICKHOUSE_CLUSTER }).CXPULSE_CLICKHOUSE_CLUSTER).toBe('cxpulse');
   });
 
   it('refuses more replicas than partitions, and settings it owns or credentials in config', () => {

@@ -55,7 +55,8 @@ export interface K8sObject {
 /** `helm template` of the chart with these `--set` values, parsed. */
 export function render(set: Record<string, string | number | boolean> = {}, release = 'cxpulse'): K8sObject[] {
   const args = ['template', release, CHART, '--namespace', 'cx'];
-  for (const [k, v] of Object.entries(set)) args.push(typeof v === 'string' ? '--set-string' : '--set', `${k}=${v}`);
+  // A comma separates --set assignments: one inside a value (a NATS server list) is escaped.
+  for (const [k, v] of Object.entries(set)) args.push(typeof v === 'string' ? '--set-string' : '--set', `${k}=${String(v).replace(/,/g, '\\,')}`);
   const out = helm(args);
   const docs = parseAllDocuments(out);
   for (const d of docs) if (d.errors.length > 0) throw new Error(`helm template gave invalid YAML: ${d.errors[0]?.message}`);

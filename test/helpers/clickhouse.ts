@@ -3,15 +3,15 @@
  * 127.0.0.1:8123), made before the file's tests and dropped after them.
  */
 import { afterAll, beforeAll } from 'vitest';
-import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
+import { createClickHouseStore, type ClickHouseStore, type ClickHouseStoreOptions } from '../../engine/sinks/clickhouse/index.ts';
 
 export const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 
-/** Registers the hooks; call the returned function inside a test for the store. */
-export function useTempStore(db: string): () => ClickHouseStore {
+/** Registers the hooks; call the returned function inside a test for the store. `opts`: more store options (e.g. a cluster). */
+export function useTempStore(db: string, opts: Partial<ClickHouseStoreOptions> = {}): () => ClickHouseStore {
   let store: ClickHouseStore | undefined;
   beforeAll(async () => {
-    store = await createClickHouseStore({ url: CH_URL, database: db });
+    store = await createClickHouseStore({ url: CH_URL, database: db, ...opts });
     await store.init();
   });
   afterAll(async () => {

@@ -17,6 +17,7 @@ import { DLQ_SUBJECT, EVENTS_SUBJECT_PREFIX, type DeadLetter, type Envelope, typ
 import { backoffFor, deadLetterEntry } from '../deadLetter.ts';
 import { consumersFor, eventSubject } from '../partition.ts';
 import { withoutCredentials } from '../../util/index.ts';
+import { adoptReplicas, checkReplicasPossible, placementError } from './replicas.ts';
 
 export const DEFAULT_ACK_WAIT_MS = 30_000;
 export const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60_000;
@@ -34,7 +35,8 @@ const MAX_REASONS = 10_000;
 const ms = (n: number) => n * 1_000_000; // JetStream durations are nanoseconds
 
 export interface NatsBusOptions {
-  url: string;
+  /** One server, or several members of a NATS cluster (the client tries each; NATS_URL parsed by engine/config). */
+  servers: readonly string[];
   stream: string;
   /** The durable consumer's name; with partitions, the base of each partition's consumer name. */
   consumer: string;
@@ -60,6 +62,8 @@ export interface NatsBusOptions {
   /** Applied to every DLQ entry before it is stored (the engine passes PII redaction). */
   sanitizeDeadLetter?: (entry: DeadLetter) => DeadLetter;
   log: Logger;
+  /** Replicas of CX_EVENTS and CX_DLQ (CXPULSE_NATS_REPLICAS); unset: new streams get 1, existing ones keep theirs. */
+  replicas?: number;
   /** Connect attempt timeout; a first connect that fails is an error, later outages reconnect. */
   connectTimeoutMs?: number;
 }
@@ -108,7 +112,9 @@ function parseAdvisory(data: Uint8Array): { seq: number; deliveries: number } | 
 
 export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
   const nc: NatsConnection = await connect({
-    servers: opts.url,
+    servers: [...opts.servers],
+    // In the order given: each instance can list its nearest server first; the rest are its fallbacks.
+    noRandomize: true,
     name: 'cxpulse-engine',
     timeout: opts.connectTimeoutMs ?? 5000,
     maxReconnectAttempts: -1,
@@ -167,9 +173,14 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
       info = await jsm.streams.info(cfg.name);
     } catch (e) {
       if (!/stream not found/i.test(String(e))) throw e;
-      await jsm.streams.add(cfg);
+      try {
+        await jsm.streams.add({ ...cfg, ...(opts.replicas === undefined ? {} : { num_replicas: opts.replicas }) });
+      } catch (e) {
+        throw placementError(e, cfg.name, opts.replicas) ?? e;
+      }
       return;
     }
+    await adoptReplicas(jsm, cfg.name, info.config.num_replicas, opts.replicas, (msg, fields) => opts.log.warn(fields, msg));
     if (cfg.retention === undefined || info.config.retention === cfg.retention) {
       await jsm.streams.update(cfg.name, cfg);
       return;
@@ -228,8 +239,9 @@ export async function createNatsBus(opts: NatsBusOptions): Promise<EventBus> {
 
   return {
     kind: 'nats',
-    description: `nats ${withoutCredentials(opts.url)} stream ${opts.stream}`,
+    description: `nats ${withoutCredentials(opts.servers.join(', '))} stream ${opts.stream}`,
     async init() {
+      checkReplicasPossible(nc, opts.replicas);
       await ensureStream(eventsStream(opts.stream, opts));
       await ensureStream({ name: DLQ_STREAM, subjects: [DLQ_SUBJECT], max_age: ms(opts.dlqMaxAgeMs ?? DEFAULT_DLQ_MAX_AGE_MS) });
       const limits = consumerLimits(opts);

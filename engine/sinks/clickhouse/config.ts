@@ -15,6 +15,8 @@ export interface ClickHouseStoreOptions {
   password?: string;
   /** Drop rows this many days after their event time (a TTL; ClickHouse 19.6+ only). Undefined: keep forever. */
   retentionDays?: number | undefined;
+  /** CXPULSE_CLICKHOUSE_CLUSTER: also make the `<table>_all` Distributed tables over this cluster (distributed.ts); readers use them. */
+  cluster?: string | undefined;
   log?: SinkLog;
 }
 
@@ -47,6 +49,8 @@ export function clickHouseOptionsFromEnv(env?: Env): ClickHouseStoreOptions {
   if (password !== undefined) opts.password = password;
   const days = readSetting('CLICKHOUSE_RETENTION_DAYS', env);
   if (days !== undefined) opts.retentionDays = days;
+  const cluster = readSetting('CXPULSE_CLICKHOUSE_CLUSTER', env);
+  if (cluster !== undefined) opts.cluster = cluster;
   return opts;
 }
 

@@ -26,3 +26,4 @@ export const BUSINESS_EVENTS_LATEST_VIEW = BUSINESS_EVENTS.view;
 export const ACTIONS_TABLE = ACTIONS.name;
 export { BY_MINUTE as SCORED_EVENTS_BY_MINUTE, BY_CUSTOMER_DAY as SCORED_EVENTS_BY_CUSTOMER_DAY, ROLLUPS } from './rollups.ts';
 export const ACTIONS_LATEST_VIEW = ACTIONS.view;
+export { DISTRIBUTED_SUFFIX, createDistributedSql, distributedSources } from './distributed.ts';

@@ -22,6 +22,7 @@ import { ACTIONS, ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
 import { eraseCustomerRows, logErasure } from './erase.ts';
 import type { TableDef } from './tables.ts';
 import { startRetentionSweeps } from './retention.ts';
+import { ensureDistributed } from './distributed.ts';
 
 export { errorCode } from './query.ts';
 
@@ -100,6 +101,7 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   async function init(): Promise<void> {
     customerKeyed = undefined;
     shapes = await ensureSchema(ctx);
+    if (opts.cluster !== undefined) await ensureDistributed(client, db, opts.cluster, log);
     // Without TTL (18.16) the retention is a scheduled delete keyed on receive time.
     if (retentionDays !== undefined && !caps.ttl && !stopSweeps) stopSweeps = startRetentionSweeps({ client, db, days: retentionDays, log });
     log.info({ store: description, capabilities: caps, retentionDays: retentionDays ?? null }, 'clickhouse store ready');

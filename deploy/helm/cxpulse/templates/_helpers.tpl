@@ -66,6 +66,11 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- fail "autoscaling.minReplicas must be at least 1 (an engine also serves the feed and ingest, so it does not scale to zero)" -}}
 {{- end -}}
 {{- end -}}
+{{- with .Values.nats.replicas -}}
+{{- if or (lt (int .) 1) (gt (int .) 5) -}}
+{{- fail (printf "nats.replicas %v: expected 1..5 (replicas of the engine's JetStream streams; at most the NATS cluster's size)" .) -}}
+{{- end -}}
+{{- end -}}
 {{- range $k, $v := .Values.config -}}
 {{- if has $k (list "CXPULSE_INSTANCE" "CXPULSE_INSTANCES" "CXPULSE_PARTITIONS") -}}
 {{- fail (printf "config.%s is set by the chart (replicaCount, partitions, the pod name)" $k) -}}
