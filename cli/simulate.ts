@@ -2,8 +2,8 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { runSimulation, type RawEvent } from '../simulator/index.ts';
 import { SignJWT } from 'jose';
-import { DEFAULT_LOCAL_NATS_URL, IN_PROCESS_NATS, describeNatsServers, loadConfig, parseNatsServers, readSetting } from '../engine/config/index.ts';
-import { EVENTS_SUBJECT_PREFIX } from '../engine/bus/index.ts';
+import { DEFAULT_LOCAL_NATS_URL, IN_PROCESS_NATS, describeNatsServers, loadConfig, parseNatsServers, readSetting, scaleOf } from '../engine/config/index.ts';
+import { customerOf, eventSubject } from '../engine/bus/index.ts';
 
 export interface SimulateOptions {
   rate: number;
@@ -17,11 +17,17 @@ export interface SimulateOptions {
 
 type Publish = (ev: RawEvent) => Promise<void>;
 
+/**
+ * Publishes as the engine's own publishers do: on `cx.events.<channel>.<k>`, k the customer's
+ * partition under CXPULSE_PARTITIONS (the environment's, as `cxpulse start` reads it), so that with
+ * several instances each customer's events reach the one instance that owns them.
+ */
 async function natsPublisher(servers: readonly string[]): Promise<{ publish: Publish; close(): Promise<void> }> {
+  const { partitions } = scaleOf(loadConfig());
   const nc = await connect({ servers: [...servers], timeout: 2000 });
   const js = jetstream(nc);
   return {
-    publish: async (ev) => void (await js.publish(`${EVENTS_SUBJECT_PREFIX}${ev.channel}`, JSON.stringify(ev), { msgID: ev.id })),
+    publish: async (ev) => void (await js.publish(eventSubject(String(ev.channel), customerOf(ev), partitions), JSON.stringify(ev), { msgID: ev.id })),
     close: () => nc.drain(),
   };
 }
