@@ -22,6 +22,6 @@ export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLang
 export type { FeaturizerSpec } from './featurize.ts';
 export { tokenize, normalizeText, TOKENIZER_VERSION } from './tokenize.ts';
 export {
-  MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest,
+  MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest, versionWithOffsets, MAX_CLASS_OFFSET,
 } from './manifest.ts';
-export type { ModelManifest, Architecture, ModelTask } from './manifest.ts';
+export type { ModelManifest, Architecture, ModelTask, ClassOffsets } from './manifest.ts';
