@@ -60,6 +60,8 @@ export interface ModelManifest {
    * parts (training/sentiment/offsets.ts); a language not listed gets none.
    */
   classOffsets?: ClassOffsets;
+  /** Sentiment only: word-list hit counts as features of the language blocks (lexCounts.ts); the file sits beside the manifest. */
+  lexiconCounts?: { file: string; sha256: string };
   /** Free-form provenance (data sets, seed, hyper-parameters, epochs). */
   training?: Record<string, unknown>;
 }
@@ -157,6 +159,12 @@ export function validateManifest(raw: unknown, file: string, expect: ManifestExp
         fail(`classOffsets.${lang} must be ${expect.labels.length} numbers in [-${MAX_CLASS_OFFSET}, ${MAX_CLASS_OFFSET}]`);
       }
     }
+  }
+  const lc = m.lexiconCounts;
+  if (lc !== undefined) {
+    if (typeof lc !== 'object' || lc === null || typeof lc.file !== 'string' || /[\\/]/.test(lc.file) || lc.file === '') fail('lexiconCounts.file must be a plain file name');
+    if (typeof lc!.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(lc!.sha256)) fail('lexiconCounts.sha256 must be 64 hex digits');
+    if ((a!.languageRows ?? []).length === 0) fail('lexiconCounts needs architecture.languageRows (the counts live in the language blocks)');
   }
   if (typeof m.weightsFile !== 'string' || /[\\/]/.test(m.weightsFile)) fail('weightsFile must be a plain file name');
   if (typeof m.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) fail('weightsSha256 must be 64 hex digits');

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import { URGENCY_LABELS, type HeadName, type SentimentScore, type TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';
 import { CombinedModel } from './combined.ts';
-import { featurizeWith, withLanguageRows } from './featurize.ts';
+import { modelFeatures, readLexiconSigns, type LexiconSigns } from './lexCounts.ts';
 import { assertSameFeaturizer, combinedVersion, headExpectation, headFolders, type LoadedHead } from './heads.ts';
 import { MANIFEST_FILE, sha256, validateManifest, versionWithOffsets, weightsByteLength, type ClassOffsets, type ManifestExpectation, type ModelManifest } from './manifest.ts';
 import { headScoreAt, languageBlockOf, sentimentAt } from './outputs.ts';
@@ -96,6 +96,7 @@ class LinearTextScorer implements TextScorer {
     readonly backend: string,
     private readonly negativeBias: number,
     classOffsets: boolean | ClassOffsets,
+    private readonly lexicon: LexiconSigns | undefined,
   ) {
     const table = classOffsets === true ? manifest.classOffsets : classOffsets === false ? undefined : classOffsets;
     if (table && Object.keys(table).length > 0) this.classOffsets = table;
@@ -113,8 +114,7 @@ class LinearTextScorer implements TextScorer {
   }
 
   featurize(text: string, lang?: string): Int32Array {
-    const f = this.manifest.featurizer;
-    return withLanguageRows(featurizeWith(f, text, lang), f.buckets, this.manifest.architecture.languageRows, lang);
+    return modelFeatures(this.manifest.featurizer, this.manifest.architecture.languageRows, this.lexicon, text, lang);
   }
 
   private alive(): void {
@@ -214,7 +214,9 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
   const backend = await initBackend();
   const { manifest, weights } = readModelFolder(modelDir);
   let heads: LoadedHead[];
+  let lexicon: LexiconSigns | undefined;
   try {
+    lexicon = manifest.lexiconCounts ? readLexiconSigns(modelDir, manifest.lexiconCounts) : undefined;
     heads = opts.heads === false ? [] : readHeads(modelDir, manifest);
   } catch (err) {
     for (const t of Object.values(weights)) t.dispose();
@@ -224,5 +226,5 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
     { name: 'sentiment', pooling: manifest.architecture.pooling, multiLabel: false, numClasses: manifest.labels.length, weights },
     ...heads.map((h) => ({ name: h.name, pooling: h.manifest.architecture.pooling, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
   ], manifest.featurizer.buckets);
-  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0, opts.classOffsets ?? true);
+  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0, opts.classOffsets ?? true, lexicon);
 }

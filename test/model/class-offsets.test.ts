@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR, detectLanguage, initBackend, loadTextScorer, validateManifest, versionWithOffsets, type ClassOffsets, type TextScorer } from '../../engine/model/index.ts';
+import { DEFAULT_MODEL_DIR, detectLanguage, initBackend, LEXICON_FILE, loadTextScorer, validateManifest, versionWithOffsets, type ClassOffsets, type TextScorer } from '../../engine/model/index.ts';
 import { languageBlockOf, sentimentAt } from '../../engine/model/outputs.ts';
 
 const manifest = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown> & { version: string; weightsSha256: string; classOffsets?: ClassOffsets };
@@ -13,6 +13,7 @@ function withOffsets(offsets: ClassOffsets): string {
   const dir = mkdtempSync(join(tmpdir(), 'cxpulse-offsets-'));
   dirs.push(dir);
   copyFileSync(join(DEFAULT_MODEL_DIR, 'weights.bin'), join(dir, 'weights.bin'));
+  copyFileSync(join(DEFAULT_MODEL_DIR, LEXICON_FILE), join(dir, LEXICON_FILE));
   const version = versionWithOffsets('sentiment-v1', manifest.weightsSha256, offsets);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version, classOffsets: offsets }));
   return dir;

@@ -51,6 +51,8 @@ export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
     { label: 'all sets' },
     ...trained.map((s) => ({ label: `without ${s}`, testOnly: [s] })),
     { label: 'without the word-list prior', hyper: { lexPrior: 0 } },
+    { label: 'without the word-list counts', hyper: { lexCount: 0 } },
+    { label: 'without the word lists (prior and counts)', hyper: { lexPrior: 0, lexCount: 0 } },
   ];
   const scratch = mkdtempSync(join(tmpdir(), 'cxpulse-ablation-'));
   const runs: AblationRun[] = [];

@@ -52,7 +52,14 @@ export function architectureText(m: ModelManifest): string {
       `- Word-list prior (\`training/sentiment/lexicon.ts\`): before training, the unigram rows of the words in the sentiment word`,
       `  lists of \`../shared/data/lexicons\` (AFINN en/sv/da, NorSentLex nb, SentiWS de) start with the list's polarity in their`,
       `  language's block (and half of it in the shared rows; the negated form NEG_word flipped at half strength); training then`,
-      `  moves them like any other row. The lists themselves are not shipped, only the trained weights.`,
+      `  moves them like any other row.${m.lexiconCounts ? '' : ' The lists themselves are not shipped, only the trained weights.'}`,
+    ] : []),
+    ...(langs.length > 0 && m.lexiconCounts ? [
+      `- Word-list counts (\`engine/model/lexCounts.ts\`): for a text in a language with a list, the listed words are counted (a word`,
+      `  after a negator counts for the other side) and three features of the language's block say how many positive hits`,
+      `  (0, 1, 2, 3+), how many negative hits and their difference (-2..2); they are trained like every other row. The heads`,
+      `  read the base ids only and never see them. For this the folder ships the lists as 32-bit hashes of the words with`,
+      `  their sign (\`${m.lexiconCounts.file}\`), not as words.`,
     ] : []),
   ].join('\n');
 }

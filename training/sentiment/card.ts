@@ -85,10 +85,11 @@ this card (\`cxpulse train --ablation\`, about 15 training runs).
 **Licence of these weights.** Several training sets are non-commercial or research-only (NoReC is CC BY-NC but
 its authors allow commercial use of trained models; da-political is CC BY-NC-SA; the Swedish sets are research/hobby
 use; PotTS is a research corpus; en-trustpilot-mt states no licence (research use)), and the word-list prior reads
-SentiWS (CC BY-NC-SA 3.0) and NorSentLex (an academic resource; cite Barnes et al., NoDaLiDa 2019) besides AFINN (Apache-2.0).
+SentiWS (CC BY-NC-SA 3.0) and NorSentLex (an academic resource; cite Barnes et al., NoDaLiDa 2019) besides AFINN (Apache-2.0)${manifest.lexiconCounts ? `;
+\`${manifest.lexiconCounts.file}\` (the word-list counts) is derived from the same lists (hashes of their words) and carries their terms` : ''}.
 Treat the committed weights as research/evaluation weights. For commercial use,
 retrain on permissively licensed data, our written seed and your own tickets without the prior, e.g.
-\`--sets en-goemotions,de-sb10k,cx-seed --own tickets.jsonl --hyper lexPrior=0\`
+\`--sets en-goemotions,de-sb10k,cx-seed --own tickets.jsonl --hyper lexPrior=0,lexCount=0\`
 (\`--sets\` takes exactly the sets named; the out-of-domain tests are always run).
 
 Label mapping: GoEmotions \`sentiment_group\` with 'ambiguous' removed, keeping rows with exactly one remaining

@@ -12,7 +12,7 @@
  */
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import { join } from 'node:path';
-import { MANIFEST_FILE, readModelFolder, versionWithOffsets, withLanguageRows, featurizeWith, rowLanguage, type ClassOffsets, type ModelManifest } from '../../engine/model/index.ts';
+import { MANIFEST_FILE, modelFeatures, readLexiconSigns, readModelFolder, versionWithOffsets, rowLanguage, type ClassOffsets, type ModelManifest } from '../../engine/model/index.ts';
 import { writeFileAtomic } from '../../engine/util/index.ts';
 import type { OffsetsReport } from './report.ts';
 import { forwardLogits } from './calibrate.ts';
@@ -113,6 +113,7 @@ function shippedWeights(dir: string): { manifest: ModelManifest; weights: HeadWe
 export function validationGroups(dir: string, sets: readonly LabelledSet[], langOf: (e: Example, s: LabelledSet) => string): Map<string, OffsetGroup[]> {
   const { manifest, weights } = shippedWeights(dir);
   const f = manifest.featurizer, blocks = manifest.architecture.languageRows ?? [];
+  const signs = manifest.lexiconCounts ? readLexiconSigns(dir, manifest.lexiconCounts) : undefined;
   const byLang = new Map<string, OffsetGroup[]>();
   for (const s of sets) {
     const perLang = new Map<string, Example[]>();
@@ -124,7 +125,7 @@ export function validationGroups(dir: string, sets: readonly LabelledSet[], lang
       else perLang.set(l, [e]);
     }
     for (const [l, exs] of perLang) {
-      const feats = exs.map((e) => withLanguageRows(featurizeWith(f, e.text), f.buckets, blocks, l));
+      const feats = exs.map((e) => modelFeatures(f, blocks, signs, e.text, l));
       const group: OffsetGroup = { name: s.name, logits: forwardLogits(weights, feats, manifest.architecture.pooling), labels: exs.map((e) => e.label), binary: s.binary };
       const list = byLang.get(l);
       if (list) list.push(group);

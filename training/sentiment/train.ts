@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
-import { initBackend, defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows, DETECTED_LANGUAGES, type ModelManifest } from '../../engine/model/index.ts';
+import { initBackend, defaultFeaturizerSpec, lexiconSigns, modelFeatures, rowLanguage, DETECTED_LANGUAGES, type ModelManifest } from '../../engine/model/index.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
 import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
@@ -20,6 +20,7 @@ import type { TrainReport } from './report.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
 import { lexiconPrior, loadLexicons } from './lexicon.ts';
+import { lexiconHashes, writeLexiconFile } from './lexCount.ts';
 import { nbLrScale } from './nbScale.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
@@ -116,7 +117,11 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const spec = defaultFeaturizerSpec(hp.buckets, hp.maxFeatures, Array.from({ length: hp.charMax - 2 }, (_, i) => i + 3), hp.wordNgrams);
   const linear = hp.linear === 1;
   const languageRows = linear && hp.langRows === 1 ? languageBlocks(inDomain) : undefined;
-  const feats = (t: string, lang: string): Int32Array => withLanguageRows(featurizeWith(spec, t), spec.buckets, languageRows, lang);
+  // Word-list hit counts as features of the language blocks (engine/model/lexCounts.ts), from the same lists as the prior.
+  const lexFile = hp.lexCount === 1 && languageRows ? lexiconHashes(loadLexicons(opts.dataDir, languageRows, log)) : undefined;
+  const signs = lexFile ? lexiconSigns(lexFile) : undefined;
+  if (lexFile) log(`word-list counts: ${Object.entries(lexFile.languages).map(([l, v]) => `${l} ${v.positive.length}+/${v.negative.length}-`).join(', ')}`);
+  const feats = (t: string, lang: string): Int32Array => modelFeatures(spec, languageRows, signs, t, lang);
   const items = trainItems(inDomain, feats, hp);
   const validFeats = inDomain.map((s) => s.valid.map((ex) => feats(ex.text, langOf(ex, s))));
   if (languageRows) log(`language rows: ${languageRows.join(', ')} (a block of ${spec.buckets} rows each, language-row dropout ${hp.langDropout})`);
@@ -188,6 +193,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   }
   let manifest = await exportModel({
     outDir: opts.outDir, name: 'sentiment-v1', weights: shipped, featurizer: spec,
+    ...(lexFile ? { lexiconCounts: writeLexiconFile(opts.outDir, lexFile) } : {}),
     architecture: linear
       ? { type: 'embedding-bag', pooling, dim: SENTIMENT_LABELS.length, hidden: 0, ...(languageRows ? { languageRows } : {}) }
       : { type: 'embedding-bag', pooling, dim: hp.dim, hidden: hp.hidden },
