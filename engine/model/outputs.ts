@@ -36,7 +36,8 @@ export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0, o
 /**
  * The language block a feature array uses (index into architecture.languageRows), or -1 for the
  * shared rows only: withLanguageRows appends the copies of the text's block after the base ids
- * (all below `buckets`), so the last id tells the block. The class offsets are chosen by it, i.e.
+ * (all below `buckets`), and the word-list counts (lexCounts.ts) sit in the same block, so the
+ * last id tells the block. The class offsets are chosen by it, i.e.
  * by the same language (the event's, else the engine's guess) that chose the rows.
  */
 export function languageBlockOf(features: Int32Array, buckets: number): number {
