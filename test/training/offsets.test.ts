@@ -1,5 +1,9 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitClassOffsets, fitLanguageOffsets, groupMacroF1, type OffsetGroup } from '../../training/sentiment/offsets.ts';
+import { DEFAULT_MODEL_DIR, validateManifest, versionWithOffsets, type ModelManifest } from '../../engine/model/index.ts';
+import { DEFAULT_OFFSET_SEARCH, fitClassOffsets, fitLanguageOffsets, groupMacroF1, storeClassOffsets, type OffsetGroup } from '../../training/sentiment/offsets.ts';
 
 /** `n` rows of the same logits and label. */
 function rows(n: number, logits: [number, number, number], label: number): { logits: number[]; labels: number[] } {
@@ -51,5 +55,31 @@ describe('per-language class offsets', () => {
   it('fits each language on its own groups and leaves out the languages best at 0', () => {
     const right = group('right', [rows(30, [1, 0, 0], 0), rows(30, [0, 1, 0], 1), rows(30, [0, 0, 1], 2)]);
     expect(fitClassOffsets(new Map([['nb', [shy]], ['da', [right]]]))).toEqual({ nb: [0.4, 0, 0] });
+  });
+});
+
+describe('storing the offsets in a model folder', () => {
+  const manifest = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), 'utf8')) as ModelManifest;
+  const fit = { fitted: { nb: [0, 0, -0.2] }, search: DEFAULT_OFFSET_SEARCH, validation: [] };
+
+  it('applied: the manifest holds them under a version that names them; not applied: only the training record, the weights\' version', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cxpulse-store-offsets-'));
+    try {
+      const read = (): ModelManifest => validateManifest(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')), 'manifest.json');
+      const applied = storeClassOffsets(dir, manifest, fit, true);
+      expect(read()).toEqual(applied);
+      expect(applied.classOffsets).toEqual({ nb: [0, 0, -0.2] });
+      expect(applied.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, { nb: [0, 0, -0.2] }));
+      expect(applied.training?.['classOffsets']).toMatchObject({ fitted: fit.fitted, applied: true });
+      // Stored again without applying (from the applied manifest): the field goes, the version is the weights' again.
+      const plain = storeClassOffsets(dir, applied, fit, false);
+      expect(read().classOffsets).toBeUndefined();
+      expect(plain.version).toBe(`sentiment-v1-${manifest.weightsSha256.slice(0, 8)}`);
+      expect(plain.training?.['classOffsets']).toMatchObject({ fitted: fit.fitted, applied: false });
+      // Nothing fitted: nothing to apply, whatever was asked.
+      expect(storeClassOffsets(dir, manifest, { ...fit, fitted: {} }, true).classOffsets).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
