@@ -20,7 +20,7 @@ export { INTENSITY_CUTS, intensityOf, headScoreAt } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
 export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';
 export type { FeaturizerSpec } from './featurize.ts';
-export { LEXICON_FILE, lexCountIds, lexiconSigns, modelFeatures, readLexiconSigns, wordHash } from './lexCounts.ts';
+export { LEXICON_FILE, lexCountIds, lexiconSigns, modelFeatures, readLexiconSigns, SignTable, wordHash } from './lexCounts.ts';
 export type { LexiconCountsSpec, LexiconHashesFile, LexiconSigns } from './lexCounts.ts';
 export { tokenize, normalizeText, TOKENIZER_VERSION } from './tokenize.ts';
 export {

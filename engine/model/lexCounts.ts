@@ -31,19 +31,51 @@ export interface LexiconHashesFile {
   languages: Record<string, { positive: number[]; negative: number[] }>;
 }
 
-/** Per language, word hash -> +1 / -1. */
-export type LexiconSigns = ReadonlyMap<string, ReadonlyMap<number, number>>;
+/**
+ * Word hash -> +1 / -1 for one language: open addressing over typed arrays (no boxed keys: the
+ * hashes are unsigned 32-bit, beyond V8's small integers, and a Map of them costs several times
+ * the lookup itself on the scoring path).
+ */
+export class SignTable {
+  private readonly keys: Uint32Array;
+  private readonly signs: Int8Array;
+  private readonly mask: number;
+
+  constructor(positive: readonly number[], negative: readonly number[]) {
+    let size = 16;
+    while (size < 2 * (positive.length + negative.length)) size *= 2;
+    this.keys = new Uint32Array(size);
+    this.signs = new Int8Array(size);
+    this.mask = size - 1;
+    for (const h of positive) this.put(h, 1);
+    for (const h of negative) this.put(h, -1);
+  }
+
+  private put(h: number, sign: number): void {
+    const k = h >>> 0 || 1; // 0 marks an empty slot
+    let i = k & this.mask;
+    while (this.keys[i] !== 0 && this.keys[i] !== k) i = (i + 1) & this.mask;
+    this.keys[i] = k;
+    this.signs[i] = sign;
+  }
+
+  /** +1, -1, or 0 for a word not in the list. */
+  sign(h: number): number {
+    const k = h >>> 0 || 1;
+    for (let i = k & this.mask; ; i = (i + 1) & this.mask) {
+      const at = this.keys[i]!;
+      if (at === k) return this.signs[i]!;
+      if (at === 0) return 0;
+    }
+  }
+}
+
+/** Per language, the sign table of its list. */
+export type LexiconSigns = ReadonlyMap<string, SignTable>;
 
 /** The sign table of a file's contents. */
 export function lexiconSigns(file: LexiconHashesFile): LexiconSigns {
-  const out = new Map<string, Map<number, number>>();
-  for (const [lang, { positive, negative }] of Object.entries(file.languages)) {
-    const m = new Map<number, number>();
-    for (const h of positive) m.set(h, 1);
-    for (const h of negative) m.set(h, -1);
-    out.set(lang, m);
-  }
-  return out;
+  return new Map(Object.entries(file.languages).map(([lang, { positive, negative }]) => [lang, new SignTable(positive, negative)]));
 }
 
 /** Reads and checks the folder's lexicon file against the manifest's SHA-256. */
@@ -64,34 +96,36 @@ export const wordHash = (word: string): number => hashString(word);
 
 const countId = (buckets: number, s: string): number => 1 + (hashString(`\u0002lex\u0001${s}`) % (buckets - 1));
 
+/** The count features' ids in the shared range, per bucket count (computed once: they are 13 fixed strings). */
+const COUNT_IDS = new Map<number, { pos: number[]; neg: number[]; diff: number[] }>();
+function countIds(buckets: number): { pos: number[]; neg: number[]; diff: number[] } {
+  let c = COUNT_IDS.get(buckets);
+  if (!c) {
+    c = {
+      pos: [0, 1, 2, 3].map((k) => countId(buckets, `pos${k}`)),
+      neg: [0, 1, 2, 3].map((k) => countId(buckets, `neg${k}`)),
+      diff: [-2, -1, 0, 1, 2].map((k) => countId(buckets, `diff${k}`)),
+    };
+    COUNT_IDS.set(buckets, c);
+  }
+  return c;
+}
+
 /**
  * The three count features of `tokens` for a text whose language has `signs`, as ids in language
  * block `block` (index into architecture.languageRows).
  */
-export function lexCountIds(tokens: readonly Token[], signs: ReadonlyMap<number, number>, buckets: number, block: number): number[] {
+export function lexCountIds(tokens: readonly Token[], signs: SignTable, buckets: number, block: number): number[] {
   let pos = 0, neg = 0;
   for (const t of tokens) {
     if (t.kind !== 'word' || t.intensifier) continue;
-    const s = signs.get(wordHash(t.text));
-    if (s === undefined) continue;
+    const s = signs.sign(wordHash(t.text));
+    if (s === 0) continue;
     if ((t.neg ? -s : s) > 0) pos++;
     else neg++;
   }
-  const shift = (block + 1) * buckets;
-  return [
-    countId(buckets, `pos${Math.min(pos, 3)}`) + shift,
-    countId(buckets, `neg${Math.min(neg, 3)}`) + shift,
-    countId(buckets, `diff${Math.max(-2, Math.min(2, pos - neg))}`) + shift,
-  ];
-}
-
-/** `ids` (base ids then the block's copies) with the count ids appended. */
-export function withLexCounts(ids: Int32Array, counts: readonly number[]): Int32Array {
-  if (counts.length === 0) return ids;
-  const out = new Int32Array(ids.length + counts.length);
-  out.set(ids);
-  out.set(counts, ids.length);
-  return out;
+  const shift = (block + 1) * buckets, c = countIds(buckets);
+  return [c.pos[Math.min(pos, 3)]! + shift, c.neg[Math.min(neg, 3)]! + shift, c.diff[Math.max(-2, Math.min(2, pos - neg)) + 2]! + shift];
 }
 
 /**
@@ -101,9 +135,15 @@ export function withLexCounts(ids: Int32Array, counts: readonly number[]): Int32
  */
 export function modelFeatures(spec: FeaturizerSpec, languageRows: readonly string[] | undefined, signs: LexiconSigns | undefined, text: string, lang: string | undefined): Int32Array {
   const tokens = tokenize(text);
-  const ids = withLanguageRows(featurizeTokens(spec, tokens), spec.buckets, languageRows, lang);
-  if (!signs || !languageRows || ids.length === 0) return ids;
+  const base = featurizeTokens(spec, tokens);
   const l = rowLanguage(lang) ?? '';
-  const words = signs.get(l), block = languageRows.indexOf(l);
-  return words && block >= 0 ? withLexCounts(ids, lexCountIds(tokens, words, spec.buckets, block)) : ids;
+  const words = signs?.get(l), block = languageRows?.indexOf(l) ?? -1;
+  if (!words || block < 0 || base.length === 0) return withLanguageRows(base, spec.buckets, languageRows, lang);
+  // Base ids, their copies in the block, the three counts: one allocation (as withLanguageRows, plus three).
+  const n = base.length, shift = (block + 1) * spec.buckets;
+  const out = new Int32Array(2 * n + 3);
+  out.set(base);
+  for (let k = 0; k < n; k++) out[n + k] = base[k]! + shift;
+  out.set(lexCountIds(tokens, words, spec.buckets, block), 2 * n);
+  return out;
 }
