@@ -70,7 +70,8 @@ program
   .option('--json <file>', 'also write all figures as JSON to this file')
   .option('--no-baselines', 'score with the model only')
   .option('--negative-bias <x>', 'added to the model\'s negative logit, -3..3, as CXPULSE_SENTIMENT_NEGATIVE_BIAS does in the engine (default 0)', negativeBias)
-  .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number }) => runEval(o));
+  .option('--no-class-offsets', 'score without the per-language class offsets the model folder\'s manifest may hold (the engine applies them)')
+  .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number; classOffsets: boolean }) => runEval(o));
 
 program
   .command('eval-redaction')
@@ -153,6 +154,7 @@ program
   .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
   .option('--ablation', 'write what each training set contributes: retrain without each set (--sets limits which) and without the word-list prior; ABLATION.md and ablation.json in --out (default models/sentiment); the model is not changed')
+  .option('--fit-offsets', 'fit the per-language class offsets of the model in --out on the validation parts (no retraining), re-score its held-out parts and rewrite metrics.json and MODEL_CARD.md; the manifest applies them with --hyper classOffsets=1')
   .option('--export-heldout <set>', 'write the held-out part of a data set as JSONL to --out (for cxpulse eval) instead of training')
   .option('--part <part>', 'with --export-heldout: test (default) or valid')
   .action((o) => runTrain(o));

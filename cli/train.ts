@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { exportHeldOut, HELD_OUT_PARTS, parseHyper, trainSentiment, type HeldOutPart } from '../training/sentiment/index.ts';
+import { exportHeldOut, fitOffsetsOnFolder, HELD_OUT_PARTS, parseHyper, trainSentiment, type HeldOutPart } from '../training/sentiment/index.ts';
 import { runAblation } from '../training/sentiment/index.ts';
 import { trainHeads } from '../training/heads/index.ts';
 import { trainChurn } from '../training/churn/index.ts';
@@ -29,6 +29,8 @@ export interface TrainCliOptions {
   part?: string;
   /** `--ablation`: retrain without each set (and without the word-list prior); writes ABLATION.md and ablation.json to `out`. */
   ablation?: boolean;
+  /** `--fit-offsets`: fit the per-language class offsets of the model in `out` on validation, re-score, rewrite its card; no training. */
+  fitOffsets?: boolean;
 }
 
 const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter((x) => x !== '');
@@ -48,6 +50,11 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
     return;
   }
   if (o.part !== undefined) throw new Error('--part only applies to --export-heldout');
+  if (o.fitOffsets) {
+    const report = await fitOffsetsOnFolder({ dataDir: o.data, outDir: o.out ?? 'models/sentiment', progress, ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}) });
+    process.stdout.write(`${JSON.stringify(report.classOffsets, null, 2)}\n`);
+    return;
+  }
   if (o.ablation) {
     const runs = await runAblation({ dataDir: o.data, outDir: o.out ?? 'models/sentiment', seed: o.seed, epochs: o.epochs, progress,
       ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}),

@@ -4,7 +4,7 @@
  * The spec is stored in the model manifest and read back at load time, so training and
  * inference use the same numbers through this one function.
  */
-import { NEGATION_SCOPE, TOKENIZER_VERSION, tokenize } from './tokenize.ts';
+import { NEGATION_SCOPE, TOKENIZER_VERSION, tokenize, type Token } from './tokenize.ts';
 
 export interface FeaturizerSpec {
   kind: 'hashed-ngrams';
@@ -60,7 +60,11 @@ function unit(t: { text: string; neg: boolean }): string {
  * language-independent on purpose, so misdetected or mixed-language text is scored the same.
  */
 export function featurizeWith(spec: FeaturizerSpec, text: string, _lang?: string): Int32Array {
-  const tokens = tokenize(text);
+  return featurizeTokens(spec, tokenize(text));
+}
+
+/** featurizeWith on tokens already made (the scorer tokenizes once for these ids and the word-list counts). */
+export function featurizeTokens(spec: FeaturizerSpec, tokens: readonly Token[]): Int32Array {
   const mod = spec.buckets - 1;
   const seen = new Set<number>();
   const out: number[] = [];

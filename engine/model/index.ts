@@ -20,8 +20,10 @@ export { INTENSITY_CUTS, intensityOf, headScoreAt } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
 export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';
 export type { FeaturizerSpec } from './featurize.ts';
+export { LEXICON_FILE, lexCountIds, lexiconSigns, modelFeatures, readLexiconSigns, SignTable, wordHash } from './lexCounts.ts';
+export type { LexiconCountsSpec, LexiconHashesFile, LexiconSigns } from './lexCounts.ts';
 export { tokenize, normalizeText, TOKENIZER_VERSION } from './tokenize.ts';
 export {
-  MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest,
+  MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest, versionWithOffsets, MAX_CLASS_OFFSET,
 } from './manifest.ts';
-export type { ModelManifest, Architecture, ModelTask } from './manifest.ts';
+export type { ModelManifest, Architecture, ModelTask, ClassOffsets } from './manifest.ts';

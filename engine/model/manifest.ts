@@ -53,9 +53,21 @@ export interface ModelManifest {
   /** Multi-label heads (emotion): sigmoid outputs, one decision threshold per label (chosen on validation). */
   multiLabel?: boolean;
   thresholds?: number[];
+  /**
+   * Sentiment only: per-language class offsets (negative, neutral, positive) added to the logits
+   * after the temperature and before a deployment's negative bias (outputs.ts), for a text whose
+   * features use that language's block (architecture.languageRows). Fitted on the validation
+   * parts (training/sentiment/offsets.ts); a language not listed gets none.
+   */
+  classOffsets?: ClassOffsets;
+  /** Sentiment only: word-list hit counts as features of the language blocks (lexCounts.ts); the file sits beside the manifest. */
+  lexiconCounts?: { file: string; sha256: string };
   /** Free-form provenance (data sets, seed, hyper-parameters, epochs). */
   training?: Record<string, unknown>;
 }
+
+/** Logit offsets per language block, one number per label. */
+export type ClassOffsets = Record<string, number[]>;
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -63,6 +75,22 @@ export function sha256(bytes: Uint8Array): string {
 
 export function modelVersion(name: string, weights: Uint8Array): string {
   return `${name}-${sha256(weights).slice(0, 8)}`;
+}
+
+/** Largest class offset a manifest may hold (e^5 ~ 150 times the odds: anything beyond is a mistake). */
+export const MAX_CLASS_OFFSET = 5;
+
+/**
+ * The version of a model whose weights have SHA-256 `weightsSha256`, with class offsets: the
+ * offsets change labels, so they change the version scored events carry. Without offsets (or all
+ * zero) it is the weights' version, `<name>-<8 hex of the weights' SHA-256>`; with them, 8 hex of
+ * the SHA-256 over the weights' hash and the offsets as JSON (languages sorted).
+ */
+export function versionWithOffsets(name: string, weightsSha256: string, offsets: ClassOffsets | undefined): string {
+  const langs = Object.keys(offsets ?? {}).filter((l) => offsets![l]!.some((x) => x !== 0)).sort();
+  if (langs.length === 0) return `${name}-${weightsSha256.slice(0, 8)}`;
+  const json = JSON.stringify(langs.map((l) => [l, offsets![l]]));
+  return `${name}-${sha256(new TextEncoder().encode(`${weightsSha256}\n${json}`)).slice(0, 8)}`;
 }
 
 /** The tensor shapes an architecture needs, by weight name. */
@@ -120,6 +148,23 @@ export function validateManifest(raw: unknown, file: string, expect: ManifestExp
   const lr = a!.languageRows;
   if (lr !== undefined && (!Array.isArray(lr) || lr.length > 16 || new Set(lr).size !== lr.length || !lr.every((l) => typeof l === 'string' && /^[a-z]{2,3}$/.test(l)))) {
     fail('architecture languageRows must be at most 16 distinct lower-case language codes');
+  }
+  const co = m.classOffsets;
+  if (co !== undefined) {
+    const blocks = a!.languageRows ?? [];
+    if (typeof co !== 'object' || co === null || Array.isArray(co)) fail('classOffsets must be an object of language -> offsets');
+    for (const [lang, o] of Object.entries(co!)) {
+      if (!blocks.includes(lang)) fail(`classOffsets has "${lang}", which is not one of architecture.languageRows`);
+      if (!Array.isArray(o) || o.length !== expect.labels.length || !o.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= MAX_CLASS_OFFSET)) {
+        fail(`classOffsets.${lang} must be ${expect.labels.length} numbers in [-${MAX_CLASS_OFFSET}, ${MAX_CLASS_OFFSET}]`);
+      }
+    }
+  }
+  const lc = m.lexiconCounts;
+  if (lc !== undefined) {
+    if (typeof lc !== 'object' || lc === null || typeof lc.file !== 'string' || /[\\/]/.test(lc.file) || lc.file === '') fail('lexiconCounts.file must be a plain file name');
+    if (typeof lc!.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(lc!.sha256)) fail('lexiconCounts.sha256 must be 64 hex digits');
+    if ((a!.languageRows ?? []).length === 0) fail('lexiconCounts needs architecture.languageRows (the counts live in the language blocks)');
   }
   if (typeof m.weightsFile !== 'string' || /[\\/]/.test(m.weightsFile)) fail('weightsFile must be a plain file name');
   if (typeof m.weightsSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.weightsSha256)) fail('weightsSha256 must be 64 hex digits');

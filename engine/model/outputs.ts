@@ -8,23 +8,41 @@ import {
 } from '../event/types.ts';
 
 /**
- * Argmax of softmax probabilities; score = p(positive) - p(negative). `negativeBias` (a
- * deployment's prior, CXPULSE_SENTIMENT_NEGATIVE_BIAS) is added to the negative class's logit
- * before the argmax: p(negative) is multiplied by e^bias and the three renormalised, so a
- * positive bias trades negative precision for negative recall; 0 leaves the model's output as is.
+ * Argmax of softmax probabilities; score = p(positive) - p(negative). `offsets` (the model's
+ * per-language class offsets, manifest classOffsets, one per class) and `negativeBias` (a
+ * deployment's prior, CXPULSE_SENTIMENT_NEGATIVE_BIAS, on the negative class) are added to the
+ * logits before the argmax, offsets first: p(c) is multiplied by e^(offset + bias) and the three
+ * renormalised, so a positive negative bias trades negative precision for negative recall; 0 and
+ * no offsets leave the model's output as is.
  */
-export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0): SentimentScore {
+export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0, offsets?: readonly number[]): SentimentScore {
   let neg = p[i * 3]!, neu = p[i * 3 + 1]!, pos = p[i * 3 + 2]!;
-  if (negativeBias !== 0) {
-    const scaled = neg * Math.exp(negativeBias);
-    const z = scaled + neu + pos;
-    neg = scaled / z;
+  if (negativeBias !== 0 || offsets) {
+    neg *= Math.exp((offsets?.[0] ?? 0) + negativeBias);
+    if (offsets) {
+      neu *= Math.exp(offsets[1] ?? 0);
+      pos *= Math.exp(offsets[2] ?? 0);
+    }
+    const z = neg + neu + pos;
+    neg /= z;
     neu /= z;
     pos /= z;
   }
   const probs = [neg, neu, pos] as const;
   const best = neg >= neu && neg >= pos ? 0 : pos >= neu ? 2 : 1;
   return { label: SENTIMENT_LABELS[best]!, score: pos - neg, confidence: probs[best] };
+}
+
+/**
+ * The language block a feature array uses (index into architecture.languageRows), or -1 for the
+ * shared rows only: withLanguageRows appends the copies of the text's block after the base ids
+ * (all below `buckets`), and the word-list counts (lexCounts.ts) sit in the same block, so the
+ * last id tells the block. The class offsets are chosen by it, i.e.
+ * by the same language (the event's, else the engine's guess) that chose the rows.
+ */
+export function languageBlockOf(features: Int32Array, buckets: number): number {
+  const last = features.length > 0 ? features[features.length - 1]! : 0;
+  return last >= buckets ? Math.floor(last / buckets) - 1 : -1;
 }
 
 /** Argmax of one row of a single-label head. */

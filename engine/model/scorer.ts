@@ -12,16 +12,18 @@ import * as tf from '@tensorflow/tfjs';
 import { URGENCY_LABELS, type HeadName, type SentimentScore, type TextScores } from '../event/types.ts';
 import { initBackend } from './backend.ts';
 import { CombinedModel } from './combined.ts';
-import { featurizeWith, withLanguageRows } from './featurize.ts';
+import { modelFeatures, readLexiconSigns, type LexiconSigns } from './lexCounts.ts';
 import { assertSameFeaturizer, combinedVersion, headExpectation, headFolders, type LoadedHead } from './heads.ts';
-import { MANIFEST_FILE, sha256, validateManifest, weightsByteLength, type ManifestExpectation, type ModelManifest } from './manifest.ts';
-import { headScoreAt, sentimentAt } from './outputs.ts';
+import { MANIFEST_FILE, sha256, validateManifest, versionWithOffsets, weightsByteLength, type ClassOffsets, type ManifestExpectation, type ModelManifest } from './manifest.ts';
+import { headScoreAt, languageBlockOf, sentimentAt } from './outputs.ts';
 import { hiddenSignals, tailClause, type TailClause } from './signals.ts';
 import { raisedUrgency } from './complaints.ts';
 
 export interface TextScorer {
   readonly version: string;
   readonly backend: string;
+  /** The per-language class offsets applied to sentiment (manifest classOffsets unless turned off); absent: none. */
+  readonly classOffsets?: ClassOffsets;
   /** Hashed feature ids of one text (pure, deterministic). */
   featurize(text: string, lang?: string): Int32Array;
   /** One batched forward pass; [] for an empty batch. */
@@ -80,9 +82,12 @@ export function readModelFolder(modelDir: string, expect?: ManifestExpectation):
 class LinearTextScorer implements TextScorer {
   readonly version: string;
   readonly heads: readonly HeadName[];
+  readonly classOffsets?: ClassOffsets;
   private disposed = false;
   /** Per-label decision thresholds of the multi-label heads, from their manifests. */
   private readonly thresholds: ReadonlyMap<HeadName, readonly number[]>;
+  /** Class offsets by language block (index into architecture.languageRows); undefined: none. */
+  private readonly offsets: readonly (readonly number[] | undefined)[];
 
   constructor(
     private readonly manifest: ModelManifest,
@@ -90,15 +95,26 @@ class LinearTextScorer implements TextScorer {
     heads: readonly LoadedHead[],
     readonly backend: string,
     private readonly negativeBias: number,
+    classOffsets: boolean | ClassOffsets,
+    private readonly lexicon: LexiconSigns | undefined,
   ) {
-    this.version = combinedVersion(manifest.version, heads);
+    const table = classOffsets === true ? manifest.classOffsets : classOffsets === false ? undefined : classOffsets;
+    if (table && Object.keys(table).length > 0) this.classOffsets = table;
+    // Offsets other than the manifest's (none, or a table of the caller's) score differently: so is the version named.
+    const main = classOffsets === true ? manifest.version : versionWithOffsets(manifest.version.replace(/-[0-9a-f]{8}$/, ''), manifest.weightsSha256, table);
+    this.version = combinedVersion(main, heads);
     this.heads = heads.map((h) => h.name);
     this.thresholds = new Map(heads.map((h) => [h.name, h.manifest.thresholds ?? []]));
+    this.offsets = (manifest.architecture.languageRows ?? []).map((l) => table?.[l]);
+  }
+
+  /** The sentiment of row `i` of a forward pass whose row i was `features`: the block's offsets, then the negative bias. */
+  private sentimentOf(p: ArrayLike<number>, i: number, features: Int32Array): SentimentScore {
+    return sentimentAt(p, i, this.negativeBias, this.offsets[languageBlockOf(features, this.manifest.featurizer.buckets)]);
   }
 
   featurize(text: string, lang?: string): Int32Array {
-    const f = this.manifest.featurizer;
-    return withLanguageRows(featurizeWith(f, text, lang), f.buckets, this.manifest.architecture.languageRows, lang);
+    return modelFeatures(this.manifest.featurizer, this.manifest.architecture.languageRows, this.lexicon, text, lang);
   }
 
   private alive(): void {
@@ -109,7 +125,7 @@ class LinearTextScorer implements TextScorer {
     this.alive();
     if (features.length === 0) return [];
     const p = (await this.net.forward(features, ['sentiment'])).get('sentiment')!;
-    return features.map((_, i) => sentimentAt(p, i, this.negativeBias));
+    return features.map((f, i) => this.sentimentOf(p, i, f));
   }
 
   async predictAll(features: readonly Int32Array[], texts?: readonly string[], langs?: readonly (string | undefined)[]): Promise<TextScores[]> {
@@ -126,9 +142,10 @@ class LinearTextScorer implements TextScorer {
       tails[i] = { ...c, row: n + extra.length };
       extra.push(this.featurize(c.tail, langs?.[i]));
     });
-    const probs = await this.net.forward(extra.length > 0 ? [...features, ...extra] : features);
+    const rows = extra.length > 0 ? [...features, ...extra] : features;
+    const probs = await this.net.forward(rows);
     const at = (i: number): Omit<TextScores, 'signals'> => {
-      const out: TextScores = { sentiment: sentimentAt(probs.get('sentiment')!, i, this.negativeBias) };
+      const out: TextScores = { sentiment: this.sentimentOf(probs.get('sentiment')!, i, rows[i]!) };
       const heads = out as Record<HeadName, unknown>;
       for (const h of this.heads) heads[h] = headScoreAt(h, probs.get(h)!, i, this.thresholds.get(h)!);
       return out;
@@ -182,6 +199,11 @@ export interface LoadOptions {
   heads?: boolean;
   /** Added to the negative class's logit (outputs.ts sentimentAt); default 0. */
   negativeBias?: number;
+  /**
+   * Per-language class offsets: the manifest's (true, the default), none (false: `cxpulse eval
+   * --no-class-offsets`), or these instead of the manifest's (the card's before/after table).
+   */
+  classOffsets?: boolean | ClassOffsets;
 }
 
 /**
@@ -192,7 +214,9 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
   const backend = await initBackend();
   const { manifest, weights } = readModelFolder(modelDir);
   let heads: LoadedHead[];
+  let lexicon: LexiconSigns | undefined;
   try {
+    lexicon = manifest.lexiconCounts ? readLexiconSigns(modelDir, manifest.lexiconCounts) : undefined;
     heads = opts.heads === false ? [] : readHeads(modelDir, manifest);
   } catch (err) {
     for (const t of Object.values(weights)) t.dispose();
@@ -202,5 +226,5 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
     { name: 'sentiment', pooling: manifest.architecture.pooling, multiLabel: false, numClasses: manifest.labels.length, weights },
     ...heads.map((h) => ({ name: h.name, pooling: h.manifest.architecture.pooling, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
   ], manifest.featurizer.buckets);
-  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0);
+  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0, opts.classOffsets ?? true, lexicon);
 }

@@ -2,7 +2,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEFAULT_MODEL_DIR, sha256 } from '../../engine/model/index.ts';
+import { DEFAULT_MODEL_DIR, LEXICON_FILE, sha256 } from '../../engine/model/index.ts';
 
 type Manifest = Record<string, unknown> & { weightSpecs: { name: string; shape: number[] }[] };
 
@@ -14,6 +14,8 @@ export function modelFolders() {
     dirs.push(dir);
     if (weights === 'copy') copyFileSync(join(DEFAULT_MODEL_DIR, 'weights.bin'), join(dir, 'weights.bin'));
     else writeFileSync(join(dir, 'weights.bin'), weights);
+    // The word-list counts file the manifest names (lexicon.json), unchanged.
+    copyFileSync(join(DEFAULT_MODEL_DIR, LEXICON_FILE), join(dir, LEXICON_FILE));
     writeFileSync(join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
     return dir;
   };

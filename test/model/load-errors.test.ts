@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_MODEL_DIR, initBackend, loadTextScorer } from '../../engine/model/index.ts';
+import { DEFAULT_MODEL_DIR, initBackend, LEXICON_FILE, loadTextScorer } from '../../engine/model/index.ts';
 
 const dirs: string[] = [];
 const manifest = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown>;
@@ -14,6 +14,7 @@ function folder(m: unknown, weights: 'copy' | 'none' | Uint8Array = 'copy'): str
   writeFileSync(join(dir, 'manifest.json'), typeof m === 'string' ? m : JSON.stringify(m));
   if (weights === 'copy') copyFileSync(join(DEFAULT_MODEL_DIR, 'weights.bin'), join(dir, 'weights.bin'));
   else if (weights instanceof Uint8Array) writeFileSync(join(dir, 'weights.bin'), weights);
+  copyFileSync(join(DEFAULT_MODEL_DIR, LEXICON_FILE), join(dir, LEXICON_FILE));
   return dir;
 }
 

@@ -15,6 +15,8 @@ export interface EvalOptions {
   baselines?: boolean;
   /** Added to the model's negative logit (as CXPULSE_SENTIMENT_NEGATIVE_BIAS); default 0. */
   negativeBias?: number;
+  /** false: score without the manifest's per-language class offsets (default: as the engine, with them). */
+  classOffsets?: boolean;
   /** Texts per forward pass (as `cxpulse score --batch`). */
   batch?: number;
   /** Where progress goes (default: stderr, only for files of PROGRESS_MIN_ROWS lines or more). */
@@ -32,6 +34,8 @@ export interface EvalJson {
   modelVersion: string;
   /** The negative bias the model was scored with, when not 0. */
   negativeBias?: number;
+  /** The per-language class offsets the model was scored with (the manifest's), when it has any and they were not turned off. */
+  classOffsets?: Record<string, number[]>;
   rows: number;
   skipped: number;
   skippedLines: SkippedLine[];
@@ -72,7 +76,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   const langSource = withLang === rows.length ? 'lang from the file' : withLang === 0 ? 'lang detected' : 'lang from the file, detected where missing';
 
   await initBackend();
-  const scorer = await loadTextScorer(o.model, { negativeBias: o.negativeBias ?? 0 });
+  const scorer = await loadTextScorer(o.model, { negativeBias: o.negativeBias ?? 0, classOffsets: o.classOffsets !== false });
   const systems = [modelSystem(scorer), ...(o.baselines === false ? [] : [afinnSystem(), vaderSystem()])];
   const progress = o.progress ?? createProgress({ quiet: rows.length < PROGRESS_MIN_ROWS });
   const results: SystemResult[] = [];
@@ -92,6 +96,8 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   for (const s of file.skipped.slice(0, SKIPPED_SHOWN)) head.push(`  skipped line ${s.line}: ${s.reason}`);
   if (file.skipped.length > SKIPPED_SHOWN) head.push(`  ... and ${file.skipped.length - SKIPPED_SHOWN} more`);
   if (file.binary) head.push(BINARY_NOTE);
+  const offsets = scorer.classOffsets;
+  if (offsets) head.push(`model: per-language class offsets [negative, neutral, positive] from its manifest: ${Object.entries(offsets).map(([l, v]) => `${l} [${v.join(', ')}]`).join('; ')} (--no-class-offsets scores without)`);
   if (o.negativeBias) head.push(`model: negative bias ${o.negativeBias} added to the negative logit (as CXPULSE_SENTIMENT_NEGATIVE_BIAS)`);
   const text = [head.join('\n'), ...results.map((r) => formatSystem(r, file.binary, langSource)), formatSummary(results, file.binary)].join('\n\n') + '\n';
   const json: EvalJson = {
@@ -104,6 +110,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
     langSource,
     modelVersion: scorer.version,
     ...(o.negativeBias ? { negativeBias: o.negativeBias } : {}),
+    ...(offsets ? { classOffsets: offsets } : {}),
     rows: rows.length,
     skipped: file.skipped.length,
     skippedLines: file.skipped,

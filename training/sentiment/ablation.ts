@@ -1,7 +1,7 @@
 /**
  * What each training set contributes: the shipped configuration trained once with everything,
  * then once without each set (the set is still tested on its held-out part, only not trained
- * on), and once without the word-list prior. Every run is scored on every held-out part; the
+ * on), and without the word lists (the prior, the count features, both). Every run is scored on every held-out part; the
  * table shows macro-F1 per part and the change against the full run. Written as ABLATION.md and
  * ablation.json next to the model (`cxpulse train --ablation`); the model itself is not touched.
  */
@@ -15,7 +15,7 @@ import type { Hyper } from './config.ts';
 import type { SetReport } from './report.ts';
 
 export interface AblationRun {
-  /** "all sets", "without <set>", "without the word-list prior". */
+  /** "all sets", "without <set>", "without the word-list prior" / "... counts" / "... lists (prior and counts)". */
   label: string;
   /** Macro-F1 per held-out part, by part name. */
   macroF1: Record<string, number>;
@@ -51,6 +51,8 @@ export async function runAblation(o: AblationOptions): Promise<AblationRun[]> {
     { label: 'all sets' },
     ...trained.map((s) => ({ label: `without ${s}`, testOnly: [s] })),
     { label: 'without the word-list prior', hyper: { lexPrior: 0 } },
+    { label: 'without the word-list counts', hyper: { lexCount: 0 } },
+    { label: 'without the word lists (prior and counts)', hyper: { lexPrior: 0, lexCount: 0 } },
   ];
   const scratch = mkdtempSync(join(tmpdir(), 'cxpulse-ablation-'));
   const runs: AblationRun[] = [];
@@ -87,7 +89,7 @@ export function renderAblation(runs: readonly AblationRun[], seed: number): stri
   return `# Sentiment model: what each training set contributes
 
 Written by \`cxpulse train --ablation\` (\`training/sentiment/ablation.ts\`); do not edit by hand. Each row is the
-shipped configuration trained again (seed ${seed}) without one training set, or without the word-list prior; the left-out
+shipped configuration trained again (seed ${seed}) without one training set, or without the word lists (as a prior, as count features, or both); the left-out
 set is still scored on its own held-out part. Cells: held-out macro-F1 (change against "all sets"); the last columns
 are negative recall on the parts closest to customer messages. One seed per row: differences below about 0.01 are
 within run-to-run noise.

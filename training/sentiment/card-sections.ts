@@ -52,7 +52,14 @@ export function architectureText(m: ModelManifest): string {
       `- Word-list prior (\`training/sentiment/lexicon.ts\`): before training, the unigram rows of the words in the sentiment word`,
       `  lists of \`../shared/data/lexicons\` (AFINN en/sv/da, NorSentLex nb, SentiWS de) start with the list's polarity in their`,
       `  language's block (and half of it in the shared rows; the negated form NEG_word flipped at half strength); training then`,
-      `  moves them like any other row. The lists themselves are not shipped, only the trained weights.`,
+      `  moves them like any other row.${m.lexiconCounts ? '' : ' The lists themselves are not shipped, only the trained weights.'}`,
+    ] : []),
+    ...(langs.length > 0 && m.lexiconCounts ? [
+      `- Word-list counts (\`engine/model/lexCounts.ts\`): for a text in a language with a list, the listed words are counted (a word`,
+      `  after a negator counts for the other side) and three features of the language's block say how many positive hits`,
+      `  (0, 1, 2, 3+), how many negative hits and their difference (-2..2); they are trained like every other row. The heads`,
+      `  read the base ids only and never see them. For this the folder ships the lists as 32-bit hashes of the words with`,
+      `  their sign (\`${m.lexiconCounts.file}\`), not as words.`,
     ] : []),
   ].join('\n');
 }
@@ -147,3 +154,72 @@ export function negativeBiasSection(report: TrainReport): string {
   ].join('\n');
 }
 
+
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${f3(x)}`;
+
+/** Precision / recall of one class in a classification report, '-' where the part has none of it. */
+function pr(r: { perClass: readonly { label: string; precision: number; recall: number; support: number }[] }, label: string): string {
+  const c = r.perClass.find((x) => x.label === label);
+  return c && c.support > 0 ? `${f3(c.precision)} / ${f3(c.recall)}` : '-';
+}
+
+/** The held-out conditions class offsets must meet to be applied, each judged on the before/after rows. */
+export function offsetsVerdict(o: NonNullable<TrainReport['classOffsets']>): { text: string; met: boolean }[] {
+  const row = (name: string) => o.heldOut.find((r) => r.name === name);
+  const delta = (name: string): number | undefined => { const r = row(name); return r ? r.after.macroF1 - r.before.macroF1 : undefined; };
+  const out: { text: string; met: boolean }[] = [];
+  for (const name of ['nb-norec-sentence', 'da-political']) {
+    const d = delta(name);
+    if (d !== undefined) out.push({ text: `${name} macro-F1 up (${signed(d)})`, met: d > 0 });
+  }
+  const worst = o.heldOut.reduce<{ name: string; d: number } | undefined>((w, r) => {
+    const d = r.after.macroF1 - r.before.macroF1;
+    return !w || d < w.d ? { name: r.name, d } : w;
+  }, undefined);
+  if (worst) out.push({ text: `no part more than 0.02 down (worst ${worst.name} ${signed(worst.d)})`, met: worst.d >= -0.02 });
+  const en = o.heldOut.filter((r) => r.lang === 'en' && !r.binary);
+  const recall = (rs: typeof en, which: 'before' | 'after'): number => {
+    const tp = rs.reduce((a, r) => a + r[which].confusion[0]![0]!, 0), n = rs.reduce((a, r) => a + r[which].confusion[0]!.reduce((x, y) => x + y, 0), 0);
+    return n === 0 ? 0 : tp / n;
+  };
+  if (en.length > 0) {
+    const b = recall(en, 'before'), a = recall(en, 'after');
+    out.push({ text: `English negative recall not worse (3-class English parts pooled: ${f3(b)} -> ${f3(a)})`, met: a >= b });
+  }
+  return out;
+}
+
+/** Fitted per-language class offsets, whether they are applied, and every held-out part before/after. */
+export function classOffsetsSection(report: TrainReport): string {
+  const o = report.classOffsets;
+  if (!o) return 'Not fitted in this run.';
+  const langs = o.validation.map((v) => v.lang);
+  const verdict = offsetsVerdict(o);
+  const allMet = verdict.every((v) => v.met);
+  return [
+    'One logit offset per class and language (`manifest.json` `classOffsets`, neutral fixed at 0), added after the temperature and',
+    'before `CXPULSE_SENTIMENT_NEGATIVE_BIAS`, for a text whose features use that language\'s rows (the event\'s language, else the',
+    'engine\'s guess; a language without a block gets none). Fitted on the validation parts only (`training/sentiment/offsets.ts`):',
+    `per language, a grid of step ${o.search.step} in [-${o.search.range}, ${o.search.range}] over the negative and positive offsets maximising the`,
+    `language's mean per-set validation macro-F1 minus ${o.search.penalty} per unit of |offset| (ties and near-ties keep 0). Refit on a`,
+    'model folder without retraining: `node bin/cxpulse.js train --fit-offsets --out models/sentiment [--hyper classOffsets=1]`.',
+    '',
+    '| language | validation sets | negative | neutral | positive | validation mean macro-F1 without -> with |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...langs.map((l) => {
+      const v = o.validation.find((x) => x.lang === l)!, f = o.fitted[l] ?? [0, 0, 0];
+      return `| ${LANG_NAMES[l] ?? l} | ${v.sets.join(', ')} | ${f[0]!.toFixed(1)} | ${f[1]!.toFixed(1)} | ${f[2]!.toFixed(1)} | ${f3(v.before)} -> ${f3(v.after)} |`;
+    }),
+    '',
+    `**${o.applied ? 'Applied' : 'Not applied'}.** ${o.applied
+      ? 'The manifest holds these offsets and every figure in this card (and `cxpulse eval`, the gate, the engine) is measured with them.'
+      : 'The manifest holds none (`classOffsets=0`): the engine and every other figure in this card score without them; the table below shows what they would do.'}`,
+    `They are applied only when the held-out parts agree (${allMet ? 'all met' : 'not all met'}): ${verdict.map((v) => `${v.text}: ${v.met ? 'met' : '**not met**'}`).join('; ')}.`,
+    '',
+    'Every held-out part without and with the fitted offsets (same weights, through `loadTextScorer`; binary parts by the sign of the score):',
+    '',
+    '| part | lang | n | macro-F1 without | with | change | negative P / R without | with | neutral P / R without | with | positive P / R without | with |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...o.heldOut.map((r) => `| ${r.name}${r.binary ? ' (binary)' : ''} | ${r.lang} | ${r.before.n} | ${f3(r.before.macroF1)} | ${f3(r.after.macroF1)} | ${signed(r.after.macroF1 - r.before.macroF1)} | ${pr(r.before, 'negative')} | ${pr(r.after, 'negative')} | ${pr(r.before, 'neutral')} | ${pr(r.after, 'neutral')} | ${pr(r.before, 'positive')} | ${pr(r.after, 'positive')} |`),
+  ].join('\n');
+}

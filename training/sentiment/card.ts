@@ -5,7 +5,7 @@
 import type { ModelManifest } from '../../engine/model/index.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { experimentsSection } from './experiments.ts';
-import { architectureText, negativeBiasSection, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
+import { architectureText, classOffsetsSection, negativeBiasSection, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
 
 /** Licence / terms and attribution of each set, as stated in the data README. */
 export const SET_SOURCES: Record<string, { licence: string; source: string }> = {
@@ -71,7 +71,8 @@ ${architectureText(manifest)}
   through \`loadTextScorer\`, i.e. exactly what ships.
 - Output: \`score = p(positive) - p(negative)\` in -1..1, \`label\` = most probable class, \`confidence\` = its probability.
   Probabilities are temperature-scaled (T = ${String(manifest.training?.['temperature'] ?? 1)}, fitted on the validation parts and folded into
-  the output layer), so confidences are less saturated; labels are unaffected.
+  the output layer), so confidences are less saturated; labels are unaffected.${manifest.classOffsets ? `
+  Then the per-language class offsets of the manifest are added to the logits (see "Per-language class offsets" below).` : ''}
 
 ## Training data
 | set | language | used for | licence / terms | source and attribution |
@@ -84,10 +85,11 @@ this card (\`cxpulse train --ablation\`, about 15 training runs).
 **Licence of these weights.** Several training sets are non-commercial or research-only (NoReC is CC BY-NC but
 its authors allow commercial use of trained models; da-political is CC BY-NC-SA; the Swedish sets are research/hobby
 use; PotTS is a research corpus; en-trustpilot-mt states no licence (research use)), and the word-list prior reads
-SentiWS (CC BY-NC-SA 3.0) and NorSentLex (an academic resource; cite Barnes et al., NoDaLiDa 2019) besides AFINN (Apache-2.0).
+SentiWS (CC BY-NC-SA 3.0) and NorSentLex (an academic resource; cite Barnes et al., NoDaLiDa 2019) besides AFINN (Apache-2.0)${manifest.lexiconCounts ? `;
+\`${manifest.lexiconCounts.file}\` (the word-list counts) is derived from the same lists (hashes of their words) and carries their terms` : ''}.
 Treat the committed weights as research/evaluation weights. For commercial use,
 retrain on permissively licensed data, our written seed and your own tickets without the prior, e.g.
-\`--sets en-goemotions,de-sb10k,cx-seed --own tickets.jsonl --hyper lexPrior=0\`
+\`--sets en-goemotions,de-sb10k,cx-seed --own tickets.jsonl --hyper lexPrior=0,lexCount=0\`
 (\`--sets\` takes exactly the sets named; the out-of-domain tests are always run).
 
 Label mapping: GoEmotions \`sentiment_group\` with 'ambiguous' removed, keeping rows with exactly one remaining
@@ -145,6 +147,9 @@ ${report.outOfDomain.map((r) => `#### ${r.name}\n${perClass(r)}`).join('\n\n')}
 
 ## Negative bias: trading precision for recall per deployment
 ${negativeBiasSection(report)}
+
+## Per-language class offsets
+${classOffsetsSection(report)}
 
 ## How the configuration was chosen (validation only)
 ${experimentsSection()}

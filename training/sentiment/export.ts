@@ -34,6 +34,8 @@ export interface ExportInput {
   featurizer: FeaturizerSpec;
   architecture: Architecture;
   training: Record<string, unknown>;
+  /** The word-list counts file already written into outDir (sentiment model with lexCount=1). */
+  lexiconCounts?: { file: string; sha256: string };
   /** Store the embedding table as uint8 (default) or float32. */
   quantize?: boolean;
 }
@@ -79,6 +81,7 @@ export async function exportModel(input: ExportInput): Promise<ModelManifest> {
     weightsFile: WEIGHTS_FILE,
     weightsSha256: sha256(bin),
     weightSpecs: specs,
+    ...(input.lexiconCounts ? { lexiconCounts: input.lexiconCounts } : {}),
     training: input.training,
   };
   writeFileAtomic(join(input.outDir, WEIGHTS_FILE), bin);

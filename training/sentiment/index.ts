@@ -13,3 +13,4 @@ export type { SetReport, TrainReport } from './report.ts';
 export { buildGate, checkGate, gateParts, CUSTOMER_PART, type GateFile, type GatePart, type Figures } from './gate.ts';
 export { runAblation, renderAblation, type AblationRun } from './ablation.ts';
 export { trainSentiment, type TrainOptions } from './train.ts';
+export { fitOffsetsOnFolder, type RefitOptions } from './refitOffsets.ts';

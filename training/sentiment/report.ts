@@ -45,6 +45,21 @@ export interface TrainReport {
    * negative precision and recall and macro-F1 per bias, bias 0 first.
    */
   negativeBias?: { bias: number; name: string; macroF1: number; negPrecision: number; negRecall: number }[];
+  /** Per-language class offsets fitted on validation, and every held-out part without and with them. */
+  classOffsets?: OffsetsReport;
   /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
   overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
+}
+
+export interface OffsetsReport {
+  /** Offsets [negative, neutral, positive] per language block, fitted on the validation parts (absent: 0). */
+  fitted: Record<string, number[]>;
+  /** Whether the manifest holds them, i.e. the engine and every figure above use them. */
+  applied: boolean;
+  /** The grid searched (offsets.ts OffsetSearch). */
+  search: { range: number; step: number; penalty: number };
+  /** Mean per-set validation macro-F1 of each language without and with its offsets (what was maximised). */
+  validation: { lang: string; sets: string[]; before: number; after: number }[];
+  /** Every held-out part scored without and with the fitted offsets, through loadTextScorer. */
+  heldOut: { name: string; lang: string; binary: boolean; before: ClassificationReport; after: ClassificationReport }[];
 }

@@ -1,27 +1,26 @@
 /**
  * Sentiment training: load the labelled sets, featurize with the shipped featurizer, train the
  * embedding bag (seeded, reproducible), keep the epoch with the best validation macro-F1,
- * write the model folder, then score every held-out part through the real inference path
- * (loadTextScorer on the written folder, quantized weights included) for metrics and card.
+ * write the model folder, fit the per-language class offsets on validation (offsets.ts), then
+ * score every held-out part through the real inference path (evaluate.ts) for metrics and card.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
-import { initBackend, defaultFeaturizerSpec, featurizeWith, rowLanguage, withLanguageRows, detectLanguage, DETECTED_LANGUAGES, loadTextScorer } from '../../engine/model/index.ts';
-import { sideBySide, type SideBySide } from './baselines.ts';
+import { initBackend, defaultFeaturizerSpec, lexiconSigns, modelFeatures, rowLanguage, DETECTED_LANGUAGES, type ModelManifest } from '../../engine/model/index.ts';
 import { renderModelCard } from './card.ts';
 import { resolveHyper, type Hyper } from './config.ts';
-import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type Example, type LabelledSet } from './data.ts';
+import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
+import { evaluateFolder, langOf } from './evaluate.ts';
 import { exportModel } from './export.ts';
-import { predictExamples } from './predict.ts';
-import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
-// The churn model's calibration metric, applied to the stated confidence (1 = the label was right).
-import { ece } from '../churn/metrics.ts';
-import type { SetReport, TrainReport } from './report.ts';
+import { describeOffsets, fitFolderOffsets, storeClassOffsets } from './offsets.ts';
+import { classificationReport } from '../eval/metrics.ts';
+import type { TrainReport } from './report.ts';
 import { silentProgress, type Progress } from '../progress.ts';
 import { LinearBagTrainer } from './linear.ts';
 import { lexiconPrior, loadLexicons } from './lexicon.ts';
+import { lexiconHashes, writeLexiconFile } from './lexCount.ts';
 import { nbLrScale } from './nbScale.ts';
 import { EmbeddingBagTrainer, rng, type TrainConfig, type TrainItem } from './trainer.ts';
 
@@ -82,11 +81,6 @@ function seedTrainCounts(sets: readonly LabelledSet[]): { seedTrain?: Record<str
   return { seedTrain: counts };
 }
 
-/** A training text's language: its own line's, else its set's, else the engine's guess (as at inference). */
-function langOf(ex: { text: string; lang?: string }, s: LabelledSet): string {
-  return ex.lang ?? (s.lang !== 'und' ? s.lang : detectLanguage(ex.text).lang);
-}
-
 /** Language blocks of the linear model: the five the engine detects, then any other language of the training data. */
 function languageBlocks(sets: readonly LabelledSet[]): string[] {
   const extra = sets.flatMap((s) => [s.lang, ...s.train.map((e) => e.lang ?? '')]).map((l) => rowLanguage(l) ?? '').filter((l) => /^[a-z]{2,3}$/.test(l));
@@ -123,7 +117,11 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const spec = defaultFeaturizerSpec(hp.buckets, hp.maxFeatures, Array.from({ length: hp.charMax - 2 }, (_, i) => i + 3), hp.wordNgrams);
   const linear = hp.linear === 1;
   const languageRows = linear && hp.langRows === 1 ? languageBlocks(inDomain) : undefined;
-  const feats = (t: string, lang: string): Int32Array => withLanguageRows(featurizeWith(spec, t), spec.buckets, languageRows, lang);
+  // Word-list hit counts as features of the language blocks (engine/model/lexCounts.ts), from the same lists as the prior.
+  const lexFile = hp.lexCount === 1 && languageRows ? lexiconHashes(loadLexicons(opts.dataDir, languageRows, log)) : undefined;
+  const signs = lexFile ? lexiconSigns(lexFile) : undefined;
+  if (lexFile) log(`word-list counts: ${Object.entries(lexFile.languages).map(([l, v]) => `${l} ${v.positive.length}+/${v.negative.length}-`).join(', ')}`);
+  const feats = (t: string, lang: string): Int32Array => modelFeatures(spec, languageRows, signs, t, lang);
   const items = trainItems(inDomain, feats, hp);
   const validFeats = inDomain.map((s) => s.valid.map((ex) => feats(ex.text, langOf(ex, s))));
   if (languageRows) log(`language rows: ${languageRows.join(', ')} (a block of ${spec.buckets} rows each, language-row dropout ${hp.langDropout})`);
@@ -193,8 +191,9 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     shipped = foldClassBias(shipped, classBias);
     log(`class offsets for validation macro-F1: negative ${classBias[0]!.toFixed(2)}, neutral ${classBias[1]!.toFixed(2)} (added to the output bias)`);
   }
-  const manifest = await exportModel({
+  let manifest = await exportModel({
     outDir: opts.outDir, name: 'sentiment-v1', weights: shipped, featurizer: spec,
+    ...(lexFile ? { lexiconCounts: writeLexiconFile(opts.outDir, lexFile) } : {}),
     architecture: linear
       ? { type: 'embedding-bag', pooling, dim: SENTIMENT_LABELS.length, hidden: 0, ...(languageRows ? { languageRows } : {}) }
       : { type: 'embedding-bag', pooling, dim: hp.dim, hidden: hp.hidden },
@@ -209,84 +208,30 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   });
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
 
-  // Held-out figures through the shipped inference path.
-  progress.stage('sentiment held-out');
-  // The main model alone: heads in the folder may be from an older featurizer until they are retrained next.
-  const scorer = await loadTextScorer(opts.outDir, { heads: false });
-  // The set's language is given, as `cxpulse eval` reads it from the exported JSONL; `detected`
-  // lets the engine's language guess choose instead (what happens to events without a language).
-  const evaluate = async (s: LabelledSet, part: 'test' | 'valid' = 'test', detected = false): Promise<SetReport> => {
-    const exs = s[part];
-    const { pred, confidence } = await predictExamples(scorer, exs, (e) => (detected ? detectLanguage(e.text).lang : langOf(e, s)), s.binary);
-    const truth = exs.map((e) => e.label);
-    const r = classificationReport(truth, pred, SENTIMENT_LABELS);
-    // Calibration of the stated confidence (3-class parts only: binary parts are scored by the sign, not the label).
-    const calibration = s.binary ? {} : { ece: ece(truth.map((t, i) => (t === pred[i] ? 1 : 0)), confidence) };
-    return { name: s.name, lang: s.lang, heldOut: s.heldOut, binary: s.binary, trainExamples: s.train.length, ...r, ...calibration };
-  };
-  let quantValid = 0;
-  const validated = inDomain.filter((s) => s.valid.length > 0);
-  for (const s of validated) quantValid += (await evaluate(s, 'valid')).macroF1 / validated.length;
-  log(`shipped (uint8) weights: validation mean macro-F1 ${quantValid.toFixed(4)} (float32 weights ${best.f1.toFixed(4)})`);
-  const setReports: SetReport[] = [];
-  // Sets without a test part (our written training seed, tested on cx-handwritten) get no row.
-  const tested = inDomain.filter((s) => s.test.length > 0);
-  for (const s of tested) setReports.push({ ...(await evaluate(s)), detectedLangMacroF1: languageRows ? (await evaluate(s, 'test', true)).macroF1 : undefined });
-  // A set of several languages (the hand-written set, own tickets) is also reported per language, lexicons beside.
-  const byLanguage: SetReport[] = [];
-  const perLanguageBaselines: SideBySide[] = [];
-  for (const s of sets) {
-    const langs = [...new Set(s.test.map((e) => e.lang).filter((l): l is string => l !== undefined))].sort();
-    if (langs.length < 2) continue;
-    for (const l of langs) {
-      const part = { ...s, name: `${s.name} ${l}`, lang: l, test: s.test.filter((e) => e.lang === l) };
-      byLanguage.push(await evaluate(part));
-      perLanguageBaselines.push(await sideBySide(scorer, part));
-    }
-  }
-  const ood: SetReport[] = [];
-  for (const s of sets.filter((x) => x.outOfDomain)) ood.push(await evaluate(s));
-  const negativeBias = opts.biasTable === false ? undefined : await biasEffect(opts.outDir, [...tested, ...sets.filter((x) => x.outOfDomain)].filter((s) => BIAS_SETS.includes(s.name) && !s.binary), langOf);
-  const baselines: SideBySide[] = [];
-  for (const s of [...sets.filter((x) => x.outOfDomain), ...tested]) baselines.push(await sideBySide(scorer, s));
-  baselines.push(...perLanguageBaselines);
-  scorer.dispose();
+  // Per-language class offsets on the shipped weights, fitted on validation; in the manifest only with classOffsets=1.
+  const fit = fitFolderOffsets(opts.outDir, inDomain, langOf);
+  manifest = storeClassOffsets(opts.outDir, manifest, fit, hp.classOffsets === 1);
+  log(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
 
-  const real = setReports;
-  const pooled = real.filter((r) => !r.binary);
-  const all = reportFromConfusion([0, 1, 2].map((t) => [0, 1, 2].map((p) => pooled.reduce((a, r) => a + r.confusion[t]![p]!, 0))), SENTIMENT_LABELS);
+  // Held-out figures through the shipped inference path.
+  const figures = await evaluateFolder({
+    outDir: opts.outDir, sets, inDomain, languageRows: languageRows !== undefined, biasTable: opts.biasTable !== false, progress,
+    offsets: { ...fit, applied: manifest.classOffsets !== undefined },
+  });
   const report: TrainReport = {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
     validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
-    wallSec: Math.round((performance.now() - t0) / 100) / 10, sets: setReports, byLanguage, outOfDomain: ood, baselines, ...(negativeBias ? { negativeBias } : {}),
+    wallSec: Math.round((performance.now() - t0) / 100) / 10, ...figures,
     ...seedTrainCounts(inDomain),
-    overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: real.reduce((a, r) => a + r.macroF1, 0) / Math.max(1, real.length) },
   };
-  // The committed metrics.json leaves out the machine-specific output path.
-  const { outDir: _outDir, ...portable } = report;
-  writeFileSync(join(opts.outDir, 'metrics.json'), `${JSON.stringify(portable, null, 2)}\n`);
-  writeFileSync(join(opts.outDir, 'MODEL_CARD.md'), renderModelCard(report, manifest));
+  writeReport(report, manifest);
   return report;
 }
 
-/** The 3-class parts closest to what agents see, and the biases the card shows for them. */
-const BIAS_SETS = ['en-tweeteval', 'en-brand-tweets', 'cx-handwritten', 'de-germeval2017'];
-const BIASES = [0, 0.5, 1, 1.5];
-
-/** Negative precision/recall and macro-F1 of `parts` with each bias, through loadTextScorer as the engine loads it. */
-async function biasEffect(dir: string, parts: readonly LabelledSet[], langOf: (e: Example, s: LabelledSet) => string): Promise<NonNullable<TrainReport['negativeBias']>> {
-  const out: NonNullable<TrainReport['negativeBias']> = [];
-  for (const bias of BIASES) {
-    const scorer = await loadTextScorer(dir, { heads: false, negativeBias: bias });
-    try {
-      for (const s of parts) {
-        const { pred } = await predictExamples(scorer, s.test, (e) => langOf(e, s), false);
-        const r = classificationReport(s.test.map((e) => e.label), pred, SENTIMENT_LABELS);
-        out.push({ bias, name: s.name, macroF1: r.macroF1, negPrecision: r.perClass[0]!.precision, negRecall: r.perClass[0]!.recall });
-      }
-    } finally {
-      scorer.dispose();
-    }
-  }
-  return out;
+/** metrics.json and MODEL_CARD.md of a report, in its folder. */
+export function writeReport(report: TrainReport, manifest: ModelManifest): void {
+  // The committed metrics.json leaves out the machine-specific output path.
+  const { outDir: _outDir, ...portable } = report;
+  writeFileSync(join(report.outDir, 'metrics.json'), `${JSON.stringify(portable, null, 2)}\n`);
+  writeFileSync(join(report.outDir, 'MODEL_CARD.md'), renderModelCard(report, manifest));
 }

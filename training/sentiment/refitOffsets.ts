@@ -1,0 +1,59 @@
+/**
+ * `cxpulse train --fit-offsets`: fit the per-language class offsets of an existing model folder
+ * on the validation parts (the same seeded splits its training used) without retraining the
+ * weights, store them (applied with classOffsets=1), re-score every held-out part and rewrite
+ * metrics.json and MODEL_CARD.md. The training-time figures (epochs, training size, wall time)
+ * are kept from the folder's metrics.json.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initBackend, MANIFEST_FILE, validateManifest } from '../../engine/model/index.ts';
+import { silentProgress, type Progress } from '../progress.ts';
+import { resolveHyper, type Hyper } from './config.ts';
+import { loadSentimentSets } from './data.ts';
+import { evaluateFolder, langOf } from './evaluate.ts';
+import { describeOffsets, fitFolderOffsets, storeClassOffsets } from './offsets.ts';
+import type { TrainReport } from './report.ts';
+import { writeReport } from './train.ts';
+
+export interface RefitOptions {
+  dataDir: string;
+  outDir: string;
+  /** `classOffsets` (0/1) decides whether the manifest gets them; default: as the folder had them, else its training setting, else DEFAULT_HYPER's. */
+  hyper?: Partial<Hyper>;
+  progress?: Progress;
+}
+
+export async function fitOffsetsOnFolder(o: RefitOptions): Promise<TrainReport> {
+  const progress = o.progress ?? silentProgress;
+  progress.stage('class offsets');
+  await initBackend();
+  const manifestPath = join(o.outDir, MANIFEST_FILE);
+  let manifest = validateManifest(JSON.parse(readFileSync(manifestPath, 'utf8')), manifestPath);
+  const t = manifest.training ?? {};
+  const seed = Number(t['seed'] ?? 42);
+  const names = [...(t['sets'] as string[] | undefined ?? []), ...(t['heldOutOnly'] as string[] | undefined ?? [])];
+  const own = names.filter((n) => n.startsWith('own:'));
+  if (own.length > 0) throw new Error(`--fit-offsets re-reads the public sets only; ${manifestPath} was trained on ${own.join(', ')}: retrain instead`);
+  if (names.length === 0) throw new Error(`${manifestPath} names no training sets (training.sets)`);
+  const metrics = JSON.parse(readFileSync(join(o.outDir, 'metrics.json'), 'utf8')) as Omit<TrainReport, 'outDir'>;
+  const sets = loadSentimentSets(o.dataDir, seed, names);
+  const inDomain = sets.filter((s) => !s.outOfDomain && s.train.length > 0);
+  // Explicit --hyper classOffsets=0/1 wins; else what the folder did last time; else its training setting or the default.
+  const previous = (t['classOffsets'] as { applied?: boolean } | undefined)?.applied;
+  const stored = (t['hyperparameters'] ?? {}) as Partial<Hyper>;
+  const apply = o.hyper?.classOffsets !== undefined ? o.hyper.classOffsets === 1
+    : previous ?? resolveHyper(stored.classOffsets !== undefined ? { classOffsets: stored.classOffsets } : {}).classOffsets === 1;
+
+  const fit = fitFolderOffsets(o.outDir, inDomain, langOf);
+  manifest = storeClassOffsets(o.outDir, manifest, fit, apply);
+  progress.line(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
+  const figures = await evaluateFolder({
+    outDir: o.outDir, sets, inDomain, languageRows: (manifest.architecture.languageRows ?? []).length > 0, progress,
+    offsets: { ...fit, applied: manifest.classOffsets !== undefined },
+  });
+  const { negativeBias: _nb, classOffsets: _co, ...kept } = metrics;
+  const report: TrainReport = { ...kept, outDir: o.outDir, modelVersion: manifest.version, ...figures };
+  writeReport(report, manifest);
+  return report;
+}
