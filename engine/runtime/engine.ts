@@ -75,10 +75,23 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const actionCatalog = loadActions(cfg);
   const models = await openModels(cfg, metrics, log);
   const now = opts.clock ? () => opts.clock!.now() : Date.now;
-  const bus = await connectBus(cfg, log, opts.clock ? now : undefined);
-  const store = await connectStore(cfg, log);
-  await bus.init();
-  await store.init();
+  // A start that fails here (NATS or ClickHouse unreachable, a stream NATS refuses) closes what
+  // it opened, so a caller that goes on (a test, a supervisor in the same process) keeps no
+  // connections or worker threads.
+  const opened: { close(): Promise<void> }[] = models.pool ? [models.pool] : [];
+  let bus: Awaited<ReturnType<typeof connectBus>>;
+  let store: Awaited<ReturnType<typeof connectStore>>;
+  try {
+    bus = await connectBus(cfg, log, opts.clock ? now : undefined);
+    opened.push(bus);
+    store = await connectStore(cfg, log);
+    opened.push(store);
+    await bus.init();
+    await store.init();
+  } catch (err) {
+    for (const r of opened.reverse()) await r.close().catch(() => undefined);
+    throw err;
+  }
   log.info({ bus: bus.description, store: store.description }, 'bus and store ready');
   const churn = await startChurn(cfg, bus, log, metrics.registry);
   const feed = relayAcrossInstances(cfg, bus, createFeedHub({ onClients: (n) => metrics.feedClients.set(n), onDropped: (n) => metrics.feedDropped.inc(n) }, feedHubOptions(cfg)), log);

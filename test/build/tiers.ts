@@ -26,6 +26,7 @@ export const INTEGRATION_TESTS = [
   // Private nats-servers: NATS_URL lists and CXPULSE_NATS_REPLICAS on one server and a 3-server cluster.
   'test/integration/nats-cluster.test.ts',
   'test/integration/simulate-partitions.test.ts',
+  'test/integration/start-failure.test.ts',
   // NATS (a private nats-server) and ClickHouse: the load kit's twin (npm run load) against a real engine.
   'test/bench/load.test.ts',
   // Dovecot (started per test) and NATS.
