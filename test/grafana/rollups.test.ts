@@ -21,6 +21,7 @@ import * as raw from '../report/rawSql.ts';
 import { extractQueries, loadDashboards } from './dashboards.ts';
 import { expandSql } from './macros.ts';
 import { RAW } from './rawQueries.ts';
+import { dropTestDatabase } from '../helpers/clickhouse.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_rollups_test_${Date.now()}_${process.pid}`;
@@ -121,7 +122,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await store?.client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
+  if (store) await dropTestDatabase(store.client, DB);
   await store?.close();
 });
 

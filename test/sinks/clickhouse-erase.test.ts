@@ -4,6 +4,7 @@ import type { Alert } from '../../engine/cues/index.ts';
 import { createClickHouseStore, type ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { sqlString } from '../../engine/sinks/clickhouse/query.ts';
 import { memoryLog, scoredEvent } from './fixtures.ts';
+import { dropTestDatabase } from '../helpers/clickhouse.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_erase_${Date.now()}_${process.pid}`;
@@ -24,7 +25,7 @@ beforeAll(async () => {
   await store.init();
 });
 afterAll(async () => {
-  await store?.client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
+  if (store) await dropTestDatabase(store.client, DB);
   await store?.close();
 });
 

@@ -16,6 +16,7 @@ import type { ScoredEvent } from '../../engine/event/types.ts';
 import { chunksOf } from '../../engine/sinks/clickhouse/store.ts';
 import { createTableSql } from '../../engine/sinks/clickhouse/schema.ts';
 import { SCORED_EVENTS } from '../../engine/sinks/clickhouse/tables.ts';
+import { dropTestDatabase } from '../helpers/clickhouse.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 /** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
@@ -29,7 +30,7 @@ const dbs: string[] = [];
 
 afterAll(async () => {
   const s = stores[0];
-  for (const db of dbs) await s?.client.command({ query: `DROP DATABASE IF EXISTS ${db}` });
+  for (const db of dbs) if (s) await dropTestDatabase(s.client, db);
   for (const st of stores) await st.close();
 });
 

@@ -7,6 +7,7 @@ import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import type { ClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { MAX_META_BYTES } from '../../engine/sinks/clickhouse/index.ts';
 import { businessEvent, businessEvents, memoryLog, scoredEvent, scoredEvents } from './fixtures.ts';
+import { dropTestDatabase } from '../helpers/clickhouse.ts';
 
 const CH_URL = process.env.CLICKHOUSE_URL ?? 'http://127.0.0.1:8123';
 const DB = `cxpulse_test_${Date.now()}_${process.pid}`;
@@ -29,7 +30,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await store?.client.command({ query: `DROP DATABASE IF EXISTS ${DB}` });
+  if (store) await dropTestDatabase(store.client, DB);
   await store?.close();
 });
 
