@@ -231,6 +231,15 @@ function pooledEce(rows: NonNullable<TrainReport['classScales']>['heldOut'], lan
   return n === 0 ? NaN : of.reduce((a, r) => a + r[which] * r.n, 0) / n;
 }
 
+/** A caveat for languages whose fitted scale is within 0.05 of 1. */
+function nearOne(c: NonNullable<TrainReport['classScales']>): string[] {
+  const near = c.validation.filter((v) => Math.abs(v.scale - 1) < 0.05);
+  if (near.length === 0) return [];
+  return ['', `Scales within 0.05 of 1 (${near.map((v) => `${v.lang} ${v.scale.toFixed(2)}`).join(', ')}): that language is, on the whole, as sure as it should be on validation,`,
+    'so its calibration error is not something one temperature fixes (it sits in particular classes or confidence ranges); an ECE change for it',
+    'in the tables below comes from confidences crossing the 10 bin edges and is not an improvement.'];
+}
+
 /** Fitted per-language logit scales, whether they are applied, and ECE per language and part without/with them. */
 export function classScalesSection(report: TrainReport): string {
   const c = report.classScales;
@@ -249,6 +258,7 @@ export function classScalesSection(report: TrainReport): string {
     '| language | validation sets (3-class) | n | scale | validation NLL without -> with | validation ECE without -> with |',
     '| --- | --- | --- | --- | --- | --- |',
     ...c.validation.map((v) => `| ${LANG_NAMES[v.lang] ?? v.lang} | ${v.sets.join(', ')} | ${v.n} | ${v.scale.toFixed(2)} | ${f3(v.nllBefore)} -> ${f3(v.nllAfter)} | ${f3(v.eceBefore)} -> ${f3(v.eceAfter)} |`),
+    ...nearOne(c),
     '',
     `**${c.applied ? 'Applied' : 'Not applied'}.** ${c.applied
       ? 'The manifest holds these scales and every figure in this card (and `cxpulse eval`, the gate, the engine) is measured with them.'
