@@ -154,7 +154,7 @@ program
   .option('--hyper <spec>', 'hyper-parameter overrides of the sentiment model, e.g. featureDropout=0.3,set.nb-norec-sentence=2')
   .option('--budget <s>', 'time budget in seconds', positiveInt, 840)
   .option('--ablation', 'write what each training set contributes: retrain without each set (--sets limits which) and without the word-list prior; ABLATION.md and ablation.json in --out (default models/sentiment); the model is not changed')
-  .option('--fit-offsets', 'fit the per-language class offsets of the model in --out on the validation parts (no retraining), re-score its held-out parts and rewrite metrics.json and MODEL_CARD.md; the manifest applies them with --hyper classOffsets=1')
+  .option('--fit-offsets', 'fit the per-language logit scales and class offsets of the model in --out on the validation parts (no retraining), re-score its held-out parts and rewrite metrics.json and MODEL_CARD.md; the manifest applies the scales unless --hyper classScales=0 and the offsets with --hyper classOffsets=1')
   .option('--export-heldout <set>', 'write the held-out part of a data set as JSONL to --out (for cxpulse eval) instead of training')
   .option('--part <part>', 'with --export-heldout: test (default) or valid')
   .action((o) => runTrain(o));

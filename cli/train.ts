@@ -29,7 +29,7 @@ export interface TrainCliOptions {
   part?: string;
   /** `--ablation`: retrain without each set (and without the word-list prior); writes ABLATION.md and ablation.json to `out`. */
   ablation?: boolean;
-  /** `--fit-offsets`: fit the per-language class offsets of the model in `out` on validation, re-score, rewrite its card; no training. */
+  /** `--fit-offsets`: fit the per-language logit scales and class offsets of the model in `out` on validation, re-score, rewrite its card; no training. */
   fitOffsets?: boolean;
 }
 
@@ -52,7 +52,7 @@ export async function runTrain(o: TrainCliOptions): Promise<void> {
   if (o.part !== undefined) throw new Error('--part only applies to --export-heldout');
   if (o.fitOffsets) {
     const report = await fitOffsetsOnFolder({ dataDir: o.data, outDir: o.out ?? 'models/sentiment', progress, ...(o.hyper ? { hyper: parseHyper(o.hyper) } : {}) });
-    process.stdout.write(`${JSON.stringify(report.classOffsets, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ classScales: report.classScales, classOffsets: report.classOffsets }, null, 2)}\n`);
     return;
   }
   if (o.ablation) {

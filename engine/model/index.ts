@@ -24,6 +24,6 @@ export { LEXICON_FILE, lexCountIds, lexiconSigns, modelFeatures, readLexiconSign
 export type { LexiconCountsSpec, LexiconHashesFile, LexiconSigns } from './lexCounts.ts';
 export { tokenize, normalizeText, TOKENIZER_VERSION } from './tokenize.ts';
 export {
-  MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest, versionWithOffsets, MAX_CLASS_OFFSET,
+  MANIFEST_FILE, WEIGHTS_FILE, MODEL_FORMAT, MODEL_FORMAT_VERSION, modelVersion, sha256, validateManifest, versionWithOffsets, MAX_CLASS_OFFSET, CLASS_SCALE_RANGE,
 } from './manifest.ts';
-export type { ModelManifest, Architecture, ModelTask, ClassOffsets } from './manifest.ts';
+export type { ModelManifest, Architecture, ModelTask, ClassOffsets, ClassScales } from './manifest.ts';

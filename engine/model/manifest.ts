@@ -60,6 +60,14 @@ export interface ModelManifest {
    * parts (training/sentiment/offsets.ts); a language not listed gets none.
    */
   classOffsets?: ClassOffsets;
+  /**
+   * Sentiment only: per-language logit scale (a temperature per language, 1/T) multiplying the
+   * logits after the global temperature and before the class offsets and the negative bias, for a
+   * text whose features use that language's block. Fitted on the validation parts
+   * (training/sentiment/scales.ts); a language not listed (or the whole field absent) gets 1. A
+   * scale never changes which class is most probable: it only moves the confidences.
+   */
+  classScales?: ClassScales;
   /** Sentiment only: word-list hit counts as features of the language blocks (lexCounts.ts); the file sits beside the manifest. */
   lexiconCounts?: { file: string; sha256: string };
   /** Free-form provenance (data sets, seed, hyper-parameters, epochs). */
@@ -68,6 +76,9 @@ export interface ModelManifest {
 
 /** Logit offsets per language block, one number per label. */
 export type ClassOffsets = Record<string, number[]>;
+
+/** Logit scale per language block (absent: 1). */
+export type ClassScales = Record<string, number>;
 
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
@@ -80,17 +91,24 @@ export function modelVersion(name: string, weights: Uint8Array): string {
 /** Largest class offset a manifest may hold (e^5 ~ 150 times the odds: anything beyond is a mistake). */
 export const MAX_CLASS_OFFSET = 5;
 
+/** Range a manifest's class scale must lie in (the fit searches [0.5, 2.5]; beyond this is a mistake). */
+export const CLASS_SCALE_RANGE = [0.1, 10] as const;
+
 /**
- * The version of a model whose weights have SHA-256 `weightsSha256`, with class offsets: the
- * offsets change labels, so they change the version scored events carry. Without offsets (or all
- * zero) it is the weights' version, `<name>-<8 hex of the weights' SHA-256>`; with them, 8 hex of
- * the SHA-256 over the weights' hash and the offsets as JSON (languages sorted).
+ * The version of a model whose weights have SHA-256 `weightsSha256`, with class offsets and class
+ * scales: offsets change labels and scales change confidences, so both change the version scored
+ * events carry. Without either (offsets all zero, scales all 1) it is the weights' version,
+ * `<name>-<8 hex of the weights' SHA-256>`; with offsets only, 8 hex of the SHA-256 over the
+ * weights' hash and the offsets as JSON (languages sorted), as before scales existed; with
+ * scales, their JSON (languages sorted) is appended to that text.
  */
-export function versionWithOffsets(name: string, weightsSha256: string, offsets: ClassOffsets | undefined): string {
+export function versionWithOffsets(name: string, weightsSha256: string, offsets: ClassOffsets | undefined, scales?: ClassScales): string {
   const langs = Object.keys(offsets ?? {}).filter((l) => offsets![l]!.some((x) => x !== 0)).sort();
-  if (langs.length === 0) return `${name}-${weightsSha256.slice(0, 8)}`;
+  const scaled = Object.keys(scales ?? {}).filter((l) => scales![l] !== 1).sort();
+  if (langs.length === 0 && scaled.length === 0) return `${name}-${weightsSha256.slice(0, 8)}`;
   const json = JSON.stringify(langs.map((l) => [l, offsets![l]]));
-  return `${name}-${sha256(new TextEncoder().encode(`${weightsSha256}\n${json}`)).slice(0, 8)}`;
+  const scaleJson = scaled.length > 0 ? `\n${JSON.stringify(scaled.map((l) => [l, scales![l]]))}` : '';
+  return `${name}-${sha256(new TextEncoder().encode(`${weightsSha256}\n${json}${scaleJson}`)).slice(0, 8)}`;
 }
 
 /** The tensor shapes an architecture needs, by weight name. */
@@ -157,6 +175,17 @@ export function validateManifest(raw: unknown, file: string, expect: ManifestExp
       if (!blocks.includes(lang)) fail(`classOffsets has "${lang}", which is not one of architecture.languageRows`);
       if (!Array.isArray(o) || o.length !== expect.labels.length || !o.every((x) => typeof x === 'number' && Number.isFinite(x) && Math.abs(x) <= MAX_CLASS_OFFSET)) {
         fail(`classOffsets.${lang} must be ${expect.labels.length} numbers in [-${MAX_CLASS_OFFSET}, ${MAX_CLASS_OFFSET}]`);
+      }
+    }
+  }
+  const cs = m.classScales;
+  if (cs !== undefined) {
+    const blocks = a!.languageRows ?? [];
+    if (typeof cs !== 'object' || cs === null || Array.isArray(cs)) fail('classScales must be an object of language -> scale');
+    for (const [lang, x] of Object.entries(cs!)) {
+      if (!blocks.includes(lang)) fail(`classScales has "${lang}", which is not one of architecture.languageRows`);
+      if (typeof x !== 'number' || !Number.isFinite(x) || x < CLASS_SCALE_RANGE[0] || x > CLASS_SCALE_RANGE[1]) {
+        fail(`classScales.${lang} must be a number in [${CLASS_SCALE_RANGE[0]}, ${CLASS_SCALE_RANGE[1]}]`);
       }
     }
   }

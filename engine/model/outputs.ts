@@ -8,16 +8,25 @@ import {
 } from '../event/types.ts';
 
 /**
- * Argmax of softmax probabilities; score = p(positive) - p(negative). `offsets` (the model's
+ * Argmax of softmax probabilities; score = p(positive) - p(negative). `scale` (the model's
+ * per-language logit scale, manifest classScales) multiplies the logits first: softmax(s * z) is
+ * p^s renormalised, which never changes the argmax, only how sure it is. `offsets` (the model's
  * per-language class offsets, manifest classOffsets, one per class) and `negativeBias` (a
- * deployment's prior, CXPULSE_SENTIMENT_NEGATIVE_BIAS, on the negative class) are added to the
- * logits before the argmax, offsets first: p(c) is multiplied by e^(offset + bias) and the three
- * renormalised, so a positive negative bias trades negative precision for negative recall; 0 and
- * no offsets leave the model's output as is.
+ * deployment's prior, CXPULSE_SENTIMENT_NEGATIVE_BIAS, on the negative class) are then added to
+ * the logits before the argmax, offsets first: p(c) is multiplied by e^(offset + bias) and the
+ * three renormalised, so a positive negative bias trades negative precision for negative recall;
+ * scale 1, bias 0 and no offsets leave the model's output as is.
  */
-export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0, offsets?: readonly number[]): SentimentScore {
+export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0, offsets?: readonly number[], scale = 1): SentimentScore {
   let neg = p[i * 3]!, neu = p[i * 3 + 1]!, pos = p[i * 3 + 2]!;
-  if (negativeBias !== 0 || offsets) {
+  if (scale !== 1) {
+    // Divide by the largest first so p^s cannot underflow all three to 0.
+    const top = Math.max(neg, neu, pos);
+    neg = (neg / top) ** scale;
+    neu = (neu / top) ** scale;
+    pos = (pos / top) ** scale;
+  }
+  if (negativeBias !== 0 || offsets || scale !== 1) {
     neg *= Math.exp((offsets?.[0] ?? 0) + negativeBias);
     if (offsets) {
       neu *= Math.exp(offsets[1] ?? 0);
@@ -37,7 +46,7 @@ export function sentimentAt(p: ArrayLike<number>, i: number, negativeBias = 0, o
  * The language block a feature array uses (index into architecture.languageRows), or -1 for the
  * shared rows only: withLanguageRows appends the copies of the text's block after the base ids
  * (all below `buckets`), and the word-list counts (lexCounts.ts) sit in the same block, so the
- * last id tells the block. The class offsets are chosen by it, i.e.
+ * last id tells the block. The class scales and offsets are chosen by it, i.e.
  * by the same language (the event's, else the engine's guess) that chose the rows.
  */
 export function languageBlockOf(features: Int32Array, buckets: number): number {

@@ -14,7 +14,7 @@ import { initBackend } from './backend.ts';
 import { CombinedModel } from './combined.ts';
 import { modelFeatures, readLexiconSigns, type LexiconSigns } from './lexCounts.ts';
 import { assertSameFeaturizer, combinedVersion, headExpectation, headFolders, type LoadedHead } from './heads.ts';
-import { MANIFEST_FILE, sha256, validateManifest, versionWithOffsets, weightsByteLength, type ClassOffsets, type ManifestExpectation, type ModelManifest } from './manifest.ts';
+import { MANIFEST_FILE, sha256, validateManifest, versionWithOffsets, weightsByteLength, type ClassOffsets, type ClassScales, type ManifestExpectation, type ModelManifest } from './manifest.ts';
 import { headScoreAt, languageBlockOf, sentimentAt } from './outputs.ts';
 import { hiddenSignals, tailClause, type TailClause } from './signals.ts';
 import { raisedUrgency } from './complaints.ts';
@@ -24,6 +24,8 @@ export interface TextScorer {
   readonly backend: string;
   /** The per-language class offsets applied to sentiment (manifest classOffsets unless turned off); absent: none. */
   readonly classOffsets?: ClassOffsets;
+  /** The per-language logit scales applied to sentiment (manifest classScales unless turned off); absent: all 1. */
+  readonly classScales?: ClassScales;
   /** Hashed feature ids of one text (pure, deterministic). */
   featurize(text: string, lang?: string): Int32Array;
   /** One batched forward pass; [] for an empty batch. */
@@ -83,11 +85,14 @@ class LinearTextScorer implements TextScorer {
   readonly version: string;
   readonly heads: readonly HeadName[];
   readonly classOffsets?: ClassOffsets;
+  readonly classScales?: ClassScales;
   private disposed = false;
   /** Per-label decision thresholds of the multi-label heads, from their manifests. */
   private readonly thresholds: ReadonlyMap<HeadName, readonly number[]>;
   /** Class offsets by language block (index into architecture.languageRows); undefined: none. */
   private readonly offsets: readonly (readonly number[] | undefined)[];
+  /** Logit scale by language block; 1 where none. */
+  private readonly scales: readonly number[];
 
   constructor(
     private readonly manifest: ModelManifest,
@@ -96,21 +101,27 @@ class LinearTextScorer implements TextScorer {
     readonly backend: string,
     private readonly negativeBias: number,
     classOffsets: boolean | ClassOffsets,
+    classScales: boolean | ClassScales,
     private readonly lexicon: LexiconSigns | undefined,
   ) {
     const table = classOffsets === true ? manifest.classOffsets : classOffsets === false ? undefined : classOffsets;
     if (table && Object.keys(table).length > 0) this.classOffsets = table;
-    // Offsets other than the manifest's (none, or a table of the caller's) score differently: so is the version named.
-    const main = classOffsets === true ? manifest.version : versionWithOffsets(manifest.version.replace(/-[0-9a-f]{8}$/, ''), manifest.weightsSha256, table);
+    const scaleTable = classScales === true ? manifest.classScales : classScales === false ? undefined : classScales;
+    if (scaleTable && Object.keys(scaleTable).length > 0) this.classScales = scaleTable;
+    // Offsets or scales other than the manifest's (none, or a table of the caller's) score differently: so is the version named.
+    const main = classOffsets === true && classScales === true ? manifest.version
+      : versionWithOffsets(manifest.version.replace(/-[0-9a-f]{8}$/, ''), manifest.weightsSha256, table, scaleTable);
     this.version = combinedVersion(main, heads);
     this.heads = heads.map((h) => h.name);
     this.thresholds = new Map(heads.map((h) => [h.name, h.manifest.thresholds ?? []]));
     this.offsets = (manifest.architecture.languageRows ?? []).map((l) => table?.[l]);
+    this.scales = (manifest.architecture.languageRows ?? []).map((l) => scaleTable?.[l] ?? 1);
   }
 
-  /** The sentiment of row `i` of a forward pass whose row i was `features`: the block's offsets, then the negative bias. */
+  /** The sentiment of row `i` of a forward pass whose row i was `features`: the block's scale, its offsets, then the negative bias. */
   private sentimentOf(p: ArrayLike<number>, i: number, features: Int32Array): SentimentScore {
-    return sentimentAt(p, i, this.negativeBias, this.offsets[languageBlockOf(features, this.manifest.featurizer.buckets)]);
+    const block = languageBlockOf(features, this.manifest.featurizer.buckets);
+    return sentimentAt(p, i, this.negativeBias, this.offsets[block], this.scales[block] ?? 1);
   }
 
   featurize(text: string, lang?: string): Int32Array {
@@ -204,6 +215,11 @@ export interface LoadOptions {
    * --no-class-offsets`), or these instead of the manifest's (the card's before/after table).
    */
   classOffsets?: boolean | ClassOffsets;
+  /**
+   * Per-language logit scales: the manifest's (true, the default), none (false: all 1, the card's
+   * before column), or these instead of the manifest's.
+   */
+  classScales?: boolean | ClassScales;
 }
 
 /**
@@ -226,5 +242,5 @@ export async function loadTextScorer(modelDir: string = DEFAULT_MODEL_DIR, opts:
     { name: 'sentiment', pooling: manifest.architecture.pooling, multiLabel: false, numClasses: manifest.labels.length, weights },
     ...heads.map((h) => ({ name: h.name, pooling: h.manifest.architecture.pooling, multiLabel: h.manifest.multiLabel === true, numClasses: h.manifest.labels.length, weights: h.weights })),
   ], manifest.featurizer.buckets);
-  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0, opts.classOffsets ?? true, lexicon);
+  return new LinearTextScorer(manifest, net, heads, backend, opts.negativeBias ?? 0, opts.classOffsets ?? true, opts.classScales ?? true, lexicon);
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL_DIR, detectLanguage, initBackend, LEXICON_FILE, loadTextScorer, validateManifest, versionWithOffsets, type ClassOffsets, type TextScorer } from '../../engine/model/index.ts';
 import { languageBlockOf, sentimentAt } from '../../engine/model/outputs.ts';
 
-const manifest = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown> & { version: string; weightsSha256: string; classOffsets?: ClassOffsets };
+const manifest = JSON.parse(readFileSync(join(DEFAULT_MODEL_DIR, 'manifest.json'), 'utf8')) as Record<string, unknown> & { version: string; weightsSha256: string; classOffsets?: ClassOffsets; classScales?: Record<string, number> };
 const dirs: string[] = [];
 
 /** A copy of the committed model (main model only) whose manifest holds `offsets`. */
@@ -14,7 +14,7 @@ function withOffsets(offsets: ClassOffsets): string {
   dirs.push(dir);
   copyFileSync(join(DEFAULT_MODEL_DIR, 'weights.bin'), join(dir, 'weights.bin'));
   copyFileSync(join(DEFAULT_MODEL_DIR, LEXICON_FILE), join(dir, LEXICON_FILE));
-  const version = versionWithOffsets('sentiment-v1', manifest.weightsSha256, offsets);
+  const version = versionWithOffsets('sentiment-v1', manifest.weightsSha256, offsets, manifest.classScales);
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify({ ...manifest, version, classOffsets: offsets }));
   return dir;
 }
@@ -108,9 +108,9 @@ describe('loadTextScorer applies the offsets of the text\'s language', () => {
   it('reports the offsets it applies and a version that names them', () => {
     expect(shifted.classOffsets).toEqual({ sv: [5, 0, 0] });
     expect(off.classOffsets).toBeUndefined();
-    expect(shifted.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, { sv: [5, 0, 0] }));
-    // Turned off, the folder scores as its weights alone: the weights' version.
-    expect(off.version).toBe(`sentiment-v1-${manifest.weightsSha256.slice(0, 8)}`);
+    expect(shifted.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, { sv: [5, 0, 0] }, manifest.classScales));
+    // Turned off, the folder scores as its weights and its class scales: the version names only those.
+    expect(off.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, undefined, manifest.classScales));
     expect(plain.version).toBe(manifest.version);
   });
 });

@@ -69,12 +69,15 @@ describe('storing the offsets in a model folder', () => {
       const applied = storeClassOffsets(dir, manifest, fit, true);
       expect(read()).toEqual(applied);
       expect(applied.classOffsets).toEqual({ nb: [0, 0, -0.2] });
-      expect(applied.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, { nb: [0, 0, -0.2] }));
+      // The version names the applied offsets and whatever class scales the manifest already holds.
+      expect(applied.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, { nb: [0, 0, -0.2] }, manifest.classScales));
       expect(applied.training?.['classOffsets']).toMatchObject({ fitted: fit.fitted, applied: true });
-      // Stored again without applying (from the applied manifest): the field goes, the version is the weights' again.
+      // Stored again without applying (from the applied manifest): the field goes, the version names the scales alone again.
       const plain = storeClassOffsets(dir, applied, fit, false);
       expect(read().classOffsets).toBeUndefined();
-      expect(plain.version).toBe(`sentiment-v1-${manifest.weightsSha256.slice(0, 8)}`);
+      expect(plain.version).toBe(versionWithOffsets('sentiment-v1', manifest.weightsSha256, undefined, manifest.classScales));
+      const { classScales: _s, ...unscaled } = manifest;
+      expect(storeClassOffsets(dir, unscaled, fit, false).version).toBe(`sentiment-v1-${manifest.weightsSha256.slice(0, 8)}`);
       expect(plain.training?.['classOffsets']).toMatchObject({ fitted: fit.fitted, applied: false });
       // Nothing fitted: nothing to apply, whatever was asked.
       expect(storeClassOffsets(dir, manifest, { ...fit, fitted: {} }, true).classOffsets).toBeUndefined();

@@ -223,3 +223,56 @@ export function classOffsetsSection(report: TrainReport): string {
     ...o.heldOut.map((r) => `| ${r.name}${r.binary ? ' (binary)' : ''} | ${r.lang} | ${r.before.n} | ${f3(r.before.macroF1)} | ${f3(r.after.macroF1)} | ${signed(r.after.macroF1 - r.before.macroF1)} | ${pr(r.before, 'negative')} | ${pr(r.after, 'negative')} | ${pr(r.before, 'neutral')} | ${pr(r.after, 'neutral')} | ${pr(r.before, 'positive')} | ${pr(r.after, 'positive')} |`),
   ].join('\n');
 }
+
+/** Size-weighted mean ECE of the held-out rows of one language (`which` side); NaN when none. */
+function pooledEce(rows: NonNullable<TrainReport['classScales']>['heldOut'], lang: string, which: 'eceBefore' | 'eceAfter'): number {
+  const of = rows.filter((r) => r.lang === lang && Number.isFinite(r[which]));
+  const n = of.reduce((a, r) => a + r.n, 0);
+  return n === 0 ? NaN : of.reduce((a, r) => a + r[which] * r.n, 0) / n;
+}
+
+/** A caveat for languages whose fitted scale is within 0.05 of 1. */
+function nearOne(c: NonNullable<TrainReport['classScales']>): string[] {
+  const near = c.validation.filter((v) => Math.abs(v.scale - 1) < 0.05);
+  if (near.length === 0) return [];
+  return ['', `Scales within 0.05 of 1 (${near.map((v) => `${v.lang} ${v.scale.toFixed(2)}`).join(', ')}): that language is, on the whole, as sure as it should be on validation,`,
+    'so its calibration error is not something one temperature fixes (it sits in particular classes or confidence ranges); an ECE change for it',
+    'in the tables below comes from confidences crossing the 10 bin edges and is not an improvement.'];
+}
+
+/** Fitted per-language logit scales, whether they are applied, and ECE per language and part without/with them. */
+export function classScalesSection(report: TrainReport): string {
+  const c = report.classScales;
+  if (!c) return 'Not fitted in this run.';
+  const langs = [...new Set(c.heldOut.map((r) => r.lang))];
+  const na = (x: number): string => (Number.isFinite(x) ? f3(x) : '-');
+  return [
+    'One logit scale per language (`manifest.json` `classScales`, a per-language inverse temperature): the logits are multiplied by it',
+    'after the global temperature and before the class offsets and `CXPULSE_SENTIMENT_NEGATIVE_BIAS`, for a text whose features use that',
+    'language\'s rows; a language not listed gets 1. Fitted on the validation parts only (`training/sentiment/scales.ts`): per language,',
+    `the scale in [${c.range[0]}, ${c.range[1]}] minimising the negative log-likelihood of its 3-class validation lines (golden-section search,`,
+    'rounded to 0.01; binary sets take no part, `mul` keeps 1). A scale does not change which class is most probable, so labels and',
+    'macro-F1 are unchanged by it (with class offsets applied it changes how far an offset moves a label). Refit without retraining:',
+    '`node bin/cxpulse.js train --fit-offsets --out models/sentiment [--hyper classScales=1]` (also refits the class offsets).',
+    '',
+    '| language | validation sets (3-class) | n | scale | validation NLL without -> with | validation ECE without -> with |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...c.validation.map((v) => `| ${LANG_NAMES[v.lang] ?? v.lang} | ${v.sets.join(', ')} | ${v.n} | ${v.scale.toFixed(2)} | ${f3(v.nllBefore)} -> ${f3(v.nllAfter)} | ${f3(v.eceBefore)} -> ${f3(v.eceAfter)} |`),
+    ...nearOne(c),
+    '',
+    `**${c.applied ? 'Applied' : 'Not applied'}.** ${c.applied
+      ? 'The manifest holds these scales and every figure in this card (and `cxpulse eval`, the gate, the engine) is measured with them.'
+      : 'The manifest holds none (`classScales=0`): the engine and every other figure in this card score without them; the tables below show what they would do.'}`,
+    '',
+    'ECE on the 3-class held-out parts without and with the fitted scales, per language (n-weighted over its parts) and per part',
+    '(same weights, through `loadTextScorer`):',
+    '',
+    '| language | ECE without | with |',
+    '| --- | --- | --- |',
+    ...langs.map((l) => `| ${LANG_NAMES[l] ?? l} | ${na(pooledEce(c.heldOut, l, 'eceBefore'))} | ${na(pooledEce(c.heldOut, l, 'eceAfter'))} |`),
+    '',
+    '| part | lang | n | ECE without | with | macro-F1 without | with |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...c.heldOut.map((r) => `| ${r.name} | ${r.lang} | ${r.n} | ${na(r.eceBefore)} | ${na(r.eceAfter)} | ${f3(r.macroF1Before)} | ${f3(r.macroF1After)} |`),
+  ].join('\n');
+}

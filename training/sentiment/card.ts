@@ -5,7 +5,7 @@
 import type { ModelManifest } from '../../engine/model/index.ts';
 import type { SetReport, TrainReport } from './report.ts';
 import { experimentsSection } from './experiments.ts';
-import { architectureText, classOffsetsSection, negativeBiasSection, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
+import { architectureText, classOffsetsSection, classScalesSection, negativeBiasSection, qualityBars, languageTable, perLanguage, reproduceCommand, handwrittenSection, sideBySideTable } from './card-sections.ts';
 
 /** Licence / terms and attribution of each set, as stated in the data README. */
 export const SET_SOURCES: Record<string, { licence: string; source: string }> = {
@@ -71,7 +71,8 @@ ${architectureText(manifest)}
   through \`loadTextScorer\`, i.e. exactly what ships.
 - Output: \`score = p(positive) - p(negative)\` in -1..1, \`label\` = most probable class, \`confidence\` = its probability.
   Probabilities are temperature-scaled (T = ${String(manifest.training?.['temperature'] ?? 1)}, fitted on the validation parts and folded into
-  the output layer), so confidences are less saturated; labels are unaffected.${manifest.classOffsets ? `
+  the output layer), so confidences are less saturated; labels are unaffected.${manifest.classScales ? `
+  Then the logits are multiplied by the language's logit scale (see "Per-language logit scales" below; labels unaffected).` : ''}${manifest.classOffsets ? `
   Then the per-language class offsets of the manifest are added to the logits (see "Per-language class offsets" below).` : ''}
 
 ## Training data
@@ -147,6 +148,9 @@ ${report.outOfDomain.map((r) => `#### ${r.name}\n${perClass(r)}`).join('\n\n')}
 
 ## Negative bias: trading precision for recall per deployment
 ${negativeBiasSection(report)}
+
+## Per-language logit scales (calibration)
+${classScalesSection(report)}
 
 ## Per-language class offsets
 ${classOffsetsSection(report)}

@@ -67,6 +67,11 @@ export interface Hyper {
    */
   classOffsets: number;
   /**
+   * 1 = store the per-language logit scales fitted on validation (scales.ts) in the manifest, so
+   * the engine applies them; 0 = fit and report them (the card's ECE before/after table) only.
+   */
+  classScales: number;
+  /**
    * 1 = word-list hit counts as three features of each text's language block (engine/model/lexCounts.ts);
    * the lists ship as hashes in the model folder (lexicon.json). 0 = off.
    */
@@ -81,18 +86,18 @@ export const DEFAULT_HYPER: Hyper = {
   dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004,
   featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: { 'cx-seed': 10 }, tuneClassBias: 0,
   linear: 1, langRows: 1, langDropout: 0.1, langLrScale: 1, linearLr: 0.1, l2: 1e-6, charMax: 4, wordNgrams: 2,
-  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0, nbScale: 0, classOffsets: 0, lexCount: 1,
+  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0, nbScale: 0, classOffsets: 0, classScales: 1, lexCount: 1,
 };
 
 /** Hyper-parameters the caller may change (not the featurizer's). */
 export const TUNABLE = [
   'dim', 'hidden', 'batchSize', 'lr', 'embLr', 'featureDropout', 'weightDecay', 'classWeightCap', 'tuneClassBias',
   'linear', 'langRows', 'langDropout', 'langLrScale', 'linearLr', 'l2', 'charMax', 'wordNgrams',
-  'lexPrior', 'lexNeg', 'lexShared', 'lexSibling', 'nbScale', 'classOffsets', 'lexCount',
+  'lexPrior', 'lexNeg', 'lexShared', 'lexSibling', 'nbScale', 'classOffsets', 'classScales', 'lexCount',
 ] as const;
 type Tunable = (typeof TUNABLE)[number];
 
-const INTEGER: ReadonlySet<Tunable> = new Set(['dim', 'hidden', 'batchSize', 'tuneClassBias', 'linear', 'langRows', 'charMax', 'wordNgrams', 'classOffsets', 'lexCount']);
+const INTEGER: ReadonlySet<Tunable> = new Set(['dim', 'hidden', 'batchSize', 'tuneClassBias', 'linear', 'langRows', 'charMax', 'wordNgrams', 'classOffsets', 'classScales', 'lexCount']);
 
 /**
  * Parses "dim=48,hidden=16,set.nb-norec-sentence=2" into overrides; throws a clear error on an
@@ -115,7 +120,7 @@ export function parseHyper(spec: string): Partial<Hyper> {
     const k = key as Tunable;
     if (INTEGER.has(k) && !Number.isInteger(value)) throw new Error(`hyper-parameter ${key} must be an integer, got ${raw}`);
     if ((k === 'dim' || k === 'batchSize') && value < 1) throw new Error(`hyper-parameter ${key} must be at least 1`);
-    if ((k === 'linear' || k === 'langRows' || k === 'tuneClassBias' || k === 'classOffsets' || k === 'lexCount') && value > 1) throw new Error(`hyper-parameter ${key} must be 0 or 1, got ${raw}`);
+    if ((k === 'linear' || k === 'langRows' || k === 'tuneClassBias' || k === 'classOffsets' || k === 'classScales' || k === 'lexCount') && value > 1) throw new Error(`hyper-parameter ${key} must be 0 or 1, got ${raw}`);
     if (k === 'langDropout' && value > 1) throw new Error(`hyper-parameter ${key} is a probability, got ${raw}`);
     if (k === 'nbScale' && value > 1) throw new Error(`hyper-parameter ${key} is an interpolation weight (0..1), got ${raw}`);
     if (k === 'charMax' && (value < 3 || value > 6)) throw new Error(`hyper-parameter ${key} must be 3..6, got ${raw}`);

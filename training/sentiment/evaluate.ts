@@ -5,7 +5,7 @@
  * Shared by `cxpulse train` and `cxpulse train --fit-offsets` (which re-reports a folder).
  */
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
-import { detectLanguage, loadTextScorer, type ClassOffsets, type LoadOptions } from '../../engine/model/index.ts';
+import { detectLanguage, loadTextScorer, type ClassOffsets, type ClassScales, type LoadOptions } from '../../engine/model/index.ts';
 import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
 // The churn model's calibration metric, applied to the stated confidence (1 = the label was right).
 import { ece } from '../churn/metrics.ts';
@@ -13,7 +13,7 @@ import { silentProgress, type Progress } from '../progress.ts';
 import { sideBySide, type SideBySide } from './baselines.ts';
 import type { Example, LabelledSet } from './data.ts';
 import { predictExamples } from './predict.ts';
-import type { OffsetsReport, SetReport, TrainReport } from './report.ts';
+import type { OffsetsReport, ScalesReport, SetReport, TrainReport } from './report.ts';
 
 /** A training text's language: its own line's, else its set's, else the engine's guess (as at inference). */
 export function langOf(ex: { text: string; lang?: string }, s: LabelledSet): string {
@@ -32,10 +32,12 @@ export interface FolderEvaluation {
   biasTable?: boolean;
   /** Fitted class offsets and whether the manifest holds them: the before/after table. */
   offsets?: Omit<OffsetsReport, 'heldOut'>;
+  /** Fitted class scales and whether the manifest holds them: the ECE before/after table. */
+  scales?: Omit<ScalesReport, 'heldOut'>;
   progress?: Progress;
 }
 
-export type HeldOutFigures = Pick<TrainReport, 'sets' | 'byLanguage' | 'outOfDomain' | 'baselines' | 'negativeBias' | 'overall' | 'classOffsets'>;
+export type HeldOutFigures = Pick<TrainReport, 'sets' | 'byLanguage' | 'outOfDomain' | 'baselines' | 'negativeBias' | 'overall' | 'classOffsets' | 'classScales'>;
 
 /** One part's figures (binary parts by the sign of the score), with ECE on 3-class parts. */
 async function evaluate(scorer: Awaited<ReturnType<typeof loadTextScorer>>, s: LabelledSet, part: 'test' | 'valid' = 'test', detected = false): Promise<SetReport> {
@@ -85,11 +87,12 @@ export async function evaluateFolder(o: FolderEvaluation): Promise<HeldOutFigure
   baselines.push(...perLanguageBaselines);
   scorer.dispose();
   const classOffsets = o.offsets ? { ...o.offsets, heldOut: await offsetsEffect(o.outDir, o.offsets.fitted, [...tested, ...outOfDomain]) } : undefined;
+  const classScales = o.scales ? { ...o.scales, heldOut: await scalesEffect(o.outDir, o.scales.fitted, [...tested, ...outOfDomain].filter((s) => !s.binary)) } : undefined;
 
   const pooled = setReports.filter((r) => !r.binary);
   const all = reportFromConfusion([0, 1, 2].map((t) => [0, 1, 2].map((p) => pooled.reduce((a, r) => a + r.confusion[t]![p]!, 0))), SENTIMENT_LABELS);
   return {
-    sets: setReports, byLanguage, outOfDomain: ood, baselines, ...(negativeBias ? { negativeBias } : {}), ...(classOffsets ? { classOffsets } : {}),
+    sets: setReports, byLanguage, outOfDomain: ood, baselines, ...(negativeBias ? { negativeBias } : {}), ...(classOffsets ? { classOffsets } : {}), ...(classScales ? { classScales } : {}),
     overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: setReports.reduce((a, r) => a + r.macroF1, 0) / Math.max(1, setReports.length) },
   };
 }
@@ -109,6 +112,26 @@ async function offsetsEffect(dir: string, fitted: ClassOffsets, parts: readonly 
   const before = await scored(false);
   const after = await scored(fitted);
   return parts.map((s, i) => ({ name: s.name, lang: s.lang, binary: s.binary, before: before[i]!, after: after[i]! }));
+}
+
+/** Every 3-class part's ECE and macro-F1 with all scales 1 and with `fitted` (class offsets as the manifest has them). */
+async function scalesEffect(dir: string, fitted: ClassScales, parts: readonly LabelledSet[]): Promise<ScalesReport['heldOut']> {
+  const scored = async (classScales: LoadOptions['classScales']): Promise<SetReport[]> => {
+    const scorer = await loadTextScorer(dir, { heads: false, classScales });
+    try {
+      const out: SetReport[] = [];
+      for (const s of parts) out.push(await evaluate(scorer, s));
+      return out;
+    } finally {
+      scorer.dispose();
+    }
+  };
+  const before = await scored(false);
+  const after = await scored(fitted);
+  return parts.map((s, i) => ({
+    name: s.name, lang: s.lang, n: before[i]!.n, eceBefore: before[i]!.ece ?? NaN, eceAfter: after[i]!.ece ?? NaN,
+    macroF1Before: before[i]!.macroF1, macroF1After: after[i]!.macroF1,
+  }));
 }
 
 /** The 3-class parts closest to what agents see, and the biases the card shows for them. */

@@ -143,11 +143,11 @@ export function describeOffsets(offsets: ClassOffsets): string {
 }
 
 /**
- * Fits the offsets of a written model folder on the validation parts of `sets`; returns them with
- * each language's validation figure before and after (what the search maximised).
+ * Fits the offsets on a folder's validation groups (validationGroups, with the class scales
+ * already applied: scaleGroups); returns them with each language's validation figure before and
+ * after (what the search maximised).
  */
-export function fitFolderOffsets(dir: string, sets: readonly LabelledSet[], langOf: (e: Example, s: LabelledSet) => string, search: OffsetSearch = DEFAULT_OFFSET_SEARCH): Omit<OffsetsReport, 'heldOut' | 'applied'> {
-  const groups = validationGroups(dir, sets.filter((s) => s.valid.length > 0), langOf);
+export function fitFolderOffsets(groups: ReadonlyMap<string, readonly OffsetGroup[]>, search: OffsetSearch = DEFAULT_OFFSET_SEARCH): Omit<OffsetsReport, 'heldOut' | 'applied'> {
   const fitted = fitClassOffsets(groups, search);
   const validation = [...groups].sort(([a], [b]) => a.localeCompare(b)).map(([lang, gs]) => {
     const o = fitted[lang] ?? [0, 0, 0];
@@ -159,7 +159,7 @@ export function fitFolderOffsets(dir: string, sets: readonly LabelledSet[], lang
 /**
  * Rewrites the folder's manifest: `training.classOffsets` always records what was fitted; the
  * top-level `classOffsets` (what the engine applies) and the version that names them only when
- * `apply`. The weights are not touched.
+ * `apply` (the version also names any applied class scales). The weights are not touched.
  */
 export function storeClassOffsets(dir: string, manifest: ModelManifest, fit: Omit<OffsetsReport, 'heldOut' | 'applied'>, apply: boolean): ModelManifest {
   const applied = apply && Object.keys(fit.fitted).length > 0;
@@ -167,7 +167,7 @@ export function storeClassOffsets(dir: string, manifest: ModelManifest, fit: Omi
   const name = manifest.version.replace(/-[0-9a-f]{8}$/, '');
   const out: ModelManifest = {
     ...rest,
-    version: versionWithOffsets(name, manifest.weightsSha256, applied ? fit.fitted : undefined),
+    version: versionWithOffsets(name, manifest.weightsSha256, applied ? fit.fitted : undefined, manifest.classScales),
     ...(applied ? { classOffsets: fit.fitted } : {}),
     training: { ...manifest.training, classOffsets: { fitted: fit.fitted, applied, search: fit.search } },
   };

@@ -1,7 +1,7 @@
 /**
- * `cxpulse train --fit-offsets`: fit the per-language class offsets of an existing model folder
- * on the validation parts (the same seeded splits its training used) without retraining the
- * weights, store them (applied with classOffsets=1), re-score every held-out part and rewrite
+ * `cxpulse train --fit-offsets`: fit the per-language logit scales and class offsets of an
+ * existing model folder on the validation parts (the same seeded splits its training used)
+ * without retraining the weights, store them (applied with classScales=1 / classOffsets=1), re-score every held-out part and rewrite
  * metrics.json and MODEL_CARD.md. The training-time figures (epochs, training size, wall time)
  * are kept from the folder's metrics.json.
  */
@@ -12,14 +12,15 @@ import { silentProgress, type Progress } from '../progress.ts';
 import { resolveHyper, type Hyper } from './config.ts';
 import { loadSentimentSets } from './data.ts';
 import { evaluateFolder, langOf } from './evaluate.ts';
-import { describeOffsets, fitFolderOffsets, storeClassOffsets } from './offsets.ts';
+import { describeOffsets, fitFolderOffsets, storeClassOffsets, validationGroups } from './offsets.ts';
+import { describeScales, fitScalesOnGroups, scaleGroups, storeClassScales } from './scales.ts';
 import type { TrainReport } from './report.ts';
 import { writeReport } from './train.ts';
 
 export interface RefitOptions {
   dataDir: string;
   outDir: string;
-  /** `classOffsets` (0/1) decides whether the manifest gets them; default: as the folder had them, else its training setting, else DEFAULT_HYPER's. */
+  /** `classScales` (0/1) decides whether the manifest gets the scales (default: as the folder had them, else 1); `classOffsets` (0/1) decides whether the manifest gets them; default: as the folder had them, else its training setting, else DEFAULT_HYPER's. */
   hyper?: Partial<Hyper>;
   progress?: Progress;
 }
@@ -45,14 +46,24 @@ export async function fitOffsetsOnFolder(o: RefitOptions): Promise<TrainReport> 
   const apply = o.hyper?.classOffsets !== undefined ? o.hyper.classOffsets === 1
     : previous ?? resolveHyper(stored.classOffsets !== undefined ? { classOffsets: stored.classOffsets } : {}).classOffsets === 1;
 
-  const fit = fitFolderOffsets(o.outDir, inDomain, langOf);
+  const prevScales = (t['classScales'] as { applied?: boolean } | undefined)?.applied;
+  const applyScales = o.hyper?.classScales !== undefined ? o.hyper.classScales === 1
+    : prevScales ?? resolveHyper(stored.classScales !== undefined ? { classScales: stored.classScales } : {}).classScales === 1;
+
+  // Scales first (they multiply the logits before the offsets), then the offsets on the scaled logits.
+  const groups = validationGroups(o.outDir, inDomain.filter((s) => s.valid.length > 0), langOf);
+  const scaleFit = fitScalesOnGroups(groups);
+  manifest = storeClassScales(o.outDir, manifest, scaleFit, applyScales);
+  progress.line(`class scales (validation NLL): ${describeScales(scaleFit.fitted)}; ${manifest.classScales ? `applied (${manifest.version})` : 'reported, not applied'}`);
+  const fit = fitFolderOffsets(scaleGroups(groups, manifest.classScales ?? {}));
   manifest = storeClassOffsets(o.outDir, manifest, fit, apply);
   progress.line(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
   const figures = await evaluateFolder({
     outDir: o.outDir, sets, inDomain, languageRows: (manifest.architecture.languageRows ?? []).length > 0, progress,
     offsets: { ...fit, applied: manifest.classOffsets !== undefined },
+    scales: { ...scaleFit, applied: manifest.classScales !== undefined },
   });
-  const { negativeBias: _nb, classOffsets: _co, ...kept } = metrics;
+  const { negativeBias: _nb, classOffsets: _co, classScales: _cs, ...kept } = metrics;
   const report: TrainReport = { ...kept, outDir: o.outDir, modelVersion: manifest.version, ...figures };
   writeReport(report, manifest);
   return report;

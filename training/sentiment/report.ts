@@ -47,6 +47,8 @@ export interface TrainReport {
   negativeBias?: { bias: number; name: string; macroF1: number; negPrecision: number; negRecall: number }[];
   /** Per-language class offsets fitted on validation, and every held-out part without and with them. */
   classOffsets?: OffsetsReport;
+  /** Per-language logit scales fitted on validation, and every 3-class held-out part's ECE and macro-F1 without and with them. */
+  classScales?: ScalesReport;
   /** Pooled over the in-domain 3-class held-out parts of the real data (not the seed), plus the mean of per-set macro-F1. */
   overall: { n: number; accuracy: number; macroF1: number; meanSetMacroF1: number };
 }
@@ -62,4 +64,17 @@ export interface OffsetsReport {
   validation: { lang: string; sets: string[]; before: number; after: number }[];
   /** Every held-out part scored without and with the fitted offsets, through loadTextScorer. */
   heldOut: { name: string; lang: string; binary: boolean; before: ClassificationReport; after: ClassificationReport }[];
+}
+
+export interface ScalesReport {
+  /** Logit scale per language block, fitted on the 3-class validation lines (absent: 1). */
+  fitted: Record<string, number>;
+  /** Whether the manifest holds them, i.e. the engine and every figure above use them. */
+  applied: boolean;
+  /** The interval searched (scales.ts SCALE_RANGE). */
+  range: [number, number];
+  /** Per language: its 3-class validation lines' NLL and ECE without and with its scale (NLL is what was minimised). */
+  validation: { lang: string; sets: string[]; n: number; scale: number; nllBefore: number; nllAfter: number; eceBefore: number; eceAfter: number }[];
+  /** Every 3-class held-out part without and with the fitted scales, through loadTextScorer (offsets as the manifest has them). */
+  heldOut: { name: string; lang: string; n: number; eceBefore: number; eceAfter: number; macroF1Before: number; macroF1After: number }[];
 }

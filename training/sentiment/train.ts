@@ -14,7 +14,8 @@ import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { evaluateFolder, langOf } from './evaluate.ts';
 import { exportModel } from './export.ts';
-import { describeOffsets, fitFolderOffsets, storeClassOffsets } from './offsets.ts';
+import { describeOffsets, fitFolderOffsets, storeClassOffsets, validationGroups } from './offsets.ts';
+import { describeScales, fitScalesOnGroups, scaleGroups, storeClassScales } from './scales.ts';
 import { classificationReport } from '../eval/metrics.ts';
 import type { TrainReport } from './report.ts';
 import { silentProgress, type Progress } from '../progress.ts';
@@ -208,8 +209,13 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   });
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
 
-  // Per-language class offsets on the shipped weights, fitted on validation; in the manifest only with classOffsets=1.
-  const fit = fitFolderOffsets(opts.outDir, inDomain, langOf);
+  // Per-language logit scales (after the global temperature), then class offsets on the scaled
+  // logits, both on the shipped weights and fitted on validation; in the manifest with classScales=1 / classOffsets=1.
+  const groups = validationGroups(opts.outDir, inDomain.filter((s) => s.valid.length > 0), langOf);
+  const scaleFit = fitScalesOnGroups(groups);
+  manifest = storeClassScales(opts.outDir, manifest, scaleFit, hp.classScales === 1);
+  log(`class scales (validation NLL): ${describeScales(scaleFit.fitted)}; ${manifest.classScales ? `applied (${manifest.version})` : 'reported, not applied'}`);
+  const fit = fitFolderOffsets(scaleGroups(groups, manifest.classScales ?? {}));
   manifest = storeClassOffsets(opts.outDir, manifest, fit, hp.classOffsets === 1);
   log(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
 
@@ -217,6 +223,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const figures = await evaluateFolder({
     outDir: opts.outDir, sets, inDomain, languageRows: languageRows !== undefined, biasTable: opts.biasTable !== false, progress,
     offsets: { ...fit, applied: manifest.classOffsets !== undefined },
+    scales: { ...scaleFit, applied: manifest.classScales !== undefined },
   });
   const report: TrainReport = {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
