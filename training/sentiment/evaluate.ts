@@ -98,36 +98,28 @@ export async function evaluateFolder(o: FolderEvaluation): Promise<HeldOutFigure
 }
 
 /** Every part scored without any class offsets and with `fitted` (whatever the manifest holds). */
+/** Every part scored by the folder's model loaded with `options` (the heads off). */
+async function scoreParts(dir: string, options: Pick<LoadOptions, 'classOffsets' | 'classScales'>, parts: readonly LabelledSet[]): Promise<SetReport[]> {
+  const scorer = await loadTextScorer(dir, { heads: false, ...options });
+  try {
+    const out: SetReport[] = [];
+    for (const s of parts) out.push(await evaluate(scorer, s));
+    return out;
+  } finally {
+    scorer.dispose();
+  }
+}
+
 async function offsetsEffect(dir: string, fitted: ClassOffsets, parts: readonly LabelledSet[]): Promise<OffsetsReport['heldOut']> {
-  const scored = async (classOffsets: LoadOptions['classOffsets']): Promise<SetReport[]> => {
-    const scorer = await loadTextScorer(dir, { heads: false, classOffsets });
-    try {
-      const out: SetReport[] = [];
-      for (const s of parts) out.push(await evaluate(scorer, s));
-      return out;
-    } finally {
-      scorer.dispose();
-    }
-  };
-  const before = await scored(false);
-  const after = await scored(fitted);
+  const before = await scoreParts(dir, { classOffsets: false }, parts);
+  const after = await scoreParts(dir, { classOffsets: fitted }, parts);
   return parts.map((s, i) => ({ name: s.name, lang: s.lang, binary: s.binary, before: before[i]!, after: after[i]! }));
 }
 
 /** Every 3-class part's ECE and macro-F1 with all scales 1 and with `fitted` (class offsets as the manifest has them). */
 async function scalesEffect(dir: string, fitted: ClassScales, parts: readonly LabelledSet[]): Promise<ScalesReport['heldOut']> {
-  const scored = async (classScales: LoadOptions['classScales']): Promise<SetReport[]> => {
-    const scorer = await loadTextScorer(dir, { heads: false, classScales });
-    try {
-      const out: SetReport[] = [];
-      for (const s of parts) out.push(await evaluate(scorer, s));
-      return out;
-    } finally {
-      scorer.dispose();
-    }
-  };
-  const before = await scored(false);
-  const after = await scored(fitted);
+  const before = await scoreParts(dir, { classScales: false }, parts);
+  const after = await scoreParts(dir, { classScales: fitted }, parts);
   return parts.map((s, i) => ({
     name: s.name, lang: s.lang, n: before[i]!.n, eceBefore: before[i]!.ece ?? NaN, eceAfter: after[i]!.ece ?? NaN,
     macroF1Before: before[i]!.macroF1, macroF1After: after[i]!.macroF1,
