@@ -108,6 +108,25 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
   }
 
   async function insert<E>(t: TableDef, rows: readonly E[], map: ToRow<E>): Promise<void> {
+    if (t !== SCORED_EVENTS) return insertRows(t, rows, map);
+    // Inserts may run side by side (CXPULSE_SINK_CONCURRENCY): a batch with rows to look up first
+    // lets the inserts that started before it finish, so that a copy of an event in one of them
+    // is found. Registered before the first await (even a shape lookup), so a later batch always
+    // sees this one.
+    const earlier = [...scoredInserts];
+    let finished!: () => void;
+    const mine = new Promise<void>((r) => (finished = r));
+    scoredInserts.add(mine);
+    try {
+      await insertRows(t, rows, map, earlier);
+    } finally {
+      scoredInserts.delete(mine);
+      finished();
+    }
+  }
+
+  /** `earlier`: the scored_events inserts that started before this one (scored_events only). */
+  async function insertRows<E>(t: TableDef, rows: readonly E[], map: ToRow<E>, earlier?: readonly Promise<void>[]): Promise<void> {
     let shape = shapes.get(t.name);
     if (shape === undefined || shape.types.size === 0) {
       // write() before init(): use the table as it is. Not cached when absent, so a
@@ -119,19 +138,11 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     const s = shape;
     const now = Date.now();
     const values = rows.map((r) => map(r, s, now));
-    const flagged = t === SCORED_EVENTS && s.types.has('redelivered');
-    if (!flagged) {
+    if (earlier === undefined || !s.types.has('redelivered')) {
       await client.insert({ table: `${db}.${t.name}`, values, format: 'JSONEachRow' });
       return;
     }
     const redelivered = rows.map((r) => (r as { redelivered?: unknown }).redelivered === true);
-    // Inserts may run side by side (CXPULSE_SINK_CONCURRENCY): a batch with rows to look up first
-    // lets the inserts that started before it finish, so that a copy of an event in one of them
-    // is found. Registered before the first await, so a later batch always sees this one.
-    const earlier = [...scoredInserts];
-    let finished!: () => void;
-    const mine = new Promise<void>((r) => (finished = r));
-    scoredInserts.add(mine);
     try {
       if (redelivered.includes(true) || values.some((v) => uncertain.has(keyOf(v)))) await Promise.allSettled(earlier);
       await markRedelivered(values, redelivered);
@@ -140,9 +151,6 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
       // The rows may have landed although the call failed (a timeout): a retry looks them up.
       for (const v of values) remember(uncertain, keyOf(v));
       throw err;
-    } finally {
-      scoredInserts.delete(mine);
-      finished();
     }
     for (const v of values) uncertain.delete(keyOf(v));
   }
