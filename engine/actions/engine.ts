@@ -7,7 +7,7 @@
 import type { ActionOutcome, ActionRecommendation, BusinessEvent, ForgetsCustomers, ScoredEvent } from '../event/index.ts';
 import { cueLang, renderTemplate } from '../cues/index.ts';
 import type { CustomerState } from '../churn/index.ts';
-import { hash32, seededRandom } from '../util/index.ts';
+import { createBatchedWriter, hash32, seededRandom, SIDE_WRITE_LINGER_MS, SIDE_WRITE_MAX_BATCH } from '../util/index.ts';
 import { isTimeZone, type ActionCatalog } from './catalog.ts';
 import { createBandit, inHoldOut, type ArmStats } from './bandit.ts';
 import { buildFacts, emptyMemo, evidenceOf, rememberAction, rememberAgent, rememberTopic, type ChurnView, type CustomerMemo } from './facts.ts';
@@ -52,6 +52,8 @@ export interface ActionEngineOptions {
   maxClosed?: number;
   /** Wall clock for outcome times; tests pass their own. */
   now?: () => number;
+  /** How long a state waits for others before the store write (SIDE_WRITE_LINGER_MS); flush() writes at once. */
+  writeLingerMs?: number;
 }
 
 export interface ActionFilter {
@@ -129,7 +131,12 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
   const bandit = createBandit(catalog.learning, seededRandom(o.seed));
   const reasonLang = cueLang(o.agentLang);
   let work: Promise<void> = Promise.resolve();
-  let writes: Promise<void> = Promise.resolve();
+  const writer = createBatchedWriter<ActionRecommendation>({
+    write: (rows) => o.outlets.write(rows),
+    onError: (e, rows) => o.outlets.onWriteFailed?.(e, rows),
+    lingerMs: o.writeLingerMs ?? SIDE_WRITE_LINGER_MS,
+    maxBatch: SIDE_WRITE_MAX_BATCH,
+  });
 
   const memoOf = (customerId: string): CustomerMemo => {
     let m = memos.get(customerId);
@@ -146,8 +153,7 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
   function emit(a: ActionRecommendation): void {
     if (!a.heldOut) o.outlets.broadcast(a);
     o.outlets.onAction?.(a);
-    const list = [a];
-    writes = writes.then(() => o.outlets.write(list)).catch((e: Error) => o.outlets.onWriteFailed?.(e, list));
+    writer.push(a);
   }
 
   function close(a: ActionRecommendation, patch: Partial<ActionRecommendation>): ActionRecommendation {
@@ -352,7 +358,7 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
     learning: () => ({ holdOutPercent: o.holdOutPercent, exploration: catalog.learning.exploration, minOutcomes: catalog.learning.minOutcomes, arms: bandit.stats() }),
     flush: async () => {
       await work;
-      await writes;
+      await writer.flush();
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Alert, ScoredEvent } from '../event/index.ts';
+import { createBatchedWriter, SIDE_WRITE_LINGER_MS, SIDE_WRITE_MAX_BATCH } from '../util/index.ts';
 import type { Alerting } from './alerting.ts';
 
 /** NATS subject of supervisor alerts (open / update / resolved). */
@@ -12,6 +13,8 @@ export interface AlertOutlets {
   writeAlerts(alerts: readonly Alert[]): Promise<void>;
   onAlert?(alert: Alert): void;
   onAlertWriteFailed?(err: Error, alerts: readonly Alert[]): void;
+  /** How long a state waits for others before the store write (SIDE_WRITE_LINGER_MS); flush() writes at once. */
+  writeLingerMs?: number;
 }
 
 export interface AlertPublisher {
@@ -26,11 +29,16 @@ export interface AlertPublisher {
 /**
  * Alerts only on durable rows, after their score message, so a client never sees an alert before
  * its evidence. Alert states go to the feed, to NATS `cx.alerts` and to the store; the store write
- * is off the ack path and chained, so states land in order and a slow store never delays scoring
- * (a failed write is reported and dropped: the feed and cx.alerts carried it).
+ * is off the ack path and batched (createBatchedWriter), so states land in order and a slow store never
+ * delays scoring (a failed write is reported and dropped: the feed and cx.alerts carried it).
  */
 export function createAlertPublisher(alerting: Alerting, out: AlertOutlets): AlertPublisher {
-  let writes: Promise<void> = Promise.resolve();
+  const writer = createBatchedWriter<Alert>({
+    write: (rows) => out.writeAlerts(rows),
+    onError: (e, rows) => out.onAlertWriteFailed?.(e, rows),
+    lingerMs: out.writeLingerMs ?? SIDE_WRITE_LINGER_MS,
+    maxBatch: SIDE_WRITE_MAX_BATCH,
+  });
   const send = (list: Alert[]) => {
     if (list.length === 0) return;
     for (const a of list) {
@@ -38,7 +46,7 @@ export function createAlertPublisher(alerting: Alerting, out: AlertOutlets): Ale
       void out.publishAlert(a).catch(() => undefined);
       out.onAlert?.(a);
     }
-    writes = writes.then(() => out.writeAlerts(list)).catch((e: Error) => out.onAlertWriteFailed?.(e, list));
+    writer.push(...list);
   };
   return {
     delivered(rows, nowMs) {
@@ -46,6 +54,6 @@ export function createAlertPublisher(alerting: Alerting, out: AlertOutlets): Ale
       send(alerting.evaluate(nowMs));
     },
     tick: (nowMs) => send(alerting.evaluate(nowMs)),
-    flush: () => writes,
+    flush: () => writer.flush(),
   };
 }

@@ -5,3 +5,4 @@ export { writeFileAtomic } from './atomicWrite.ts';
 export { seededRandom, hash32, sampleGamma, sampleBeta } from './random.ts';
 export { jsonTooDeep, MAX_JSON_DEPTH } from './jsonDepth.ts';
 export { withoutCredentials } from './credentials.ts';
+export { createBatchedWriter, SIDE_WRITE_LINGER_MS, SIDE_WRITE_MAX_BATCH, type BatchedWriter, type BatchedWriterOptions } from './batchedWriter.ts';
