@@ -4,7 +4,7 @@
  * event ids). One run per CXPULSE_WORKERS value, in the same process and machine, so the figures
  * compare as ratios. Every head and the churn stage are on (the engine's defaults).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -18,7 +18,6 @@ import { createNatsBus } from '../engine/bus/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
 import { LONG_QUERY_SETTINGS } from '../engine/sinks/clickhouse/index.ts';
 import { startNatsServer } from '../engine/devtools/index.ts';
-import { writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { profileMainThread, summarizeProfile, type ProfileSummary } from './profile.ts';
 
@@ -130,6 +129,7 @@ async function drainOnce(n: number, workers: number, chUrl: string, profileDir: 
       ...(main0 !== undefined && main1 !== undefined ? { mainThreadCpuUsPerEvent: Math.round(((main1 - main0) * 1000) / n) } : {}),
     };
     if (profile && profileDir) {
+      await mkdir(profileDir, { recursive: true });
       const file = join(profileDir, `drain-workers${workers}-${Date.now()}.cpuprofile`);
       await writeFile(file, JSON.stringify(profile));
       run.profile = summarizeProfile(profile);
