@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +8,13 @@ import { connect } from '@nats-io/transport-node';
 import { jetstream } from '@nats-io/jetstream';
 import { takeEvents } from '../simulator/index.ts';
 import { initBackend, loadTextScorer } from '../engine/model/index.ts';
-import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, loadConfig, readSetting, type FeedMode } from '../engine/config/index.ts';
+import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, fromPackageRoot, loadConfig, readSetting, scoringWorkers, type FeedMode } from '../engine/config/index.ts';
 import { drainBench } from './drain.ts';
 import { scaleOutBench } from './scaleOut.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
 import { LONG_QUERY_SETTINGS } from '../engine/sinks/clickhouse/index.ts';
-import { startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
+import { freePort, startNatsServer, type NatsServerHandle } from '../engine/devtools/index.ts';
 import { summarize } from './stats.ts';
 import WebSocket from 'ws';
 import { SignJWT } from 'jose';
@@ -45,6 +47,8 @@ export interface BenchOptions {
   pacedWarmup?: number;
   /** paced: CXPULSE_FEED_MODE values to compare. */
   feedModes?: readonly FeedMode[];
+  /** e2e and paced: the engine in the bench's process (default) or in its own (`cxpulse start` from dist/: the load generator and feed client do not share its thread). */
+  engine?: EngineHost;
 }
 
 const say = (s: string) => process.stderr.write(`${s}\n`);
@@ -83,12 +87,63 @@ async function clickhouseReachable(url: string): Promise<boolean> {
   return fetch(new URL('/ping', url), { signal: AbortSignal.timeout(1500) }).then((r) => r.ok, () => false);
 }
 
+/** Where the engine of an end-to-end run lives: its own process (`cxpulse start` from dist/, as deployed), or this one. */
+export type EngineHost = 'process' | 'inline';
+
+interface EngineUnderTest {
+  url: string;
+  workers: number;
+  feedMode: string;
+  jwtSecret?: string;
+  stop(): Promise<void>;
+}
+
+async function answersReady(url: string): Promise<boolean> {
+  return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+}
+
+/**
+ * The engine for an end-to-end run. In its own process the publisher and the feed client (this
+ * process) do not share its main thread, as in a deployment where load comes from elsewhere.
+ */
+async function engineUnderTest(host: EngineHost, env: Record<string, string>): Promise<EngineUnderTest & { bus?: Awaited<ReturnType<typeof startEngine>>['bus'] }> {
+  const cfg = loadConfig(environmentWith(env));
+  if (host === 'inline') {
+    const engine = await startEngine(cfg, createLogger('warn'));
+    return { url: engine.url, workers: engine.workers?.size ?? 0, feedMode: cfg.CXPULSE_FEED_MODE, jwtSecret: cfg.CXPULSE_JWT_SECRET, bus: engine.bus, stop: () => engine.stop() };
+  }
+  const main = fromPackageRoot('dist', 'cli', 'main.js');
+  if (!existsSync(main)) throw new Error(`the engine process runs ${main}, which is missing: run \`npm run build\` first (or --engine inline)`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [fromPackageRoot('bin', 'cxpulse.js'), 'start'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(t);
+  };
+  const deadline = Date.now() + 180_000;
+  while (!(await answersReady(url))) {
+    if (child.exitCode !== null) throw new Error(`the engine process exited during start (code ${child.exitCode}); its errors are above`);
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the engine process did not answer ${url}/readyz within 180 s`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, workers: scoringWorkers(cfg, cpus().length), feedMode: cfg.CXPULSE_FEED_MODE, jwtSecret: cfg.CXPULSE_JWT_SECRET, stop };
+}
+
 /** End to end: publish to JetStream, measure until each event's score arrives on the WebSocket feed. */
-async function endToEnd(n: number, rate: number, settings: Record<string, string> = {}, warmup = 0) {
+async function endToEnd(n: number, rate: number, settings: Record<string, string> = {}, warmup = 0, host: EngineHost = 'inline') {
   let nats: NatsServerHandle | undefined;
   try {
     nats = await startNatsServer();
   } catch (e) {
+    if (host === 'process') throw new Error(`bench: ${(e as Error).message}; an engine process needs a NATS server (or use --engine inline)`);
     say(`bench: ${(e as Error).message}; measuring with the in-process bus instead`);
   }
   const chUrl = readSetting('CLICKHOUSE_URL') ?? DEFAULT_LOCAL_CLICKHOUSE_URL;
@@ -98,7 +153,7 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
   // A DROP on a busy 18.16 can take minutes.
   const ch = useClickHouse ? createClient({ url: chUrl, request_timeout: 600_000, clickhouse_settings: { ...LONG_QUERY_SETTINGS } }) : undefined;
   await ch?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
-  const cfg = loadConfig(environmentWith({
+  const engine = await engineUnderTest(host, {
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
@@ -108,14 +163,13 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
     CXPULSE_DATA_DIR: dataDir,
     CXPULSE_CONNECTORS: 'none',
     ...settings,
-  }));
-  const engine = await startEngine(cfg, createLogger('warn'));
+  });
   const sentAt = new Map<string, number>();
   const clientLatency: number[] = [];
   const engineLatency: number[] = [];
   let lastAt = 0;
   // With a JWT secret configured the feed wants a token: the bench reads as a supervisor.
-  const secret = cfg.CXPULSE_JWT_SECRET;
+  const secret = engine.jwtSecret;
   const token = secret
     ? await new SignJWT({ role: 'supervisor' }).setProtectedHeader({ alg: 'HS256' }).setSubject('bench').setExpirationTime('1h').sign(new TextEncoder().encode(secret))
     : undefined;
@@ -137,10 +191,11 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
   const events = takeEvents(warmup + n, { seed: 5, startMs: Date.now() });
   const nc = nats ? await connect({ servers: nats.url }) : undefined;
   const js = nc ? jetstream(nc) : undefined;
+  const bus = engine.bus;
   const publish = async (e: (typeof events)[number], i: number) => {
     if (i >= warmup) sentAt.set(e.id, performance.now());
     if (js) await js.publish(`cx.events.${e.channel}`, JSON.stringify(e), { msgID: e.id });
-    else await engine.bus.publishEvent(e.channel, Buffer.from(JSON.stringify(e)), e.id);
+    else await bus!.publishEvent(e.channel, Buffer.from(JSON.stringify(e)), e.id);
   };
   let t0 = performance.now();
   const tick = 50;
@@ -164,11 +219,12 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
   return {
     bus: nats ? 'nats-server (private, JetStream)' : 'in-process',
     store: useClickHouse ? `clickhouse ${chUrl}` : 'embedded file store',
+    engine: host === 'process' ? 'own process (cxpulse start)' : 'in the bench process',
     events: n,
     received: clientLatency.length,
     offeredRate: rate || 'max',
-    feedMode: cfg.CXPULSE_FEED_MODE,
-    workers: engine.workers?.size ?? 0,
+    feedMode: engine.feedMode,
+    workers: engine.workers,
     eventsPerSec: Math.round(clientLatency.length / elapsed),
     publishToFeedMs: roundAll(summarize(clientLatency)),
     engineScoringMs: roundAll(summarize(engineLatency)),
@@ -178,12 +234,12 @@ async function endToEnd(n: number, rate: number, settings: Record<string, string
 const roundAll = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, Math.round(v * 10) / 10]));
 
 /** Paced load at each rate, once per feed mode: p50/p99 publish -> feed, after `warmupSeconds` of unmeasured traffic at the same rate. */
-async function paced(rates: readonly number[], seconds: number, modes: readonly FeedMode[], warmupSeconds: number) {
+async function paced(rates: readonly number[], seconds: number, modes: readonly FeedMode[], warmupSeconds: number, host: EngineHost) {
   const runs = [];
   for (const rate of rates) {
     for (const mode of modes) {
       say(`  ${rate} events/s for ${seconds} s, CXPULSE_FEED_MODE=${mode} ...`);
-      const r = await endToEnd(rate * seconds, rate, { CXPULSE_FEED_MODE: mode }, rate * warmupSeconds);
+      const r = await endToEnd(rate * seconds, rate, { CXPULSE_FEED_MODE: mode }, rate * warmupSeconds, host);
       say(`    ${r.received}/${r.events} on the feed, ${r.eventsPerSec} events/s; publish->feed p50 ${r.publishToFeedMs.p50} ms, p99 ${r.publishToFeedMs.p99} ms`);
       runs.push(r);
     }
@@ -206,7 +262,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   }
   if (modes.includes('e2e')) {
     say(`end to end: ${o.events} events through NATS -> engine -> store -> feed ...`);
-    const e2e = await endToEnd(o.events, o.rate);
+    const e2e = await endToEnd(o.events, o.rate, {}, 0, o.engine ?? 'inline');
     say(`    ${e2e.received}/${e2e.events} scored, ${e2e.eventsPerSec} events/s; publish->feed p50 ${e2e.publishToFeedMs.p50} ms, p99 ${e2e.publishToFeedMs.p99} ms`);
     report.endToEnd = e2e;
     complete &&= e2e.received === e2e.events;
@@ -229,7 +285,7 @@ export async function runBench(o: BenchOptions): Promise<void> {
   }
   if (modes.includes('paced')) {
     say('paced JetStream load, publish -> feed, per feed mode ...');
-    const runs = await paced(o.pacedRates ?? [1000, 3000], o.pacedSeconds ?? 10, o.feedModes ?? ['live', 'durable'], o.pacedWarmup ?? 3);
+    const runs = await paced(o.pacedRates ?? [1000, 3000], o.pacedSeconds ?? 10, o.feedModes ?? ['live', 'durable'], o.pacedWarmup ?? 3, o.engine ?? 'inline');
     report.paced = runs;
     complete &&= runs.every((r) => r.received === r.events);
   }

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { runStart } from './start.ts';
 import { runScore } from './score.ts';
 import { runSimulate } from './simulate.ts';
@@ -176,6 +176,7 @@ program
   .option('--paced-seconds <n>', 'paced: seconds of traffic per run', positiveInt, 10)
   .option('--paced-warmup <n>', 'paced: seconds of unmeasured traffic at the same rate before each run', (v: string) => intList(v)[0]!, 3)
   .option('--feed-modes <list>', 'paced: CXPULSE_FEED_MODE values to compare', feedModes, ['live', 'durable'])
+  .addOption(new Option('--engine <where>', 'e2e and paced: the engine inline in the bench process, or in its own process (cxpulse start from dist/: the publisher and feed client do not share its thread)').choices(['inline', 'process']).default('inline'))
   .action((o) => runBench(o));
 
 program.parseAsync().catch((e: unknown) => {
