@@ -77,7 +77,7 @@ let store: ClickHouseStore;
 /** Copies as the pipeline hands over JetStream redeliveries (delivery count above 1): the store looks them up. */
 const redelivery = (evs: readonly ScoredEvent[]): ScoredEvent[] => evs.map((e) => Object.assign({ ...e }, { redelivered: true }));
 const dashboards = loadDashboards();
-const rollupQueries = dashboards.flatMap(extractQueries).filter((q) => /\bscored_events_by_(minute|customer_day|conversation_day)\b/.test(q.sql) || /\bredelivered = 0\b/.test(q.sql) || q.sql.startsWith('SELECT uniqExact(conversation_id) AS conversations\nFROM cxpulse.scored_events\n'));
+const rollupQueries = dashboards.flatMap(extractQueries).filter((q) => /\bscored_events_by_(minute|customer_day|conversation_day)\b/.test(q.sql) || /\bredelivered = 0\b/.test(q.sql) || q.sql.startsWith('SELECT uniq(conversation_id) AS conversations\nFROM cxpulse.scored_events\n'));
 const vars: Record<string, string[]> = {};
 
 const forTestDb = (sql: string): string => sql.replace(/\bcxpulse\.(\w+)/g, `${DB}.$1`);
