@@ -283,6 +283,8 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
       let removed = 0;
       for (const id of [...memos.keys()]) if (target.matches(id) && memos.delete(id)) removed++;
       for (const [id, a] of actions) if (target.matches(a.customerId) && actions.delete(id)) removed++;
+      // States still waiting for the store write are never written (the erasure's second pass takes one that was already on its way).
+      removed += writer.drop((a) => target.matches(a.customerId));
       return [{ place: 'memory', what: 'next best actions', removed }];
     },
     observeScored(rows) {

@@ -1,4 +1,4 @@
-import type { Alert, ScoredEvent } from '../event/index.ts';
+import type { Alert, ForgetsCustomers, ScoredEvent } from '../event/index.ts';
 import { createBatchedWriter, SIDE_WRITE_LINGER_MS, SIDE_WRITE_MAX_BATCH } from '../util/index.ts';
 import type { Alerting } from './alerting.ts';
 
@@ -17,7 +17,7 @@ export interface AlertOutlets {
   writeLingerMs?: number;
 }
 
-export interface AlertPublisher {
+export interface AlertPublisher extends ForgetsCustomers {
   /** Durable rows, in order, after their `score` messages went out: counted, then alerts re-tested. */
   delivered(rows: readonly ScoredEvent[], nowMs: number): void;
   /** Re-tests the alerts alone (the timer, so they open and resolve when traffic stops). */
@@ -55,5 +55,10 @@ export function createAlertPublisher(alerting: Alerting, out: AlertOutlets): Ale
     },
     tick: (nowMs) => send(alerting.evaluate(nowMs)),
     flush: () => writer.flush(),
+    forgetCustomer(target) {
+      // Erasure: alert states of the customer still waiting for the store write are never written.
+      const removed = writer.drop((a) => 'customerId' in a && typeof a.customerId === 'string' && target.matches(a.customerId));
+      return [{ place: 'memory', what: 'alert states waiting for the store', removed }];
+    },
   };
 }

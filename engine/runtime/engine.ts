@@ -105,7 +105,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const conversations = createConversationStates();
   const pipeline = runPipeline(cfg, bus, { model: models.registry, ...(models.pool ? { workers: models.pool } : {}), store, feed, cues, alerts, hooks, conversations, ...churn.deps, ...actions.deps }, log);
   const privacy = privacySettings(cfg, log);
-  const memory = [conversations, cues, alerting, feed, ...(actions.engine ? [actions.engine] : [])];
+  const memory = [conversations, cues, alerting, advice.alerts, feed, ...(actions.engine ? [actions.engine] : [])];
   const settleMs = cfg.CXPULSE_BATCH_LINGER_MS + cfg.CXPULSE_SINK_LINGER_MS + 400;
   // Scale-out: the customer's owner (and every feed snapshot) is told of an erasure made here, and hears of the others'.
   const scale = scaleOf(cfg);

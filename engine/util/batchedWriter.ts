@@ -26,6 +26,8 @@ export interface BatchedWriter<T> {
   push(...rows: T[]): void;
   /** Writes what waits now (no linger) and settles once every row given so far is written or failed. */
   flush(): Promise<void>;
+  /** Removes the waiting rows (not a write already running) that match; returns how many (erasure: they are never written). */
+  drop(match: (row: T) => boolean): number;
   /** Rows given and not yet written or failed. */
   readonly pending: number;
 }
@@ -78,6 +80,17 @@ export function createBatchedWriter<T>(o: BatchedWriterOptions<T>): BatchedWrite
         if (running === undefined) start();
         await running;
       }
+    },
+    drop(match) {
+      let removed = 0;
+      for (let i = queue.length - 1; i >= 0; i--) {
+        if (match(queue[i]!)) {
+          queue.splice(i, 1);
+          removed++;
+        }
+      }
+      if (queue.length === 0) stopTimer();
+      return removed;
     },
     get pending() {
       return queue.length + inFlight;

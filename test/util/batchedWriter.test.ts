@@ -80,6 +80,17 @@ describe('createBatchedWriter', () => {
     expect(w.pending).toBe(0);
   });
 
+  it('drop() takes matching rows out of the queue (erasure), not the write already running', async () => {
+    const g = gate();
+    const w = createBatchedWriter<number>({ write: g.write, lingerMs: 0, maxBatch: 10 });
+    w.push(1);
+    w.push(2, 3, 4);
+    expect(w.drop((x) => x % 2 === 1)).toBe(1); // 3 waits; 1 is being written
+    g.calls[0]!.done();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(g.calls.map((c) => c.rows)).toEqual([[1], [2, 4]]);
+  });
+
   it('refuses a batch size below 1 and a negative linger', () => {
     expect(() => createBatchedWriter({ write: async () => undefined, lingerMs: 0, maxBatch: 0 })).toThrow(/maxBatch/);
     expect(() => createBatchedWriter({ write: async () => undefined, lingerMs: -1, maxBatch: 1 })).toThrow(/lingerMs/);
