@@ -39,6 +39,16 @@ describe('NBSVM scaling (nbScale.ts)', () => {
     expect(s[1 * 3 + 0]!).toBeGreaterThan(s[2 * 3 + 0]! * 5);
   });
 
+  it('with blocks, only those blocks get factors and every other row keeps 1', () => {
+    const its = items();
+    const all = nbLrScale(its, 2 * BUCKETS, BUCKETS, 3, 1);
+    const langOnly = nbLrScale(its, 2 * BUCKETS, BUCKETS, 3, 1, [1]);
+    expect([...langOnly.slice(0, BUCKETS * 3)].every((v) => v === 1)).toBe(true);
+    expect([...langOnly.slice(BUCKETS * 3)]).toEqual([...all.slice(BUCKETS * 3)]);
+    expect(langOnly[9 * 3 + 0]!).toBeGreaterThan(langOnly[10 * 3 + 0]! * 5);
+    expect([...nbLrScale(its, 2 * BUCKETS, BUCKETS, 3, 1, [])].every((v) => v === 1)).toBe(true);
+  });
+
   it('a weight with learning-rate factor 0 keeps its starting value; factor 1 trains as without factors', () => {
     const its = items();
     const base = { rows: 2 * BUCKETS, buckets: BUCKETS, numClasses: 3, lr: 0.2, l2: 0, langDropout: 0, seed: 1 };

@@ -38,6 +38,8 @@ export function architectureText(m: ModelManifest): string {
   const langs = a.languageRows ?? [];
   const hyper = m.training?.['hyperparameters'] as Record<string, unknown> | undefined;
   const lexPrior = Number(hyper?.['lexPrior'] ?? 0);
+  const nbScale = Number(hyper?.['nbScale'] ?? 0);
+  const nbScope = Number(hyper?.['nbScope'] ?? 0);
   return [
     `- Wide linear model in TF.js (\`training/sentiment/linear.ts\`): one weight per hashed feature and class; logits = sum of a`,
     `  text's rows / sqrt(number of features) + bias -> softmax. Trained with per-example AdaGrad and balanced class weights.`,
@@ -60,6 +62,12 @@ export function architectureText(m: ModelManifest): string {
       `  (0, 1, 2, 3+), how many negative hits and their difference (-2..2); they are trained like every other row. The heads`,
       `  read the base ids only and never see them. For this the folder ships the lists as 32-bit hashes of the words with`,
       `  their sign (\`${m.lexiconCounts.file}\`), not as words.`,
+    ] : []),
+    ...(nbScale > 0 ? [
+      `- NBSVM learning rates (\`training/sentiment/nbScale.ts\`, Wang and Manning, ACL 2012): during training each weight's AdaGrad`,
+      `  learning rate is multiplied by ${1 - nbScale} + ${nbScale} x the size of its naive-Bayes log-count ratio (normalised),`,
+      `  ${nbScope === 1 ? 'in the language blocks of the languages other than English (the shared rows and the English block learn without it)' : 'in every row'};`,
+      `  the same as training on NB-scaled features and exporting the scaled weights, so the table and serving are as without it.`,
     ] : []),
   ].join('\n');
 }

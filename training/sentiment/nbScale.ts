@@ -44,8 +44,10 @@ export function nbRatios(items: readonly TrainItem[], rows: number, buckets: num
 /**
  * Learning-rate factors (1 - beta) + beta * |r| / m per (row, class), m the mean |r| over the
  * training texts' feature occurrences (so the overall learning rate keeps its meaning).
+ * With `blocks`, only those blocks of `buckets` rows get the factors (0 = the shared rows, b = the
+ * b-th language block); every other row keeps factor 1 and learns as without NB scaling.
  */
-export function nbLrScale(items: readonly TrainItem[], rows: number, buckets: number, numClasses: number, beta: number): Float32Array {
+export function nbLrScale(items: readonly TrainItem[], rows: number, buckets: number, numClasses: number, beta: number, blocks?: readonly number[]): Float32Array {
   const k = numClasses;
   const r = nbRatios(items, rows, buckets, numClasses);
   let sum = 0, n = 0;
@@ -53,5 +55,9 @@ export function nbLrScale(items: readonly TrainItem[], rows: number, buckets: nu
   const m = n > 0 && sum > 0 ? sum / n : 1;
   const out = new Float32Array(r.length);
   for (let j = 0; j < r.length; j++) out[j] = 1 - beta + (beta * Math.abs(r[j]!)) / m;
+  if (blocks) {
+    const keep = new Set(blocks);
+    for (let b = 0; b * buckets < rows; b++) if (!keep.has(b)) out.fill(1, b * buckets * k, Math.min(rows, (b + 1) * buckets) * k);
+  }
   return out;
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import { initBackend, defaultFeaturizerSpec, lexiconSigns, modelFeatures, rowLanguage, DETECTED_LANGUAGES, type ModelManifest } from '../../engine/model/index.ts';
 import { renderModelCard } from './card.ts';
-import { resolveHyper, type Hyper } from './config.ts';
+import { NB_SCOPE_EXCLUDED, resolveHyper, type Hyper } from './config.ts';
 import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { evaluateFolder, langOf } from './evaluate.ts';
@@ -141,8 +141,10 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     init = lexiconPrior(entries, { spec, languageRows, numClasses: SENTIMENT_LABELS.length, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling });
     log(`lexicon prior: ${entries.length} words, strength ${hp.lexPrior} (negated x${-hp.lexNeg}, shared rows x${hp.lexShared})`);
   }
-  const lrScale = linear && hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, SENTIMENT_LABELS.length, hp.nbScale) : undefined;
-  if (lrScale) log(`NBSVM scaling: beta ${hp.nbScale} (per-weight learning-rate factors from the training texts' naive-Bayes log-count ratios)`);
+  // nbScope 1: the factors only in the language blocks outside NB_SCOPE_EXCLUDED (block b + 1 is languageRows[b]).
+  const nbBlocks = hp.nbScope === 1 ? (languageRows ?? []).map((l, b) => (NB_SCOPE_EXCLUDED.includes(l) ? -1 : b + 1)).filter((b) => b > 0) : undefined;
+  const lrScale = linear && hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, SENTIMENT_LABELS.length, hp.nbScale, nbBlocks) : undefined;
+  if (lrScale) log(`NBSVM scaling: beta ${hp.nbScale} (per-weight learning-rate factors from the training texts' naive-Bayes log-count ratios)${nbBlocks ? ` in the language blocks ${nbBlocks.map((b) => languageRows![b - 1]).join(', ')} only` : ' in every row'}`);
   const trainer = linear
     ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed, ...(init ? { init } : {}), ...(lrScale ? { lrScale } : {}) })
     : new EmbeddingBagTrainer(cfg);

@@ -1,0 +1,151 @@
+/**
+ * Validation-only sweep over configurations of the wide linear sentiment model (the rows marked
+ * "(3 trainer seeds)" in experiments.ts). Loads and featurizes the sets once (split of seed 42, the
+ * shipped featurizer with the word-list counts), then per configuration trains one member per trainer
+ * seed with the shipped LinearBagTrainer, keeps each member's best epoch (mean validation macro-F1)
+ * and prints one JSON line: per member with `separate`, else for the members' tables averaged (an
+ * ensemble). Never reads a held-out part. Reproduces `cxpulse train --no-heads`' validation lines for seed 42.
+ *
+ *   npx tsx training/sentiment/sweep.ts DATA_DIR '[{"name":"x","hyper":"nbScale=0.5,nbScope=1","seeds":[42,7,13],"separate":true}]'
+ *
+ * Fields: hyper (as --hyper), seeds, epochs (6), separate, blockLr {lang: factor} (learning-rate factor
+ * of a language block), nbBlocks (NB factors only in these blocks; 'shared' = the shared rows),
+ * augment [{from: set, as: lang, weight}] (a set's training texts once more in another language's block),
+ * avgEpochs (average these epochs' snapshots instead of the best epoch).
+ */
+import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
+import { defaultFeaturizerSpec, lexiconSigns, modelFeatures, rowLanguage, DETECTED_LANGUAGES } from '../../engine/model/index.ts';
+import { classificationReport } from '../eval/metrics.ts';
+import { resolveHyper, parseHyper, type Hyper } from './config.ts';
+import { loadSentimentSets, SENTIMENT_SETS } from './data.ts';
+import { langOf } from './evaluate.ts';
+import { lexiconPrior, loadLexicons } from './lexicon.ts';
+import { lexiconHashes } from './lexCount.ts';
+import { LinearBagTrainer } from './linear.ts';
+import { forwardLogits } from './calibrate.ts';
+import { nbLrScale } from './nbScale.ts';
+import { rng, type HeadWeights, type TrainItem } from './trainer.ts';
+
+interface Cfg { augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
+
+const dataDir = process.argv[2] ?? '../shared/data';
+const seed = 42;
+const cfgs: Cfg[] = JSON.parse(process.argv[3] ?? '[{"name":"base"}]');
+const sets = loadSentimentSets(dataDir, seed, SENTIMENT_SETS);
+const inDomain = sets.filter((s) => !s.outOfDomain && s.train.length > 0);
+const base = resolveHyper();
+const spec = defaultFeaturizerSpec(base.buckets, base.maxFeatures, [3, 4], 2);
+const languageRows = [...new Set([...DETECTED_LANGUAGES, ...inDomain.flatMap((s) => [s.lang, ...s.train.map((e) => e.lang ?? '')]).map((l) => rowLanguage(l) ?? '').filter((l) => /^[a-z]{2,3}$/.test(l)).sort()])].slice(0, 16);
+const lexEntries = loadLexicons(dataDir, languageRows);
+const signs = lexiconSigns(lexiconHashes(lexEntries));
+const feats = (t: string, lang: string, lexCount: boolean): Int32Array => modelFeatures(spec, languageRows, lexCount ? signs : undefined, t, lang);
+
+function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = []): TrainItem[] {
+  const items: TrainItem[] = [];
+  // Cross-lingual augmentation: a set's training texts once more, featurized as another language (its block), at a weight.
+  for (const a of augment) {
+    const s = inDomain.find((x) => x.name === a.from)!;
+    const counts = [0, 0, 0];
+    for (const ex of s.train) counts[ex.label]!++;
+    const k = counts.filter((c) => c > 0).length;
+    for (const ex of s.train) items.push({ features: f(ex.text, a.as), label: ex.label, weight: a.weight * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+  }
+  for (const s of inDomain) {
+    const counts = [0, 0, 0];
+    for (const ex of s.train) counts[ex.label]!++;
+    const k = counts.filter((c) => c > 0).length;
+    const sw = hp.setWeights[s.name] ?? 1;
+    for (const ex of s.train) items.push({ features: f(ex.text, langOf(ex, s)), label: ex.label, weight: sw * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+  }
+  const mean = items.reduce((a, it) => a + it.weight, 0) / items.length;
+  for (const it of items) it.weight /= mean;
+  return items;
+}
+
+function decide(l: ArrayLike<number>, i: number, binary: boolean): number {
+  const neg = l[i * 3]!, neu = l[i * 3 + 1]!, pos = l[i * 3 + 2]!;
+  if (binary) return pos >= neg ? 2 : 0;
+  return neg >= neu && neg >= pos ? 0 : pos >= neu ? 2 : 1;
+}
+
+function validReport(ws: HeadWeights[], vf: Int32Array[][]): { mean: number; per: Record<string, number>; negPR: Record<string, string> } {
+  const per: Record<string, number> = {};
+  const negPR: Record<string, string> = {};
+  let sum = 0;
+  inDomain.forEach((s, k) => {
+    if (s.valid.length === 0) return;
+    const l = forwardLogits(ws, vf[k]!, 'sqrtn');
+    const r = classificationReport(s.valid.map((e) => e.label), s.valid.map((_, i) => decide(l, i, s.binary)), SENTIMENT_LABELS);
+    per[s.name] = Number(r.macroF1.toFixed(4));
+    negPR[s.name] = `${r.perClass[0]!.precision.toFixed(3)}/${r.perClass[0]!.recall.toFixed(3)}`;
+    sum += r.macroF1;
+  });
+  return { mean: sum / Object.keys(per).length, per, negPR };
+}
+
+const cache = new Map<string, { items: TrainItem[]; vf: Int32Array[][] }>();
+for (const c of cfgs) {
+  const t0 = performance.now();
+  const hp = resolveHyper(parseHyper(c.hyper ?? ''));
+  const key = `lc${hp.lexCount}`;
+  if (!cache.has(key)) {
+    const f = (t: string, l: string): Int32Array => feats(t, l, hp.lexCount === 1);
+    cache.set(key, { items: trainItems(resolveHyper(), f), vf: inDomain.map((s) => s.valid.map((e) => f(e.text, langOf(e, s)))) });
+  }
+  const { vf } = cache.get(key)!;
+  const items = trainItems(hp, (t: string, l: string): Int32Array => feats(t, l, hp.lexCount === 1), c.augment);
+  const rows = spec.buckets * (1 + languageRows.length);
+  const init = hp.lexPrior > 0 ? lexiconPrior(lexEntries, { spec, languageRows, numClasses: 3, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling }) : undefined;
+  let lrScale: Float32Array | undefined = hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, 3, hp.nbScale) : undefined;
+  if (lrScale && c.nbBlocks) {
+    // NB scaling only in the named language blocks: every other row back to factor 1.
+    const keep = new Set(c.nbBlocks.map((l) => languageRows.indexOf(l) + 1));
+    for (let b = 0; b <= languageRows.length; b++) if (!keep.has(b)) lrScale.fill(1, b * spec.buckets * 3, (b + 1) * spec.buckets * 3);
+  }
+  if (c.blockLr) {
+    lrScale ??= new Float32Array(rows * 3).fill(1);
+    for (const [lang, f] of Object.entries(c.blockLr)) {
+      const b = languageRows.indexOf(lang) + 1;
+      for (let j = b * spec.buckets * 3; j < (b + 1) * spec.buckets * 3; j++) lrScale[j] = lrScale[j]! * f;
+    }
+  }
+  const members: HeadWeights[][] = [];
+  const memberLines: string[] = [];
+  for (const s of c.seeds ?? [seed]) {
+    const tr = new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: 3, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed: s, ...(init ? { init } : {}), ...(lrScale ? { lrScale } : {}) });
+    const shuffle = rng(s ^ 0x5eed);
+    const its = items.slice();
+    let best = { f: -1, epoch: 0, w: tr.snapshot() };
+    const snaps: HeadWeights[][] = [];
+    const byEpoch: string[] = [];
+    for (let e = 1; e <= (c.epochs ?? 6); e++) {
+      for (let i = its.length - 1; i > 0; i--) { const j = Math.floor(shuffle() * (i + 1)); [its[i], its[j]] = [its[j]!, its[i]!]; }
+      for (let b = 0; b < its.length; b += hp.batchSize) tr.trainBatch(its.slice(b, b + hp.batchSize));
+      const w = tr.snapshot();
+      const r = validReport(w, vf);
+      byEpoch.push(`${e}:${r.mean.toFixed(4)}/nb${r.per['nb-norec-sentence']!.toFixed(3)}/da${r.per['da-political']!.toFixed(3)}`);
+      if (c.avgEpochs?.includes(e)) snaps.push(w);
+      if (r.mean > best.f) best = { f: r.mean, epoch: e, w };
+    }
+    const chosen = c.avgEpochs ? average(snaps) : best.w;
+    members.push(chosen);
+    if (c.separate) {
+      const r = validReport(chosen, vf);
+      console.log(JSON.stringify({ name: `${c.name}#${s}`, mean: Number(r.mean.toFixed(4)), nb: r.per['nb-norec-sentence'], da: r.per['da-political'], per: r.per, negPR: r.negPR }));
+    }
+    memberLines.push(`seed ${s} best epoch ${best.epoch} ${best.f.toFixed(4)} [${byEpoch.join(' ')}]`);
+  }
+  if (c.separate) continue;
+  const avg = average(members);
+  const r = validReport(avg, vf);
+  console.log(JSON.stringify({ name: c.name, hyper: c.hyper ?? '', seeds: c.seeds ?? [seed], blockLr: c.blockLr, avgEpochs: c.avgEpochs, mean: Number(r.mean.toFixed(4)), nb: r.per['nb-norec-sentence'], da: r.per['da-political'], per: r.per, negPR: r.negPR, members: memberLines, sec: Math.round((performance.now() - t0) / 1000) }));
+}
+
+function average(ms: HeadWeights[][]): HeadWeights[] {
+  if (ms.length === 1) return ms[0]!;
+  return ms[0]!.map((w, j) => {
+    const v = new Float32Array(w.values.length);
+    for (const m of ms) { const x = m[j]!.values; for (let i = 0; i < v.length; i++) v[i]! += x[i]! / ms.length; }
+    return { ...w, values: v };
+  });
+}
