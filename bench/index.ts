@@ -10,7 +10,7 @@ import { takeEvents } from '../simulator/index.ts';
 import { initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { DEFAULT_LOCAL_CLICKHOUSE_URL, environmentWith, fromPackageRoot, loadConfig, readSetting, scoringWorkers, type FeedMode } from '../engine/config/index.ts';
 import { drainBench } from './drain.ts';
-import { scaleOutBench } from './scaleOut.ts';
+import { ready, scaleOutBench, stopChild } from './scaleOut.ts';
 import { createLogger } from '../engine/observability/index.ts';
 import { startEngine } from '../engine/runtime/index.ts';
 import { LONG_QUERY_SETTINGS } from '../engine/sinks/clickhouse/index.ts';
@@ -98,10 +98,6 @@ interface EngineUnderTest {
   stop(): Promise<void>;
 }
 
-async function answersReady(url: string): Promise<boolean> {
-  return fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-}
-
 /**
  * The engine for an end-to-end run. In its own process the publisher and the feed client (this
  * process) do not share its main thread, as in a deployment where load comes from elsewhere.
@@ -117,16 +113,9 @@ async function engineUnderTest(host: EngineHost, env: Record<string, string>): P
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [fromPackageRoot('bin', 'cxpulse.js'), 'start'], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
-    const t = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    await exited;
-    clearTimeout(t);
-  };
+  const stop = () => stopChild(child);
   const deadline = Date.now() + 180_000;
-  while (!(await answersReady(url))) {
+  while (!(await ready(url))) {
     if (child.exitCode !== null) throw new Error(`the engine process exited during start (code ${child.exitCode}); its errors are above`);
     if (Date.now() > deadline) {
       await stop();

@@ -44,7 +44,8 @@ async function count(ch: ClickHouseClient, query: string): Promise<number> {
   return Number(Object.values(rows[0] ?? {})[0] ?? 0);
 }
 
-async function ready(url: string): Promise<boolean> {
+/** Whether the engine at `url` answers /readyz. */
+export async function ready(url: string): Promise<boolean> {
   try {
     return (await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) })).ok;
   } catch {
@@ -52,7 +53,8 @@ async function ready(url: string): Promise<boolean> {
   }
 }
 
-async function stopChild(c: ChildProcess): Promise<void> {
+/** SIGTERM, then SIGKILL after 30 s; resolves when the process has exited. */
+export async function stopChild(c: ChildProcess): Promise<void> {
   if (c.exitCode !== null || c.signalCode !== null) return;
   const exited = new Promise((r) => c.once('exit', r));
   c.kill('SIGTERM');

@@ -52,8 +52,6 @@ export interface ActionEngineOptions {
   maxClosed?: number;
   /** Wall clock for outcome times; tests pass their own. */
   now?: () => number;
-  /** How long a state waits for others before the store write (SIDE_WRITE_LINGER_MS); flush() writes at once. */
-  writeLingerMs?: number;
 }
 
 export interface ActionFilter {
@@ -134,7 +132,7 @@ export function createActionEngine(o: ActionEngineOptions): ActionEngine {
   const writer = createBatchedWriter<ActionRecommendation>({
     write: (rows) => o.outlets.write(rows),
     onError: (e, rows) => o.outlets.onWriteFailed?.(e, rows),
-    lingerMs: o.writeLingerMs ?? SIDE_WRITE_LINGER_MS,
+    lingerMs: SIDE_WRITE_LINGER_MS,
     maxBatch: SIDE_WRITE_MAX_BATCH,
   });
 

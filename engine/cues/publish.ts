@@ -13,8 +13,6 @@ export interface AlertOutlets {
   writeAlerts(alerts: readonly Alert[]): Promise<void>;
   onAlert?(alert: Alert): void;
   onAlertWriteFailed?(err: Error, alerts: readonly Alert[]): void;
-  /** How long a state waits for others before the store write (SIDE_WRITE_LINGER_MS); flush() writes at once. */
-  writeLingerMs?: number;
 }
 
 export interface AlertPublisher extends ForgetsCustomers {
@@ -36,7 +34,7 @@ export function createAlertPublisher(alerting: Alerting, out: AlertOutlets): Ale
   const writer = createBatchedWriter<Alert>({
     write: (rows) => out.writeAlerts(rows),
     onError: (e, rows) => out.onAlertWriteFailed?.(e, rows),
-    lingerMs: out.writeLingerMs ?? SIDE_WRITE_LINGER_MS,
+    lingerMs: SIDE_WRITE_LINGER_MS,
     maxBatch: SIDE_WRITE_MAX_BATCH,
   });
   const send = (list: Alert[]) => {
