@@ -43,6 +43,12 @@ const negativeBias = (v: string) => {
   if (v.trim() === '' || !Number.isFinite(n) || n < -3 || n > 3) throw new InvalidArgumentError('must be a number from -3 to 3');
   return n;
 };
+/** A comma list of shares in (0, 1], e.g. "0.7,0.8". */
+const shares = (v: string): number[] => {
+  const xs = v.split(',').map((x) => Number(x.trim()));
+  if (xs.length === 0 || xs.some((x) => !Number.isFinite(x) || x <= 0 || x > 1)) throw new InvalidArgumentError('must be one or more numbers in (0, 1], comma-separated');
+  return xs;
+};
 const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 
 const program = new Command('cxpulse')
@@ -71,7 +77,9 @@ program
   .option('--no-baselines', 'score with the model only')
   .option('--negative-bias <x>', 'added to the model\'s negative logit, -3..3, as CXPULSE_SENTIMENT_NEGATIVE_BIAS does in the engine (default 0)', negativeBias)
   .option('--no-class-offsets', 'score without the per-language class offsets the model folder\'s manifest may hold (the engine applies them)')
-  .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number; classOffsets: boolean }) => runEval(o));
+  .option('--negative-precision <p>', 'print the negative bias with the highest negative recall at this negative precision or more (comma list; default 0.7)', shares)
+  .option('--negative-recall <r>', 'print the smallest negative bias that reaches this negative recall, and its precision (comma list; default 0.8)', shares)
+  .action((o: { data: string; model?: string; json?: string; baselines: boolean; negativeBias?: number; classOffsets: boolean; negativePrecision?: number[]; negativeRecall?: number[] }) => runEval(o));
 
 program
   .command('eval-redaction')

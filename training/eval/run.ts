@@ -5,6 +5,7 @@
 import { detectLanguage, initBackend, loadTextScorer } from '../../engine/model/index.ts';
 import { createProgress, type Progress } from '../progress.ts';
 import { readLabelledFile, type SkippedLine } from './read.ts';
+import { formatOperatingPoints, operatingPoints, type OperatingPoints, type Probs } from './operating.ts';
 import { buildResult, formatSummary, formatSystem, type SystemResult } from './report.ts';
 import { afinnSystem, modelSystem, vaderSystem, type EvalSystem, type Prediction } from './systems.ts';
 
@@ -17,6 +18,10 @@ export interface EvalOptions {
   negativeBias?: number;
   /** false: score without the manifest's per-language class offsets (default: as the engine, with them). */
   classOffsets?: boolean;
+  /** Negative precisions to find the best bias for (default [0.7]); see operating.ts. */
+  negativePrecision?: readonly number[];
+  /** Negative recalls to find the smallest bias for (default [0.8]). */
+  negativeRecall?: readonly number[];
   /** Texts per forward pass (as `cxpulse score --batch`). */
   batch?: number;
   /** Where progress goes (default: stderr, only for files of PROGRESS_MIN_ROWS lines or more). */
@@ -40,6 +45,8 @@ export interface EvalJson {
   skipped: number;
   skippedLines: SkippedLine[];
   systems: SystemResult[];
+  /** The model's negative-class operating points (what other negative biases would do on this file). */
+  negativeOperatingPoints: OperatingPoints;
 }
 
 const SKIPPED_SHOWN = 5;
@@ -80,9 +87,11 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   const systems = [modelSystem(scorer), ...(o.baselines === false ? [] : [afinnSystem(), vaderSystem()])];
   const progress = o.progress ?? createProgress({ quiet: rows.length < PROGRESS_MIN_ROWS });
   const results: SystemResult[] = [];
+  let modelProbs: Probs[] = [];
   try {
     for (const sys of systems) {
       const { preds, seconds } = await runSystem(sys, texts, langs, o.batch ?? 256, progress);
+      if (results.length === 0) modelProbs = preds.map((p) => p.probs!);
       results.push(buildResult(sys, truth, langs, preds, file.binary, seconds));
     }
   } finally {
@@ -99,7 +108,10 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
   const offsets = scorer.classOffsets;
   if (offsets) head.push(`model: per-language class offsets [negative, neutral, positive] from its manifest: ${Object.entries(offsets).map(([l, v]) => `${l} [${v.join(', ')}]`).join('; ')} (--no-class-offsets scores without)`);
   if (o.negativeBias) head.push(`model: negative bias ${o.negativeBias} added to the negative logit (as CXPULSE_SENTIMENT_NEGATIVE_BIAS)`);
-  const text = [head.join('\n'), ...results.map((r) => formatSystem(r, file.binary, langSource)), formatSummary(results, file.binary)].join('\n\n') + '\n';
+  const ops = operatingPoints(truth, modelProbs, file.binary, o.negativeBias ?? 0, {
+    precisions: o.negativePrecision ?? [0.7], recalls: o.negativeRecall ?? [0.8],
+  });
+  const text = [head.join('\n'), ...results.map((r) => formatSystem(r, file.binary, langSource)), formatOperatingPoints(ops), formatSummary(results, file.binary)].join('\n\n') + '\n';
   const json: EvalJson = {
     file: o.data,
     format: file.format,
@@ -115,6 +127,7 @@ export async function evaluateFile(o: EvalOptions): Promise<{ text: string; json
     skipped: file.skipped.length,
     skippedLines: file.skipped,
     systems: results,
+    negativeOperatingPoints: ops,
   };
   return { text, json };
 }

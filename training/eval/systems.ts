@@ -7,11 +7,14 @@ import Sentiment from 'sentiment';
 import vader from 'vader-sentiment';
 import type { TextScorer } from '../../engine/model/index.ts';
 import type { EvalLabel } from './labels.ts';
+import { probsOf, type Probs } from './operating.ts';
 
 export interface Prediction {
   label: EvalLabel;
   /** Signed polarity: > 0 leans positive, < 0 negative. */
   score: number;
+  /** The model only: p(negative), p(neutral), p(positive). */
+  probs?: Probs;
 }
 
 export interface EvalSystem {
@@ -29,7 +32,7 @@ export function modelSystem(scorer: TextScorer): EvalSystem {
     rule: 'label = most probable class; score = p(positive) - p(negative)',
     async predict(texts, langs) {
       const out = await scorer.predict(texts.map((t, i) => scorer.featurize(t, langs[i])));
-      return out.map((s) => ({ label: LABEL_ID[s.label], score: s.score }));
+      return out.map((s) => ({ label: LABEL_ID[s.label], score: s.score, probs: probsOf(LABEL_ID[s.label], s.confidence, s.score) }));
     },
   };
 }
