@@ -159,7 +159,27 @@ export function negativeBiasSection(report: TrainReport): string {
     '| --- | --- | --- | --- | --- |',
     ...[...rows].sort((a, b) => a.name.localeCompare(b.name) || a.bias - b.bias)
       .map((r) => `| ${r.name} | ${r.bias} | ${f3(r.negPrecision)} | ${f3(r.negRecall)} | ${f3(r.macroF1)} |`),
+    ...operatingTable(report),
   ].join('\n');
+}
+
+/** Where each part's precision-recall curve of the negative class passes the issue's bar (recall 0.75 at precision 0.70). */
+function operatingTable(report: TrainReport): string[] {
+  const rows = report.negativeOperating ?? [];
+  if (rows.length === 0) return [];
+  const at = (p: { bias: number; negPrecision: number; negRecall: number } | undefined, show: 'recall' | 'precision'): string =>
+    p ? `${f3(show === 'recall' ? p.negRecall : p.negPrecision)} (bias ${p.bias})` : 'none in -3..3';
+  return [
+    '',
+    'No bias reaches a better trade-off than the curve the weights draw. Where that curve passes negative precision 0.70 and',
+    'negative recall 0.75, computed from the bias-0 scores (`training/eval/operating.ts`; `cxpulse eval` prints the same for any file),',
+    'and the average precision of the negative class (area under its precision-recall curve; what a better model raises):',
+    '',
+    '| part | n | negatives | average precision (negative) | most negative recall at precision >= 0.70 | negative precision at recall >= 0.75 |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...[...rows].sort((a, b) => a.name.localeCompare(b.name)).map((r) =>
+      `| ${r.name} | ${r.n} | ${r.negatives} | ${f3(r.averagePrecision)} | ${at(r.atPrecision[0]?.point, 'recall')} | ${at(r.atRecall[0]?.point, 'precision')} |`),
+  ];
 }
 
 

@@ -7,6 +7,8 @@
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import { detectLanguage, loadTextScorer, type ClassOffsets, type ClassScales, type LoadOptions } from '../../engine/model/index.ts';
 import { classificationReport, reportFromConfusion } from '../eval/metrics.ts';
+import { operatingPoints } from '../eval/operating.ts';
+import type { EvalLabel } from '../eval/labels.ts';
 // The churn model's calibration metric, applied to the stated confidence (1 = the label was right).
 import { ece } from '../churn/metrics.ts';
 import { silentProgress, type Progress } from '../progress.ts';
@@ -37,7 +39,7 @@ export interface FolderEvaluation {
   progress?: Progress;
 }
 
-export type HeldOutFigures = Pick<TrainReport, 'sets' | 'byLanguage' | 'outOfDomain' | 'baselines' | 'negativeBias' | 'overall' | 'classOffsets' | 'classScales'>;
+export type HeldOutFigures = Pick<TrainReport, 'sets' | 'byLanguage' | 'outOfDomain' | 'baselines' | 'negativeBias' | 'negativeOperating' | 'overall' | 'classOffsets' | 'classScales'>;
 
 /** One part's figures (binary parts by the sign of the score), with ECE on 3-class parts. */
 async function evaluate(scorer: Awaited<ReturnType<typeof loadTextScorer>>, s: LabelledSet, part: 'test' | 'valid' = 'test', detected = false): Promise<SetReport> {
@@ -81,7 +83,7 @@ export async function evaluateFolder(o: FolderEvaluation): Promise<HeldOutFigure
   const outOfDomain = o.sets.filter((x) => x.outOfDomain);
   const ood: SetReport[] = [];
   for (const s of outOfDomain) ood.push(await evaluate(scorer, s));
-  const negativeBias = o.biasTable === false ? undefined : await biasEffect(o.outDir, [...tested, ...outOfDomain].filter((s) => BIAS_SETS.includes(s.name) && !s.binary));
+  const bias = o.biasTable === false ? undefined : await biasEffect(o.outDir, [...tested, ...outOfDomain].filter((s) => BIAS_SETS.includes(s.name) && !s.binary));
   const baselines: SideBySide[] = [];
   for (const s of [...outOfDomain, ...tested]) baselines.push(await sideBySide(scorer, s));
   baselines.push(...perLanguageBaselines);
@@ -92,7 +94,7 @@ export async function evaluateFolder(o: FolderEvaluation): Promise<HeldOutFigure
   const pooled = setReports.filter((r) => !r.binary);
   const all = reportFromConfusion([0, 1, 2].map((t) => [0, 1, 2].map((p) => pooled.reduce((a, r) => a + r.confusion[t]![p]!, 0))), SENTIMENT_LABELS);
   return {
-    sets: setReports, byLanguage, outOfDomain: ood, baselines, ...(negativeBias ? { negativeBias } : {}), ...(classOffsets ? { classOffsets } : {}), ...(classScales ? { classScales } : {}),
+    sets: setReports, byLanguage, outOfDomain: ood, baselines, ...(bias ?? {}), ...(classOffsets ? { classOffsets } : {}), ...(classScales ? { classScales } : {}),
     overall: { n: all.n, accuracy: all.accuracy, macroF1: all.macroF1, meanSetMacroF1: setReports.reduce((a, r) => a + r.macroF1, 0) / Math.max(1, setReports.length) },
   };
 }
@@ -129,21 +131,29 @@ async function scalesEffect(dir: string, fitted: ClassScales, parts: readonly La
 /** The 3-class parts closest to what agents see, and the biases the card shows for them. */
 const BIAS_SETS = ['en-tweeteval', 'en-brand-tweets', 'cx-handwritten', 'de-germeval2017'];
 const BIASES = [0, 0.5, 1, 1.5];
+/** The operating points the card states (issue 10's bar: negative recall 0.75 at precision 0.70). */
+const OPERATING_PRECISIONS = [0.7];
+const OPERATING_RECALLS = [0.75];
 
 /** Negative precision/recall and macro-F1 of `parts` with each bias, through loadTextScorer as the engine loads it. */
-async function biasEffect(dir: string, parts: readonly LabelledSet[]): Promise<NonNullable<TrainReport['negativeBias']>> {
-  const out: NonNullable<TrainReport['negativeBias']> = [];
+async function biasEffect(dir: string, parts: readonly LabelledSet[]): Promise<Pick<TrainReport, 'negativeBias' | 'negativeOperating'>> {
+  const negativeBias: NonNullable<TrainReport['negativeBias']> = [];
+  const negativeOperating: NonNullable<TrainReport['negativeOperating']> = [];
   for (const bias of BIASES) {
     const scorer = await loadTextScorer(dir, { heads: false, negativeBias: bias });
     try {
       for (const s of parts) {
-        const { pred } = await predictExamples(scorer, s.test, (e: Example) => langOf(e, s), false);
-        const r = classificationReport(s.test.map((e) => e.label), pred, SENTIMENT_LABELS);
-        out.push({ bias, name: s.name, macroF1: r.macroF1, negPrecision: r.perClass[0]!.precision, negRecall: r.perClass[0]!.recall });
+        const { pred, probs } = await predictExamples(scorer, s.test, (e: Example) => langOf(e, s), false);
+        const truth = s.test.map((e) => e.label);
+        const r = classificationReport(truth, pred, SENTIMENT_LABELS);
+        negativeBias.push({ bias, name: s.name, macroF1: r.macroF1, negPrecision: r.perClass[0]!.precision, negRecall: r.perClass[0]!.recall });
+        if (bias !== 0) continue;
+        const op = operatingPoints(truth as EvalLabel[], probs, false, 0, { precisions: OPERATING_PRECISIONS, recalls: OPERATING_RECALLS });
+        negativeOperating.push({ name: s.name, n: truth.length, negatives: op.negatives, averagePrecision: op.averagePrecision, atPrecision: op.atPrecision, atRecall: op.atRecall });
       }
     } finally {
       scorer.dispose();
     }
   }
-  return out;
+  return { negativeBias, negativeOperating };
 }

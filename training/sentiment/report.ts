@@ -4,6 +4,7 @@
  */
 import type { SideBySide } from './baselines.ts';
 import type { ClassificationReport } from '../eval/metrics.ts';
+import type { OperatingPoints } from '../eval/operating.ts';
 
 export interface SetReport extends ClassificationReport {
   name: string;
@@ -45,6 +46,11 @@ export interface TrainReport {
    * negative precision and recall and macro-F1 per bias, bias 0 first.
    */
   negativeBias?: { bias: number; name: string; macroF1: number; negPrecision: number; negRecall: number }[];
+  /**
+   * The same parts' negative-class operating points from the bias-0 run (training/eval/operating.ts): average
+   * precision, the most negative recall at precision >= 0.70 and the precision at which recall reaches 0.75.
+   */
+  negativeOperating?: { name: string; n: number; negatives: number; averagePrecision: number; atPrecision: OperatingPoints['atPrecision']; atRecall: OperatingPoints['atRecall'] }[];
   /** Per-language class offsets fitted on validation, and every held-out part without and with them. */
   classOffsets?: OffsetsReport;
   /** Per-language logit scales fitted on validation, and every 3-class held-out part's ECE and macro-F1 without and with them. */
