@@ -104,7 +104,12 @@ describe('restarting the engine in the middle of a stream', () => {
       // (delivery count > 1), and the exact counts above show the store kept each event once.
       expect(await counterTotal(`http://127.0.0.1:${port}`, 'cxpulse_events_redelivered_total')).toBeGreaterThan(0);
     } finally {
-      child.kill('SIGTERM');
+      // Drop only once the engine is gone: one still stopping would write again and make the database anew.
+      if (child.exitCode === null && child.signalCode === null) {
+        const gone = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await gone;
+      }
       await db.drop();
     }
   });
