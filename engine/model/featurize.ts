@@ -77,7 +77,11 @@ let running = new Int32Array(64);
 
 /** Adds the id of hash `h`; false once maxFeatures ids are collected (the caller stops there). */
 function add(h: number): boolean {
-  const id = 1 + ((h >>> 0) % mod);
+  // 1 + (h >>> 0) % mod without the remainder V8 computes as a double for values past 2^31 (a
+  // call, several times slower). Exact: for integers below 2^53 the rounded quotient never
+  // reaches the next integer, so its floor is the integer quotient.
+  const u = h >>> 0;
+  const id = 1 + (u - mod * Math.floor(u / mod));
   let i = id & mask;
   for (;;) {
     if (slotStamps[i] !== stamp) {
