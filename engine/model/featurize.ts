@@ -47,10 +47,73 @@ const NS_BIGRAM = fnv(FNV_OFFSET, 'b\u0001');
 const NS_TRIGRAM = fnv(FNV_OFFSET, 't\u0001');
 const NS_CHAR = fnv(FNV_OFFSET, 'c\u0001');
 const NEG_MARK = 'NEG_';
+const NS_CHAR_NEG = fnv(NS_CHAR, NEG_MARK);
 
-/** Token text as a feature: negated words get the NEG_ prefix. */
-function unit(t: { text: string; neg: boolean }): string {
-  return t.neg ? NEG_MARK + t.text : t.text;
+/** FNV-1a state after `h` and a token's text as a feature: negated words get the NEG_ prefix. */
+function fnvUnit(h: number, t: Token): number {
+  return fnv(t.neg ? fnv(h, NEG_MARK) : h, t.text);
+}
+
+const SPACE = 0x20;
+/** One code unit more. */
+const step = (h: number, code: number): number => Math.imul(h ^ code, FNV_PRIME);
+
+/**
+ * One text's ids as featurizeTokens collects them: deduplicated in first-seen order through an
+ * open-addressing set whose slots count as empty unless stamped with the current text's number,
+ * so nothing is cleared or allocated per text. Module state: featurizeTokens does not re-enter.
+ */
+let ids = new Int32Array(1024);
+let count = 0;
+let limit = 0;
+let mod = 1;
+let slotIds = new Int32Array(4096);
+let slotStamps = new Int32Array(4096);
+let mask = 4095;
+let stamp = 0;
+/** Code units of "<word>" for the character n-grams, and the running hashes from each start. */
+let codes = new Int32Array(64);
+let running = new Int32Array(64);
+
+/** Adds the id of hash `h`; false once maxFeatures ids are collected (the caller stops there). */
+function add(h: number): boolean {
+  // 1 + (h >>> 0) % mod without the remainder V8 computes as a double for values past 2^31 (a
+  // call, several times slower). Exact: for integers below 2^53 the rounded quotient never
+  // reaches the next integer, so its floor is the integer quotient.
+  const u = h >>> 0;
+  const id = 1 + (u - mod * Math.floor(u / mod));
+  let i = id & mask;
+  for (;;) {
+    if (slotStamps[i] !== stamp) {
+      slotStamps[i] = stamp;
+      slotIds[i] = id;
+      ids[count++] = id;
+      break;
+    }
+    if (slotIds[i] === id) break;
+    i = (i + 1) & mask;
+  }
+  return count < limit;
+}
+
+/** Readies the module state for a text with at most `maxFeatures` ids. */
+function begin(spec: FeaturizerSpec): void {
+  mod = spec.buckets - 1;
+  limit = spec.maxFeatures;
+  count = 0;
+  if (ids.length < limit) ids = new Int32Array(limit);
+  if (slotIds.length < 2 * limit) {
+    let size = slotIds.length;
+    while (size < 2 * limit) size *= 2;
+    slotIds = new Int32Array(size);
+    slotStamps = new Int32Array(size);
+    mask = size - 1;
+    stamp = 0;
+  }
+  if (++stamp > 0x7fffffff - 1) {
+    slotStamps.fill(0);
+    stamp = 1;
+  }
 }
 
 /**
@@ -65,47 +128,66 @@ export function featurizeWith(spec: FeaturizerSpec, text: string, _lang?: string
 
 /** featurizeWith on tokens already made (the scorer tokenizes once for these ids and the word-list counts). */
 export function featurizeTokens(spec: FeaturizerSpec, tokens: readonly Token[]): Int32Array {
-  const mod = spec.buckets - 1;
-  const seen = new Set<number>();
-  const out: number[] = [];
-  const add = (h: number): boolean => {
-    const id = 1 + ((h >>> 0) % mod);
-    if (!seen.has(id)) {
-      seen.add(id);
-      out.push(id);
-    }
-    return out.length < spec.maxFeatures;
-  };
-  for (const t of tokens) if (t.kind !== 'break' && !t.intensifier && !add(fnv(NS_WORD, unit(t)))) return Int32Array.from(out);
+  begin(spec);
+  collect(spec, tokens);
+  return ids.slice(0, count);
+}
+
+/** The ids of `tokens` into the module state, in order: unigrams, bigrams, (trigrams), character n-grams; stops at maxFeatures. */
+function collect(spec: FeaturizerSpec, tokens: readonly Token[]): void {
+  for (const t of tokens) if (t.kind !== 'break' && !t.intensifier && !add(fnvUnit(NS_WORD, t))) return;
   // Bigrams do not cross clause breaks: "good. not" is not a phrase.
-  let prev: string | undefined;
+  let prev: Token | undefined;
   for (const t of tokens) {
     if (t.kind === 'break') { prev = undefined; continue; }
-    const u = unit(t);
-    if (prev !== undefined && !add(fnv(fnv(fnv(NS_BIGRAM, prev), ' '), u))) return Int32Array.from(out);
-    prev = u;
+    if (prev !== undefined && !add(fnvUnit(step(fnvUnit(NS_BIGRAM, prev), SPACE), t))) return;
+    prev = t;
   }
   if ((spec.wordNgrams ?? 2) >= 3) {
-    let p1: string | undefined, p2: string | undefined;
+    let p1: Token | undefined, p2: Token | undefined;
     for (const t of tokens) {
       if (t.kind === 'break') { p1 = p2 = undefined; continue; }
-      const u = unit(t);
-      if (p1 !== undefined && p2 !== undefined && !add(fnv(fnv(fnv(fnv(fnv(NS_TRIGRAM, p2), ' '), p1), ' '), u))) return Int32Array.from(out);
+      if (p1 !== undefined && p2 !== undefined && !add(fnvUnit(step(fnvUnit(step(fnvUnit(NS_TRIGRAM, p2), SPACE), p1), SPACE), t))) return;
       p2 = p1;
-      p1 = u;
+      p1 = t;
     }
   }
+  const grams = spec.charNgrams;
+  // Longer n-grams continue the hashes of the shorter ones from the same start when the lengths go up.
+  let increasing = true;
+  for (let k = 1; k < grams.length; k++) if (grams[k]! <= grams[k - 1]!) increasing = false;
   for (const t of tokens) {
     if (t.kind !== 'word' || t.intensifier) continue;
-    const w = `<${t.text}>`;
-    const base = t.neg ? fnv(NS_CHAR, NEG_MARK) : NS_CHAR;
-    for (const n of spec.charNgrams) {
+    // "<word>" as code units.
+    const text = t.text, len = text.length + 2;
+    if (codes.length < len) {
+      codes = new Int32Array(2 * len);
+      running = new Int32Array(2 * len);
+    }
+    codes[0] = 0x3c;
+    for (let i = 0; i < text.length; i++) codes[i + 1] = text.charCodeAt(i);
+    codes[len - 1] = 0x3e;
+    const base = t.neg ? NS_CHAR_NEG : NS_CHAR;
+    let done = 0;
+    for (const n of grams) {
       // Whole short words are already unigrams; skip n-grams equal to the marked word.
-      if (w.length <= n) continue;
-      for (let i = 0; i + n <= w.length; i++) if (!add(fnv(base, w, i, i + n))) return Int32Array.from(out);
+      if (len <= n) continue;
+      for (let i = 0; i + n <= len; i++) {
+        let h: number;
+        if (increasing) {
+          // running[i]: the hash of the `done` code units from i.
+          h = done === 0 ? base : running[i]!;
+          for (let k = i + done; k < i + n; k++) h = step(h, codes[k]!);
+          running[i] = h;
+        } else {
+          h = base;
+          for (let k = i; k < i + n; k++) h = step(h, codes[k]!);
+        }
+        if (!add(h)) return;
+      }
+      done = n;
     }
   }
-  return Int32Array.from(out);
 }
 
 /** Language code as the language rows know it: lower case, primary subtag; Norwegian variants are nb. */

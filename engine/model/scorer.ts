@@ -1,6 +1,6 @@
 /**
- * Loads a model folder (plus its heads, see heads.ts) and scores texts with one batched TF.js
- * forward pass (combined.ts): each part pools its embedding rows (mean, or sum / sqrt(n) for the
+ * Loads a model folder (plus its heads, see heads.ts; weights decoded with TF.js) and scores texts
+ * with one batched forward pass in plain JavaScript (combined.ts): each part pools its embedding rows (mean, or sum / sqrt(n) for the
  * wide linear sentiment model with language rows) -> (optional ReLU layer) -> dense -> softmax
  * (sigmoid for multi-label heads). Every shipped model has no hidden layer, so each part is a
  * linear model over hashed n-gram features.
@@ -135,7 +135,7 @@ class LinearTextScorer implements TextScorer {
   async predict(features: readonly Int32Array[]): Promise<SentimentScore[]> {
     this.alive();
     if (features.length === 0) return [];
-    const p = (await this.net.forward(features, ['sentiment'])).get('sentiment')!;
+    const p = this.net.forward(features, ['sentiment']).get('sentiment')!;
     return features.map((f, i) => this.sentimentOf(p, i, f));
   }
 
@@ -154,7 +154,7 @@ class LinearTextScorer implements TextScorer {
       extra.push(this.featurize(c.tail, langs?.[i]));
     });
     const rows = extra.length > 0 ? [...features, ...extra] : features;
-    const probs = await this.net.forward(rows);
+    const probs = this.net.forward(rows);
     const at = (i: number): Omit<TextScores, 'signals'> => {
       const out: TextScores = { sentiment: this.sentimentOf(probs.get('sentiment')!, i, rows[i]!) };
       const heads = out as Record<HeadName, unknown>;

@@ -77,25 +77,52 @@ const TOKEN_RE = new RegExp(
 
 /** Unicode-normalised, lower-cased text with typographic apostrophes unified. */
 export function normalizeText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[’‘`´]/g, "'");
+  // NFKC leaves ASCII as it is (the common case: its check is cheap next to the normalizer).
+  const n = ASCII.test(text) ? text.toLowerCase() : text.normalize('NFKC').toLowerCase();
+  return APOSTROPHES.test(n) ? n.replace(APOSTROPHES_ALL, "'") : n;
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
+const APOSTROPHES = /[’‘`´]/;
+const APOSTROPHES_ALL = /[’‘`´]/g;
 
 function isNegator(word: string): boolean {
   return NEGATORS.has(word) || word.endsWith("n't");
+}
+
+const ELONGATION = /(.)\1{2,}/gu;
+
+/**
+ * Elongations ("soooo goood") collapsed to two letters so they share features. The regex runs only
+ * on words that can have one: three equal code units in a row, or a surrogate pair (a code point
+ * beyond the BMP repeated is no three equal code units).
+ */
+function collapseElongation(word: string): string {
+  let prev = -1, run = 0;
+  for (let i = 0; i < word.length; i++) {
+    const c = word.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdfff) return word.replace(ELONGATION, '$1$1');
+    run = c === prev ? run + 1 : 1;
+    if (run === 3) return word.replace(ELONGATION, '$1$1');
+    prev = c;
+  }
+  return word;
 }
 
 /** Tokens with negation marks. Deterministic, no allocation beyond the result. */
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
   let negLeft = 0;
-  for (const m of normalizeText(text).matchAll(TOKEN_RE)) {
+  const s = normalizeText(text);
+  // exec on the one global regex: matchAll would copy it and make an iterator per text.
+  TOKEN_RE.lastIndex = 0;
+  for (let m = TOKEN_RE.exec(s); m !== null; m = TOKEN_RE.exec(s)) {
     if (m[1] !== undefined) out.push({ text: '<url>', kind: 'symbol', neg: false });
     else if (m[2] !== undefined) out.push({ text: '<user>', kind: 'symbol', neg: false });
     else if (m[3] !== undefined) out.push({ text: m[3].replace(/[\-o'^]/g, ''), kind: 'symbol', neg: false });
     else if (m[4] !== undefined) out.push({ text: m[4], kind: 'symbol', neg: false });
     else if (m[5] !== undefined) {
-      // Elongations ("soooo goood") collapse to two letters so they share features.
-      const word = m[5].replace(/(.)\1{2,}/gu, '$1$1');
+      const word = collapseElongation(m[5]);
       if (CONTRAST.has(word)) negLeft = 0;
       if (POST_NEGATORS.has(word)) {
         for (let k = out.length - 1, left = BACK_SCOPE; k >= 0 && left > 0; k--) {
