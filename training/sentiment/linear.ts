@@ -110,6 +110,10 @@ export class LinearBagTrainer {
       const nb = this.cfg.normBelow, xd = this.cfg.extraDropout ?? 0;
       if (nb !== undefined && xd > 0 && this.rand() < xd) f = f.filter((id) => id < nb);
       this.logits(f, p);
+      if (it.classes) {
+        // Softmax over the set's own classes only: a binary set says nothing about neutral.
+        for (let c = 0; c < k; c++) if (!it.classes.includes(c)) p[c] = -Infinity;
+      }
       LinearBagTrainer.softmax(p);
       loss -= it.weight * Math.log(Math.max(1e-12, p[it.label]!));
       wsum += it.weight;
@@ -117,6 +121,7 @@ export class LinearBagTrainer {
       const eps = this.cfg.labelSmoothing ?? 0, gamma = this.cfg.focalGamma ?? 0;
       const fw = gamma > 0 ? (1 - p[it.label]!) ** gamma : 1;
       for (let c = 0; c < k; c++) {
+        if (it.classes && !it.classes.includes(c)) continue;
         const g = it.weight * fw * (p[c]! - ((c === it.label ? 1 - eps : 0) + eps / k));
         // AdaGrad steps do not change with a constant gradient factor: the class factor scales the step.
         const cl = this.cfg.classLr?.[c] ?? 1;

@@ -14,9 +14,9 @@
  * avgEpochs (average these epochs' snapshots instead of the best epoch).
  */
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
-import { defaultFeaturizerSpec, hashString, lexiconSigns, modelFeatures, rowLanguage, wordHash, DETECTED_LANGUAGES } from '../../engine/model/index.ts';
-import { implicitComplaint } from '../../engine/model/complaints.ts';
-import { tokenize } from '../../engine/model/tokenize.ts';
+import {
+  defaultFeaturizerSpec, featurizeTokens, hashString, implicitComplaint, lexiconSigns, modelFeatures, rowLanguage, tokenize, wordHash, DETECTED_LANGUAGES,
+} from '../../engine/model/index.ts';
 import { classificationReport } from '../eval/metrics.ts';
 import { resolveHyper, parseHyper, NB_SCOPE_EXCLUDED, type Hyper } from './config.ts';
 import { loadSentimentSets, SENTIMENT_SETS } from './data.ts';
@@ -39,10 +39,13 @@ import { rng, type HeadWeights, type TrainItem } from './trainer.ts';
  * `dropout` of the texts is seen without them.
  */
 interface FeatCfg { kinds?: boolean; any?: boolean; negPos?: boolean; place?: 'block' | 'extra' }
-interface DomainCfg { groups?: Record<string, string>; dropout?: number }
+/** `constOnly`: one constant id per group instead of copies of every id (a per-set class prior, training only). */
+interface DomainCfg { groups?: Record<string, string>; dropout?: number; constOnly?: boolean }
 /** `loss`: training-loss variants of the linear trainer (linear.ts labelSmoothing, focalGamma, classLr). */
 interface LossCfg { labelSmoothing?: number; focalGamma?: number; classLr?: number[] }
-interface Cfg { loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
+/** `binaryLoss`: the texts of negative/positive-only sets are trained with a softmax over those two classes. */
+/** `copies: 'words'`: the language copies only of the word n-grams (not the character n-grams); serving would need the same. */
+interface Cfg { copies?: 'words'; binaryLoss?: boolean; loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
 
 const dataDir = process.argv[2] ?? '../shared/data';
 const seed = 42;
@@ -55,6 +58,18 @@ const languageRows = [...new Set([...DETECTED_LANGUAGES, ...inDomain.flatMap((s)
 const lexEntries = loadLexicons(dataDir, languageRows);
 const signs = lexiconSigns(lexiconHashes(lexEntries));
 const feats = (t: string, lang: string, lexCount: boolean): Int32Array => modelFeatures(spec, languageRows, lexCount ? signs : undefined, t, lang);
+const wordSpec = { ...spec, charNgrams: [] as number[] };
+/** Language copies of the word n-grams only: base ids, copies of the first m (word features come first), then the count ids. */
+function wordCopies(f: Int32Array, t: string): Int32Array {
+  let n = 0;
+  while (n < f.length && f[n]! < spec.buckets) n++;
+  if (n === f.length) return f;
+  const m = Math.min(n, featurizeTokens(wordSpec, tokenize(t)).length);
+  const out = new Int32Array(f.length - (n - m));
+  out.set(f.subarray(0, n + m));
+  out.set(f.subarray(2 * n), n + m);
+  return out;
+}
 const EXTRA_ROWS = 16;
 const featHits: Record<string, number> = {};
 const extraStart = spec.buckets * (1 + languageRows.length);
@@ -82,7 +97,7 @@ function withFeat(f: Int32Array, t: string, lang: string, fc: FeatCfg | undefine
   return out;
 }
 
-function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number): TrainItem[] {
+function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number, binaryLoss = false, constOnly = false): TrainItem[] {
   const items: TrainItem[] = [];
   // Cross-lingual augmentation: a set's training texts once more, featurized as another language (its block), at a weight.
   for (const a of augment) {
@@ -100,7 +115,12 @@ function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment:
     const d = domainOf?.(s.name) ?? -1;
     for (const ex of s.train) {
       let features = f(ex.text, langOf(ex, s));
-      if (d >= 0) {
+      if (d >= 0 && constOnly) {
+        const out = new Int32Array(features.length + 1);
+        out.set(features);
+        out[features.length] = domainBase + d;
+        features = out;
+      } else if (d >= 0) {
         // Copies of the base ids in the set's training-only block.
         let n = 0;
         while (n < features.length && features[n]! < spec.buckets) n++;
@@ -109,7 +129,7 @@ function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment:
         for (let j = 0; j < n; j++) out[features.length + j] = features[j]! + domainBase + d * spec.buckets;
         features = out;
       }
-      items.push({ features, label: ex.label, weight: sw * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+      items.push({ features, label: ex.label, weight: sw * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)), ...(binaryLoss && s.binary ? { classes: [0, 2] } : {}) });
     }
   }
   const mean = items.reduce((a, it) => a + it.weight, 0) / items.length;
@@ -143,15 +163,16 @@ const cache = new Map<string, { items: TrainItem[]; vf: Int32Array[][] }>();
 for (const c of cfgs) {
   const t0 = performance.now();
   const hp = resolveHyper(parseHyper(c.hyper ?? ''));
-  const key = `lc${hp.lexCount}/${JSON.stringify(c.feat ?? {})}`;
-  const f = (t: string, l: string): Int32Array => withFeat(feats(t, l, hp.lexCount === 1), t, l, c.feat);
+  const key = `lc${hp.lexCount}/${JSON.stringify(c.feat ?? {})}/${c.copies ?? ''}`;
+  const f0 = (t: string, l: string): Int32Array => withFeat(feats(t, l, hp.lexCount === 1), t, l, c.feat);
+  const f = c.copies === 'words' ? (t: string, l: string): Int32Array => wordCopies(f0(t, l), t) : f0;
   if (!cache.has(key)) cache.set(key, { items: [], vf: inDomain.map((s) => s.valid.map((e) => f(e.text, langOf(e, s)))) });
   const { vf } = cache.get(key)!;
   const groupNames = c.domain ? [...new Set(inDomain.map((s) => c.domain!.groups?.[s.name] ?? s.name))] : [];
   const domainOf = c.domain ? (set: string): number => groupNames.indexOf(c.domain!.groups?.[set] ?? set) : undefined;
-  const items = trainItems(hp, f, c.augment, domainOf);
+  const items = trainItems(hp, f, c.augment, domainOf, c.binaryLoss === true, c.domain?.constOnly === true);
   if (c.feat) console.error(`${c.name}: prototype features fired ${JSON.stringify(featHits)} (training and validation texts, cumulative)`);
-  const rows = domainBase + groupNames.length * spec.buckets;
+  const rows = domainBase + groupNames.length * (c.domain?.constOnly ? 1 : spec.buckets);
   const init = hp.lexPrior > 0 ? lexiconPrior(lexEntries, { spec, languageRows, numClasses: 3, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling }) : undefined;
   // nbScope 1 as in train.ts: the factors only in the language blocks outside NB_SCOPE_EXCLUDED.
   const scopeBlocks = !c.nbBlocks && hp.nbScope === 1 ? languageRows.map((l, b) => (NB_SCOPE_EXCLUDED.includes(l) ? -1 : b + 1)).filter((b) => b > 0) : undefined;
