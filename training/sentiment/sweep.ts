@@ -45,7 +45,8 @@ interface DomainCfg { groups?: Record<string, string>; dropout?: number; constOn
 interface LossCfg { labelSmoothing?: number; focalGamma?: number; classLr?: number[] }
 /** `binaryLoss`: the texts of negative/positive-only sets are trained with a softmax over those two classes. */
 /** `copies: 'words'`: the language copies only of the word n-grams (not the character n-grams); serving would need the same. */
-interface Cfg { copies?: 'words'; binaryLoss?: boolean; loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
+/** `setPower`: each set's total weight proportional to (its training size)^p instead of its size (p = 1: as shipped); cx-seed keeps its weight. */
+interface Cfg { setPower?: number; copies?: 'words'; binaryLoss?: boolean; loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
 
 const dataDir = process.argv[2] ?? '../shared/data';
 const seed = 42;
@@ -97,7 +98,11 @@ function withFeat(f: Int32Array, t: string, lang: string, fc: FeatCfg | undefine
   return out;
 }
 
-function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number, binaryLoss = false, constOnly = false): TrainItem[] {
+function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number, binaryLoss = false, constOnly = false, setPower = 1): TrainItem[] {
+  // Size-tempered set weights: a set of n texts weighs n^p in all, scaled so the sets (cx-seed aside) keep their total.
+  const sized = inDomain.filter((s) => s.name !== 'cx-seed');
+  const total = sized.reduce((a, s) => a + s.train.length, 0), tempered = sized.reduce((a, s) => a + s.train.length ** setPower, 0);
+  const powerOf = (s: { name: string; train: unknown[] }): number => (setPower === 1 || s.name === 'cx-seed' ? 1 : (s.train.length ** (setPower - 1) * total) / tempered);
   const items: TrainItem[] = [];
   // Cross-lingual augmentation: a set's training texts once more, featurized as another language (its block), at a weight.
   for (const a of augment) {
@@ -111,7 +116,7 @@ function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment:
     const counts = [0, 0, 0];
     for (const ex of s.train) counts[ex.label]!++;
     const k = counts.filter((c) => c > 0).length;
-    const sw = hp.setWeights[s.name] ?? 1;
+    const sw = (hp.setWeights[s.name] ?? 1) * powerOf(s);
     const d = domainOf?.(s.name) ?? -1;
     for (const ex of s.train) {
       let features = f(ex.text, langOf(ex, s));
@@ -170,7 +175,7 @@ for (const c of cfgs) {
   const { vf } = cache.get(key)!;
   const groupNames = c.domain ? [...new Set(inDomain.map((s) => c.domain!.groups?.[s.name] ?? s.name))] : [];
   const domainOf = c.domain ? (set: string): number => groupNames.indexOf(c.domain!.groups?.[set] ?? set) : undefined;
-  const items = trainItems(hp, f, c.augment, domainOf, c.binaryLoss === true, c.domain?.constOnly === true);
+  const items = trainItems(hp, f, c.augment, domainOf, c.binaryLoss === true, c.domain?.constOnly === true, c.setPower ?? 1);
   if (c.feat) console.error(`${c.name}: prototype features fired ${JSON.stringify(featHits)} (training and validation texts, cumulative)`);
   const rows = domainBase + groupNames.length * (c.domain?.constOnly ? 1 : spec.buckets);
   const init = hp.lexPrior > 0 ? lexiconPrior(lexEntries, { spec, languageRows, numClasses: 3, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling }) : undefined;
