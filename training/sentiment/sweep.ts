@@ -11,7 +11,9 @@
  * Fields: hyper (as --hyper), seeds, epochs (6), separate, blockLr {lang: factor} (learning-rate factor
  * of a language block), nbBlocks (NB factors only in these blocks; 'shared' = the shared rows),
  * augment [{from: set, as: lang, weight}] (a set's training texts once more in another language's block),
- * avgEpochs (average these epochs' snapshots instead of the best epoch).
+ * avgEpochs (average these epochs' snapshots instead of the best epoch); for the issue 10 complaint round also
+ * feat, domain, loss, binaryLoss, copies and setPower (see their interfaces below). hyper's nbScope is applied
+ * as train.ts applies it (unless nbBlocks is given).
  */
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import {
