@@ -18,7 +18,7 @@ export { hiddenSignals, TAIL_NEGATIVE_SCORE, tailClause, politeMarker, CONTRAST_
 export { implicitComplaint, raisedUrgency, phraseSource, COMPLAINT_PHRASES, COMPLAINT_LANGS, COMPLAINT_URGENCY } from './complaints.ts';
 export { INTENSITY_CUTS, intensityOf, headScoreAt } from './outputs.ts';
 export { detectLanguage, DETECTED_LANGUAGES } from './langid.ts';
-export { featurizeWith, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';
+export { featurizeWith, featurizeTokens, defaultFeaturizerSpec, hashString, rowLanguage, withLanguageRows } from './featurize.ts';
 export type { FeaturizerSpec } from './featurize.ts';
 export { LEXICON_FILE, lexCountIds, lexiconSigns, modelFeatures, readLexiconSigns, SignTable, wordHash } from './lexCounts.ts';
 export type { LexiconCountsSpec, LexiconHashesFile, LexiconSigns } from './lexCounts.ts';

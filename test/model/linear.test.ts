@@ -101,6 +101,31 @@ describe('LinearBagTrainer', () => {
     expect(p[2]!).toBeGreaterThan(p[0]!);
     expect(p[3]!).toBeGreaterThan(p[5]!);
   });
+
+  it('training-only options: a binary text leaves the neutral column alone; rows from normBelow do not change the served scale', () => {
+    const cfg = { rows: SPEC.buckets * 3 + 8, buckets: SPEC.buckets, numClasses: 3, lr: 0.3, l2: 0, langDropout: 0, seed: 5 };
+    const f = feats('great service', 'en');
+    const t = new LinearBagTrainer(cfg);
+    t.trainBatch([{ features: f, label: 2, weight: 1, classes: [0, 2] }]);
+    const w = t.snapshot()[0]!.values;
+    for (const id of f) {
+      expect(w[id * 3 + 1]).toBe(0);
+      expect(w[id * 3 + 2]!).toBeGreaterThan(0);
+    }
+    // An extra training-only id (normBelow) gets weight but does not count in sqrt(n): the served ids learn as without it.
+    const extra = SPEC.buckets * 3;
+    const a = new LinearBagTrainer({ ...cfg, normBelow: extra });
+    const b = new LinearBagTrainer(cfg);
+    a.trainBatch([{ features: Int32Array.from([...f, extra]), label: 0, weight: 1 }]);
+    b.trainBatch([{ features: f, label: 0, weight: 1 }]);
+    const wa = a.snapshot()[0]!.values, wb = b.snapshot()[0]!.values;
+    for (const id of f) expect(wa[id * 3]).toBeCloseTo(wb[id * 3]!, 6);
+    expect(wa[extra * 3]!).toBeGreaterThan(0);
+    // Label smoothing 0 and focal gamma 0 are the plain loss.
+    const c = new LinearBagTrainer({ ...cfg, labelSmoothing: 0, focalGamma: 0, classLr: [1, 1, 1] });
+    c.trainBatch([{ features: f, label: 0, weight: 1 }]);
+    expect([...c.snapshot()[0]!.values]).toEqual([...wb]);
+  });
 });
 
 describe('a main model with language rows beside a mean-pooled head', () => {

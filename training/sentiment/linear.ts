@@ -39,6 +39,19 @@ export interface LinearConfig {
    * AdaGrad, training on features scaled by s and exporting w * s (NBSVM) is exactly this factor |s|.
    */
   lrScale?: Float32Array;
+  /**
+   * Training-only rows (e.g. per-domain copies, dropped at export): ids at or above this do not
+   * count in the sqrt-n normaliser, so a text's scale is the one it has when served without them.
+   */
+  normBelow?: number;
+  /** Chance that a training text is seen without its ids at or above normBelow. */
+  extraDropout?: number;
+  /** Label smoothing: the target is (1 - e) x one-hot + e / classes (default 0). */
+  labelSmoothing?: number;
+  /** Focal weighting (Lin et al. 2017, gradient form): each text's gradient times (1 - p(label))^gamma (default 0 = off). */
+  focalGamma?: number;
+  /** Learning-rate factor per class column (default all 1): scales the step (a gradient factor would cancel in AdaGrad). */
+  classLr?: readonly number[];
 }
 
 const BIAS_LR = 0.01;
@@ -58,9 +71,18 @@ export class LinearBagTrainer {
     this.rand = rng(cfg.seed);
   }
 
+  /** Number of a text's ids that count in the sqrt-n normaliser. */
+  private countOf(f: Int32Array): number {
+    const nb = this.cfg.normBelow;
+    if (nb === undefined) return f.length;
+    let n = 0;
+    for (const id of f) if (id < nb) n++;
+    return n;
+  }
+
   private logits(f: Int32Array, out: Float64Array): void {
     const k = this.cfg.numClasses;
-    const s = Math.sqrt(Math.max(1, f.length));
+    const s = Math.sqrt(Math.max(1, this.countOf(f)));
     for (let c = 0; c < k; c++) out[c] = 0;
     for (const id of f) for (let c = 0; c < k; c++) out[c]! += this.w[id * k + c]!;
     for (let c = 0; c < k; c++) out[c] = out[c]! / s + this.bias[c]!;
@@ -85,20 +107,31 @@ export class LinearBagTrainer {
     for (const it of items) {
       let f = it.features;
       if (langDropout > 0 && this.rand() < langDropout) f = f.filter((id) => id < buckets);
+      const nb = this.cfg.normBelow, xd = this.cfg.extraDropout ?? 0;
+      if (nb !== undefined && xd > 0 && this.rand() < xd) f = f.filter((id) => id < nb);
       this.logits(f, p);
+      if (it.classes) {
+        // Softmax over the set's own classes only: a binary set says nothing about neutral.
+        for (let c = 0; c < k; c++) if (!it.classes.includes(c)) p[c] = -Infinity;
+      }
       LinearBagTrainer.softmax(p);
       loss -= it.weight * Math.log(Math.max(1e-12, p[it.label]!));
       wsum += it.weight;
-      const s = Math.sqrt(Math.max(1, f.length));
+      const s = Math.sqrt(Math.max(1, this.countOf(f)));
+      const eps = this.cfg.labelSmoothing ?? 0, gamma = this.cfg.focalGamma ?? 0;
+      const fw = gamma > 0 ? (1 - p[it.label]!) ** gamma : 1;
       for (let c = 0; c < k; c++) {
-        const g = it.weight * (p[c]! - (c === it.label ? 1 : 0));
+        if (it.classes && !it.classes.includes(c)) continue;
+        const g = it.weight * fw * (p[c]! - ((c === it.label ? 1 - eps : 0) + eps / k));
+        // AdaGrad steps do not change with a constant gradient factor: the class factor scales the step.
+        const cl = this.cfg.classLr?.[c] ?? 1;
         this.bias[c] = this.bias[c]! - BIAS_LR * g;
         const gs = g / s;
         for (const id of f) {
           const j = id * k + c;
           const gg = gs + l2 * this.w[j]!;
           this.g2[j] = this.g2[j]! + gg * gg;
-          this.w[j] = this.w[j]! - ((id < buckets ? lr : lrLang) * (sc ? sc[j]! : 1) * gg) / Math.sqrt(this.g2[j]!);
+          this.w[j] = this.w[j]! - ((id < buckets ? lr : lrLang) * cl * (sc ? sc[j]! : 1) * gg) / Math.sqrt(this.g2[j]!);
         }
       }
     }

@@ -11,12 +11,16 @@
  * Fields: hyper (as --hyper), seeds, epochs (6), separate, blockLr {lang: factor} (learning-rate factor
  * of a language block), nbBlocks (NB factors only in these blocks; 'shared' = the shared rows),
  * augment [{from: set, as: lang, weight}] (a set's training texts once more in another language's block),
- * avgEpochs (average these epochs' snapshots instead of the best epoch).
+ * avgEpochs (average these epochs' snapshots instead of the best epoch); for the issue 10 complaint round also
+ * feat, domain, loss, binaryLoss, copies and setPower (see their interfaces below). hyper's nbScope is applied
+ * as train.ts applies it (unless nbBlocks is given).
  */
 import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
-import { defaultFeaturizerSpec, lexiconSigns, modelFeatures, rowLanguage, DETECTED_LANGUAGES } from '../../engine/model/index.ts';
+import {
+  defaultFeaturizerSpec, featurizeTokens, hashString, implicitComplaint, lexiconSigns, modelFeatures, rowLanguage, tokenize, wordHash, DETECTED_LANGUAGES,
+} from '../../engine/model/index.ts';
 import { classificationReport } from '../eval/metrics.ts';
-import { resolveHyper, parseHyper, type Hyper } from './config.ts';
+import { resolveHyper, parseHyper, NB_SCOPE_EXCLUDED, type Hyper } from './config.ts';
 import { loadSentimentSets, SENTIMENT_SETS } from './data.ts';
 import { langOf } from './evaluate.ts';
 import { lexiconPrior, loadLexicons } from './lexicon.ts';
@@ -26,7 +30,25 @@ import { forwardLogits } from './calibrate.ts';
 import { nbLrScale } from './nbScale.ts';
 import { rng, type HeadWeights, type TrainItem } from './trainer.ts';
 
-interface Cfg { augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
+/**
+ * Prototype features (issue 10): `complaint` adds implicit-complaint indicators (engine/model/complaints.ts):
+ * one id per kind found (`kinds`), one for any kind (`any`), and a negated-positive indicator (`negPos`: a
+ * positive word-list hit in a negator's scope), in the text's language block (`place` 'block') or in a few
+ * extra rows after the blocks that every language shares ('extra'; the heads never read them).
+ * `domain`: per-set training-only blocks (Daume III 2007 by domain): each training text also uses copies of its
+ * base ids in its group's block (group by set name, `groups` maps set -> group, default the set itself); those
+ * rows are not used on validation (dropped at export), do not count in the sqrt-n normaliser, and a share
+ * `dropout` of the texts is seen without them.
+ */
+interface FeatCfg { kinds?: boolean; any?: boolean; negPos?: boolean; place?: 'block' | 'extra' }
+/** `constOnly`: one constant id per group instead of copies of every id (a per-set class prior, training only). */
+interface DomainCfg { groups?: Record<string, string>; dropout?: number; constOnly?: boolean }
+/** `loss`: training-loss variants of the linear trainer (linear.ts labelSmoothing, focalGamma, classLr). */
+interface LossCfg { labelSmoothing?: number; focalGamma?: number; classLr?: number[] }
+/** `binaryLoss`: the texts of negative/positive-only sets are trained with a softmax over those two classes. */
+/** `copies: 'words'`: the language copies only of the word n-grams (not the character n-grams); serving would need the same. */
+/** `setPower`: each set's total weight proportional to (its training size)^p instead of its size (p = 1: as shipped); cx-seed keeps its weight. */
+interface Cfg { setPower?: number; copies?: 'words'; binaryLoss?: boolean; loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
 
 const dataDir = process.argv[2] ?? '../shared/data';
 const seed = 42;
@@ -39,8 +61,50 @@ const languageRows = [...new Set([...DETECTED_LANGUAGES, ...inDomain.flatMap((s)
 const lexEntries = loadLexicons(dataDir, languageRows);
 const signs = lexiconSigns(lexiconHashes(lexEntries));
 const feats = (t: string, lang: string, lexCount: boolean): Int32Array => modelFeatures(spec, languageRows, lexCount ? signs : undefined, t, lang);
+const wordSpec = { ...spec, charNgrams: [] as number[] };
+/** Language copies of the word n-grams only: base ids, copies of the first m (word features come first), then the count ids. */
+function wordCopies(f: Int32Array, t: string): Int32Array {
+  let n = 0;
+  while (n < f.length && f[n]! < spec.buckets) n++;
+  if (n === f.length) return f;
+  const m = Math.min(n, featurizeTokens(wordSpec, tokenize(t)).length);
+  const out = new Int32Array(f.length - (n - m));
+  out.set(f.subarray(0, n + m));
+  out.set(f.subarray(2 * n), n + m);
+  return out;
+}
+const EXTRA_ROWS = 16;
+const featHits: Record<string, number> = {};
+const extraStart = spec.buckets * (1 + languageRows.length);
+const protoId = (s: string): number => 1 + (hashString(`\u0002cx\u0001${s}`) % (spec.buckets - 1));
+/** The prototype features of one text appended to its ids. */
+function withFeat(f: Int32Array, t: string, lang: string, fc: FeatCfg | undefined): Int32Array {
+  if (!fc) return f;
+  const l = rowLanguage(lang) ?? '';
+  const block = languageRows.indexOf(l);
+  if (block < 0 && fc.place !== 'extra') return f;
+  const names: string[] = [];
+  const c = implicitComplaint(t, lang);
+  if (c && fc.kinds) names.push(`cmp_${c.kind}`);
+  if (c && fc.any) names.push('cmp_any');
+  if (fc.negPos) {
+    const table = signs.get(l);
+    if (table && tokenize(t).some((tk) => tk.kind === 'word' && tk.neg && !tk.intensifier && table.sign(wordHash(tk.text)) > 0)) names.push('negpos');
+  }
+  if (names.length === 0) return f;
+  for (const n of names) featHits[n] = (featHits[n] ?? 0) + 1;
+  const ids = names.map((n) => (fc.place === 'extra' ? extraStart + (protoId(n) % EXTRA_ROWS) : protoId(n) + (block + 1) * spec.buckets));
+  const out = new Int32Array(f.length + ids.length);
+  out.set(f);
+  out.set(ids, f.length);
+  return out;
+}
 
-function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = []): TrainItem[] {
+function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number, binaryLoss = false, constOnly = false, setPower = 1): TrainItem[] {
+  // Size-tempered set weights: a set of n texts weighs n^p in all, scaled so the sets (cx-seed aside) keep their total.
+  const sized = inDomain.filter((s) => s.name !== 'cx-seed');
+  const total = sized.reduce((a, s) => a + s.train.length, 0), tempered = sized.reduce((a, s) => a + s.train.length ** setPower, 0);
+  const powerOf = (s: { name: string; train: unknown[] }): number => (setPower === 1 || s.name === 'cx-seed' ? 1 : (s.train.length ** (setPower - 1) * total) / tempered);
   const items: TrainItem[] = [];
   // Cross-lingual augmentation: a set's training texts once more, featurized as another language (its block), at a weight.
   for (const a of augment) {
@@ -54,8 +118,26 @@ function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment:
     const counts = [0, 0, 0];
     for (const ex of s.train) counts[ex.label]!++;
     const k = counts.filter((c) => c > 0).length;
-    const sw = hp.setWeights[s.name] ?? 1;
-    for (const ex of s.train) items.push({ features: f(ex.text, langOf(ex, s)), label: ex.label, weight: sw * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
+    const sw = (hp.setWeights[s.name] ?? 1) * powerOf(s);
+    const d = domainOf?.(s.name) ?? -1;
+    for (const ex of s.train) {
+      let features = f(ex.text, langOf(ex, s));
+      if (d >= 0 && constOnly) {
+        const out = new Int32Array(features.length + 1);
+        out.set(features);
+        out[features.length] = domainBase + d;
+        features = out;
+      } else if (d >= 0) {
+        // Copies of the base ids in the set's training-only block.
+        let n = 0;
+        while (n < features.length && features[n]! < spec.buckets) n++;
+        const out = new Int32Array(features.length + n);
+        out.set(features);
+        for (let j = 0; j < n; j++) out[features.length + j] = features[j]! + domainBase + d * spec.buckets;
+        features = out;
+      }
+      items.push({ features, label: ex.label, weight: sw * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)), ...(binaryLoss && s.binary ? { classes: [0, 2] } : {}) });
+    }
   }
   const mean = items.reduce((a, it) => a + it.weight, 0) / items.length;
   for (const it of items) it.weight /= mean;
@@ -83,20 +165,25 @@ function validReport(ws: HeadWeights[], vf: Int32Array[][]): { mean: number; per
   return { mean: sum / Object.keys(per).length, per, negPR };
 }
 
+const domainBase = extraStart + EXTRA_ROWS;
 const cache = new Map<string, { items: TrainItem[]; vf: Int32Array[][] }>();
 for (const c of cfgs) {
   const t0 = performance.now();
   const hp = resolveHyper(parseHyper(c.hyper ?? ''));
-  const key = `lc${hp.lexCount}`;
-  if (!cache.has(key)) {
-    const f = (t: string, l: string): Int32Array => feats(t, l, hp.lexCount === 1);
-    cache.set(key, { items: trainItems(resolveHyper(), f), vf: inDomain.map((s) => s.valid.map((e) => f(e.text, langOf(e, s)))) });
-  }
+  const key = `lc${hp.lexCount}/${JSON.stringify(c.feat ?? {})}/${c.copies ?? ''}`;
+  const f0 = (t: string, l: string): Int32Array => withFeat(feats(t, l, hp.lexCount === 1), t, l, c.feat);
+  const f = c.copies === 'words' ? (t: string, l: string): Int32Array => wordCopies(f0(t, l), t) : f0;
+  if (!cache.has(key)) cache.set(key, { items: [], vf: inDomain.map((s) => s.valid.map((e) => f(e.text, langOf(e, s)))) });
   const { vf } = cache.get(key)!;
-  const items = trainItems(hp, (t: string, l: string): Int32Array => feats(t, l, hp.lexCount === 1), c.augment);
-  const rows = spec.buckets * (1 + languageRows.length);
+  const groupNames = c.domain ? [...new Set(inDomain.map((s) => c.domain!.groups?.[s.name] ?? s.name))] : [];
+  const domainOf = c.domain ? (set: string): number => groupNames.indexOf(c.domain!.groups?.[set] ?? set) : undefined;
+  const items = trainItems(hp, f, c.augment, domainOf, c.binaryLoss === true, c.domain?.constOnly === true, c.setPower ?? 1);
+  if (c.feat) console.error(`${c.name}: prototype features fired ${JSON.stringify(featHits)} (training and validation texts, cumulative)`);
+  const rows = domainBase + groupNames.length * (c.domain?.constOnly ? 1 : spec.buckets);
   const init = hp.lexPrior > 0 ? lexiconPrior(lexEntries, { spec, languageRows, numClasses: 3, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling }) : undefined;
-  let lrScale: Float32Array | undefined = hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, 3, hp.nbScale) : undefined;
+  // nbScope 1 as in train.ts: the factors only in the language blocks outside NB_SCOPE_EXCLUDED.
+  const scopeBlocks = !c.nbBlocks && hp.nbScope === 1 ? languageRows.map((l, b) => (NB_SCOPE_EXCLUDED.includes(l) ? -1 : b + 1)).filter((b) => b > 0) : undefined;
+  let lrScale: Float32Array | undefined = hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, 3, hp.nbScale, scopeBlocks) : undefined;
   if (lrScale && c.nbBlocks) {
     // NB scaling only in the named language blocks: every other row back to factor 1.
     const keep = new Set(c.nbBlocks.map((l) => languageRows.indexOf(l) + 1));
@@ -112,7 +199,7 @@ for (const c of cfgs) {
   const members: HeadWeights[][] = [];
   const memberLines: string[] = [];
   for (const s of c.seeds ?? [seed]) {
-    const tr = new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: 3, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed: s, ...(init ? { init } : {}), ...(lrScale ? { lrScale } : {}) });
+    const tr = new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: 3, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed: s, ...(init ? { init } : {}), ...(lrScale ? { lrScale } : {}), ...(c.domain ? { normBelow: domainBase, extraDropout: c.domain.dropout ?? 0 } : {}), ...(c.loss ?? {}) });
     const shuffle = rng(s ^ 0x5eed);
     const its = items.slice();
     let best = { f: -1, epoch: 0, w: tr.snapshot() };

@@ -35,7 +35,11 @@ export interface TrainConfig {
 }
 
 /** `targets` (0/1 per class, length numClasses) is required when the config is multi-label; `label` is then ignored. */
-export interface TrainItem { features: Int32Array; label: number; weight: number; targets?: Float32Array }
+export interface TrainItem {
+  features: Int32Array; label: number; weight: number; targets?: Float32Array;
+  /** Linear trainer only: the classes this text's set can label (a negative/positive-only set: [0, 2]); default all. */
+  classes?: readonly number[];
+}
 
 /** Small seeded PRNG (mulberry32, the engine's one): reproducible shuffles and dropout. */
 export const rng: (seed: number) => () => number = seededRandom;
