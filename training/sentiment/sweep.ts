@@ -40,7 +40,7 @@ import { rng, type HeadWeights, type TrainItem } from './trainer.ts';
  * rows are not used on validation (dropped at export), do not count in the sqrt-n normaliser, and a share
  * `dropout` of the texts is seen without them.
  */
-interface FeatCfg { kinds?: boolean; any?: boolean; negPos?: boolean; place?: 'block' | 'extra' }
+interface FeatCfg { kinds?: boolean; any?: boolean; negPos?: boolean; place?: 'block' | 'extra'; charLangs?: string[]; charN?: number[] }
 /** `constOnly`: one constant id per group instead of copies of every id (a per-set class prior, training only). */
 interface DomainCfg { groups?: Record<string, string>; dropout?: number; constOnly?: boolean }
 /** `loss`: training-loss variants of the linear trainer (linear.ts labelSmoothing, focalGamma, classLr). */
@@ -91,9 +91,18 @@ function withFeat(f: Int32Array, t: string, lang: string, fc: FeatCfg | undefine
     const table = signs.get(l);
     if (table && tokenize(t).some((tk) => tk.kind === 'word' && tk.neg && !tk.intensifier && table.sign(wordHash(tk.text)) > 0)) names.push('negpos');
   }
-  if (names.length === 0) return f;
+  // Longer character n-grams of the words (padded ^word$), in the language block only, for the languages named.
+  const chars: number[] = [];
+  if (fc.charLangs?.includes(l) && block >= 0) {
+    for (const tk of tokenize(t)) {
+      if (tk.kind !== 'word') continue;
+      const w = `^${tk.text}$`;
+      for (const n of fc.charN ?? [5]) for (let i = 0; i + n <= w.length; i++) chars.push(protoId(`c${n}:${w.slice(i, i + n)}`) + (block + 1) * spec.buckets);
+    }
+  }
+  if (names.length === 0 && chars.length === 0) return f;
   for (const n of names) featHits[n] = (featHits[n] ?? 0) + 1;
-  const ids = names.map((n) => (fc.place === 'extra' ? extraStart + (protoId(n) % EXTRA_ROWS) : protoId(n) + (block + 1) * spec.buckets));
+  const ids = [...names.map((n) => (fc.place === 'extra' ? extraStart + (protoId(n) % EXTRA_ROWS) : protoId(n) + (block + 1) * spec.buckets)), ...new Set(chars)];
   const out = new Int32Array(f.length + ids.length);
   out.set(f);
   out.set(ids, f.length);
