@@ -14,6 +14,7 @@ import { CombinedModel, type PartWeights } from '../../engine/model/combined.ts'
 import { headExpectation, headFolders } from '../../engine/model/heads.ts';
 import { DEFAULT_MODEL_DIR, initBackend, modelFeatures, readLexiconSigns, readModelFolder, type ModelManifest } from '../../engine/model/index.ts';
 import { TfCombinedModel } from './tfForward.ts';
+import { seededRandom } from '../../engine/util/random.ts';
 
 const TOLERANCE = 1e-6;
 
@@ -114,24 +115,12 @@ describe('the shipped model', () => {
   });
 });
 
-/** mulberry32: reproducible random weights. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 describe('small random models', () => {
   const buckets = 512;
   const blocks = 3; // base rows plus two language blocks for the own tables
   /** The same parts each time for one seed. */
   const parts = (seed: number): PartWeights[] => {
-    const r = rng(seed);
+    const r = seededRandom(seed);
     const t = (shape: number[]) => tf.tensor(Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => (r() - 0.5) * 4), shape, 'float32');
     const dense = (dim: number, hidden: number, k: number): tf.NamedTensorMap => hidden > 0
       ? { 'hidden/kernel': t([dim, hidden]), 'hidden/bias': t([hidden]), 'output/kernel': t([hidden, k]), 'output/bias': t([k]) }
@@ -150,7 +139,7 @@ describe('small random models', () => {
   };
 
   it('match the TF.js forward pass part by part, empty texts and language copies included', async () => {
-    const r = rng(7);
+    const r = seededRandom(7);
     const features = Array.from({ length: 300 }, (_, i) => {
       if (i % 50 === 0) return new Int32Array(0);
       const n = 1 + Math.floor(r() * 40);
