@@ -30,6 +30,8 @@ export interface TrainReport {
   bestEpoch: number;
   validMacroF1ByEpoch: number[];
   trainExamples: number;
+  /** Set when the shipped model was trained again on training + validation for the chosen epochs (hyper refit=1). */
+  refit?: { trainExamples: number; epochs: number };
   wallSec: number;
   /** In-domain held-out parts, one per set. */
   sets: SetReport[];

@@ -48,7 +48,7 @@ interface LossCfg { labelSmoothing?: number; focalGamma?: number; classLr?: numb
 /** `binaryLoss`: the texts of negative/positive-only sets are trained with a softmax over those two classes. */
 /** `copies: 'words'`: the language copies only of the word n-grams (not the character n-grams); serving would need the same. */
 /** `setPower`: each set's total weight proportional to (its training size)^p instead of its size (p = 1: as shipped); cx-seed keeps its weight. */
-interface Cfg { setPower?: number; copies?: 'words'; binaryLoss?: boolean; loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
+interface Cfg { trainFrac?: number; setPower?: number; copies?: 'words'; binaryLoss?: boolean; loss?: LossCfg; feat?: FeatCfg; domain?: DomainCfg; augment?: { from: string; as: string; weight: number }[]; separate?: boolean; nbBlocks?: string[]; name: string; hyper?: string; seeds?: number[]; epochs?: number; blockLr?: Record<string, number>; avgEpochs?: number[] }
 
 const dataDir = process.argv[2] ?? '../shared/data';
 const seed = 42;
@@ -109,7 +109,7 @@ function withFeat(f: Int32Array, t: string, lang: string, fc: FeatCfg | undefine
   return out;
 }
 
-function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number, binaryLoss = false, constOnly = false, setPower = 1): TrainItem[] {
+function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment: Cfg['augment'] = [], domainOf?: (set: string) => number, binaryLoss = false, constOnly = false, setPower = 1, trainFrac = 1): TrainItem[] {
   // Size-tempered set weights: a set of n texts weighs n^p in all, scaled so the sets (cx-seed aside) keep their total.
   const sized = inDomain.filter((s) => s.name !== 'cx-seed');
   const total = sized.reduce((a, s) => a + s.train.length, 0), tempered = sized.reduce((a, s) => a + s.train.length ** setPower, 0);
@@ -123,7 +123,9 @@ function trainItems(hp: Hyper, f: (t: string, l: string) => Int32Array, augment:
     const k = counts.filter((c) => c > 0).length;
     for (const ex of s.train) items.push({ features: f(ex.text, a.as), label: ex.label, weight: a.weight * Math.min(hp.classWeightCap, s.train.length / (k * counts[ex.label]!)) });
   }
-  for (const s of inDomain) {
+  for (const full of inDomain) {
+    // trainFrac < 1: a fixed share of every set's training texts (by a hash of the text), to see what more data is worth.
+    const s = trainFrac < 1 ? { ...full, train: full.train.filter((ex) => hashString(`frac\u0001${ex.text}`) / 2 ** 32 < trainFrac) } : full;
     const counts = [0, 0, 0];
     for (const ex of s.train) counts[ex.label]!++;
     const k = counts.filter((c) => c > 0).length;
@@ -186,7 +188,7 @@ for (const c of cfgs) {
   const { vf } = cache.get(key)!;
   const groupNames = c.domain ? [...new Set(inDomain.map((s) => c.domain!.groups?.[s.name] ?? s.name))] : [];
   const domainOf = c.domain ? (set: string): number => groupNames.indexOf(c.domain!.groups?.[set] ?? set) : undefined;
-  const items = trainItems(hp, f, c.augment, domainOf, c.binaryLoss === true, c.domain?.constOnly === true, c.setPower ?? 1);
+  const items = trainItems(hp, f, c.augment, domainOf, c.binaryLoss === true, c.domain?.constOnly === true, c.setPower ?? 1, c.trainFrac ?? 1);
   if (c.feat) console.error(`${c.name}: prototype features fired ${JSON.stringify(featHits)} (training and validation texts, cumulative)`);
   const rows = domainBase + groupNames.length * (c.domain?.constOnly ? 1 : spec.buckets);
   const init = hp.lexPrior > 0 ? lexiconPrior(lexEntries, { spec, languageRows, numClasses: 3, strength: hp.lexPrior, negated: hp.lexNeg, shared: hp.lexShared, sibling: hp.lexSibling }) : undefined;

@@ -13,7 +13,7 @@ import { NB_SCOPE_EXCLUDED, resolveHyper, type Hyper } from './config.ts';
 import { loadOwnSet, loadSentimentSets, OUT_OF_DOMAIN_SETS, SEED_SET, SENTIMENT_SETS, type LabelledSet } from './data.ts';
 import { fitClassBias, fitTemperature, foldClassBias, foldTemperature, forwardLogits } from './calibrate.ts';
 import { evaluateFolder, langOf } from './evaluate.ts';
-import { exportModel } from './export.ts';
+import { exportModel, type ExportInput } from './export.ts';
 import { describeOffsets, fitFolderOffsets, storeClassOffsets, validationGroups } from './offsets.ts';
 import { describeScales, fitScalesOnGroups, scaleGroups, storeClassScales } from './scales.ts';
 import { classificationReport } from '../eval/metrics.ts';
@@ -72,6 +72,21 @@ function trainItems(sets: readonly LabelledSet[], feats: (t: string, lang: strin
   const mean = items.reduce((a, it) => a + it.weight, 0) / Math.max(1, items.length);
   for (const it of items) it.weight /= mean;
   return items;
+}
+
+/** One shuffled pass over `items` (shuffled in place) in batches; returns the mean batch loss. */
+function trainEpoch(trainer: { trainBatch(items: readonly TrainItem[]): number }, items: TrainItem[], batchSize: number, shuffle: () => number, onStep: (batch: number, meanLoss: number) => void): number {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(shuffle() * (i + 1));
+    [items[i], items[j]] = [items[j]!, items[i]!];
+  }
+  const steps = Math.ceil(items.length / batchSize);
+  let loss = 0;
+  for (let b = 0; b < steps; b++) {
+    loss += trainer.trainBatch(items.slice(b * batchSize, (b + 1) * batchSize));
+    if (b % 20 === 0 || b === steps - 1) onStep(b, loss / (b + 1));
+  }
+  return loss / Math.max(1, steps);
 }
 
 function seedTrainCounts(sets: readonly LabelledSet[]): { seedTrain?: Record<string, number> } {
@@ -145,9 +160,9 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   const nbBlocks = hp.nbScope === 1 ? (languageRows ?? []).map((l, b) => (NB_SCOPE_EXCLUDED.includes(l) ? -1 : b + 1)).filter((b) => b > 0) : undefined;
   const lrScale = linear && hp.nbScale > 0 ? nbLrScale(items, rows, spec.buckets, SENTIMENT_LABELS.length, hp.nbScale, nbBlocks) : undefined;
   if (lrScale) log(`NBSVM scaling: beta ${hp.nbScale} (per-weight learning-rate factors from the training texts' naive-Bayes log-count ratios)${nbBlocks ? ` in the language blocks ${nbBlocks.map((b) => languageRows![b - 1]).join(', ')} only` : ' in every row'}`);
-  const trainer = linear
-    ? new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed, ...(init ? { init } : {}), ...(lrScale ? { lrScale } : {}) })
-    : new EmbeddingBagTrainer(cfg);
+  const linearTrainer = (scale: Float32Array | undefined): LinearBagTrainer =>
+    new LinearBagTrainer({ rows, buckets: spec.buckets, numClasses: SENTIMENT_LABELS.length, lr: hp.linearLr, l2: hp.l2, langDropout: hp.langDropout, langLrScale: hp.langLrScale, seed, ...(init ? { init } : {}), ...(scale ? { lrScale: scale } : {}) });
+  const trainer = linear ? linearTrainer(lrScale) : new EmbeddingBagTrainer(cfg);
   const pooling = linear ? 'sqrtn' : 'mean';
   const shuffle = rng(seed ^ 0x5eed);
   const byEpoch: number[] = [];
@@ -158,17 +173,9 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
       const elapsed = performance.now() - t0;
       const perEpoch = epoch > 1 ? (performance.now() - tTrain) / (epoch - 1) : 0;
       if (epoch > 1 && elapsed + perEpoch > budgetMs) { log(`time budget reached: stopping after epoch ${epoch - 1}`); break; }
-      for (let i = items.length - 1; i > 0; i--) {
-        const j = Math.floor(shuffle() * (i + 1));
-        [items[i], items[j]] = [items[j]!, items[i]!];
-      }
-      let loss = 0;
-      for (let b = 0; b < stepsPerEpoch; b++) {
-        loss += trainer.trainBatch(items.slice(b * hp.batchSize, (b + 1) * hp.batchSize));
-        if (b % 20 === 0 || b === stepsPerEpoch - 1) {
-          progress.step((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, { epoch: `${epoch}/${maxEpochs}`, loss: loss / (b + 1) });
-        }
-      }
+      const loss = trainEpoch(trainer, items, hp.batchSize, shuffle, (b, l) => {
+        progress.step((epoch - 1) * stepsPerEpoch + b + 1, maxEpochs * stepsPerEpoch, { epoch: `${epoch}/${maxEpochs}`, loss: l });
+      });
       // Sets without a validation part (the hand-written seed) take no part in the choice.
       const judged = inDomain.map((s, k) => ({ s, k })).filter(({ s }) => s.valid.length > 0);
       const f1s = judged.map(({ s, k }) => {
@@ -177,7 +184,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
       });
       const mean = f1s.reduce((a, b) => a + b, 0) / Math.max(1, f1s.length);
       byEpoch.push(mean);
-      log(`epoch ${epoch}: loss ${(loss / stepsPerEpoch).toFixed(4)}, validation mean macro-F1 ${mean.toFixed(4)} (${judged.map(({ s }, j) => `${s.name} ${f1s[j]!.toFixed(3)}`).join(', ')})`);
+      log(`epoch ${epoch}: loss ${loss.toFixed(4)}, validation mean macro-F1 ${mean.toFixed(4)} (${judged.map(({ s }, j) => `${s.name} ${f1s[j]!.toFixed(3)}`).join(', ')})`);
       if (mean > best.f1) best = { f1: mean, epoch, weights: trainer.snapshot() };
     }
   } finally {
@@ -194,8 +201,8 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
     shipped = foldClassBias(shipped, classBias);
     log(`class offsets for validation macro-F1: negative ${classBias[0]!.toFixed(2)}, neutral ${classBias[1]!.toFixed(2)} (added to the output bias)`);
   }
-  let manifest = await exportModel({
-    outDir: opts.outDir, name: 'sentiment-v1', weights: shipped, featurizer: spec,
+  const exportSpec: Omit<ExportInput, 'weights'> = {
+    outDir: opts.outDir, name: 'sentiment-v1', featurizer: spec,
     ...(lexFile ? { lexiconCounts: writeLexiconFile(opts.outDir, lexFile) } : {}),
     architecture: linear
       ? { type: 'embedding-bag', pooling, dim: SENTIMENT_LABELS.length, hidden: 0, ...(languageRows ? { languageRows } : {}) }
@@ -208,7 +215,8 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
         ? { ...hp, optimizer: 'per-example AdaGrad on the rows, SGD on the bias', maxEpochs }
         : { ...hp, optimizer: 'adam (head: tf.train.adam; embedding rows: lazy Adam)', lrSchedule: 'linear decay of embedding lr over maxEpochs', maxEpochs },
     },
-  });
+  };
+  let manifest = await exportModel({ ...exportSpec, weights: shipped });
   log(`wrote ${opts.outDir} (${manifest.version}, best epoch ${best.epoch})`);
 
   // Per-language logit scales (after the global temperature), then class offsets on the scaled
@@ -221,6 +229,31 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   manifest = storeClassOffsets(opts.outDir, manifest, fit, hp.classOffsets === 1);
   log(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
 
+  // Refit: the chosen number of epochs again from the start, on the training and validation parts
+  // together; the calibration fitted above on validation (with the first model) is kept.
+  let refit: { trainExamples: number; epochs: number } | undefined;
+  if (linear && hp.refit === 1 && inDomain.some((s) => s.valid.length > 0)) {
+    const all = inDomain.map((s) => ({ ...s, train: [...s.train, ...s.valid] }));
+    const allItems = trainItems(all, feats, hp);
+    const allScale = hp.nbScale > 0 ? nbLrScale(allItems, rows, spec.buckets, SENTIMENT_LABELS.length, hp.nbScale, nbBlocks) : undefined;
+    const second = linearTrainer(allScale);
+    const reshuffle = rng(seed ^ 0x5eed);
+    progress.stage('sentiment refit');
+    const allSteps = Math.ceil(allItems.length / hp.batchSize);
+    for (let epoch = 1; epoch <= best.epoch; epoch++) {
+      const loss = trainEpoch(second, allItems, hp.batchSize, reshuffle, (b, l) => {
+        progress.step((epoch - 1) * allSteps + b + 1, best.epoch * allSteps, { epoch: `${epoch}/${best.epoch}`, loss: l });
+      });
+      log(`refit epoch ${epoch}/${best.epoch} on ${allItems.length} training + validation texts: loss ${loss.toFixed(4)}`);
+    }
+    refit = { trainExamples: allItems.length, epochs: best.epoch };
+    const kept = { classScales: manifest.classScales, classOffsets: manifest.classOffsets };
+    manifest = await exportModel({ ...exportSpec, weights: foldTemperature(second.snapshot(), temperature), training: { ...exportSpec.training, refit } });
+    manifest = storeClassScales(opts.outDir, manifest, scaleFit, kept.classScales !== undefined);
+    manifest = storeClassOffsets(opts.outDir, manifest, fit, kept.classOffsets !== undefined);
+    log(`wrote ${opts.outDir} (${manifest.version}): refit on training + validation, ${best.epoch} epochs, with the calibration of the first model`);
+  }
+
   // Held-out figures through the shipped inference path.
   const figures = await evaluateFolder({
     outDir: opts.outDir, sets, inDomain, languageRows: languageRows !== undefined, biasTable: opts.biasTable !== false, progress,
@@ -229,7 +262,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
   });
   const report: TrainReport = {
     modelVersion: manifest.version, outDir: opts.outDir, backend, seed, epochsRun: byEpoch.length, bestEpoch: best.epoch,
-    validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length,
+    validMacroF1ByEpoch: byEpoch.map((x) => Number(x.toFixed(4))), trainExamples: items.length, ...(refit ? { refit } : {}),
     wallSec: Math.round((performance.now() - t0) / 100) / 10, ...figures,
     ...seedTrainCounts(inDomain),
   };
