@@ -79,4 +79,19 @@ describe('training on your own tickets', () => {
     expect(report.trainExamples).toBe(loadOwnSet(join(dir, 'tickets.jsonl'), 7).train.length);
     expect(report.negativeBias).toBeUndefined();
   }, 120_000);
+
+  it('refit=1 ships a model trained again on training + validation, with the calibration fitted before', async () => {
+    const out = join(dir, 'model-refit');
+    const set = loadOwnSet(join(dir, 'tickets.jsonl'), 7);
+    const report = await trainSentiment({ dataDir: join(dir, 'no-public-data-here'), outDir: out, sets: [], ownFiles: [join(dir, 'tickets.jsonl')], seed: 7, epochs: 3, biasTable: false, hyper: { refit: 1 } });
+    expect(report.trainExamples).toBe(set.train.length);
+    expect(report.refit).toEqual({ trainExamples: set.train.length + set.valid.length, epochs: report.bestEpoch });
+    const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as { version: string; training: { refit?: unknown }; classScales?: Record<string, number> };
+    expect(manifest.training.refit).toEqual(report.refit);
+    expect(manifest.version).toBe(report.modelVersion);
+    // The scales in the manifest are the ones fitted on validation with the first model (reported in metrics.json).
+    expect(manifest.classScales ?? {}).toEqual(report.classScales!.applied ? report.classScales!.fitted : {});
+    expect(await readFile(join(out, 'MODEL_CARD.md'), 'utf8')).toContain('trained once more from the start');
+  }, 120_000);
 });
+

@@ -100,7 +100,7 @@ export const DEFAULT_HYPER: Hyper = {
   dim: 32, hidden: 0, buckets: 1 << 18, maxFeatures: 1024, batchSize: 128, lr: 0.005, embLr: 0.004,
   featureDropout: 0.3, weightDecay: 0, classWeightCap: 3, setWeights: { 'cx-seed': 10 }, tuneClassBias: 0,
   linear: 1, langRows: 1, langDropout: 0.1, langLrScale: 1, linearLr: 0.1, l2: 1e-6, charMax: 4, wordNgrams: 2,
-  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0, nbScale: 0.5, nbScope: 1, classOffsets: 0, classScales: 1, lexCount: 1, refit: 1,
+  lexPrior: 3, lexNeg: 0.5, lexShared: 0.5, lexSibling: 0, nbScale: 0.5, nbScope: 1, classOffsets: 0, classScales: 1, lexCount: 1, refit: 0,
 };
 
 /** Language blocks that keep NB factor 1 with nbScope=1 (with the shared rows): the language with most of the data, and the mixed block. */

@@ -34,6 +34,8 @@ export interface FolderEvaluation {
   biasTable?: boolean;
   /** Fitted class offsets and whether the manifest holds them: the before/after table. */
   offsets?: Omit<OffsetsReport, 'heldOut'>;
+  /** The model was trained on the validation parts too (refit=1). */
+  validSeen?: boolean;
   /** Fitted class scales and whether the manifest holds them: the ECE before/after table. */
   scales?: Omit<ScalesReport, 'heldOut'>;
   progress?: Progress;
@@ -61,7 +63,7 @@ export async function evaluateFolder(o: FolderEvaluation): Promise<HeldOutFigure
   let quantValid = 0;
   const validated = o.inDomain.filter((s) => s.valid.length > 0);
   for (const s of validated) quantValid += (await evaluate(scorer, s, 'valid')).macroF1 / validated.length;
-  progress.line(`shipped (uint8) weights: validation mean macro-F1 ${quantValid.toFixed(4)}`);
+  progress.line(`shipped (uint8) weights: validation mean macro-F1 ${quantValid.toFixed(4)}${o.validSeen ? ' (the model was refit on these texts: a check of the export, not a validation figure)' : ''}`);
   const setReports: SetReport[] = [];
   // Sets without a test part (our written training seed, tested on cx-handwritten) get no row.
   const tested = o.inDomain.filter((s) => s.test.length > 0);

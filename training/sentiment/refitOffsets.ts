@@ -50,6 +50,24 @@ export async function fitOffsetsOnFolder(o: RefitOptions): Promise<TrainReport> 
   const applyScales = o.hyper?.classScales !== undefined ? o.hyper.classScales === 1
     : prevScales ?? resolveHyper(stored.classScales !== undefined ? { classScales: stored.classScales } : {}).classScales === 1;
 
+  // A model refit on training + validation (refit=1) has seen the validation parts: fitting on them
+  // again would make it overconfident. Its scales and offsets (fitted with the first model) stay;
+  // the held-out parts are re-scored and the card rewritten.
+  if (t['refit'] !== undefined) {
+    if (o.hyper?.classScales !== undefined || o.hyper?.classOffsets !== undefined) {
+      throw new Error(`${manifestPath} was refit on training + validation (training.refit), so its validation parts cannot fit new scales or offsets: retrain with --hyper refit=0,classScales=...,classOffsets=... instead`);
+    }
+    if (!metrics.classScales || !metrics.classOffsets) throw new Error(`${join(o.outDir, 'metrics.json')} lacks the scales or offsets fitted at training: retrain`);
+    progress.line('model refit on training + validation: keeping the scales and offsets fitted at training with the first model; re-scoring the held-out parts');
+    const { heldOut: _so, ...scales } = metrics.classScales;
+    const { heldOut: _oo, ...offsets } = metrics.classOffsets;
+    const figures = await evaluateFolder({ outDir: o.outDir, sets, inDomain, validSeen: true, languageRows: (manifest.architecture.languageRows ?? []).length > 0, progress, offsets, scales });
+    const { negativeBias: _nb, classOffsets: _co, classScales: _cs, ...kept } = metrics;
+    const report: TrainReport = { ...kept, outDir: o.outDir, modelVersion: manifest.version, ...figures };
+    writeReport(report, manifest);
+    return report;
+  }
+
   // Scales first (they multiply the logits before the offsets), then the offsets on the scaled logits.
   const groups = validationGroups(o.outDir, inDomain.filter((s) => s.valid.length > 0), langOf);
   const scaleFit = fitScalesOnGroups(groups);

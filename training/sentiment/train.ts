@@ -256,7 +256,7 @@ export async function trainSentiment(opts: TrainOptions): Promise<TrainReport> {
 
   // Held-out figures through the shipped inference path.
   const figures = await evaluateFolder({
-    outDir: opts.outDir, sets, inDomain, languageRows: languageRows !== undefined, biasTable: opts.biasTable !== false, progress,
+    outDir: opts.outDir, sets, inDomain, validSeen: refit !== undefined, languageRows: languageRows !== undefined, biasTable: opts.biasTable !== false, progress,
     offsets: { ...fit, applied: manifest.classOffsets !== undefined },
     scales: { ...scaleFit, applied: manifest.classScales !== undefined },
   });
