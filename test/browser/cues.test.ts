@@ -177,7 +177,8 @@ describe.skipIf(!haveChromium)('engine cues and alerts in Chromium', () => {
     engine.feed.broadcastAlert({ ...base, status: 'resolved', text: 'call: p95 latency back to 0.3 s', tsMs: Date.now() });
     await board.waitForFunction(() => document.querySelector('#alerts li[data-alert-id="lat-1"]')?.classList.contains('resolved'), undefined, { timeout: LIVE_MS });
     expect(await row.getAttribute('data-status')).toBe('resolved');
-    expect(Number(await row.evaluate((li) => getComputedStyle(li).opacity))).toBeLessThan(1);
+    // It fades (a 1.5 s CSS transition from 1, so the first frame after the class change can still read 1).
+    await board.waitForFunction(() => Number(getComputedStyle(document.querySelector('#alerts li[data-alert-id="lat-1"]')!).opacity) < 1, undefined, { timeout: LIVE_MS });
     // A resolved alert no longer counts as open.
     expect(await board.locator('#alerts li:not(.resolved)[data-alert-id="lat-1"]').count()).toBe(0);
     expect(pageErrors(board)).toEqual([]);
