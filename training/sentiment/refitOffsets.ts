@@ -14,7 +14,7 @@ import { loadSentimentSets } from './data.ts';
 import { evaluateFolder, langOf } from './evaluate.ts';
 import { describeOffsets, fitFolderOffsets, storeClassOffsets, validationGroups } from './offsets.ts';
 import { describeScales, fitScalesOnGroups, scaleGroups, storeClassScales } from './scales.ts';
-import type { TrainReport } from './report.ts';
+import type { OffsetsReport, ScalesReport, TrainReport } from './report.ts';
 import { writeReport } from './train.ts';
 
 export interface RefitOptions {
@@ -53,33 +53,32 @@ export async function fitOffsetsOnFolder(o: RefitOptions): Promise<TrainReport> 
   // A model refit on training + validation (refit=1) has seen the validation parts: fitting on them
   // again would make it overconfident. Its scales and offsets (fitted with the first model) stay;
   // the held-out parts are re-scored and the card rewritten.
-  if (t['refit'] !== undefined) {
+  const refit = t['refit'] !== undefined;
+  let offsets: Omit<OffsetsReport, 'heldOut'>, scales: Omit<ScalesReport, 'heldOut'>;
+  if (refit) {
     if (o.hyper?.classScales !== undefined || o.hyper?.classOffsets !== undefined) {
       throw new Error(`${manifestPath} was refit on training + validation (training.refit), so its validation parts cannot fit new scales or offsets: retrain with --hyper refit=0,classScales=...,classOffsets=... instead`);
     }
     if (!metrics.classScales || !metrics.classOffsets) throw new Error(`${join(o.outDir, 'metrics.json')} lacks the scales or offsets fitted at training: retrain`);
     progress.line('model refit on training + validation: keeping the scales and offsets fitted at training with the first model; re-scoring the held-out parts');
-    const { heldOut: _so, ...scales } = metrics.classScales;
-    const { heldOut: _oo, ...offsets } = metrics.classOffsets;
-    const figures = await evaluateFolder({ outDir: o.outDir, sets, inDomain, validSeen: true, languageRows: (manifest.architecture.languageRows ?? []).length > 0, progress, offsets, scales });
-    const { negativeBias: _nb, classOffsets: _co, classScales: _cs, ...kept } = metrics;
-    const report: TrainReport = { ...kept, outDir: o.outDir, modelVersion: manifest.version, ...figures };
-    writeReport(report, manifest);
-    return report;
+    const { heldOut: _so, ...keptScales } = metrics.classScales;
+    const { heldOut: _oo, ...keptOffsets } = metrics.classOffsets;
+    scales = keptScales;
+    offsets = keptOffsets;
+  } else {
+    // Scales first (they multiply the logits before the offsets), then the offsets on the scaled logits.
+    const groups = validationGroups(o.outDir, inDomain.filter((s) => s.valid.length > 0), langOf);
+    const scaleFit = fitScalesOnGroups(groups);
+    manifest = storeClassScales(o.outDir, manifest, scaleFit, applyScales);
+    progress.line(`class scales (validation NLL): ${describeScales(scaleFit.fitted)}; ${manifest.classScales ? `applied (${manifest.version})` : 'reported, not applied'}`);
+    const fit = fitFolderOffsets(scaleGroups(groups, manifest.classScales ?? {}));
+    manifest = storeClassOffsets(o.outDir, manifest, fit, apply);
+    progress.line(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
+    offsets = { ...fit, applied: manifest.classOffsets !== undefined };
+    scales = { ...scaleFit, applied: manifest.classScales !== undefined };
   }
-
-  // Scales first (they multiply the logits before the offsets), then the offsets on the scaled logits.
-  const groups = validationGroups(o.outDir, inDomain.filter((s) => s.valid.length > 0), langOf);
-  const scaleFit = fitScalesOnGroups(groups);
-  manifest = storeClassScales(o.outDir, manifest, scaleFit, applyScales);
-  progress.line(`class scales (validation NLL): ${describeScales(scaleFit.fitted)}; ${manifest.classScales ? `applied (${manifest.version})` : 'reported, not applied'}`);
-  const fit = fitFolderOffsets(scaleGroups(groups, manifest.classScales ?? {}));
-  manifest = storeClassOffsets(o.outDir, manifest, fit, apply);
-  progress.line(`class offsets (validation): ${describeOffsets(fit.fitted)}; ${manifest.classOffsets ? `applied (${manifest.version})` : 'reported, not applied'}`);
   const figures = await evaluateFolder({
-    outDir: o.outDir, sets, inDomain, languageRows: (manifest.architecture.languageRows ?? []).length > 0, progress,
-    offsets: { ...fit, applied: manifest.classOffsets !== undefined },
-    scales: { ...scaleFit, applied: manifest.classScales !== undefined },
+    outDir: o.outDir, sets, inDomain, validSeen: refit, languageRows: (manifest.architecture.languageRows ?? []).length > 0, progress, offsets, scales,
   });
   const { negativeBias: _nb, classOffsets: _co, classScales: _cs, ...kept } = metrics;
   const report: TrainReport = { ...kept, outDir: o.outDir, modelVersion: manifest.version, ...figures };
