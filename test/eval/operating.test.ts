@@ -5,13 +5,24 @@ import { classificationReport } from '../../training/eval/metrics.ts';
 import { EVAL_LABELS, type EvalLabel } from '../../training/eval/labels.ts';
 import { formatOperatingPoints, operatingPoints, probsOf, threshold, type Probs } from '../../training/eval/operating.ts';
 import { evaluateFile } from '../../training/eval/run.ts';
+import { sentimentAt } from '../../engine/model/outputs.ts';
+import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
 
-/** Labels as the engine chooses them: argmax after adding `bias` to the negative logit (exact ties do not occur with random doubles). */
+/** Labels as the engine chooses them: its own sentimentAt with `bias` on the negative logit. */
 function labelsWithBias(probs: readonly Probs[], bias: number): EvalLabel[] {
-  return probs.map((p) => {
-    const z = [Math.log(p[0]) + bias, Math.log(p[1]), Math.log(p[2])];
-    return z.indexOf(Math.max(...z)) as EvalLabel;
-  });
+  return probs.map((p) => SENTIMENT_LABELS.indexOf(sentimentAt(p, 0, bias).label) as EvalLabel);
+}
+
+/**
+ * True when some text sits within 1e-9 of turning negative at one of the biases: there the two
+ * computations (the engine's e^bias product, the thresholds' logarithms) may round to opposite
+ * sides, so the comparison says nothing about the method. Exact ties are tested on their own.
+ */
+function nearTie(probs: readonly Probs[], biases: readonly number[]): boolean {
+  return probs.some((p) => {
+    const t = threshold(p, false);
+    return biases.some((b) => Math.abs(t - b) < 1e-9);
+  }) || probs.some((p) => Math.abs(p[1] - p[2]) < 1e-12);
 }
 
 const probsArb = fc.tuple(fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }), fc.double({ min: 0.01, max: 1, noNaN: true }))
@@ -36,6 +47,7 @@ describe('negative operating points', () => {
         return [e / z, p[1] / z, p[2] / z];
       });
       const op = operatingPoints(truth, probs, false, scored, { shifts: [-1, -0.25, 0, 0.4, 1.3] });
+      fc.pre(!nearTie(rows.map((r) => r[1]), op.table.map((pt) => pt.bias)));
       for (const pt of op.table) {
         const pred = labelsWithBias(rows.map((r) => r[1]), pt.bias);
         const r = classificationReport(truth, pred, EVAL_LABELS);
@@ -44,6 +56,14 @@ describe('negative operating points', () => {
         expect(pt.macroF1).toBeCloseTo(r.macroF1, 9);
       }
     }), { numRuns: 200 });
+  });
+
+  it('an exact tie counts as the engine decides it: negative over the rest, positive over neutral', () => {
+    const even: Probs = [1 / 3, 1 / 3, 1 / 3];
+    expect(sentimentAt(even, 0, 0).label).toBe('negative');
+    const op = operatingPoints([0, 2], [even, [0.2, 0.4, 0.4]], false, 0, { shifts: [0] });
+    expect(op.table[0]).toMatchObject({ negPredicted: 1, negPrecision: 1, negRecall: 1, macroF1: 1 });
+    expect(sentimentAt([0.2, 0.4, 0.4], 0, 0).label).toBe('positive');
   });
 
   it('the point found for a precision meets it and no bias on the grid has more recall at that precision', () => {

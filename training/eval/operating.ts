@@ -4,7 +4,8 @@
  * model gave at the bias it was scored with, without scoring again.
  *
  * Adding b to the negative logit multiplies p(negative) by e^b; the other two keep their order.
- * So a text is labelled negative under bias b exactly when b > t, its threshold:
+ * So a text is labelled negative under bias b exactly when b >= t, its threshold (the engine's
+ * argmax, sentimentAt, gives a tie to negative, and one between neutral and positive to positive):
  *   3-class: t = ln max(p(neutral), p(positive)) - ln p(negative)
  *   binary (polarity view, neutral resolved by the sign of p(positive) - p(negative)):
  *            t = ln p(positive) - ln p(negative)
@@ -66,9 +67,9 @@ export function threshold(p: Probs, binary: boolean): number {
   return Math.log(Math.max(other, TINY)) - Math.log(Math.max(p[0], TINY));
 }
 
-/** The label among neutral and positive (binary: positive) a text keeps when not labelled negative. */
+/** The label among neutral and positive (binary: positive) a text keeps when not labelled negative; a tie goes to positive, as in sentimentAt. */
 function otherLabel(p: Probs, binary: boolean): EvalLabel {
-  return binary || p[2] > p[1] ? 2 : 1;
+  return binary || p[2] >= p[1] ? 2 : 1;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
@@ -94,20 +95,20 @@ export function operatingPoints(
   });
   const averagePrecision = negatives === 0 ? 0 : ap / negatives;
 
-  // Negative counts at a shift s: texts with t < s (strictly, as argmax keeps the earlier class on a tie).
+  // Negative counts at a shift s: texts with t <= s (sentimentAt gives a tie to negative).
   const sorted = order.map((i) => t[i]!);
   const tpBefore = new Int32Array(order.length + 1);
   order.forEach((i, k) => { tpBefore[k + 1] = tpBefore[k]! + (truth[i] === 0 ? 1 : 0); });
   const below = (s: number): number => {
     let lo = 0, hi = sorted.length;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! < s) lo = mid + 1; else hi = mid; }
+    while (lo < hi) { const mid = (lo + hi) >> 1; if (sorted[mid]! <= s) lo = mid + 1; else hi = mid; }
     return lo;
   };
   const pointAt = (bias: number, full: boolean): OperatingPoint => {
     const shift = bias - scoredBias, k = below(shift), hits = tpBefore[k]!;
     let macroF1 = NaN;
     if (full) {
-      const pred = probs.map((p, i): EvalLabel => (t[i]! < shift ? 0 : otherLabel(p, binary)));
+      const pred = probs.map((p, i): EvalLabel => (t[i]! <= shift ? 0 : otherLabel(p, binary)));
       const r = classificationReport(truth, pred, EVAL_LABELS);
       macroF1 = binary ? (r.perClass[0]!.f1 + r.perClass[2]!.f1) / 2 : r.macroF1;
     }
