@@ -18,7 +18,7 @@ export const EVENT_ERRORS = {
   CX_ERR_INVALID_TIMESTAMP: { status: 400, summary: 'ts is neither ISO-8601 nor epoch milliseconds in a plausible range' },
   CX_ERR_BODY_TOO_LARGE: { status: 413, summary: 'the request body is over CXPULSE_MAX_BODY_BYTES' },
   CX_ERR_EMPTY_BATCH: { status: 400, summary: 'an array of events must hold at least one event' },
-  CX_ERR_UNSUPPORTED_EVENT: { status: 400, summary: 'a business (CRM) event; its consumer is not part of this release' },
+  CX_ERR_UNSUPPORTED_EVENT: { status: 400, summary: 'a business (CRM) event (field type) on a text route: send it to cx.events.crm or POST /v1/connectors/crm' },
   CX_ERR_SCORING_FAILED: { status: 500, summary: 'the model could not score this event' },
   CX_ERR_ROW_REJECTED: { status: 500, summary: 'the store refused this row (the entry carries its error); the rows written with it were stored' },
   CX_ERR_MAX_DELIVERIES: { status: 500, summary: 'the message failed on every one of its CXPULSE_MAX_DELIVER deliveries; the entry carries its history' },
