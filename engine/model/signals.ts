@@ -94,7 +94,10 @@ const COMPLAINT_EMOTIONS = ['frustration', 'disappointment', 'anger'] as const;
  */
 export const TAIL_NEGATIVE_SCORE = 0;
 
-/** The emotion head is trained on English only (see its model card), so only English texts use it here. */
+/**
+ * Only English texts use the emotion head here: the rule was tuned that way on signals-valid, and
+ * outside English the head learned from weak labels (its model card).
+ */
 function complaintEmotion(e: EmotionScore | undefined, lang: string | undefined): string | undefined {
   if (lang !== undefined && !lang.toLowerCase().startsWith('en')) return undefined;
   return e?.labels.find((l) => (COMPLAINT_EMOTIONS as readonly string[]).includes(l));

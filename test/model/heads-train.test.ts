@@ -47,6 +47,29 @@ describe('EmbeddingBagTrainer, multi-label', () => {
     t.dispose();
   });
 
+  it('leaves a NaN (unknown) target out of the loss: that label\'s output weights stay put, the other label learns', () => {
+    const cfg = { buckets: 4096, dim: 8, hidden: 0, numClasses: 2, batchSize: 16, lr: 0.05, embLr: 0.05, featureDropout: 0, weightDecay: 0, decaySteps: 0, seed: 1, multiLabel: true } as const;
+    const t = new EmbeddingBagTrainer(cfg);
+    const partial = TOY.map((it) => ({ ...it, targets: Float32Array.from([it.targets![0]!, NaN]) }));
+    const [, w0, b0] = t.snapshot();
+    for (let e = 0; e < 10; e++) for (let b = 0; b < partial.length; b += 16) expect(Number.isFinite(t.trainBatch(partial.slice(b, b + 16)))).toBe(true);
+    const [, w1, b1] = t.snapshot();
+    const column = (w: Float32Array, j: number) => Array.from({ length: cfg.dim }, (_, r) => w[r * 2 + j]!);
+    expect(column(w1!.values, 1)).toEqual(column(w0!.values, 1));
+    expect(b1!.values[1]).toBe(b0!.values[1]);
+    expect(column(w1!.values, 0)).not.toEqual(column(w0!.values, 0));
+    const p = t.predict(['red apple', 'grey stone'].map((s) => featurizeWith(SPEC, s)));
+    expect(p[0]!).toBeGreaterThan(0.5);
+    expect(p[2]!).toBeLessThan(0.5);
+    t.dispose();
+  });
+
+  it('chooseThresholds skips unknown (NaN) targets: the same cuts as without those texts', () => {
+    const probs = Float32Array.from([0.9, 0.1, 0.7, 0.35, 0.5, 0.4, 0.2, 0.05, 0.95, 0.99]);
+    const targets = [[1, 0], [1, 1], [0, 1], [0, 0], [NaN, NaN]].map((t) => Float32Array.from(t));
+    expect(chooseThresholds(probs, targets, 2)).toEqual(chooseThresholds(probs.slice(0, 8), targets.slice(0, 4), 2));
+  });
+
   it('chooseThresholds picks, per label, the cut with the best F1', () => {
     // label 0 separates at 0.6, label 1 at 0.3
     const probs = Float32Array.from([0.9, 0.1, 0.7, 0.35, 0.5, 0.4, 0.2, 0.05]);

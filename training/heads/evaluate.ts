@@ -7,6 +7,7 @@ import { EMOTION_LABELS, type TextScores } from '../../engine/event/index.ts';
 import type { TextScorer } from '../../engine/model/index.ts';
 import { classificationReport, type ClassificationReport, type ClassMetrics } from '../eval/metrics.ts';
 import type { HeadExample } from './data.ts';
+import { EMOTION_POLARITY } from './emotionCues.ts';
 
 export interface MultiLabelReport {
   n: number;
@@ -44,6 +45,21 @@ export function multiLabelReport(truth: readonly Float32Array[], pred: readonly 
 export async function evaluateEmotion(scorer: TextScorer, exs: readonly HeadExample[]): Promise<MultiLabelReport> {
   const s = await scoreAll(scorer, exs);
   return multiLabelReport(exs.map((e) => e.targets!), s.map((x) => x.emotion?.labels ?? []));
+}
+
+/**
+ * The emotion head against human sentiment labels: the text's most probable listed emotion, read
+ * as negative (anger, frustration, disappointment, confusion), neutral or positive (joy,
+ * enthusiasm, gratitude), scored like a 3-class sentiment prediction. A check of direction only:
+ * no public emotion labels exist outside English.
+ */
+export async function evaluateEmotionPolarity(scorer: TextScorer, exs: readonly HeadExample[]): Promise<ClassificationReport> {
+  const s = await scoreAll(scorer, exs);
+  const pred = s.map((x) => {
+    const top = x.emotion?.labels[0];
+    return top === undefined ? 1 : EMOTION_POLARITY[top];
+  });
+  return rounded(classificationReport(exs.map((e) => e.label), pred, ['negative', 'neutral', 'positive']));
 }
 
 export async function evaluateClass(

@@ -48,7 +48,7 @@ function items(train: readonly HeadExample[], o: FitOptions): TrainItem[] {
     const g = groups.get(ex.source) ?? { n: 0, counts: new Array<number>(k).fill(0) };
     groups.set(ex.source, g);
     g.n++;
-    if (o.multiLabel) ex.targets!.forEach((v, j) => { g.counts[j]! += v; });
+    if (o.multiLabel) ex.targets!.forEach((v, j) => { if (v > 0) g.counts[j]! += v; });
     else g.counts[ex.label]!++;
   }
   const classWeight = (source: string, j: number): number => {
@@ -76,6 +76,7 @@ export function chooseThresholds(probs: Float32Array, targets: readonly Float32A
     for (let t = 0.05; t < 0.951; t += 0.05) {
       let tp = 0, fp = 0, fn = 0;
       targets.forEach((y, i) => {
+        if (Number.isNaN(y[j]!)) return; // unknown (a partial label): no evidence either way
         const pos = probs[i * k + j]! >= t;
         if (pos && y[j]! > 0) tp++; else if (pos) fp++; else if (y[j]! > 0) fn++;
       });
@@ -95,8 +96,9 @@ function validScore(probs: Float32Array, valid: readonly HeadExample[], o: FitOp
     const thresholds = chooseThresholds(probs, targets, k);
     let sum = 0;
     for (let j = 0; j < k; j++) {
-      const truth = targets.map((y) => (y[j]! > 0 ? 1 : 0));
-      const pred = targets.map((_, i) => (probs[i * k + j]! >= thresholds[j]! ? 1 : 0));
+      const known = targets.flatMap((y, i) => (Number.isNaN(y[j]!) ? [] : [i]));
+      const truth = known.map((i) => (targets[i]![j]! > 0 ? 1 : 0));
+      const pred = known.map((i) => (probs[i * k + j]! >= thresholds[j]! ? 1 : 0));
       sum += classificationReport(truth, pred, ['no', 'yes']).perClass[1]!.f1;
     }
     return { score: sum / k, thresholds };

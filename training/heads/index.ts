@@ -13,12 +13,12 @@ import { EMOTION_LABELS, FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '
 import { featurizeWith, initBackend, loadTextScorer, MANIFEST_FILE, validateManifest, HEADS_DIR, type FeaturizerSpec, type HeadName } from '../../engine/model/index.ts';
 import { renderHeadsCard } from './card.ts';
 import { readSeed, type HeadSplits } from './data.ts';
-import { evaluateClass, evaluateEmotion, ruleBaseline, scoreAll } from './evaluate.ts';
+import { evaluateClass, evaluateEmotion, evaluateEmotionPolarity, ruleBaseline, scoreAll } from './evaluate.ts';
 import { exportHead } from './export.ts';
 import { fitHead } from './fit.ts';
 import { formalityRule, urgencyRule } from './rules.ts';
 import { silentProgress, type Progress } from '../progress.ts';
-import { emotionSets, formalitySets, realTexts, topicSets, urgencySets } from './sets.ts';
+import { emotionPolaritySets, emotionSets, formalitySets, realTexts, topicSets, urgencySets } from './sets.ts';
 
 export { urgencyRule, formalityRule } from './rules.ts';
 export { chooseThresholds } from './fit.ts';
@@ -78,7 +78,7 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
   const sets: Partial<Record<HeadName, HeadSplits & { ruleCounts?: Record<string, number> }>> = {};
   const training: Record<string, unknown> = {};
   for (const head of which) {
-    const s: HeadSplits & { ruleCounts?: Record<string, number> } = head === 'emotion' ? emotionSets(opts.dataDir) : head === 'topic' ? topicSets(opts.dataDir, seed)
+    const s: HeadSplits & { ruleCounts?: Record<string, number> } = head === 'emotion' ? emotionSets(opts.dataDir, seed) : head === 'topic' ? topicSets(opts.dataDir, seed)
       : head === 'urgency' ? urgencySets(opts.dataDir, seed, texts) : formalitySets(opts.dataDir, seed, texts);
     sets[head] = s;
     progress.stage(`${head} head`);
@@ -117,6 +117,12 @@ export async function trainHeads(opts: TrainHeadsOptions): Promise<Record<string
       if (head === 'formality') out['rules on seed held-out (all)'] = ruleBaseline(s.tests['seed held-out (all)']!, FORMALITY_LABELS, (e) => formalityRule(e.text, e.lang));
       metrics[head] = out;
       log(`${head} held-out: ${Object.entries(out).map(([k, r]) => `${k} ${JSON.stringify((r as { macroF1?: number; accuracy?: number }).macroF1 ?? (r as { accuracy: number }).accuracy)}`).join('; ')}`);
+    }
+    if (which.includes('emotion')) {
+      const pol: Record<string, unknown> = {};
+      for (const [name, exs] of Object.entries(emotionPolaritySets(opts.dataDir, seed, 'test'))) pol[name] = await evaluateEmotionPolarity(scorer, exs);
+      metrics['emotionPolarity'] = pol;
+      log(`emotion vs human sentiment labels (held-out): ${Object.entries(pol).map(([k, r]) => `${k} ${(r as { macroF1: number }).macroF1}`).join('; ')}`);
     }
     if (texts.length > 0) {
       // How often the weak rules answer at all on the real texts (the rest trains nothing).

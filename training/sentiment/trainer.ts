@@ -34,7 +34,7 @@ export interface TrainConfig {
   multiLabel?: boolean;
 }
 
-/** `targets` (0/1 per class, length numClasses) is required when the config is multi-label; `label` is then ignored. */
+/** `targets` (0/1 per class, length numClasses; NaN: unknown, left out of the loss) is required when the config is multi-label; `label` is then ignored. */
 export interface TrainItem {
   features: Int32Array; label: number; weight: number; targets?: Float32Array;
   /** Linear trainer only: the classes this text's set can label (a negative/positive-only set: [0, 2]); default all. */
@@ -100,23 +100,34 @@ export class EmbeddingBagTrainer {
     return tf.add(tf.matMul(h, params[0] as tf.Tensor2D), params[1]!);
   }
 
-  /** Targets of a batch: one-hot labels, or the items' multi-label targets. */
-  private targets(items: readonly TrainItem[]): tf.Tensor2D {
+  /**
+   * Targets of a batch: one-hot labels, or the items' multi-label targets. A NaN target means
+   * "unknown" (a partial label): it is set to 0 and `mask` (returned only when a batch has one)
+   * drops it from the loss.
+   */
+  private targets(items: readonly TrainItem[]): { y: tf.Tensor2D; mask?: tf.Tensor2D } {
     const k = this.cfg.numClasses;
-    if (!this.cfg.multiLabel) return tf.oneHot(tf.tensor1d(items.map((it) => it.label), 'int32'), k) as tf.Tensor2D;
+    if (!this.cfg.multiLabel) return { y: tf.oneHot(tf.tensor1d(items.map((it) => it.label), 'int32'), k) as tf.Tensor2D };
     const y = new Float32Array(items.length * k);
+    let mask: Float32Array | undefined;
     items.forEach((it, i) => {
       if (!it.targets || it.targets.length !== k) throw new Error(`multi-label training item ${i} needs targets of length ${k}`);
       y.set(it.targets, i * k);
     });
-    return tf.tensor2d(y, [items.length, k]);
+    for (let j = 0; j < y.length; j++) {
+      if (!Number.isNaN(y[j]!)) continue;
+      mask ??= new Float32Array(y.length).fill(1);
+      mask[j] = 0;
+      y[j] = 0;
+    }
+    return { y: tf.tensor2d(y, [items.length, k]), ...(mask ? { mask: tf.tensor2d(mask, [items.length, k]) } : {}) };
   }
 
-  /** Per-item loss [B]: softmax cross-entropy, or binary cross-entropy summed over labels (numerically stable form). */
-  private itemLoss(z: tf.Tensor2D, y: tf.Tensor2D): tf.Tensor1D {
+  /** Per-item loss [B]: softmax cross-entropy, or binary cross-entropy summed over the (unmasked) labels (numerically stable form). */
+  private itemLoss(z: tf.Tensor2D, y: tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor1D {
     if (!this.cfg.multiLabel) return tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(z)), 1)) as tf.Tensor1D;
     const bce = tf.sub(tf.add(tf.relu(z), tf.log1p(tf.exp(tf.neg(tf.abs(z))))), tf.mul(z, y));
-    return tf.sum(bce, 1);
+    return tf.sum(mask ? tf.mul(bce, mask) : bce, 1);
   }
 
   /** One Adam step on a batch; returns the weighted mean cross-entropy. */
@@ -132,9 +143,9 @@ export class EmbeddingBagTrainer {
     let loss = 0;
     const dh = tf.tidy(() => {
       const hT = tf.tensor2d(h, [items.length, d]);
-      const y = this.targets(items);
+      const { y, mask } = this.targets(items);
       const w = tf.tensor1d(items.map((it) => it.weight / wsum));
-      const f = (...args: tf.Tensor[]): tf.Scalar => tf.sum(tf.mul(this.itemLoss(this.logits(args[0] as tf.Tensor2D, args.slice(1)), y), w)) as tf.Scalar;
+      const f = (...args: tf.Tensor[]): tf.Scalar => tf.sum(tf.mul(this.itemLoss(this.logits(args[0] as tf.Tensor2D, args.slice(1)), y, mask), w)) as tf.Scalar;
       const { value, grads } = tf.valueAndGrads(f)([hT, ...this.head]);
       loss = value.dataSync()[0]!;
       this.opt.applyGradients(this.head.map((v, i) => ({ name: v.name, tensor: grads[i + 1]! })));
