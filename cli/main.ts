@@ -105,7 +105,8 @@ program
   .option('--model <dir>', 'model folder (default: models/sentiment)')
   .option('--write', 'measure the model and write it as the new reference (floors) instead of checking')
   .option('--heads', 'check the urgency, formality and topic heads on their hand-written held-out lines (data/heads) against models/sentiment/heads/quality-gate.json instead')
-  .action((o: { data: string; model?: string; write?: boolean; heads?: boolean }) => runGate(o));
+  .option('--emotion', 'check the emotion head\'s direction against the human sentiment labels of the held-out parts in --data (every language) against models/sentiment/heads/emotion-gate.json instead')
+  .action((o: { data: string; model?: string; write?: boolean; heads?: boolean; emotion?: boolean }) => runGate(o));
 
 program
   .command('report <kind>')

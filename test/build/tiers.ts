@@ -12,8 +12,9 @@ export const INTEGRATION_TESTS = [
   'test/integration/**',
   // The compiled `cxpulse` command (bin/cxpulse.js runs dist/).
   'test/cli/**',
-  // Real labelled data beside the clone (../shared/data), the one exception to "no ../shared".
+  // Real labelled data beside the clone (../shared/data), the one exception to "no ../shared" (the model-quality gates).
   'test/model/quality-gate.test.ts',
+  'test/model/emotion-gate.test.ts',
   // NATS (a private nats-server per test).
   'test/churn/runtime.test.ts',
   'test/churn/stateStore.test.ts',

@@ -17,7 +17,7 @@ export interface MultiLabelReport {
   perLabel: ClassMetrics[];
 }
 
-export async function scoreAll(scorer: TextScorer, exs: readonly HeadExample[], withTexts = false): Promise<TextScores[]> {
+export async function scoreAll(scorer: Pick<TextScorer, 'featurize' | 'predictAll'>, exs: readonly HeadExample[], withTexts = false): Promise<TextScores[]> {
   const out: TextScores[] = [];
   for (let i = 0; i < exs.length; i += 256) {
     const part = exs.slice(i, i + 256);
@@ -53,7 +53,7 @@ export async function evaluateEmotion(scorer: TextScorer, exs: readonly HeadExam
  * enthusiasm, gratitude), scored like a 3-class sentiment prediction. A check of direction only:
  * no public emotion labels exist outside English.
  */
-export async function evaluateEmotionPolarity(scorer: TextScorer, exs: readonly HeadExample[]): Promise<ClassificationReport> {
+export async function evaluateEmotionPolarity(scorer: Pick<TextScorer, 'featurize' | 'predictAll'>, exs: readonly HeadExample[]): Promise<ClassificationReport> {
   const s = await scoreAll(scorer, exs);
   const pred = s.map((x) => {
     const top = x.emotion?.labels[0];

@@ -24,6 +24,7 @@ export { urgencyRule, formalityRule } from './rules.ts';
 export { chooseThresholds } from './fit.ts';
 export { buildHeadsGate, checkHeadsGate, heldOutLines, GATED_HEADS, type GatedHead, type HeadsGateFile, type HeadsGatePart } from './gate.ts';
 export { RULE_CUES, ruleCuesIn } from './rules.ts';
+export { buildEmotionGate, checkEmotionGate, type EmotionGateFile } from './emotionGate.ts';
 
 export interface TrainHeadsOptions {
   dataDir: string;

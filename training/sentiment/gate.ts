@@ -13,7 +13,7 @@ import { SENTIMENT_LABELS } from '../../engine/event/index.ts';
 import type { TextScorer } from '../../engine/model/index.ts';
 import { classificationReport } from '../eval/metrics.ts';
 import { predictExamples } from './predict.ts';
-import { HANDWRITTEN_SET, SEED_SET, SENTIMENT_SETS, loadSentimentSets, type Example, type LabelledSet } from './data.ts';
+import { HANDWRITTEN_SET, SEED_SET, SENTIMENT_SETS, loadSentimentSets, type LabelledSet } from './data.ts';
 
 /** What a gate part must reach: macro-F1 and recall per class present in the part. */
 export interface Figures {
@@ -56,7 +56,7 @@ const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex
 const textKey = (text: string): string => text.normalize('NFC').replace(/\s+/g, ' ').trim();
 export const textHash = (text: string): string => sha256(textKey(text));
 
-export function partHash(examples: readonly Example[]): string {
+export function partHash(examples: readonly { text: string; label: number }[]): string {
   return sha256(examples.map((e) => `${e.label}\t${textKey(e.text)}`).join('\n'));
 }
 
