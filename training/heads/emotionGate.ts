@@ -6,7 +6,7 @@
  * is pinned by the SHA-256 of its labelled lines, as in the sentiment gate.
  */
 import type { TextScorer } from '../../engine/model/index.ts';
-import { floorsOf, partHash, TOLERANCE_TEXT, type Figures } from '../sentiment/gate.ts';
+import { floorMisses, floorsOf, partHash, TOLERANCE_TEXT, type Figures } from '../sentiment/gate.ts';
 import { evaluateEmotionPolarity } from './evaluate.ts';
 import { emotionPolaritySets } from './sets.ts';
 
@@ -65,12 +65,7 @@ export async function checkEmotionGate(dataDir: string, scorer: Scorer, gate: Em
     const hash = partHash(exs);
     if (hash !== reg.sha256) throw new Error(`emotion gate: the held-out part ${reg.name} changed (sha256 ${hash.slice(0, 12)}, registered ${reg.sha256.slice(0, 12)}); re-register with cxpulse gate --emotion --write`);
     const figures = await measure(scorer, exs);
-    const misses: string[] = [];
-    if (figures.macroF1 < reg.floors.macroF1) misses.push(`macro-F1 ${figures.macroF1.toFixed(3)} < floor ${reg.floors.macroF1}`);
-    for (const [label, floor] of Object.entries(reg.floors.recall)) {
-      const r = figures.recall[label] ?? 0;
-      if (r < floor) misses.push(`${label} recall ${r.toFixed(3)} < floor ${floor}`);
-    }
+    const misses = floorMisses(figures, reg.floors);
     out.push({ part: reg.name, figures, misses });
   }
   return out;

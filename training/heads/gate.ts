@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { FORMALITY_LABELS, TOPIC_LABELS, URGENCY_LABELS } from '../../engine/event/index.ts';
 import type { TextScorer } from '../../engine/model/index.ts';
 import { classificationReport } from '../eval/metrics.ts';
-import { floorsOf, TOLERANCE_TEXT, type Figures } from '../sentiment/gate.ts';
+import { floorMisses, floorsOf, TOLERANCE_TEXT, type Figures } from '../sentiment/gate.ts';
 import { readSeed, SEED_DIR, type SeedLine } from './data.ts';
 
 /** The single-label heads with hand-written held-out lines. */
@@ -115,12 +115,7 @@ export async function checkHeadsGate(scorer: Pick<TextScorer, 'featurize' | 'pre
     for (const reg of gate.parts.filter((p) => p.head === head)) {
       const got = measured.find((m) => m.part === reg.part);
       if (!got) throw new Error(`heads gate: ${head} has no part ${reg.part} any more`);
-      const misses: string[] = [];
-      if (got.figures.macroF1 < reg.floors.macroF1) misses.push(`macro-F1 ${got.figures.macroF1.toFixed(3)} < floor ${reg.floors.macroF1}`);
-      for (const [label, floor] of Object.entries(reg.floors.recall)) {
-        const r = got.figures.recall[label] ?? 0;
-        if (r < floor) misses.push(`${label} recall ${r.toFixed(3)} < floor ${floor}`);
-      }
+      const misses = floorMisses(got.figures, reg.floors);
       out.push({ head, part: reg.part, figures: got.figures, misses });
     }
   }

@@ -60,6 +60,17 @@ export function partHash(examples: readonly { text: string; label: number }[]): 
   return sha256(examples.map((e) => `${e.label}\t${textKey(e.text)}`).join('\n'));
 }
 
+/** The floors `figures` misses, in words (macro-F1, then recall per class). */
+export function floorMisses(figures: Omit<Figures, 'support'>, floors: Omit<Figures, 'support'>): string[] {
+  const misses: string[] = [];
+  if (figures.macroF1 < floors.macroF1) misses.push(`macro-F1 ${figures.macroF1.toFixed(3)} < floor ${floors.macroF1}`);
+  for (const [label, floor] of Object.entries(floors.recall)) {
+    const r = figures.recall[label] ?? 0;
+    if (r < floor) misses.push(`${label} recall ${r.toFixed(3)} < floor ${floor}`);
+  }
+  return misses;
+}
+
 /** Tolerance of a figure f measured on n items: two standard errors, at least 0.02. */
 export function tolerance(f: number, n: number): number {
   return Math.max(0.02, 2 * Math.sqrt((f * (1 - f)) / Math.max(1, n)));
@@ -149,12 +160,7 @@ export async function checkGate(dataDir: string, scorer: TextScorer, gate: GateF
       if (hashes.join() !== gate.customerMessages.join()) throw new Error('quality gate: the customer-message sample is not the registered one');
     }
     const figures = await measure(scorer, s);
-    const misses: string[] = [];
-    if (figures.macroF1 < reg.floors.macroF1) misses.push(`macro-F1 ${figures.macroF1.toFixed(3)} < floor ${reg.floors.macroF1}`);
-    for (const [label, floor] of Object.entries(reg.floors.recall)) {
-      const r = figures.recall[label] ?? 0;
-      if (r < floor) misses.push(`${label} recall ${r.toFixed(3)} < floor ${floor}`);
-    }
+    const misses = floorMisses(figures, reg.floors);
     out.push({ part: reg.name, figures, misses });
   }
   return out;
