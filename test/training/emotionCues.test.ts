@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EMOTION_LABELS } from '../../engine/event/types.ts';
+import { readSeed } from '../../training/heads/data.ts';
 import { EMOTION_CUE_LANGS, EMOTION_CUE_WORDS, EMOTION_POLARITY, emotionCues, emotionTargets } from '../../training/heads/emotionCues.ts';
 
 /** Targets as { label: 1 | 0 | 'unknown' } for readable expectations. */
@@ -52,5 +53,16 @@ describe('emotion cue words (weak labels for sv, nb, da, de)', () => {
 
   it('gives every emotion a polarity, confusion among the negative ones', () => {
     expect(EMOTION_LABELS.map((l) => EMOTION_POLARITY[l])).toEqual([0, 0, 0, 0, 2, 2, 2, 1]);
+  });
+});
+
+describe('the hand-written emotion lines (data/heads/emotion.jsonl, held out only)', () => {
+  it('hold 16 lines of every emotion in each of the five languages, all held out, no text twice', () => {
+    const lines = readSeed('emotion', EMOTION_LABELS);
+    const cells = new Map<string, number>();
+    for (const l of lines) cells.set(`${l.lang}/${l.label}`, (cells.get(`${l.lang}/${l.label}`) ?? 0) + 1);
+    for (const lang of ['en', 'sv', 'nb', 'da', 'de']) for (const label of EMOTION_LABELS) expect(cells.get(`${lang}/${label}`), `${lang}/${label}`).toBe(16);
+    expect(lines.every((l) => l.split === 'test')).toBe(true);
+    expect(new Set(lines.map((l) => l.text.toLowerCase())).size).toBe(lines.length);
   });
 });
