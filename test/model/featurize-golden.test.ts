@@ -11,11 +11,14 @@ import { describe, expect, it } from 'vitest';
 import { fromPackageRoot } from '../../engine/config/paths.ts';
 import { defaultFeaturizerSpec, featurizeWith, tokenize } from '../../engine/model/index.ts';
 
+/** Files added to data/ after a9a1aa2: the digests are of the texts that were there then. */
+const ADDED_SINCE = new Set(['heads/emotion.jsonl']);
+
 /** The repo's labelled texts (data/) and edge cases: elongations, astral letters, negation scopes, more ids than maxFeatures. */
 function texts(): string[] {
   const out: string[] = [];
   for (const d of ['eval', 'heads', 'sentiment']) {
-    for (const f of readdirSync(fromPackageRoot('data', d)).filter((x) => x.endsWith('.jsonl')).sort()) {
+    for (const f of readdirSync(fromPackageRoot('data', d)).filter((x) => x.endsWith('.jsonl') && !ADDED_SINCE.has(`${d}/${x}`)).sort()) {
       for (const l of readFileSync(fromPackageRoot('data', d, f), 'utf8').split('\n')) if (l) out.push((JSON.parse(l) as { text: string }).text);
     }
   }
