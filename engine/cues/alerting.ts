@@ -23,6 +23,12 @@ export interface Alerting extends ForgetsCustomers {
   readonly waiting: number;
   /** Counts from another instance (the aggregating instance of a scale-out; ignored elsewhere). */
   addShareCounts(counts: readonly ShareCount[]): void;
+  /**
+   * Counts read back from the store at start (every instance's events), so a restart does not
+   * blind the negative-share alert for its window and baseline; taken where the alert is decided
+   * (alone or the aggregating instance), ignored elsewhere. Returns the messages taken.
+   */
+  restoreShareCounts(counts: readonly ShareCount[]): number;
   /** Customer messages the negative-share alert has counted, this instance's and other instances'. */
   readonly shareCounted: number;
 }
@@ -80,6 +86,15 @@ export function createAlerting(rules: AlertRules, share: ShareMode = { role: 'lo
     addShareCounts(counts) {
       if (share.role !== 'aggregate') return;
       for (const c of counts) negative.add(c);
+    },
+    restoreShareCounts(counts) {
+      if (share.role === 'report' || !rules.enabled) return 0;
+      let n = 0;
+      for (const c of counts) {
+        negative.add(c);
+        n += c.n;
+      }
+      return n;
     },
     get shareCounted() {
       return share.role === 'report' ? reported : negative.counted;

@@ -84,3 +84,25 @@ export function createEngineAdvice(cfg: Config, { rules, replies }: AdviceRules,
   });
   return { cues: createCueEngine(rules, { agentLang: cfg.CXPULSE_AGENT_LANG, replies }), alerting, alerts };
 }
+
+/**
+ * Reads the negative-share alert's counts of its window and baseline back from the store (where
+ * the store can, and where this instance decides the alert), before the pipeline takes events, so
+ * the alert is not blind for an hour after a restart. A failure is logged; the alert then starts
+ * empty, as before.
+ */
+export async function restoreShareCounts(
+  cfg: Config, rules: CueConfig, store: Pick<ScoreStore, 'readShareCounts'>, alerting: Pick<Alerting, 'restoreShareCounts'>, nowMs: number, log: Logger,
+): Promise<void> {
+  const a = rules.alerts;
+  const scale = scaleOf(cfg);
+  if (!store.readShareCounts || !a.enabled || (scale.instances > 1 && scale.instance !== 0)) return;
+  const minutes = a.windowMinutes + a.baselineMinutes;
+  try {
+    const counts = await store.readShareCounts((Math.floor(nowMs / 60_000) - minutes + 1) * 60_000);
+    const n = alerting.restoreShareCounts(counts);
+    log.info({ messages: n, minutes }, `negative-share alert: ${n} customer messages of the last ${minutes} minutes read back from the store`);
+  } catch (err) {
+    log.warn({ err }, 'negative-share alert: could not read the last hour\'s counts from the store; the alert starts empty and needs its window and baseline again');
+  }
+}

@@ -3,6 +3,9 @@ import type { Alert } from '../event/advice.ts';
 import type { ErasedPlace, ErasureLogEntry } from '../event/erasure.ts';
 import type { ActionRecommendation } from '../event/actions.ts';
 
+/** Customer messages of one channel in one minute of receive time, `neg` of them negative. */
+export interface MinuteShareCount { channel: string; minute: number; n: number; neg: number }
+
 /**
  * A durable store for scored events. The engine acks a JetStream message only after
  * `write` has resolved for the batch that holds its event, so `write` must throw when the
@@ -30,6 +33,13 @@ export interface ScoreStore {
   writeActions(rows: readonly ActionRecommendation[]): Promise<void>;
   /** The latest state of each action whose latest state was recorded at or after `sinceMs`: the action engine's memory after a restart. */
   readActions(sinceMs: number): Promise<ActionRecommendation[]>;
+  /**
+   * Customer messages per channel and minute of receive time (minute = floor(received ms / 60,000)),
+   * `neg` of them labelled negative, received at or after `sinceMs`, each event once: the
+   * negative-share alert's counts after a restart. Stores that cannot answer it cheaply leave it
+   * out (the alert then starts empty).
+   */
+  readShareCounts?(sinceMs: number): Promise<MinuteShareCount[]>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

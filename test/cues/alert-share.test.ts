@@ -62,6 +62,20 @@ describe('negative-share alert over several instances', () => {
     expect(decodeShareCounts(encodeShareCounts(2, [{ channel: 'chat', minute: 5, n: 3, neg: 1 }]))).toEqual({ from: 2, counts: [{ channel: 'chat', minute: 5, n: 3, neg: 1 }] });
   });
 
+  it('counts read back from the store at start are taken where the alert is decided, not by a reporting instance', () => {
+    const counts = [{ channel: 'chat', minute: 1, n: 40, neg: 4 }, { channel: 'email', minute: 2, n: 7, neg: 0 }];
+    const local = createAlerting(rules());
+    expect(local.restoreShareCounts(counts)).toBe(47);
+    expect(local.shareCounted).toBe(47);
+    const aggregator = createAlerting(rules(), { role: 'aggregate' }, 0);
+    expect(aggregator.restoreShareCounts(counts)).toBe(47);
+    const reporter = createAlerting(rules(), { role: 'report', send: () => undefined }, 1);
+    expect(reporter.restoreShareCounts(counts)).toBe(0);
+    expect(reporter.shareCounted).toBe(0);
+    const off = createAlerting({ ...rules(), enabled: false });
+    expect(off.restoreShareCounts(counts)).toBe(0);
+  });
+
   it('a local or reporting instance ignores counts sent to the aggregator', () => {
     const local = createAlerting(rules());
     local.addShareCounts([{ channel: 'chat', minute: 1, n: 100, neg: 90 }]);

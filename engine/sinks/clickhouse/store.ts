@@ -22,7 +22,7 @@ import { ACTIONS, ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
 import { eraseCustomerRows, logErasure } from './erase.ts';
 import type { TableDef } from './tables.ts';
 import { startRetentionSweeps } from './retention.ts';
-import { ensureDistributed } from './distributed.ts';
+import { DISTRIBUTED_SUFFIX, ensureDistributed } from './distributed.ts';
 
 export { errorCode } from './query.ts';
 
@@ -212,6 +212,16 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
     eraseCustomer: (ids) => eraseCustomerRows(client, db, ids),
     logErasure: (entry) => logErasure(client, db, entry),
     writeActions: (rows) => write(ACTIONS, rows, toActionRow),
+    async readShareCounts(sinceMs) {
+      // uniqExact: a redelivered event may still sit twice in the unmerged parts; no FINAL needed.
+      // With a cluster, the Distributed table reads every shard (every instance's events).
+      const from = `${db}.${SCORED_EVENTS.name}${opts.cluster !== undefined ? DISTRIBUTED_SUFFIX : ''}`;
+      const rows = await selectRows<{ channel: string; minute: string | number; n: string | number; neg: string | number }>(client, `SELECT toString(channel) AS channel, intDiv(toUInt32(toDateTime(received_at)), 60) AS minute,
+  uniqExact(event_id) AS n, uniqExactIf(event_id, sentiment_label = 'negative') AS neg
+FROM ${from} WHERE author = 'customer' AND received_at >= toDateTime(${Math.max(0, Math.floor(sinceMs / 1000))})
+GROUP BY channel, minute`);
+      return rows.map((r) => ({ channel: r.channel, minute: Number(r.minute), n: Number(r.n), neg: Number(r.neg) }));
+    },
     async readActions(sinceMs) {
       const rows = await selectRows<{ detail: string }>(client, `SELECT detail FROM ${db}.${ACTIONS.view} WHERE state_ms >= ${Math.max(0, Math.trunc(sinceMs))}`);
       return parseActionDetails(rows.map((r) => r.detail));
