@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { DEFAULT_MODEL_DIR, initBackend, loadTextScorer } from '../engine/model/index.ts';
 import { writeFileAtomic } from '../engine/util/index.ts';
 import { buildGate, checkGate, type GateFile } from '../training/sentiment/index.ts';
 import { buildEmotionGate, buildHeadsGate, checkEmotionGate, checkHeadsGate, type EmotionGateFile, type HeadsGateFile } from '../training/heads/index.ts';
 import { fromPackageRoot } from '../engine/config/index.ts';
+import { requireDataDir } from './dataDir.ts';
 
 /** Where the registered parts and floors live; the gate test reads the same file. */
 export const GATE_FILE = fromPackageRoot('models', 'sentiment', 'quality-gate.json');
@@ -32,9 +32,9 @@ export async function runGate(o: GateOptions): Promise<void> {
   await initBackend();
   const dir = o.model ?? DEFAULT_MODEL_DIR;
   if (o.heads) return runHeadsGate(dir, o.write === true);
-  if (o.emotion) return runEmotionGate(dir, resolve(o.data), o.write === true);
+  if (o.emotion) return runEmotionGate(dir, requireDataDir(o.data), o.write === true);
+  const dataDir = requireDataDir(o.data);
   const scorer = await loadTextScorer(dir, { heads: false });
-  const dataDir = resolve(o.data);
   if (o.write) {
     const gate = await buildGate(dataDir, scorer, scorer.version);
     writeFileAtomic(GATE_FILE, `${JSON.stringify(gate, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { runAblation } from '../training/sentiment/index.ts';
 import { trainHeads } from '../training/heads/index.ts';
 import { trainChurn } from '../training/churn/index.ts';
 import { createProgress } from '../training/progress.ts';
+import { requireDataDir } from './dataDir.ts';
 
 export interface TrainCliOptions {
   data: string;
@@ -41,6 +42,8 @@ const list = (v: string): string[] => v.split(',').map((x) => x.trim()).filter((
  * Progress goes to stderr, the report as JSON to stdout.
  */
 export async function runTrain(o: TrainCliOptions): Promise<void> {
+  // Only --sets none (a company's own files alone, no heads from public data) needs no data folder.
+  if (o.sets !== 'none') requireDataDir(o.data);
   const progress = createProgress();
   if (o.exportHeldout !== undefined) {
     if (!o.out) throw new Error('--export-heldout needs --out FILE.jsonl (outside the repository: the data sets may not be committed)');
