@@ -29,6 +29,14 @@ export interface Alerting extends ForgetsCustomers {
    * (alone or the aggregating instance), ignored elsewhere. Returns the messages taken.
    */
   restoreShareCounts(counts: readonly ShareCount[]): number;
+  /**
+   * Takes over the incidents a previous run left open (the store's alerts whose latest state is
+   * not `resolved`), so they update and resolve under their ids instead of staying open in the
+   * store forever: the negative share where it is decided; spikes carrying this instance's id;
+   * waiting conversations only with one instance (with several, which instance owns a stored
+   * conversation is not known). Returns the ids taken.
+   */
+  adopt(alerts: readonly Alert[]): string[];
   /** Customer messages the negative-share alert has counted, this instance's and other instances'. */
   readonly shareCounted: number;
 }
@@ -86,6 +94,24 @@ export function createAlerting(rules: AlertRules, share: ShareMode = { role: 'lo
     addShareCounts(counts) {
       if (share.role !== 'aggregate') return;
       for (const c of counts) negative.add(c);
+    },
+    adopt(list) {
+      const taken: string[] = [];
+      for (const a of list) {
+        const ok =
+          a.kind === 'negative_share' ? share.role !== 'report' && negative.adopt(a)
+            : a.kind === 'dlq_spike' ? dlq.adopt(a)
+              : a.kind === 'latency_spike' ? lat.adopt(a)
+                : false;
+        if (ok) taken.push(a.alertId);
+      }
+      if (share.role === 'local') {
+        const waits = list.filter((a): a is Extract<Alert, { kind: 'waiting_too_long' }> => a.kind === 'waiting_too_long');
+        const before = new Set(waiting.open());
+        waiting.adopt(waits);
+        for (const id of waiting.open()) if (!before.has(id)) taken.push(id);
+      }
+      return taken;
     },
     restoreShareCounts(counts) {
       if (share.role === 'report' || !rules.enabled) return 0;

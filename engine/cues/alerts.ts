@@ -46,6 +46,8 @@ export interface AlertDetector {
   evaluate(nowMs: number): NegativeShareAlert[];
   /** Alerts currently open. */
   open(): string[];
+  /** Takes over the channel's incident a previous run left open (read back from the store at start); false when the channel has one. */
+  adopt(a: NegativeShareAlert): boolean;
 }
 
 const MINUTE = 60_000;
@@ -139,6 +141,13 @@ export function createAlertDetector(rules: AlertRules): AlertDetector {
     },
     open() {
       return [...opened.values()].map((o) => o.alertId);
+    },
+    adopt(a) {
+      if (!rules.enabled || opened.has(a.channel)) return false;
+      opened.set(a.channel, { alertId: a.alertId, openedAtMs: a.openedAtMs, lastShare: a.share });
+      // A ring for the channel, so the next evaluation re-tests it (and resolves it without volume).
+      if (!rings.has(a.channel)) rings.set(a.channel, Array.from({ length: span + 1 }, () => ({ minute: -1, n: 0, neg: 0 })));
+      return true;
     },
   };
 }

@@ -19,6 +19,8 @@ export interface SpikeDetector {
   /** A dead letter (value ignored) or a latency in ms, at engine time `nowMs`. */
   observe(value: number, nowMs: number): void;
   evaluate(nowMs: number): SpikeAlert[];
+  /** Takes over an incident a previous run left open (read back from the store at start); false when it is not this detector's. */
+  adopt(a: SpikeAlert): boolean;
   open(): string[];
 }
 
@@ -127,6 +129,12 @@ export function createSpikeDetector(kind: 'dlq_spike' | 'latency_spike', rules: 
     },
     open() {
       return incident ? [incident.alertId] : [];
+    },
+    adopt(a) {
+      // Only this detector's own incidents (its kind and this instance's prefix); one at a time.
+      if (!rules.enabled || incident || a.kind !== kind || !new RegExp(`^${idPrefix}${kind === 'dlq_spike' ? 'dlq' : 'lat'}-\\d+$`).test(a.alertId)) return false;
+      incident = { alertId: a.alertId, openedAtMs: a.openedAtMs, lastValue: a.value };
+      return true;
     },
   };
 }

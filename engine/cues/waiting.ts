@@ -28,6 +28,12 @@ export interface WaitingDetector extends ForgetsCustomers {
   open(): string[];
   /** Conversations currently waiting for an agent (overdue or not). */
   readonly waiting: number;
+  /**
+   * Takes over the incidents a previous run left open (read back from the store at start, before
+   * any event): an agent reply then resolves them under the same id, and the give-up time still
+   * applies. Returns how many were taken.
+   */
+  adopt(alerts: readonly WaitingTooLongAlert[]): number;
 }
 
 const MINUTE = 60_000;
@@ -163,6 +169,29 @@ export function createWaitingDetector(rules: WaitingRules): WaitingDetector {
     },
     get waiting() {
       return count;
+    },
+    adopt(list) {
+      if (!rules.enabled) return 0;
+      let n = 0;
+      // In wait order, as observe() would have added them (evaluate relies on it); called before any event.
+      for (const a of [...list].sort((x, y) => x.waitingSinceMs - y.waitingSinceMs)) {
+        if (rules.minutes[a.channel] === undefined) continue;
+        let m = byChannel.get(a.channel);
+        if (!m) byChannel.set(a.channel, (m = new Map()));
+        if (m.has(a.conversationId)) continue;
+        const w: Waiting = {
+          conversationId: a.conversationId, channel: a.channel, customerId: a.customerId, eventId: a.eventId, sinceMs: a.waitingSinceMs,
+          alert: { alertId: a.alertId, openedAtMs: a.openedAtMs, lastUpdateMs: a.tsMs },
+        };
+        if (a.agentId !== undefined) {
+          w.agentId = a.agentId;
+          assign(a.conversationId, a.agentId);
+        }
+        m.set(a.conversationId, w);
+        count++;
+        n++;
+      }
+      return n;
     },
   };
 }

@@ -106,3 +106,24 @@ export async function restoreShareCounts(
     log.warn({ err }, 'negative-share alert: could not read the last hour\'s counts from the store; the alert starts empty and needs its window and baseline again');
   }
 }
+
+/**
+ * Takes over the alerts a previous run left open (Alerting.adopt), before the pipeline takes
+ * events, and hands them to the feed so a page that connects now sees them; the next evaluation
+ * updates or resolves them under their ids. A failure is logged; those alerts then stay open in
+ * the store, as before.
+ */
+export async function adoptOpenAlerts(
+  store: Pick<ScoreStore, 'readOpenAlerts'>, alerting: Pick<Alerting, 'adopt'>, feed: Pick<FeedHub, 'broadcastAlert'>, log: Logger,
+): Promise<void> {
+  if (!store.readOpenAlerts) return;
+  try {
+    const open = await store.readOpenAlerts();
+    if (open.length === 0) return;
+    const taken = new Set(alerting.adopt(open));
+    for (const a of open) if (taken.has(a.alertId)) feed.broadcastAlert(a);
+    log.info({ open: open.length, taken: taken.size }, `alerts: took over ${taken.size} of the ${open.length} alerts left open in the store (the others belong to other instances, or are waiting alerts, which only a single instance takes over)`);
+  } catch (err) {
+    log.warn({ err }, 'alerts: could not read the alerts left open in the store; they stay open there until resolved by hand');
+  }
+}

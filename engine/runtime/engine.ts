@@ -12,7 +12,7 @@ import type { ConnectorDefinition } from '../connector/index.ts';
 import { connectBus, connectStore } from './connect.ts';
 import { startConnectors } from './connectors.ts';
 import { startChurn } from './churn.ts';
-import { createEngineAdvice, loadAdviceRules, restoreShareCounts } from './advice.ts';
+import { adoptOpenAlerts, createEngineAdvice, loadAdviceRules, restoreShareCounts } from './advice.ts';
 import { loadActions, startActions } from './actions.ts';
 import { openModels, watchModels } from './models.ts';
 import { runPipeline } from './pipeline.ts';
@@ -101,6 +101,7 @@ export async function startEngine(cfg: Config, log: Logger, opts: EngineOptions 
   const alerts = opts.clock ? { ...advice.alerts, delivered: (rows: Parameters<typeof advice.alerts.delivered>[0]) => advice.alerts.delivered(rows, now()) } : advice.alerts;
   opts.clock?.onAdvance((t) => alerts.tick(t));
   await restoreShareCounts(cfg, adviceRules.rules, store, alerting, now(), log);
+  await adoptOpenAlerts(store, alerting, feed, log);
   const actions = await startActions(cfg, actionCatalog, churn, { store, feed, log, registry: metrics.registry });
   const hooks = pipelineHooks({ metrics, log, alerting });
   const conversations = createConversationStates();

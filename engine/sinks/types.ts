@@ -40,6 +40,11 @@ export interface ScoreStore {
    * out (the alert then starts empty).
    */
   readShareCounts?(sinceMs: number): Promise<MinuteShareCount[]>;
+  /**
+   * Alerts whose latest state is not `resolved` (what a previous run left open), so the engine
+   * takes them over at start. Stores that cannot answer it leave it out.
+   */
+  readOpenAlerts?(): Promise<Alert[]>;
   /** True when the store answers right now (readiness). Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -1,15 +1,16 @@
 /**
- * After a restart the negative-share alert reads its window and baseline back from ClickHouse
- * (real server, in-process bus, the committed model): customer messages of the last 65 minutes,
- * each event once, per channel and minute. A burst of negative messages right after the start
- * then opens the alert against that baseline; without it the baseline would be empty and the
- * alert would need an hour of traffic first.
+ * After a restart (real ClickHouse, in-process bus, the committed model) the negative-share alert
+ * reads its window and baseline back: customer messages of the last 65 minutes, each event once,
+ * per channel and minute. A burst of negative messages right after the start then opens the alert
+ * against that baseline; without it the baseline would be empty and the alert would need an hour
+ * of traffic first. Alerts the previous run left open are taken over: resolved or updated under
+ * their ids instead of staying open in cxpulse.alerts for ever.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ScoredEvent } from '../../engine/event/types.ts';
+import type { Alert, ScoredEvent } from '../../engine/event/index.ts';
 import type { Engine } from '../../engine/runtime/index.ts';
 import { createClickHouseStore } from '../../engine/sinks/clickhouse/index.ts';
 import { SHARE_COUNTED_METRIC } from '../../engine/runtime/advice.ts';
@@ -34,12 +35,22 @@ const emails = Array.from({ length: 7 }, (_, i) => row(100 + i, 20, { channel: '
 const agents = Array.from({ length: 10 }, (_, i) => row(200 + i, 15, { author: 'agent', agentId: 'agent-1' }));
 const old = Array.from({ length: 10 }, (_, i) => row(300 + i, 180));
 
+// What a previous run left open: a negative share on e-mail, a dead-letter spike, a conversation
+// waiting for an agent (6 minutes, limit 5); and one incident it had resolved.
+const leftOpen: Alert[] = [
+  { alertId: `neg-email-${now - 20 * MIN}`, kind: 'negative_share', status: 'open', channel: 'email', share: 0.6, baselineShare: 0.1, z: 6, n: 30, baselineN: 300, windowMinutes: 5, baselineMinutes: 60, openedAtMs: now - 20 * MIN, tsMs: now - 20 * MIN, text: 'e-mail share' },
+  { alertId: `dlq-${now - 10 * MIN}`, kind: 'dlq_spike', status: 'open', value: 9, baseline: 1, unit: 'events/min', n: 45, windowMinutes: 5, baselineMinutes: 60, openedAtMs: now - 10 * MIN, tsMs: now - 10 * MIN, text: 'dlq' },
+  { alertId: `wait-c-old-${now - 6 * MIN}`, kind: 'waiting_too_long', status: 'open', channel: 'chat', conversationId: 'c-old', customerId: 'pseudo-old', agentId: 'agent-3', eventId: 'old-1', waitingSinceMs: now - 6 * MIN, waitedMinutes: 5, thresholdMinutes: 5, openedAtMs: now - MIN, tsMs: now - MIN, text: 'waiting' },
+  { alertId: `neg-call-${now - 120 * MIN}`, kind: 'negative_share', status: 'resolved', channel: 'call', share: 0.1, baselineShare: 0.1, z: 0, n: 30, baselineN: 300, windowMinutes: 5, baselineMinutes: 60, openedAtMs: now - 130 * MIN, tsMs: now - 120 * MIN, text: 'old' },
+];
+
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'cxpulse-alert-restore-'));
   const store = await createClickHouseStore({ url: CLICKHOUSE_URL, database: db.name, log: memoryLog() });
   await store.init();
   await store.write([...baseline, ...emails, ...agents, ...old]);
   await store.write(baseline.slice(0, 5));
+  await store.writeAlerts(leftOpen);
   await store.close();
 });
 afterAll(async () => {
@@ -82,5 +93,23 @@ describe('the negative-share alert after a restart', () => {
     };
     await waitUntil(async () => (await open())?.status === 'open', 30_000, () => 'a negative_share alert for chat in cxpulse.alerts');
     expect((await open())!.baselineN).toBe(60);
+  }, 60_000);
+
+  it('takes over the alerts left open: the quiet ones resolve under their ids, the waiting one resolves when the agent replies', async () => {
+    const status = async (id: string) => {
+      const rs = await db.client.query({ query: `SELECT status FROM ${db.name}.alerts_latest WHERE alert_id = '${id}'`, format: 'JSONEachRow' });
+      return (await rs.json<{ status: string }>())[0]?.status;
+    };
+    const [share, dlq, wait, old] = leftOpen.map((a) => a.alertId) as [string, string, string, string];
+    await waitUntil(async () => (await status(share)) === 'resolved' && (await status(dlq)) === 'resolved', 30_000, () => 'the e-mail share and the DLQ spike resolved');
+    expect(await status(wait)).not.toBe('resolved');
+    expect(await status(old)).toBe('resolved');
+    const res = await fetch(`${engine!.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'old-reply', channel: 'chat', conversationId: 'c-old', customerId: 'cust-old', author: 'agent', agentId: 'agent-3', text: 'Sorry for the wait, I am on it.', ts: Date.now() }),
+    });
+    expect(res.status).toBe(202);
+    await waitUntil(async () => (await status(wait)) === 'resolved', 30_000, () => 'the waiting alert resolved by the reply');
   }, 60_000);
 });

@@ -177,3 +177,19 @@ describe('file store: business events', () => {
     expect(await ids()).toEqual(['crm-1']);
   });
 });
+
+describe('file store: alerts left open', () => {
+  it('reads back the alerts whose newest state is not resolved, across a restart', async () => {
+    const s = await store();
+    const base = { kind: 'dlq_spike', value: 9, baseline: 1, unit: 'events/min', n: 45, windowMinutes: 5, baselineMinutes: 60, openedAtMs: 1000, text: 'dlq' } as const;
+    await s.writeAlerts([
+      { ...base, alertId: 'dlq-1000', status: 'open', tsMs: 1000 },
+      { ...base, alertId: 'dlq-1000', status: 'update', tsMs: 2000 },
+      { ...base, alertId: 'dlq-500', status: 'open', tsMs: 500 },
+      { ...base, alertId: 'dlq-500', status: 'resolved', tsMs: 900 },
+    ]);
+    await s.close();
+    const again = await store();
+    expect((await again.readOpenAlerts()).map((a) => [a.alertId, a.status, a.tsMs])).toEqual([['dlq-1000', 'update', 2000]]);
+  });
+});

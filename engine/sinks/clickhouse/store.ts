@@ -16,6 +16,7 @@ import { ensureSchema, loadShape } from './migrate.ts';
 import type { SchemaContext } from './migrate.ts';
 import { errorCode, message, selectRows, selectString, sqlString } from './query.ts';
 import { parseActionDetails } from '../actionDetails.ts';
+import { openAlerts, parseAlertDetails } from '../alertDetails.ts';
 import { toActionRow, toAlertRow, toBusinessRow, toRow } from './row.ts';
 import type { Row, TableShape } from './row.ts';
 import { ACTIONS, ALERTS, BUSINESS_EVENTS, SCORED_EVENTS } from './tables.ts';
@@ -221,6 +222,11 @@ export async function createClickHouseStore(opts: ClickHouseStoreOptions): Promi
 FROM ${from} WHERE author = 'customer' AND received_at >= toDateTime(${Math.max(0, Math.floor(sinceMs / 1000))})
 GROUP BY channel, minute`);
       return rows.map((r) => ({ channel: r.channel, minute: Number(r.minute), n: Number(r.n), neg: Number(r.neg) }));
+    },
+    async readOpenAlerts() {
+      const from = `${db}.${ALERTS.view}${opts.cluster !== undefined ? DISTRIBUTED_SUFFIX : ''}`;
+      const rows = await selectRows<{ detail: string }>(client, `SELECT detail FROM ${from} WHERE status != 'resolved'`);
+      return openAlerts(parseAlertDetails(rows.map((r) => r.detail)));
     },
     async readActions(sinceMs) {
       const rows = await selectRows<{ detail: string }>(client, `SELECT detail FROM ${db}.${ACTIONS.view} WHERE state_ms >= ${Math.max(0, Math.trunc(sinceMs))}`);

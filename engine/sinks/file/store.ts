@@ -5,10 +5,12 @@
  */
 import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
 import { latestActions, parseActionDetails } from '../actionDetails.ts';
+import { openAlerts, parseAlertDetails } from '../alertDetails.ts';
 import type { FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ScoreStore } from '../types.ts';
 import type { ErasedPlace } from '../../event/erasure.ts';
+import type { Alert } from '../../event/advice.ts';
 import { jsonlFile } from './jsonl.ts';
 import type { JsonlFile, JsonlLog } from './jsonl.ts';
 
@@ -29,6 +31,7 @@ export interface FileStoreOptions {
 }
 
 export type FileStore = ScoreStore & {
+  readOpenAlerts(): Promise<Alert[]>;
   /** Scored events held (each id once). */
   count(): number;
   /** Business events held (each id once). */
@@ -111,6 +114,11 @@ export function createFileStore(opts: FileStoreOptions): FileStore {
         await appendFile(join(opts.dir, ERASURES_FILE_NAME), `${JSON.stringify(entry)}\n`);
       }),
     writeActions: (rows) => serial(() => append(rows.map((a) => ({ id: `${a.actionId}@${a.stateMs}:${a.status}`, ...a })), actions)),
+    readOpenAlerts: () =>
+      serial(async () => {
+        const lines = (await readFile(alerts.path, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim() !== '');
+        return openAlerts(parseAlertDetails(lines));
+      }),
     readActions: (sinceMs) =>
       serial(async () => {
         const lines = (await readFile(actions.path, 'utf8').catch(() => '')).split('\n').filter((l) => l.trim() !== '');
