@@ -7,7 +7,7 @@ import { INTEGRATION_TESTS, isIntegrationTest } from './tiers.ts';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 /** What a test file uses when it needs a service: a helper, a client package or a browser. */
-const SERVICE_USE = /startNatsServer|@nats-io\/|testDatabase|@clickhouse\/client|startDovecot|dovecotAvailability|playwright|chromium/;
+const SERVICE_USE = /startNatsServer|useNatsServerPerTest|@nats-io\/|testDatabase|@clickhouse\/client|startDovecot|dovecotAvailability|playwright|chromium/;
 
 const testFiles = (dir: string): string[] =>
   readdirSync(join(ROOT, dir), { recursive: true, encoding: 'utf8' })

@@ -1,37 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { AckPolicy, jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
-import { startNatsServer, type NatsServerHandle } from '../../engine/devtools/index.ts';
-import { createNatsBus, DLQ_STREAM, type DeadLetter, type EventBus } from '../../engine/bus/index.ts';
+import { describe, expect, it } from 'vitest';
+import { AckPolicy, jetstream } from '@nats-io/jetstream';
+import { createNatsBus, DLQ_STREAM, type DeadLetter } from '../../engine/bus/index.ts';
 import { deadLetterUndeliverable } from '../../engine/pipeline/index.ts';
 import { createLogger } from '../../engine/observability/index.ts';
 import { waitUntil } from '../helpers/engine.ts';
+import { useNatsServerPerTest } from '../helpers/nats.ts';
 
-let nats: NatsServerHandle;
-let nc: NatsConnection;
-let jsm: JetStreamManager;
-let bus: EventBus | undefined;
-
-beforeEach(async () => {
-  nats = await startNatsServer();
-  nc = await connect({ servers: nats.url });
-  jsm = await jetstreamManager(nc);
-});
-afterEach(async () => {
-  await bus?.close();
-  bus = undefined;
-  await nc?.close();
-  await nats?.dispose();
-});
+const nats = useNatsServerPerTest();
 
 const log = createLogger('silent');
-const busOptions = () => ({ servers: [nats.url], stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, maxDeliver: 3, backoffMs: [500, 1500], log });
+const busOptions = () => ({ servers: [nats.server.url], stream: 'CX_EVENTS', consumer: 'engine', maxAckPending: 100, ackWaitMs: 1000, maxDeliver: 3, backoffMs: [500, 1500], log });
 
 async function dlqEntries(): Promise<DeadLetter[]> {
-  const info = await jsm.streams.info(DLQ_STREAM);
+  const info = await nats.jsm.streams.info(DLQ_STREAM);
   const out: DeadLetter[] = [];
   for (let seq = info.state.first_seq; seq <= info.state.last_seq && info.state.messages > 0; seq++) {
-    const m = await jsm.streams.getMessage(DLQ_STREAM, { seq });
+    const m = await nats.jsm.streams.getMessage(DLQ_STREAM, { seq });
     if (m) out.push(m.json<DeadLetter>());
   }
   return out;
@@ -39,11 +23,11 @@ async function dlqEntries(): Promise<DeadLetter[]> {
 
 describe('the JetStream consumer and poison messages', () => {
   it('updates the delivery limits of a consumer an older release made with max_deliver -1', async () => {
-    await jsm.streams.add({ name: 'CX_EVENTS', subjects: ['cx.events.>'] });
-    await jsm.consumers.add('CX_EVENTS', { durable_name: 'engine', ack_policy: AckPolicy.Explicit, max_deliver: -1, ack_wait: 30e9 });
-    bus = await createNatsBus(busOptions());
-    await bus.init();
-    const { config } = await jsm.consumers.info('CX_EVENTS', 'engine');
+    await nats.jsm.streams.add({ name: 'CX_EVENTS', subjects: ['cx.events.>'] });
+    await nats.jsm.consumers.add('CX_EVENTS', { durable_name: 'engine', ack_policy: AckPolicy.Explicit, max_deliver: -1, ack_wait: 30e9 });
+    nats.bus = await createNatsBus(busOptions());
+    await nats.bus.init();
+    const { config } = await nats.jsm.consumers.info('CX_EVENTS', 'engine');
     expect(config.max_deliver).toBe(3);
     // Backoff entries are per-delivery ack waits: never below the ack wait (1 s), and fewer than max_deliver.
     expect(config.backoff).toEqual([1e9, 1.5e9]);
@@ -51,19 +35,19 @@ describe('the JetStream consumer and poison messages', () => {
   });
 
   it('puts a message no instance ever acks into cx.dlq after max_deliver deliveries, with its history, once', async () => {
-    bus = await createNatsBus(busOptions());
-    await bus.init();
-    const watching = deadLetterUndeliverable(bus, { deadLetter: (e) => bus!.deadLetter(e) });
+    nats.bus = await createNatsBus(busOptions());
+    await nats.bus.init();
+    const watching = deadLetterUndeliverable(nats.bus, { deadLetter: (e) => nats.bus!.deadLetter(e) });
     // A second watcher, as a second instance sharing the consumer would run: still one entry.
     const second = await createNatsBus(busOptions());
     const watchingToo = deadLetterUndeliverable(second, { deadLetter: (e) => second.deadLetter(e) });
-    await jetstream(nc).publish('cx.events.chat', JSON.stringify({ id: 'poison-1', text: 'stalls the engine' }), { msgID: 'poison-1' });
+    await jetstream(nats.nc).publish('cx.events.chat', JSON.stringify({ id: 'poison-1', text: 'stalls the engine' }), { msgID: 'poison-1' });
     const deliveries: number[] = [];
     // The engine takes the message and never settles it, as when it crashes or stalls on it.
     void (async () => {
-      for await (const env of bus!.messages()) deliveries.push(env.deliveryCount);
+      for await (const env of nats.bus!.messages()) deliveries.push(env.deliveryCount);
     })();
-    await waitUntil(async () => (await jsm.streams.info(DLQ_STREAM)).state.messages > 0, 20_000, () => `deliveries so far: ${deliveries.join(',')}`);
+    await waitUntil(async () => (await nats.jsm.streams.info(DLQ_STREAM)).state.messages > 0, 20_000, () => `deliveries so far: ${deliveries.join(',')}`);
     await new Promise((r) => setTimeout(r, 500));
     const entries = await dlqEntries();
     expect(deliveries).toEqual([1, 2, 3]);
@@ -76,24 +60,24 @@ describe('the JetStream consumer and poison messages', () => {
       busId: 'CX_EVENTS:1',
       history: { deliveries: 3, maxDeliver: 3, lastError: null },
     });
-    await bus.stop();
+    await nats.bus.stop();
     await second.stop();
     await Promise.all([watching, watchingToo]);
     await second.close();
   });
 
   it('carries the last failure an instance reported (a nak with a reason) into the history', async () => {
-    bus = await createNatsBus({ ...busOptions(), backoffMs: [] });
-    await bus.init();
-    const watching = deadLetterUndeliverable(bus, { deadLetter: (e) => bus!.deadLetter(e) });
-    await jetstream(nc).publish('cx.events.chat', '{"id":"p2"}', { msgID: 'p2' });
+    nats.bus = await createNatsBus({ ...busOptions(), backoffMs: [] });
+    await nats.bus.init();
+    const watching = deadLetterUndeliverable(nats.bus, { deadLetter: (e) => nats.bus!.deadLetter(e) });
+    await jetstream(nats.nc).publish('cx.events.chat', '{"id":"p2"}', { msgID: 'p2' });
     void (async () => {
-      for await (const env of bus!.messages()) env.nak(100, `store write failed: attempt ${env.deliveryCount}`);
+      for await (const env of nats.bus!.messages()) env.nak(100, `store write failed: attempt ${env.deliveryCount}`);
     })();
-    await waitUntil(async () => (await jsm.streams.info(DLQ_STREAM)).state.messages > 0, 20_000, () => 'a DLQ entry');
+    await waitUntil(async () => (await nats.jsm.streams.info(DLQ_STREAM)).state.messages > 0, 20_000, () => 'a DLQ entry');
     const [entry] = await dlqEntries();
     expect(entry?.history).toEqual({ deliveries: 3, maxDeliver: 3, lastError: 'store write failed: attempt 3' });
-    await bus.stop();
+    await nats.bus.stop();
     await watching;
   });
 });

@@ -1,33 +1,26 @@
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../engine/model/backend.ts';
-import { bandOf, CHURN_BANDS, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, type ChurnFeatures, type ChurnScorer, type StreamFeatures } from '../../engine/churn/index.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bandOf, CHURN_BANDS, DEFAULT_CHURN_MODEL_DIR, loadChurnScorer, type ChurnFeatures, type StreamFeatures } from '../../engine/churn/index.ts';
+import { useCommittedChurnScorer } from '../helpers/model.ts';
 
 // Hand-made customers (not from any data set).
 const profile: ChurnFeatures = { tenureMonths: 24, contract: 'one-year', monthlyCharges: 70 };
 const troubled: StreamFeatures = { contacts7d: 2, contacts30d: 4, contacts90d: 4, negativeShare: 0.6, negativeTrend: 0.5, escalations90d: 1, latePayments90d: 2, usageDrops90d: 0, orderTrend: -1 };
 const calm: StreamFeatures = { contacts7d: 1, contacts30d: 1, contacts90d: 1, negativeShare: 0.05, negativeTrend: 0, escalations90d: 0, latePayments90d: 0, usageDrops90d: 0, orderTrend: 0 };
 
-let scorer: ChurnScorer;
+const scorer = useCommittedChurnScorer();
 const dirs: string[] = [];
-beforeAll(async () => {
-  await initBackend('wasm');
-  scorer = await loadChurnScorer();
-});
-afterAll(() => {
-  scorer?.dispose();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 describe('shipped churn scorer (Telco part + stream part, models/churn)', () => {
   it('names both parts in its version', () => {
-    expect(scorer.version).toMatch(/^churn-telco-v1-[0-9a-f]{8}\+stream-[0-9a-f]{8}$/);
+    expect(scorer().version).toMatch(/^churn-telco-v1-[0-9a-f]{8}\+stream-[0-9a-f]{8}$/);
   });
 
   it('rates a troubled stream above a calm one for the same profile, with the stream reasons in plain words', async () => {
-    const [bad, good] = await scorer.score([{ profile, stream: troubled }, { profile, stream: calm }], 8);
+    const [bad, good] = await scorer().score([{ profile, stream: troubled }, { profile, stream: calm }], 8);
     expect(bad!.probability).toBeGreaterThan(good!.probability + 0.2);
     const texts = bad!.factors.map((f) => f.text);
     expect(texts).toContain('4 support contacts in the last 30 days');
@@ -39,20 +32,20 @@ describe('shipped churn scorer (Telco part + stream part, models/churn)', () => 
   });
 
   it('shows the three contact windows as one factor', async () => {
-    const [r] = await scorer.score([{ profile: {}, stream: { contacts7d: 3, contacts30d: 6, contacts90d: 8 } }], 10);
+    const [r] = await scorer().score([{ profile: {}, stream: { contacts7d: 3, contacts30d: 6, contacts90d: 8 } }], 10);
     expect(r!.factors.filter((f) => /support contact/.test(f.text))).toHaveLength(1);
     expect(r!.factors[0]!.feature).toBe('contacts');
     expect(r!.factors[0]!.contribution).toBeGreaterThan(0);
   });
 
   it('leaves the Telco part alone when nothing of the stream is known', async () => {
-    const [r] = await scorer.score([{ profile, stream: {} }]);
-    const [t] = await scorer.telco.predict([profile]);
+    const [r] = await scorer().score([{ profile, stream: {} }]);
+    const [t] = await scorer().telco.predict([profile]);
     expect(r!.probability).toBeCloseTo(t!.probability, 6);
   });
 
   it('ignores invalid stream values instead of failing', async () => {
-    const [r] = await scorer.score([{ profile: {}, stream: { contacts30d: Number.NaN, negativeShare: Number.POSITIVE_INFINITY } }]);
+    const [r] = await scorer().score([{ profile: {}, stream: { contacts30d: Number.NaN, negativeShare: Number.POSITIVE_INFINITY } }]);
     expect(Number.isFinite(r!.probability)).toBe(true);
     expect(r!.factors).toEqual([]);
   });

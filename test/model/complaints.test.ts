@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { ClassScore, ComplaintKind, SentimentScore, UrgencyLabel } from '../../engine/event/types.ts';
-import { COMPLAINT_LANGS, implicitComplaint, initBackend, loadTextScorer, raisedUrgency, type TextScorer } from '../../engine/model/index.ts';
+import { COMPLAINT_LANGS, implicitComplaint, raisedUrgency } from '../../engine/model/index.ts';
+import { useCommittedTextScorer } from '../helpers/model.ts';
 
 // Written after the phrase lists and not used to write them: other wordings, other orders.
 const COMPLAINTS: [string, string, ComplaintKind][] = [
@@ -136,17 +137,12 @@ describe('raisedUrgency', () => {
 });
 
 describe('served urgency with the committed model', () => {
-  let scorer: TextScorer;
-  beforeAll(async () => {
-    await initBackend('wasm');
-    scorer = await loadTextScorer();
-  }, 60_000);
-  afterAll(() => scorer?.dispose());
+  const scorer = useCommittedTextScorer();
 
   it('carries the complaint in signals and, unless the text is positive, urgency at least high with the reason', async () => {
     const texts = ['Third time I ask: where is my refund?', 'Tredje gången jag frågar om fakturan.', 'Where is the nearest shop?'];
     const langs = ['en', 'sv', 'en'];
-    const out = await scorer.predictAll(texts.map((t, i) => scorer.featurize(t, langs[i])), texts, langs);
+    const out = await scorer().predictAll(texts.map((t, i) => scorer().featurize(t, langs[i])), texts, langs);
     for (const s of out.slice(0, 2)) {
       expect(s.signals!.implicitComplaint?.kind).toBe('repeated_contact');
       if (s.sentiment.label === 'positive') continue;
@@ -156,7 +152,7 @@ describe('served urgency with the committed model', () => {
     expect(out[2]!.signals!.implicitComplaint).toBeUndefined();
     expect(out[2]!.urgency!.raisedFrom).toBeUndefined();
     // Without texts there are no signals, and urgency is the head's.
-    const bare = await scorer.predictAll([scorer.featurize(texts[0]!, 'en')]);
+    const bare = await scorer().predictAll([scorer().featurize(texts[0]!, 'en')]);
     expect(bare[0]!.signals).toBeUndefined();
     expect(bare[0]!.urgency!.raisedFrom).toBeUndefined();
   });

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HEADS_GATE_FILE } from '../../cli/gate.ts';
 import type { TextScores } from '../../engine/event/types.ts';
-import { initBackend, loadTextScorer, type TextScorer } from '../../engine/model/index.ts';
 import { checkHeadsGate, GATED_HEADS, heldOutLines, ruleCuesIn, type GatedHead, type HeadsGateFile } from '../../training/heads/index.ts';
+import { useCommittedTextScorer } from '../helpers/model.ts';
 
 // The heads' figures on hand-written held-out lines (data/heads/*.jsonl, split "test"), against
 // floors registered from the shipped heads minus a stated tolerance (models/sentiment/heads/quality-gate.json,
@@ -46,23 +46,18 @@ describe('the heads\' held-out lines', () => {
 });
 
 describe('the shipped heads on their held-out lines', () => {
-  let scorer: TextScorer;
-  beforeAll(async () => {
-    await initBackend('wasm');
-    scorer = await loadTextScorer();
-  }, 60_000);
-  afterAll(() => scorer?.dispose());
+  const scorer = useCommittedTextScorer();
 
   it('reach every floor (macro-F1 pooled and per language, recall per class pooled)', async () => {
-    const results = await checkHeadsGate(scorer, gate);
+    const results = await checkHeadsGate(scorer(), gate);
     expect(results).toHaveLength(gate.parts.length);
     expect(results.flatMap((r) => r.misses.map((m) => `${r.head} ${r.part}: ${m}`))).toEqual([]);
   });
 
   it('fail a worse model: heads that always give their first label miss the pooled floors of every head', async () => {
     const constant = {
-      featurize: (t: string, l?: string) => scorer.featurize(t, l),
-      predictAll: async (f: readonly Int32Array[]): Promise<TextScores[]> => (await scorer.predictAll(f)).map((s) => ({
+      featurize: (t: string, l?: string) => scorer().featurize(t, l),
+      predictAll: async (f: readonly Int32Array[]): Promise<TextScores[]> => (await scorer().predictAll(f)).map((s) => ({
         ...s,
         urgency: { label: GATED_HEADS.urgency[0], confidence: 1 },
         formality: { label: GATED_HEADS.formality[0], confidence: 1 },

@@ -1,31 +1,25 @@
-import { beforeAll, afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SENTIMENT_LABELS } from '../../engine/event/types.ts';
-import { DEFAULT_MODEL_DIR, activeBackend, initBackend, loadTextScorer, type TextScorer } from '../../engine/model/index.ts';
+import { DEFAULT_MODEL_DIR, activeBackend, loadTextScorer } from '../../engine/model/index.ts';
 import { SENTIMENT_FIXTURES } from './fixtures.ts';
+import { useCommittedTextScorer } from '../helpers/model.ts';
 
-let scorer: TextScorer;
-
-beforeAll(async () => {
-  await initBackend('wasm');
-  scorer = await loadTextScorer();
-}, 60_000);
-
-afterAll(() => scorer?.dispose());
+const scorer = useCommittedTextScorer();
 
 describe('committed sentiment model', () => {
   it('loads from models/sentiment on the wasm backend with a version', () => {
     expect(DEFAULT_MODEL_DIR.endsWith('models/sentiment')).toBe(true);
-    if (!process.env['CXPULSE_TF_BACKEND']) expect(scorer.backend).toBe('wasm');
-    expect(activeBackend()).toBe(scorer.backend);
+    if (!process.env['CXPULSE_TF_BACKEND']) expect(scorer().backend).toBe('wasm');
+    expect(activeBackend()).toBe(scorer().backend);
     // With heads committed under models/sentiment/heads the version carries their hash (heads.test.ts).
-    expect(scorer.version).toMatch(/^sentiment-v1-[0-9a-f]{8}(\+[0-9a-f]{8})?$/);
+    expect(scorer().version).toMatch(/^sentiment-v1-[0-9a-f]{8}(\+[0-9a-f]{8})?$/);
   });
 
   // What the code guarantees, not which sentences the current weights get right: the quality
   // gate (quality-gate.test.ts) is what fails a worse model.
   it('puts the positive hand-written sentences above the negative ones on average, in every language (label order)', async () => {
     for (const [lang, cases] of Object.entries(SENTIMENT_FIXTURES)) {
-      const scores = await scorer.score(cases.map((c) => c[1]), cases.map(() => lang));
+      const scores = await scorer().score(cases.map((c) => c[1]), cases.map(() => lang));
       const mean = (p: string) => {
         const xs = scores.filter((_, i) => cases[i]![0] === p).map((s) => s.score);
         return xs.reduce((a, x) => a + x, 0) / xs.length;
@@ -47,15 +41,15 @@ describe('committed sentiment model', () => {
       ['de', 'Das ist gut.', 'Das ist nicht gut.'],
       ['de', 'Ich bin mit dem Service zufrieden.', 'Ich bin mit dem Service nicht zufrieden.'],
     ];
-    const plain = await scorer.score(pairs.map((p) => p[1]), pairs.map((p) => p[0]));
-    const negated = await scorer.score(pairs.map((p) => p[2]), pairs.map((p) => p[0]));
+    const plain = await scorer().score(pairs.map((p) => p[1]), pairs.map((p) => p[0]));
+    const negated = await scorer().score(pairs.map((p) => p[2]), pairs.map((p) => p[0]));
     const notLower = pairs.filter((_, i) => !(negated[i]!.score < plain[i]!.score)).map((p) => `${p[0]}: ${p[2]}`);
     expect(notLower).toEqual([]);
   });
 
   it('labels follow the probabilities: positive never has a negative score, negative never a positive one', async () => {
     const texts = Object.values(SENTIMENT_FIXTURES).flat().map((c) => c[1]);
-    for (const s of await scorer.score(texts)) {
+    for (const s of await scorer().score(texts)) {
       if (s.label === 'positive') expect(s.score).toBeGreaterThanOrEqual(0);
       if (s.label === 'negative') expect(s.score).toBeLessThanOrEqual(0);
     }
@@ -63,27 +57,27 @@ describe('committed sentiment model', () => {
 
   it('is deterministic: the same texts give the same scores', async () => {
     const texts = Object.values(SENTIMENT_FIXTURES).flat().map((c) => c[1]);
-    expect(await scorer.score(texts)).toEqual(await scorer.score(texts));
+    expect(await scorer().score(texts)).toEqual(await scorer().score(texts));
   });
 
   it('uses the language rows of en, sv, nb, da and de, and the shared weights for any other language', async () => {
     const text = 'Leveransen kom i tid.';
-    const base = scorer.featurize(text);
-    const sv = scorer.featurize(text, 'sv');
+    const base = scorer().featurize(text);
+    const sv = scorer().featurize(text, 'sv');
     // The copies in the Swedish block, then its three word-list count features (lexCounts.ts).
     expect(sv.length).toBe(2 * base.length + 3);
     expect(Array.from(sv.subarray(0, base.length))).toEqual(Array.from(base));
-    for (const lang of ['fr', 'und', undefined]) expect(Array.from(scorer.featurize(text, lang))).toEqual(Array.from(base));
+    for (const lang of ['fr', 'und', undefined]) expect(Array.from(scorer().featurize(text, lang))).toEqual(Array.from(base));
     // Norwegian under its other tags reads the nb rows; every language block is a different row range.
-    expect(Array.from(scorer.featurize(text, 'no'))).toEqual(Array.from(scorer.featurize(text, 'nb')));
-    const blocks = ['en', 'sv', 'nb', 'da', 'de'].map((l) => scorer.featurize(text, l)[base.length]);
+    expect(Array.from(scorer().featurize(text, 'no'))).toEqual(Array.from(scorer().featurize(text, 'nb')));
+    const blocks = ['en', 'sv', 'nb', 'da', 'de'].map((l) => scorer().featurize(text, l)[base.length]);
     expect(new Set(blocks).size).toBe(5);
-    const [withRows, without] = [await scorer.score([text], ['sv']), await scorer.score([text], ['fr'])];
+    const [withRows, without] = [await scorer().score([text], ['sv']), await scorer().score([text], ['fr'])];
     expect(withRows[0]!.score).not.toBe(without[0]!.score);
   });
 
   it('returns well-formed scores', async () => {
-    const scores = await scorer.score(['ok', '', '👍', 'The parcel arrived on Tuesday.', 'x'.repeat(5000)]);
+    const scores = await scorer().score(['ok', '', '👍', 'The parcel arrived on Tuesday.', 'x'.repeat(5000)]);
     expect(scores).toHaveLength(5);
     for (const s of scores) {
       expect(SENTIMENT_LABELS).toContain(s.label);
@@ -95,15 +89,15 @@ describe('committed sentiment model', () => {
   });
 
   it('predict on an empty batch returns []', async () => {
-    expect(await scorer.predict([])).toEqual([]);
-    expect(await scorer.score([])).toEqual([]);
+    expect(await scorer().predict([])).toEqual([]);
+    expect(await scorer().score([])).toEqual([]);
   });
 
   it('predict in one batch equals predict one by one', async () => {
     const texts = ['Great, thanks!', 'Terrible.', 'Det var inte bra alls, tyvärr, och leveransen kom för sent.'];
-    const batch = await scorer.predict(texts.map((t) => scorer.featurize(t)));
+    const batch = await scorer().predict(texts.map((t) => scorer().featurize(t)));
     for (const [i, t] of texts.entries()) {
-      const [single] = await scorer.predict([scorer.featurize(t)]);
+      const [single] = await scorer().predict([scorer().featurize(t)]);
       expect(single!.label).toBe(batch[i]!.label);
       expect(single!.score).toBeCloseTo(batch[i]!.score, 5);
     }
@@ -111,13 +105,13 @@ describe('committed sentiment model', () => {
 
   it('featurize is deterministic, bounded and in range', () => {
     const text = 'Not good at all!!! 😡 Jag är INTE nöjd, ikke fornøyd, nicht zufrieden. https://x.y/z @someone';
-    const a = scorer.featurize(text);
-    expect(Array.from(scorer.featurize(text))).toEqual(Array.from(a));
+    const a = scorer().featurize(text);
+    expect(Array.from(scorer().featurize(text))).toEqual(Array.from(a));
     expect(a.length).toBeGreaterThan(0);
     expect(new Set(a).size).toBe(a.length);
     for (const id of a) expect(id).toBeGreaterThan(0);
-    expect(scorer.featurize('')).toHaveLength(0);
-    expect(scorer.featurize('lorem ipsum dolor '.repeat(2000)).length).toBeLessThanOrEqual(1024);
+    expect(scorer().featurize('')).toHaveLength(0);
+    expect(scorer().featurize('lorem ipsum dolor '.repeat(2000)).length).toBeLessThanOrEqual(1024);
   });
 
   it('rejects use after dispose', async () => {

@@ -1,6 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SentimentScore } from '../../engine/event/types.ts';
-import { hiddenSignals, initBackend, loadTextScorer, politeMarker, tailClause, type TextScorer } from '../../engine/model/index.ts';
+import { hiddenSignals, politeMarker, tailClause } from '../../engine/model/index.ts';
+import { useCommittedTextScorer } from '../helpers/model.ts';
 
 const neutral: SentimentScore = { label: 'neutral', score: 0, confidence: 0.6 };
 const negative: SentimentScore = { label: 'negative', score: -0.8, confidence: 0.9 };
@@ -54,15 +55,10 @@ describe('hiddenSignals', () => {
 });
 
 describe('politeNegative through the committed model', () => {
-  let scorer: TextScorer;
-  beforeAll(async () => {
-    await initBackend('wasm');
-    scorer = await loadTextScorer();
-  }, 60_000);
-  afterAll(() => scorer?.dispose());
+  const scorer = useCommittedTextScorer();
 
   const run = (cases: readonly [string, string][]) =>
-    scorer.predictAll(cases.map(([t, l]) => scorer.featurize(t, l)), cases.map((c) => c[0]), cases.map((c) => c[1]));
+    scorer().predictAll(cases.map(([t, l]) => scorer().featurize(t, l)), cases.map((c) => c[0]), cases.map((c) => c[1]));
 
   it('flags polite complaints in English and Swedish and names the clause', async () => {
     const [en, sv] = await run([
@@ -85,7 +81,7 @@ describe('politeNegative through the committed model', () => {
   });
 
   it('leaves signals out when predictAll gets no texts', async () => {
-    const [s] = await scorer.predictAll([scorer.featurize('Thanks, but it is slow', 'en')]);
+    const [s] = await scorer().predictAll([scorer().featurize('Thanks, but it is slow', 'en')]);
     expect(s!.signals).toBeUndefined();
   });
 });

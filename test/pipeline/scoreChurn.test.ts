@@ -3,34 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Subject, firstValueFrom, lastValueFrom, mergeMap, of, toArray } from 'rxjs';
-import { initBackend } from '../../engine/model/backend.ts';
 import { DEFAULT_MODEL_DIR, detectLanguage, loadTextScorer, type TextScorer } from '../../engine/model/index.ts';
-import { createCustomerTracker, createStateStore, loadChurnScorer, streamFeatures, type ChurnScorer } from '../../engine/churn/index.ts';
+import { createCustomerTracker, createStateStore, streamFeatures, type ChurnScorer } from '../../engine/churn/index.ts';
 import { scoreChurn, type ChurnStage } from '../../engine/pipeline/scoreChurn.ts';
 import { scoringPipeline } from '../../engine/pipeline/pipeline.ts';
 import { createFileStore } from '../../engine/sinks/file/index.ts';
 import type { Envelope } from '../../engine/bus/types.ts';
 import type { ScoredEvent } from '../../engine/event/types.ts';
 import type { Tracked } from '../../engine/pipeline/types.ts';
+import { useCommittedChurnScorer } from '../helpers/model.ts';
 
 const T0 = Date.UTC(2026, 5, 1);
 const item = (id: string, customerId: string, conv: string, author: 'customer' | 'agent', tsMs: number, label: 'negative' | 'neutral' = 'neutral') =>
   ({ event: { id, customerId, conversationId: conv, author, tsMs, channel: 'chat' }, sentiment: { label, score: label === 'negative' ? -0.8 : 0, confidence: 0.9 } }) as unknown as Tracked;
 
-let scorer: ChurnScorer;
+const scorer = useCommittedChurnScorer();
 const dirs: string[] = [];
-beforeAll(async () => {
-  await initBackend('wasm');
-  scorer = await loadChurnScorer();
-});
-afterAll(() => {
-  scorer?.dispose();
-  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
-});
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 function stage(over: Partial<ChurnStage> = {}): ChurnStage & { calls: number[]; errors: string[] } {
   const calls: number[] = [], errors: string[] = [];
-  const counting = { version: scorer.version, score: (inputs: Parameters<ChurnScorer['score']>[0], k?: number) => (calls.push(inputs.length), scorer.score(inputs, k)) };
+  const counting = { version: scorer().version, score: (inputs: Parameters<ChurnScorer['score']>[0], k?: number) => (calls.push(inputs.length), scorer().score(inputs, k)) };
   return { tracker: createCustomerTracker(createStateStore(undefined)), scorer: counting, onError: (e, s) => errors.push(`${s}: ${e.message}`), ...over, calls, errors };
 }
 
@@ -45,7 +38,7 @@ describe('scoreChurn', () => {
     expect(s.calls).toEqual([2, 1]);
     expect(out.map((o) => o.churn === undefined)).toEqual([false, true, false, false]);
     const r = out[3]!.churn!;
-    expect(r.modelVersion).toBe(scorer.version);
+    expect(r.modelVersion).toBe(scorer().version);
     expect(['low', 'medium', 'high']).toContain(r.band);
     expect(r.probability).toBeGreaterThan(0);
     expect(r.probability).toBeLessThan(1);
