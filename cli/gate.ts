@@ -42,13 +42,7 @@ export async function runGate(o: GateOptions): Promise<void> {
     return;
   }
   const gate = JSON.parse(readFileSync(GATE_FILE, 'utf8')) as GateFile;
-  const results = await checkGate(dataDir, scorer, gate);
-  let missed = 0;
-  for (const r of results) {
-    const recall = Object.entries(r.figures.recall).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ');
-    process.stdout.write(`${r.misses.length ? 'MISS' : 'ok  '} ${r.part.padEnd(20)} macro-F1 ${r.figures.macroF1.toFixed(3)}  recall ${recall}${r.misses.length ? `  (${r.misses.join('; ')})` : ''}\n`);
-    missed += r.misses.length;
-  }
+  const missed = printParts(await checkGate(dataDir, scorer, gate), 20);
   process.stdout.write(`${scorer.version} against floors from ${gate.model}: ${missed === 0 ? 'passes' : `${missed} floor(s) missed`}\n`);
   if (missed > 0) process.exitCode = 1;
 }
@@ -87,16 +81,21 @@ async function runEmotionGate(dir: string, dataDir: string, write: boolean): Pro
       return;
     }
     const gate = JSON.parse(readFileSync(EMOTION_GATE_FILE, 'utf8')) as EmotionGateFile;
-    const results = await checkEmotionGate(dataDir, scorer, gate);
-    let missed = 0;
-    for (const r of results) {
-      const recall = Object.entries(r.figures.recall).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ');
-      process.stdout.write(`${r.misses.length ? 'MISS' : 'ok  '} ${r.part.padEnd(26)} macro-F1 ${r.figures.macroF1.toFixed(3)}  recall ${recall}${r.misses.length ? `  (${r.misses.join('; ')})` : ''}\n`);
-      missed += r.misses.length;
-    }
+    const missed = printParts(await checkEmotionGate(dataDir, scorer, gate), 26);
     process.stdout.write(`${scorer.version} emotion direction against floors from ${gate.model}: ${missed === 0 ? 'passes' : `${missed} floor(s) missed`}\n`);
     if (missed > 0) process.exitCode = 1;
   } finally {
     scorer.dispose();
   }
+}
+
+/** One line per gate part (ok or MISS, macro-F1, recall per class, the misses); returns the floors missed. */
+function printParts(results: readonly { part: string; figures: { macroF1: number; recall: Record<string, number> }; misses: string[] }[], width: number): number {
+  let missed = 0;
+  for (const r of results) {
+    const recall = Object.entries(r.figures.recall).map(([l, v]) => `${l} ${v.toFixed(3)}`).join(', ');
+    process.stdout.write(`${r.misses.length ? 'MISS' : 'ok  '} ${r.part.padEnd(width)} macro-F1 ${r.figures.macroF1.toFixed(3)}  recall ${recall}${r.misses.length ? `  (${r.misses.join('; ')})` : ''}\n`);
+    missed += r.misses.length;
+  }
+  return missed;
 }
