@@ -105,12 +105,7 @@ export function createAlerting(rules: AlertRules, share: ShareMode = { role: 'lo
                 : false;
         if (ok) taken.push(a.alertId);
       }
-      if (share.role === 'local') {
-        const waits = list.filter((a): a is Extract<Alert, { kind: 'waiting_too_long' }> => a.kind === 'waiting_too_long');
-        const before = new Set(waiting.open());
-        waiting.adopt(waits);
-        for (const id of waiting.open()) if (!before.has(id)) taken.push(id);
-      }
+      if (share.role === 'local') taken.push(...waiting.adopt(list.filter((a): a is Extract<Alert, { kind: 'waiting_too_long' }> => a.kind === 'waiting_too_long')));
       return taken;
     },
     restoreShareCounts(counts) {

@@ -31,9 +31,9 @@ export interface WaitingDetector extends ForgetsCustomers {
   /**
    * Takes over the incidents a previous run left open (read back from the store at start, before
    * any event): an agent reply then resolves them under the same id, and the give-up time still
-   * applies. Returns how many were taken.
+   * applies. Returns the ids taken.
    */
-  adopt(alerts: readonly WaitingTooLongAlert[]): number;
+  adopt(alerts: readonly WaitingTooLongAlert[]): string[];
 }
 
 const MINUTE = 60_000;
@@ -171,8 +171,8 @@ export function createWaitingDetector(rules: WaitingRules): WaitingDetector {
       return count;
     },
     adopt(list) {
-      if (!rules.enabled) return 0;
-      let n = 0;
+      const taken: string[] = [];
+      if (!rules.enabled) return taken;
       // In wait order, as observe() would have added them (evaluate relies on it); called before any event.
       for (const a of [...list].sort((x, y) => x.waitingSinceMs - y.waitingSinceMs)) {
         if (rules.minutes[a.channel] === undefined) continue;
@@ -189,9 +189,9 @@ export function createWaitingDetector(rules: WaitingRules): WaitingDetector {
         }
         m.set(a.conversationId, w);
         count++;
-        n++;
+        taken.push(a.alertId);
       }
-      return n;
+      return taken;
     },
   };
 }

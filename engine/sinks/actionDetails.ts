@@ -6,15 +6,24 @@ import type { ActionRecommendation } from '../event/actions.ts';
  * row must not stop the engine from starting.
  */
 export function parseActionDetails(lines: readonly string[]): ActionRecommendation[] {
-  const out: ActionRecommendation[] = [];
+  return parseDetailLines<ActionRecommendation>(lines, (a) =>
+    typeof a.actionId === 'string' && typeof a.customerId === 'string' && typeof a.action === 'string' && typeof a.status === 'string' && typeof a.stateMs === 'number' && typeof a.tsMs === 'number');
+}
+
+/**
+ * Objects read back from JSON lines (a table's `detail` column, a .jsonl file), without the file
+ * store's own `id` field; a line that does not parse or that `valid` refuses is skipped.
+ */
+export function parseDetailLines<T>(lines: readonly string[], valid: (o: Partial<T>) => boolean): T[] {
+  const out: T[] = [];
   for (const line of lines) {
     try {
-      const a = JSON.parse(line) as Partial<ActionRecommendation> & { id?: unknown };
-      if (typeof a.actionId !== 'string' || typeof a.customerId !== 'string' || typeof a.action !== 'string' || typeof a.status !== 'string' || typeof a.stateMs !== 'number' || typeof a.tsMs !== 'number') continue;
-      delete a.id;
-      out.push(a as ActionRecommendation);
+      const o = JSON.parse(line) as Partial<T> & { id?: unknown };
+      if (typeof o !== 'object' || o === null || !valid(o)) continue;
+      delete o.id;
+      out.push(o as T);
     } catch {
-      // skipped, see above
+      // skipped: a damaged row must not stop the engine from starting
     }
   }
   return out;

@@ -1,4 +1,5 @@
 import type { Alert } from '../event/advice.ts';
+import { parseDetailLines } from './actionDetails.ts';
 
 const KINDS = new Set(['negative_share', 'waiting_too_long', 'dlq_spike', 'latency_spike']);
 
@@ -8,18 +9,8 @@ const KINDS = new Set(['negative_share', 'waiting_too_long', 'dlq_spike', 'laten
  * damaged row must not stop the engine from starting.
  */
 export function parseAlertDetails(lines: readonly string[]): Alert[] {
-  const out: Alert[] = [];
-  for (const line of lines) {
-    try {
-      const a = JSON.parse(line) as Partial<Alert> & { id?: unknown };
-      if (typeof a.alertId !== 'string' || !KINDS.has(String(a.kind)) || typeof a.status !== 'string' || typeof a.openedAtMs !== 'number' || typeof a.tsMs !== 'number') continue;
-      delete a.id;
-      out.push(a as Alert);
-    } catch {
-      // skipped, see above
-    }
-  }
-  return out;
+  return parseDetailLines<Alert>(lines, (a) =>
+    typeof a.alertId === 'string' && KINDS.has(String(a.kind)) && typeof a.status === 'string' && typeof a.openedAtMs === 'number' && typeof a.tsMs === 'number');
 }
 
 const RANK: Record<string, number> = { open: 0, update: 1, resolved: 2 };

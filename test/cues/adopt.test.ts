@@ -25,7 +25,7 @@ const spikeAlert = (alertId: string, over: Partial<SpikeAlert> = {}): SpikeAlert
 describe('taking over alerts left open', () => {
   it('waiting: the agent\'s reply resolves the taken-over incident under its id; without one it updates, then gives up', () => {
     const d = createWaitingDetector(rules().waiting_too_long);
-    expect(d.adopt([waitingAlert()])).toBe(1);
+    expect(d.adopt([waitingAlert()])).toEqual([`wait-c-1-${T0}`]);
     expect(d.open()).toEqual([`wait-c-1-${T0}`]);
     expect(d.waiting).toBe(1);
     // A further customer message is the same wait, not a new incident.
@@ -47,7 +47,7 @@ describe('taking over alerts left open', () => {
 
   it('waiting: skips unwatched channels and a conversation it already holds', () => {
     const d = createWaitingDetector(rules().waiting_too_long);
-    expect(d.adopt([waitingAlert({ channel: 'call' }), waitingAlert(), waitingAlert({ alertId: 'wait-c-1-other' })])).toBe(1);
+    expect(d.adopt([waitingAlert({ channel: 'call' }), waitingAlert(), waitingAlert({ alertId: 'wait-c-1-other' })])).toEqual([`wait-c-1-${T0}`]);
     expect(d.open()).toEqual([`wait-c-1-${T0}`]);
   });
 

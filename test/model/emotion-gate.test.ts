@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { sharedData } from '../helpers/sharedData.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMOTION_GATE_FILE } from '../../cli/gate.ts';
 import { initBackend, loadTextScorer, type TextScorer } from '../../engine/model/index.ts';
@@ -9,8 +9,7 @@ import { checkEmotionGate, type EmotionGateFile } from '../../training/heads/ind
 // human sentiment labels of held-out parts of real sets in ../shared/data (beside the clone on
 // CI), pinned by hash in models/sentiment/heads/emotion-gate.json. Absent data: skipped here, a
 // failure on CI.
-const DATA_DIR = process.env.CXPULSE_SHARED_DATA ?? resolve(import.meta.dirname, '../../../shared/data');
-const HAVE_DATA = existsSync(resolve(DATA_DIR, 'sv-twitter'));
+const { dir: DATA_DIR, present: HAVE_DATA } = sharedData('sv-twitter');
 const gate = JSON.parse(readFileSync(EMOTION_GATE_FILE, 'utf8')) as EmotionGateFile;
 
 describe('the emotion direction gate', () => {

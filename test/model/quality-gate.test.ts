@@ -1,15 +1,14 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { sharedData } from '../helpers/sharedData.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, loadTextScorer, type TextScorer } from '../../engine/model/index.ts';
 import { checkGate, CUSTOMER_PART, type GateFile } from '../../training/sentiment/index.ts';
 import { GATE_FILE } from '../../cli/gate.ts';
 
-// The one test that reads ../shared/data (beside the clone on CI): held-out parts of real sets
+// One of the two tests that read ../shared/data (with emotion-gate.test.ts; beside the clone on CI): held-out parts of real sets
 // that someone else labelled, re-made by the training loaders and pinned by hash in
 // models/sentiment/quality-gate.json. Absent data: skipped here, a failure on CI.
-const DATA_DIR = process.env.CXPULSE_SHARED_DATA ?? resolve(import.meta.dirname, '../../../shared/data');
-const HAVE_DATA = existsSync(resolve(DATA_DIR, 'en-tweeteval'));
+const { dir: DATA_DIR, present: HAVE_DATA } = sharedData('en-tweeteval');
 const gate = JSON.parse(readFileSync(GATE_FILE, 'utf8')) as GateFile;
 
 describe('the sentiment quality gate', () => {
